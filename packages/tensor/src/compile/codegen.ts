@@ -1,0 +1,98 @@
+/** Small pieces of JavaScript code generation shared by the compiler and the kernel emitters. */
+import type { DType } from "../dtype.js";
+import type { Shape } from "../shape.js";
+import { stridesOf } from "../shape.js";
+
+const CTOR: Record<DType, string> = {
+  f32: "Float32Array",
+  f64: "Float64Array",
+  s32: "Int32Array",
+  u32: "Uint32Array",
+  u8: "Uint8Array",
+};
+
+/** The typed-array constructor name for a dtype. */
+export function ctorName(dtype: DType): string {
+  return CTOR[dtype];
+}
+
+/** A JS literal for a number (parenthesised when negative). */
+export function lit(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "(-Infinity)";
+  if (Object.is(x, -0)) return "(-0)";
+  return x < 0 ? `(${x})` : String(x);
+}
+
+/** Wraps an expression so its value is exactly what storing into a `dtype` array would keep. */
+export function coerce(expr: string, dtype: DType): string {
+  switch (dtype) {
+    case "f32":
+      return `Math.fround(${expr})`;
+    case "f64":
+      return expr;
+    case "s32":
+      return `((${expr}) | 0)`;
+    case "u32":
+      return `((${expr}) >>> 0)`;
+    case "u8":
+      return `((${expr}) & 255)`;
+  }
+}
+
+/**
+ * Nested loops over `shape` that run `body` with `vars[d]` as the index of axis d. Axes of size 1
+ * get no loop (their index is the literal 0).
+ */
+export function loopNest(shape: Shape, prefix: string, body: (vars: readonly string[]) => string): string {
+  const vars = shape.map((d, i) => (d === 1 ? "0" : `${prefix}${i}`));
+  let code = body(vars);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    const v = vars[d]!;
+    code = `for (let ${v} = 0; ${v} < ${shape[d]}; ${v}++) {\n${code}\n}`;
+  }
+  return code;
+}
+
+/** `offset + Σ vars[d] * strides[d]` as compact code. */
+export function indexExpr(vars: readonly string[], strides: readonly number[], offset = 0): string {
+  const terms: string[] = [];
+  for (let d = 0; d < vars.length; d++) {
+    const s = strides[d]!;
+    const v = vars[d]!;
+    if (s === 0 || v === "0") continue;
+    terms.push(s === 1 ? v : `${v} * ${lit(s)}`);
+  }
+  if (offset !== 0 || terms.length === 0) terms.unshift(String(offset));
+  return terms.join(" + ");
+}
+
+/** Strides for reading a tensor of `shape` broadcast (right-aligned) to `target`: 0 on broadcast axes. */
+export function broadcastStrides(shape: Shape, target: Shape): number[] {
+  const own = stridesOf(shape);
+  const out = new Array<number>(target.length).fill(0);
+  const lead = target.length - shape.length;
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] !== 1 || target[lead + d] === 1) out[lead + d] = shape[d] === 1 ? 0 : own[d]!;
+  }
+  return out;
+}
+
+/**
+ * Copies `src` viewed through (offset, strides over `shape`) into `dst` at (offset, strides).
+ * The common affine copy behind transpose, slice, reverse, pad, concatenate and broadcast.
+ */
+export function stridedCopy(
+  dst: string,
+  dstOffset: number,
+  dstStrides: readonly number[],
+  src: string,
+  srcOffset: number,
+  srcStrides: readonly number[],
+  shape: Shape,
+): string {
+  if (shape.some((d) => d === 0)) return "";
+  return loopNest(shape, "i", (v) => `${dst}[${indexExpr(v, dstStrides, dstOffset)}] = ${src}[${indexExpr(v, srcStrides, srcOffset)}];`);
+}

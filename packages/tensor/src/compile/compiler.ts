@@ -1,0 +1,204 @@
+/**
+ * The JavaScript backend: turns a traced graph into one generated function. Chains of elementwise
+ * primitives become single fused loops, every other primitive becomes the code its kernel emitter
+ * writes, and intermediate buffers are planned once (reused by liveness) and kept across calls.
+ * Eager ops run through the same compiler, one primitive at a time.
+ */
+import type { DType, TypedArray } from "../dtype.js";
+import { liveNodes, type Graph, type Node } from "../graph.js";
+import { shapesEqual, sizeOf } from "../shape.js";
+import { broadcastStrides, coerce, ctorName, indexExpr, lit, loopNest } from "./codegen.js";
+
+/** A compiled program: buffers in, buffers out. */
+export interface Program {
+  /** Runs the program; the results are fresh buffers (or input/constant buffers passed through). */
+  run(inputs: readonly TypedArray[]): TypedArray[];
+  /** The generated JavaScript, for debugging. */
+  readonly source: string;
+}
+
+/** Compiler options. */
+export interface CompileOptions {
+  /** Write one-element constants into the code as literals (true under jit). */
+  readonly inlineScalars: boolean;
+}
+
+interface Cluster {
+  readonly root: Node;
+  readonly members: Node[];
+}
+
+/** Compiles the part of `graph` that `outputs` depend on. */
+export function compile(graph: Graph, outputs: readonly Node[], options: CompileOptions): Program {
+  const live = liveNodes(graph, outputs);
+  const users = new Map<Node, Node[]>();
+  for (const n of live) users.set(n, []);
+  for (const n of live) for (const i of n.inputs) users.get(i)!.push(n);
+  const isOutput = new Set(outputs);
+  const base = (n: Node): Node => (n.prim?.lowering.kind === "alias" ? base(n.inputs[0]!) : n);
+
+  // Fusion: walk backwards; an elementwise node joins its users' cluster when all of them are in
+  // one cluster of its own shape and nothing else needs its value in memory.
+  const clusterOf = new Map<Node, Cluster>();
+  for (let k = live.length - 1; k >= 0; k--) {
+    const n = live[k]!;
+    if (n.prim?.lowering.kind !== "elementwise") continue;
+    const us = users.get(n)!;
+    const c = us.length ? clusterOf.get(us[0]!) : undefined;
+    if (c && !isOutput.has(n) && shapesEqual(n.shape, c.root.shape) && us.every((u) => clusterOf.get(u) === c)) {
+      clusterOf.set(n, c);
+      c.members.push(n);
+    } else {
+      clusterOf.set(n, { root: n, members: [n] });
+    }
+  }
+
+  const steps = live.filter(
+    (n) => n.prim && (n.prim.lowering.kind === "kernel" || clusterOf.get(n)?.root === n),
+  );
+  const readsOf = (step: Node): Node[] => {
+    const c = clusterOf.get(step);
+    if (!c) return step.inputs.map(base);
+    const inside = new Set(c.members);
+    const ext = new Set<Node>();
+    for (const m of c.members) for (const i of m.inputs) if (!inside.has(i)) ext.add(base(i));
+    return [...ext];
+  };
+
+  // Liveness of buffers, for reuse.
+  const lastUse = new Map<Node, number>();
+  steps.forEach((s, k) => {
+    for (const r of readsOf(s)) lastUse.set(r, k);
+  });
+  const escaping = new Set(outputs.map(base));
+
+  const emitter = new Emitter(options);
+  const body: string[] = [];
+  for (const n of graph.inputs) body.push(`const b${n.id} = inp[${n.index}];`);
+  for (const n of live) if (n.op === "const") emitter.prelude.push(`const b${n.id} = C[${emitter.constant(n.value!)}];`);
+
+  const free = new Map<string, string[]>();
+  steps.forEach((s, k) => {
+    const key = `${s.dtype}:${sizeOf(s.shape)}`;
+    if (escaping.has(s)) {
+      body.push(`const b${s.id} = new ${ctorName(s.dtype)}(${sizeOf(s.shape)});`);
+    } else {
+      const pooled = free.get(key)?.pop() ?? emitter.pool(s.dtype, sizeOf(s.shape));
+      body.push(`const b${s.id} = ${pooled};`);
+      emitter.buffers.set(s, pooled);
+    }
+    const c = clusterOf.get(s);
+    body.push(c ? emitter.cluster(c, base) : emitter.kernel(s, base));
+    for (const r of readsOf(s)) {
+      const pooled = emitter.buffers.get(r);
+      if (pooled && lastUse.get(r) === k) {
+        const rk = `${r.dtype}:${sizeOf(r.shape)}`;
+        if (!free.has(rk)) free.set(rk, []);
+        free.get(rk)!.push(pooled);
+      }
+    }
+  });
+  body.push(`return [${outputs.map((o) => `b${base(o).id}`).join(", ")}];`);
+
+  const source = `"use strict";\n${emitter.prelude.join("\n")}\nreturn function run(inp) {\n${body.join("\n")}\n};`;
+  const factory = new Function("H", "C", source) as (h: unknown[], c: TypedArray[]) => Program["run"];
+  return { run: factory(emitter.helpers, emitter.constants), source };
+}
+
+/** Collects the closure (helpers, constants, pooled buffers) and writes each step's code. */
+class Emitter {
+  readonly prelude: string[] = [];
+  readonly helpers: ((...args: any[]) => any)[] = [];
+  readonly constants: TypedArray[] = [];
+  readonly buffers = new Map<Node, string>();
+  private names = 0;
+
+  constructor(private readonly options: CompileOptions) {}
+
+  helper = (fn: (...args: any[]) => any): string => {
+    let k = this.helpers.indexOf(fn);
+    if (k < 0) {
+      k = this.helpers.push(fn) - 1;
+      this.prelude.push(`const h${k} = H[${k}];`);
+    }
+    return `h${k}`;
+  };
+
+  constant(value: TypedArray): number {
+    return this.constants.push(value) - 1;
+  }
+
+  pool(dtype: DType, size: number): string {
+    const name = `p${this.names++}`;
+    this.prelude.push(`const ${name} = new ${ctorName(dtype)}(${size});`);
+    return name;
+  }
+
+  scratch = (dtype: DType, size: number): string => this.pool(dtype, size);
+
+  kernel(n: Node, base: (n: Node) => Node): string {
+    const lowering = n.prim!.lowering;
+    if (lowering.kind !== "kernel") throw new Error(`internal: ${n.op} is not a kernel`);
+    const code = lowering.emit({
+      node: n,
+      ins: n.inputs.map((i) => `b${base(i).id}`),
+      out: `b${n.id}`,
+      helper: this.helper,
+      scratch: this.scratch,
+    });
+    return `{ // ${n.op}\n${code}\n}`;
+  }
+
+  cluster(c: Cluster, base: (n: Node) => Node): string {
+    const members = [...c.members].sort((a, b) => a.id - b.id);
+    const inside = new Set(members);
+    const shape = c.root.shape;
+    const size = sizeOf(shape);
+    const hoisted: string[] = [];
+    const reads = new Map<Node, (vars: readonly string[] | null) => string>();
+    let flat = true;
+    for (const m of members) {
+      for (const i of m.inputs) {
+        if (inside.has(i) || reads.has(i)) continue;
+        const b = `b${base(i).id}`;
+        const n = sizeOf(i.shape);
+        if (n === 1 && this.options.inlineScalars && base(i).op === "const") {
+          const v = lit(base(i).value![0]!);
+          reads.set(i, () => v);
+        } else if (n === 1) {
+          const v = `s${this.names++}`;
+          hoisted.push(`const ${v} = ${b}[0];`);
+          reads.set(i, () => v);
+        } else if (n === size) {
+          reads.set(i, (vars) => `${b}[${vars ? "o" : "j"}]`);
+        } else {
+          flat = false;
+          const strides = broadcastStrides(i.shape, shape);
+          reads.set(i, (vars) => `${b}[${indexExpr(vars!, strides)}]`);
+        }
+      }
+    }
+    const bodyFor = (vars: readonly string[] | null): string => {
+      const lines: string[] = [];
+      for (const m of members) {
+        const lowering = m.prim!.lowering;
+        if (lowering.kind !== "elementwise") throw new Error(`internal: ${m.op} is not elementwise`);
+        const args = m.inputs.map((i) => (inside.has(i) ? `t${i.id}` : reads.get(i)!(vars)));
+        const expr = lowering.expr(args, {
+          params: m.params,
+          inDtypes: m.inputs.map((i) => i.dtype),
+          outDtype: m.dtype,
+          helper: this.helper,
+        });
+        if (m === c.root) lines.push(`b${m.id}[${vars ? "o" : "j"}] = ${expr};${vars ? " o++;" : ""}`);
+        else lines.push(`const t${m.id} = ${coerce(expr, m.dtype)};`);
+      }
+      return lines.join("\n");
+    };
+    const ops = members.map((m) => m.op).join(",");
+    if (flat) {
+      return `{ // ${ops}\n${hoisted.join("\n")}\nfor (let j = 0; j < ${size}; j++) {\n${bodyFor(null)}\n}\n}`;
+    }
+    return `{ // ${ops}\n${hoisted.join("\n")}\nlet o = 0;\n${loopNest(shape, "i", (vars) => bodyFor(vars))}\n}`;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Where every op goes through: `bind` applies a primitive eagerly (running the same compiled code
+ * `jit` uses), symbolically (adding a node to the graph being traced), or to templates (shape and
+ * dtype only), and records it on the active autodiff tapes.
+ */
+import type { Aval, Primitive } from "./primitive.js";
+import { Tensor } from "./tensor.js";
+import { Graph, type Node } from "./graph.js";
+import { compile, type Program } from "./compile/compiler.js";
+import { sizeOf } from "./shape.js";
+
+/** A record of one primitive application, kept by a tape for the backward pass. */
+export interface TapeRecord {
+  readonly prim: Primitive;
+  readonly inputs: readonly Tensor[];
+  readonly params: any;
+  readonly out: Tensor;
+}
+
+/** The tape of one `grad` call: which tensors depend on its inputs, and how. */
+export class Tape {
+  readonly tracked = new Set<Tensor>();
+  readonly records: TapeRecord[] = [];
+}
+
+const tapes: Tape[] = [];
+const traces: Graph[] = [];
+
+/** @internal Runs `fn` with `tape` active. */
+export function withTape<T>(tape: Tape, fn: () => T): T {
+  tapes.push(tape);
+  try {
+    return fn();
+  } finally {
+    const i = tapes.lastIndexOf(tape);
+    if (i >= 0) tapes.splice(i, 1);
+  }
+}
+
+/** @internal Runs `fn` with `tape` switched off (the backward pass of that tape). */
+export function withoutTape<T>(tape: Tape, fn: () => T): T {
+  const i = tapes.indexOf(tape);
+  if (i >= 0) tapes.splice(i, 1);
+  try {
+    return fn();
+  } finally {
+    if (i >= 0) tapes.splice(i, 0, tape);
+  }
+}
+
+/** @internal True when some active tape tracks one of `xs`. */
+export function anyTracked(xs: readonly Tensor[]): boolean {
+  for (const t of tapes) for (const x of xs) if (t.tracked.has(x)) return true;
+  return false;
+}
+
+/** @internal Runs `fn` while tracing into `graph`. */
+export function withTrace<T>(graph: Graph, fn: () => T): T {
+  traces.push(graph);
+  try {
+    return fn();
+  } finally {
+    traces.pop();
+  }
+}
+
+/** @internal True while a `jit` trace is running. */
+export function isTracing(): boolean {
+  return traces.length > 0;
+}
+
+/** @internal The graph node standing for `x` inside `graph` (a constant when `x` is concrete). */
+export function nodeOf(x: Tensor, graph: Graph, op: string): Node {
+  if (x._node) {
+    if (x._node.graph !== graph) {
+      throw new Error(`${op}: a tensor traced by an earlier jit call was used outside it; return it from the jitted function instead`);
+    }
+    return x._node;
+  }
+  return graph.constant(x._concrete(op), x.shape, x.dtype);
+}
+
+/** Applies a primitive to tensors: the single entry point of every op. */
+export function bind(prim: Primitive, inputs: readonly Tensor[], params: any = {}): Tensor {
+  const aval = prim.infer(inputs, params);
+  let out: Tensor;
+  let graph: Graph | undefined;
+  let template = false;
+  for (const x of inputs) {
+    if (x._node) graph = x._node.graph;
+    else if (!x._data) template = true;
+  }
+  if (graph) {
+    const g = graph;
+    const node = g.apply(prim, inputs.map((x) => nodeOf(x, g, prim.name)), params, aval.shape, aval.dtype);
+    out = new Tensor(aval.shape, aval.dtype, undefined, node);
+  } else if (template) {
+    out = new Tensor(aval.shape, aval.dtype);
+  } else {
+    out = runEager(prim, inputs, params, aval);
+  }
+  if (tapes.length && prim.vjp) record(prim, inputs, params, out);
+  return out;
+}
+
+function record(prim: Primitive, inputs: readonly Tensor[], params: any, out: Tensor): void {
+  for (const tape of tapes) {
+    if (inputs.some((x) => tape.tracked.has(x))) {
+      tape.tracked.add(out);
+      tape.records.push({ prim, inputs, params, out });
+    }
+  }
+}
+
+const eagerPrograms = new Map<string, Program>();
+const EAGER_CACHE_LIMIT = 4096;
+
+function runEager(prim: Primitive, inputs: readonly Tensor[], params: any, aval: Aval): Tensor {
+  const data = inputs.map((x) => x._data!);
+  if (prim.lowering.kind === "alias") return new Tensor(aval.shape, aval.dtype, data[0]);
+  let key = prim.name + JSON.stringify(params);
+  for (const x of inputs) key += `|${x.dtype}${x.shape.join(",")}`;
+  let program = eagerPrograms.get(key);
+  if (!program) {
+    const graph = new Graph();
+    const ins = inputs.map((x) => graph.input(x.shape, x.dtype));
+    const node = graph.apply(prim, ins, params, aval.shape, aval.dtype);
+    program = compile(graph, [node], { inlineScalars: false });
+    if (eagerPrograms.size >= EAGER_CACHE_LIMIT) eagerPrograms.delete(eagerPrograms.keys().next().value!);
+    eagerPrograms.set(key, program);
+  }
+  const [result] = program.run(data);
+  if (result!.length !== sizeOf(aval.shape)) throw new Error(`internal: ${prim.name} produced a buffer of the wrong size`);
+  return new Tensor(aval.shape, aval.dtype, result);
+}

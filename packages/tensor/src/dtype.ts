@@ -1,0 +1,99 @@
+/**
+ * Element types and the rules for combining them.
+ *
+ * Promotion (as in Nx, minus 64-bit integers):
+ * - same type → that type;
+ * - any float with any integer → the float type (f32 or f64);
+ * - f32 with f64 → f64;
+ * - two integer types → the wider one (u8 < s32, u8 < u32); s32 with u32 → s32;
+ * - a JS number is "weak": it takes the tensor's type, except that a non-integer number with an
+ *   integer tensor gives f32.
+ */
+
+/** The element types a tensor can hold. */
+export type DType = "f32" | "f64" | "s32" | "u32" | "u8";
+
+/** The typed array that backs a tensor. */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
+
+/** Every dtype, in a stable order. */
+export const DTYPES: readonly DType[] = ["f32", "f64", "s32", "u32", "u8"];
+
+const ARRAYS = {
+  f32: Float32Array,
+  f64: Float64Array,
+  s32: Int32Array,
+  u32: Uint32Array,
+  u8: Uint8Array,
+} as const;
+
+/** Bytes per element of a dtype. */
+export function byteSize(dtype: DType): number {
+  return ARRAYS[dtype].BYTES_PER_ELEMENT;
+}
+
+/** True when the string names a dtype. */
+export function isDType(x: unknown): x is DType {
+  return typeof x === "string" && Object.prototype.hasOwnProperty.call(ARRAYS, x);
+}
+
+/** Throws a clear error when `x` is not a dtype; returns it typed otherwise. */
+export function checkDType(x: unknown, where: string): DType {
+  if (!isDType(x)) {
+    throw new TypeError(`${where}: unknown dtype ${JSON.stringify(x)}; expected one of ${DTYPES.join(", ")}`);
+  }
+  return x;
+}
+
+/** A new zero-filled typed array of `dtype` with `size` elements. */
+export function allocate(dtype: DType, size: number): TypedArray {
+  return new ARRAYS[dtype](size);
+}
+
+/** The constructor of the typed array for `dtype`. */
+export function arrayConstructor(dtype: DType) {
+  return ARRAYS[dtype];
+}
+
+/** The dtype a typed array stores. */
+export function dtypeOfArray(a: TypedArray): DType {
+  if (a instanceof Float32Array) return "f32";
+  if (a instanceof Float64Array) return "f64";
+  if (a instanceof Int32Array) return "s32";
+  if (a instanceof Uint32Array) return "u32";
+  if (a instanceof Uint8Array) return "u8";
+  throw new TypeError(`unsupported typed array ${(a as object).constructor.name}`);
+}
+
+/** True for f32 and f64. */
+export function isFloat(dtype: DType): boolean {
+  return dtype === "f32" || dtype === "f64";
+}
+
+/** True for s32, u32 and u8. */
+export function isInteger(dtype: DType): boolean {
+  return !isFloat(dtype);
+}
+
+const INT_RANK: Record<string, number> = { u8: 0, u32: 1, s32: 2 };
+
+/** The type two tensors combine to (see the module comment). */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  if (isFloat(a) || isFloat(b)) {
+    if (a === "f64" || b === "f64") return "f64";
+    return "f32";
+  }
+  return INT_RANK[a]! >= INT_RANK[b]! ? a : b;
+}
+
+/** The type a tensor of `dtype` combines with a JS number to. */
+export function promoteWithNumber(dtype: DType, x: number): DType {
+  if (isInteger(dtype) && !Number.isInteger(x)) return "f32";
+  return dtype;
+}
+
+/** The float type an op like `exp` returns for an input of `dtype` (integers become f32). */
+export function floatType(dtype: DType): DType {
+  return isFloat(dtype) ? dtype : "f32";
+}

@@ -1,0 +1,100 @@
+/** The intermediate representation `jit` traces into: a graph of primitive applications. */
+import type { DType, TypedArray } from "./dtype.js";
+import type { Primitive } from "./primitive.js";
+import { formatType } from "./format.js";
+import type { Shape } from "./shape.js";
+
+/** One value in a traced program. */
+export interface Node {
+  readonly id: number;
+  /** "input", "const", or the primitive's name. */
+  readonly op: string;
+  readonly prim: Primitive | undefined;
+  readonly inputs: readonly Node[];
+  readonly params: any;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  /** The data of a "const" node. */
+  readonly value?: TypedArray;
+  /** The position of an "input" node among the program's inputs. */
+  readonly index?: number;
+  readonly graph: Graph;
+}
+
+/** A program under construction: nodes are appended in topological order. */
+export class Graph {
+  readonly nodes: Node[] = [];
+  readonly inputs: Node[] = [];
+  private readonly consts = new Map<TypedArray, Node>();
+
+  /** Adds a program input. */
+  input(shape: Shape, dtype: DType): Node {
+    const node = this.push("input", undefined, [], undefined, shape, dtype, { index: this.inputs.length });
+    this.inputs.push(node);
+    return node;
+  }
+
+  /** Adds (or reuses) a constant holding `value`. */
+  constant(value: TypedArray, shape: Shape, dtype: DType): Node {
+    const known = this.consts.get(value);
+    if (known && known.shape.length === shape.length && known.shape.every((d, i) => d === shape[i])) return known;
+    const node = this.push("const", undefined, [], undefined, shape, dtype, { value });
+    this.consts.set(value, node);
+    return node;
+  }
+
+  /** Adds an application of a primitive. */
+  apply(prim: Primitive, inputs: readonly Node[], params: any, shape: Shape, dtype: DType): Node {
+    return this.push(prim.name, prim, inputs, params, shape, dtype, {});
+  }
+
+  private push(
+    op: string,
+    prim: Primitive | undefined,
+    inputs: readonly Node[],
+    params: any,
+    shape: Shape,
+    dtype: DType,
+    extra: { value?: TypedArray; index?: number },
+  ): Node {
+    const node: Node = { id: this.nodes.length, op, prim, inputs, params, shape, dtype, graph: this, ...extra };
+    this.nodes.push(node);
+    return node;
+  }
+}
+
+/** Text of a program, one line per node, in the spirit of `Nx.Defn.debug_expr`. */
+export function printGraph(graph: Graph, outputs: readonly Node[]): string {
+  const live = liveNodes(graph, outputs);
+  const name = (n: Node) => `%${n.id}`;
+  const lines: string[] = [];
+  const ins = graph.inputs.map((n) => `${name(n)}: ${formatType(n.shape, n.dtype)}`);
+  lines.push(`fn(${ins.join(", ")}) {`);
+  for (const n of live) {
+    if (n.op === "input") continue;
+    let rhs: string;
+    if (n.op === "const") {
+      rhs = n.value!.length === 1 ? `const ${n.value![0]}` : `const <${n.value!.length} values>`;
+    } else {
+      const params = n.params && Object.keys(n.params).length ? ` ${JSON.stringify(n.params)}` : "";
+      rhs = `${n.op}(${n.inputs.map(name).join(", ")})${params}`;
+    }
+    lines.push(`  ${name(n)}: ${formatType(n.shape, n.dtype)} = ${rhs}`);
+  }
+  lines.push(`  return (${outputs.map(name).join(", ")})`);
+  lines.push("}");
+  return lines.join("\n");
+}
+
+/** The nodes the outputs depend on, in topological order. */
+export function liveNodes(graph: Graph, outputs: readonly Node[]): Node[] {
+  const live = new Uint8Array(graph.nodes.length);
+  const stack = [...outputs];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (live[n.id]) continue;
+    live[n.id] = 1;
+    for (const i of n.inputs) stack.push(i);
+  }
+  return graph.nodes.filter((n) => live[n.id]);
+}

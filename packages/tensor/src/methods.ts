@@ -1,0 +1,120 @@
+/** Ops as methods: `a.add(b).exp().sum()` calls the same functions as `nx.add(a, b)`. */
+import { Tensor } from "./tensor.js";
+import * as elementwise from "./ops/elementwise.js";
+import * as reduce from "./ops/reduce.js";
+import * as shape from "./ops/shape.js";
+import * as linalg from "./ops/linalg.js";
+import * as sorting from "./ops/sort.js";
+
+const METHODS = {
+  add: elementwise.add,
+  subtract: elementwise.subtract,
+  multiply: elementwise.multiply,
+  divide: elementwise.divide,
+  pow: elementwise.pow,
+  remainder: elementwise.remainder,
+  maximum: elementwise.maximum,
+  minimum: elementwise.minimum,
+  negate: elementwise.negate,
+  abs: elementwise.abs,
+  sign: elementwise.sign,
+  exp: elementwise.exp,
+  expm1: elementwise.expm1,
+  log: elementwise.log,
+  log1p: elementwise.log1p,
+  sqrt: elementwise.sqrt,
+  rsqrt: elementwise.rsqrt,
+  sin: elementwise.sin,
+  cos: elementwise.cos,
+  tan: elementwise.tan,
+  tanh: elementwise.tanh,
+  sigmoid: elementwise.sigmoid,
+  erf: elementwise.erf,
+  floor: elementwise.floor,
+  ceil: elementwise.ceil,
+  round: elementwise.round,
+  clip: elementwise.clip,
+  isNan: elementwise.isNan,
+  isInfinite: elementwise.isInfinite,
+  equal: elementwise.equal,
+  notEqual: elementwise.notEqual,
+  less: elementwise.less,
+  lessEqual: elementwise.lessEqual,
+  greater: elementwise.greater,
+  greaterEqual: elementwise.greaterEqual,
+  logicalAnd: elementwise.logicalAnd,
+  logicalOr: elementwise.logicalOr,
+  logicalNot: elementwise.logicalNot,
+  asType: elementwise.asType,
+  sum: reduce.sum,
+  product: reduce.product,
+  mean: reduce.mean,
+  reduceMax: reduce.reduceMax,
+  reduceMin: reduce.reduceMin,
+  argmax: reduce.argmax,
+  argmin: reduce.argmin,
+  variance: reduce.variance,
+  standardDeviation: reduce.standardDeviation,
+  logsumexp: reduce.logsumexp,
+  all: reduce.all,
+  any: reduce.any,
+  cumulativeSum: reduce.cumulativeSum,
+  reshape: shape.reshape,
+  flatten: shape.flatten,
+  squeeze: shape.squeeze,
+  newAxis: shape.newAxis,
+  broadcast: shape.broadcast,
+  transpose: shape.transpose,
+  slice: shape.slice,
+  sliceAlong: shape.sliceAlong,
+  take: shape.take,
+  putSlice: shape.putSlice,
+  pad: shape.pad,
+  reverse: shape.reverse,
+  tile: shape.tile,
+  matmul: linalg.matmul,
+  outer: linalg.outer,
+  sort: sorting.sort,
+  argsort: sorting.argsort,
+  topK: sorting.topK,
+} as const;
+
+type Tail<T extends readonly unknown[]> = T extends readonly [unknown, ...infer R] ? R : never;
+type Methods = {
+  [K in keyof typeof METHODS]: (...args: Tail<Parameters<(typeof METHODS)[K]>>) => ReturnType<(typeof METHODS)[K]>;
+};
+
+declare module "./tensor.js" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Tensor extends Methods {
+    /** Dot product (see `dot`). */
+    dot(b: Tensor): Tensor;
+    /** Iterates over the slices along axis 0 (so `const [a, b] = random.split(key)` works). */
+    [Symbol.iterator](): Iterator<Tensor>;
+  }
+}
+
+for (const [name, fn] of Object.entries(METHODS)) {
+  Object.defineProperty(Tensor.prototype, name, {
+    value: function (this: Tensor, ...args: unknown[]) {
+      return (fn as (...a: unknown[]) => unknown)(this, ...args);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+Object.defineProperty(Tensor.prototype, "dot", {
+  value: function (this: Tensor, b: Tensor) {
+    return linalg.dot(this, b);
+  },
+  writable: true,
+  configurable: true,
+});
+Object.defineProperty(Tensor.prototype, Symbol.iterator, {
+  value: function* (this: Tensor): Generator<Tensor> {
+    if (this.rank === 0) throw new TypeError("a scalar tensor is not iterable");
+    for (let i = 0; i < this.shape[0]!; i++) yield shape.squeeze(shape.sliceAlong(this, i, 1), { axes: 0 });
+  },
+  writable: true,
+  configurable: true,
+});

@@ -1,0 +1,194 @@
+/** Creating tensors: from JS values, typed arrays and bytes, and the usual constant patterns. */
+import type { DType, TypedArray } from "../dtype.js";
+import { allocate, arrayConstructor, byteSize, checkDType, dtypeOfArray } from "../dtype.js";
+import type { Shape } from "../shape.js";
+import { checkShape, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
+import { Tensor } from "../tensor.js";
+
+/** Nested arrays of numbers (or booleans), any depth. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+/** Options for creating a tensor. */
+export interface DTypeOptions {
+  /** Element type; JS numbers default to "f32", typed arrays to their own type. */
+  dtype?: DType;
+}
+
+/**
+ * A tensor from a number, nested arrays, a typed array (1-D) or another tensor.
+ * @example tensor([[1, 2], [3, 4]]) // f32[2][2]
+ */
+export function tensor(value: NestedArray | TypedArray | Tensor, options: DTypeOptions = {}): Tensor {
+  const dtype = options.dtype === undefined ? undefined : checkDType(options.dtype, "tensor");
+  if (value instanceof Tensor) {
+    const data = value._concrete("tensor");
+    if (!dtype || dtype === value.dtype) return value;
+    return new Tensor(value.shape, dtype, arrayConstructor(dtype).from(data));
+  }
+  if (ArrayBuffer.isView(value)) {
+    const own = dtypeOfArray(value as TypedArray);
+    const dt = dtype ?? own;
+    return new Tensor([value.length], dt, arrayConstructor(dt).from(value as TypedArray));
+  }
+  const shape = inferShape(value);
+  const dt = dtype ?? "f32";
+  const data = allocate(dt, sizeOf(shape));
+  let k = 0;
+  const fill = (v: NestedArray, depth: number, path: number[]): void => {
+    if (depth === shape.length) {
+      if (typeof v === "boolean") data[k++] = v ? 1 : 0;
+      else if (typeof v === "number") data[k++] = v;
+      else throw new TypeError(`tensor: expected a number at [${path.join("][")}], got ${describe(v)}`);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new RangeError(
+        `tensor: ragged nested array: the entry at [${path.join("][")}] has ${Array.isArray(v) ? `length ${v.length}` : describe(v)}, expected length ${shape[depth]}`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) fill(v[i] as NestedArray, depth + 1, [...path, i]);
+  };
+  fill(value, 0, []);
+  return new Tensor(shape, dt, data);
+}
+
+function describe(v: unknown): string {
+  return Array.isArray(v) ? "an array" : v === null ? "null" : `${typeof v} ${String(v)}`;
+}
+
+function inferShape(value: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: unknown = value;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  if (v !== undefined && typeof v !== "number" && typeof v !== "boolean") {
+    throw new TypeError(`tensor: expected numbers, booleans or nested arrays of them, got ${describe(v)}`);
+  }
+  return shape;
+}
+
+/** A tensor of `shape` with every element equal to `value`. */
+export function full(shape: Shape, value: number, options: DTypeOptions = {}): Tensor {
+  const s = checkShape(shape, "full");
+  const dtype = checkDType(options.dtype ?? "f32", "full");
+  const data = allocate(dtype, sizeOf(s));
+  if (value !== 0) data.fill(value);
+  return new Tensor(s, dtype, data);
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: Shape, options: DTypeOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+/** A tensor of ones. */
+export function ones(shape: Shape, options: DTypeOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Zeros with the shape and dtype of `x`. */
+export function zerosLike(x: Tensor): Tensor {
+  return full(x.shape, 0, { dtype: x.dtype });
+}
+
+/** Ones with the shape and dtype of `x`. */
+export function onesLike(x: Tensor): Tensor {
+  return full(x.shape, 1, { dtype: x.dtype });
+}
+
+/**
+ * Counts up along `axis` (0, 1, 2, …), or across all elements in row-major order when no axis is
+ * given. Default dtype "s32". `iota([1, 3], { axis: -1 })` is `[[0, 1, 2]]`.
+ */
+export function iota(shape: Shape, options: DTypeOptions & { axis?: number } = {}): Tensor {
+  const s = checkShape(shape, "iota");
+  const dtype = checkDType(options.dtype ?? "s32", "iota");
+  const data = allocate(dtype, sizeOf(s));
+  if (options.axis === undefined) {
+    for (let i = 0; i < data.length; i++) data[i] = i;
+  } else {
+    const axis = normalizeAxis("iota", options.axis, s.length);
+    const stride = stridesOf(s)[axis]!;
+    const n = s[axis]!;
+    for (let i = 0; i < data.length; i++) data[i] = Math.floor(i / stride) % n;
+  }
+  return new Tensor(s, dtype, data);
+}
+
+/** The identity matrix n×n (or n×m). */
+export function eye(n: number, options: DTypeOptions & { m?: number } = {}): Tensor {
+  const m = options.m ?? n;
+  const s = checkShape([n, m], "eye");
+  const t = zeros(s, options);
+  const d = t._data!;
+  for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  return t;
+}
+
+/** `n` evenly spaced values from `start` to `stop` (inclusive unless `endpoint: false`). */
+export function linspace(
+  start: number,
+  stop: number,
+  options: DTypeOptions & { n?: number; endpoint?: boolean } = {},
+): Tensor {
+  const n = options.n ?? 50;
+  checkShape([n], "linspace");
+  const endpoint = options.endpoint ?? true;
+  const dtype = checkDType(options.dtype ?? "f32", "linspace");
+  const data = allocate(dtype, n);
+  const div = endpoint ? n - 1 : n;
+  const step = div > 0 ? (stop - start) / div : 0;
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  if (endpoint && n > 1) data[n - 1] = stop;
+  return new Tensor([n], dtype, data);
+}
+
+/**
+ * Values from `start` (inclusive) to `stop` (exclusive) by `step`, like NumPy's arange;
+ * `arange(5)` is `[0, 1, 2, 3, 4]`. Default dtype: "s32" when all arguments are integers, else "f32".
+ */
+export function arange(start: number, stop?: number, step = 1, options: DTypeOptions = {}): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (step === 0) throw new RangeError("arange: step must not be zero");
+  const allInt = [start, stop, step].every(Number.isInteger);
+  const dtype = checkDType(options.dtype ?? (allInt ? "s32" : "f32"), "arange");
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return new Tensor([n], dtype, data);
+}
+
+/** A tensor with only a shape and a dtype (no data): describes an input, as `Nx.template`. */
+export function template(shape: Shape, dtype: DType = "f32"): Tensor {
+  return new Tensor(checkShape(shape, "template"), checkDType(dtype, "template"));
+}
+
+/**
+ * A tensor from raw little-endian bytes (as `Nx.from_binary`): `shape` defaults to 1-D.
+ * The bytes are copied.
+ */
+export function fromBuffer(bytes: ArrayBuffer | ArrayBufferView, dtype: DType, shape?: Shape): Tensor {
+  checkDType(dtype, "fromBuffer");
+  const view = ArrayBuffer.isView(bytes)
+    ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    : new Uint8Array(bytes);
+  const width = byteSize(dtype);
+  if (view.byteLength % width !== 0) {
+    throw new RangeError(`fromBuffer: ${view.byteLength} bytes is not a whole number of ${dtype} elements (${width} bytes each)`);
+  }
+  const n = view.byteLength / width;
+  const s = shape ? checkShape(shape, "fromBuffer") : [n];
+  if (sizeOf(s) !== n) throw new RangeError(`fromBuffer: shape [${s.join(", ")}] needs ${sizeOf(s)} elements, the bytes hold ${n}`);
+  const data = allocate(dtype, n);
+  new Uint8Array(data.buffer).set(view);
+  return new Tensor(s, dtype, data);
+}
+
+/** @internal A scalar tensor. */
+export function scalar(x: number, dtype: DType): Tensor {
+  const data = allocate(dtype, 1);
+  data[0] = x;
+  return new Tensor([], dtype, data);
+}

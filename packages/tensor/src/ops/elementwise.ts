@@ -1,0 +1,164 @@
+/**
+ * Elementwise ops: the public functions over the elementwise primitives, with dtype promotion
+ * (see dtype.ts) and JS numbers accepted wherever a scalar is.
+ */
+import type { DType } from "../dtype.js";
+import { checkDType, floatType, isFloat, promoteTypes, promoteWithNumber } from "../dtype.js";
+import { bind } from "../core.js";
+import type { Primitive } from "../primitive.js";
+import * as p from "../primitives/elementwise.js";
+import { Tensor } from "../tensor.js";
+import { scalar } from "./creation.js";
+
+/** A tensor or a JS number (a scalar whose type adapts to the other operand). */
+export type TensorLike = Tensor | number;
+
+/** @internal Checks that `x` is a tensor or a number. */
+export function checkOperand(x: unknown, op: string, what = "argument"): asserts x is TensorLike {
+  if (!(x instanceof Tensor) && typeof x !== "number") {
+    throw new TypeError(`${op}: ${what} must be a Tensor or a number, got ${x === null ? "null" : typeof x}`);
+  }
+}
+
+/** @internal The common dtype of operands under promotion. */
+export function resultType(xs: readonly TensorLike[]): DType {
+  let dtype: DType | undefined;
+  for (const x of xs) if (x instanceof Tensor) dtype = dtype ? promoteTypes(dtype, x.dtype) : x.dtype;
+  if (!dtype) return "f32";
+  for (const x of xs) if (typeof x === "number") dtype = promoteWithNumber(dtype, x);
+  return dtype;
+}
+
+/** @internal `x` as a tensor of `dtype`. */
+export function cast(x: TensorLike, dtype: DType): Tensor {
+  if (typeof x === "number") return scalar(x, dtype);
+  return x.dtype === dtype ? x : bind(p.convert, [x], { dtype });
+}
+
+function arith(prim: Primitive, a: TensorLike, b: TensorLike, float = false): Tensor {
+  checkOperand(a, prim.name, "first argument");
+  checkOperand(b, prim.name, "second argument");
+  let dtype = resultType([a, b]);
+  if (float) dtype = floatType(dtype);
+  return bind(prim, [cast(a, dtype), cast(b, dtype)]);
+}
+
+function floatUnary(prim: Primitive, x: TensorLike): Tensor {
+  checkOperand(x, prim.name);
+  const t = typeof x === "number" ? scalar(x, "f32") : x;
+  return bind(prim, [cast(t, floatType(t.dtype))]);
+}
+
+function sameUnary(prim: Primitive, x: TensorLike): Tensor {
+  checkOperand(x, prim.name);
+  return bind(prim, [typeof x === "number" ? scalar(x, "f32") : x]);
+}
+
+/** Converts to `dtype` (floats to integers truncate toward zero). Returns `x` when already that type. */
+export function asType(x: TensorLike, dtype: DType): Tensor {
+  checkOperand(x, "asType");
+  return cast(x, checkDType(dtype, "asType"));
+}
+
+/** a + b */
+export const add = (a: TensorLike, b: TensorLike): Tensor => arith(p.add, a, b);
+/** a − b */
+export const subtract = (a: TensorLike, b: TensorLike): Tensor => arith(p.subtract, a, b);
+/** a · b */
+export const multiply = (a: TensorLike, b: TensorLike): Tensor => arith(p.multiply, a, b);
+/** a / b, always a float (integers divide as f32, as in Nx). */
+export const divide = (a: TensorLike, b: TensorLike): Tensor => arith(p.divide, a, b, true);
+/** a raised to b. */
+export const pow = (a: TensorLike, b: TensorLike): Tensor => arith(p.pow, a, b);
+/** Remainder of a / b with the sign of a (truncated division, like JS `%` and Elixir `rem`). */
+export const remainder = (a: TensorLike, b: TensorLike): Tensor => arith(p.remainder, a, b);
+/** The larger of a and b (NaN if either is NaN). */
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => arith(p.maximum, a, b);
+/** The smaller of a and b (NaN if either is NaN). */
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => arith(p.minimum, a, b);
+
+/** −x */
+export const negate = (x: TensorLike): Tensor => sameUnary(p.negate, x);
+/** |x| */
+export const abs = (x: TensorLike): Tensor => sameUnary(p.abs, x);
+/** −1, 0 or 1 (NaN for NaN). */
+export const sign = (x: TensorLike): Tensor => sameUnary(p.sign, x);
+/** eˣ */
+export const exp = (x: TensorLike): Tensor => floatUnary(p.exp, x);
+/** eˣ − 1, accurate near 0. */
+export const expm1 = (x: TensorLike): Tensor => floatUnary(p.expm1, x);
+/** Natural logarithm. */
+export const log = (x: TensorLike): Tensor => floatUnary(p.log, x);
+/** log(1 + x), accurate near 0. */
+export const log1p = (x: TensorLike): Tensor => floatUnary(p.log1p, x);
+/** Square root. */
+export const sqrt = (x: TensorLike): Tensor => floatUnary(p.sqrt, x);
+/** 1 / √x */
+export const rsqrt = (x: TensorLike): Tensor => floatUnary(p.rsqrt, x);
+/** Sine. */
+export const sin = (x: TensorLike): Tensor => floatUnary(p.sin, x);
+/** Cosine. */
+export const cos = (x: TensorLike): Tensor => floatUnary(p.cos, x);
+/** Tangent. */
+export const tan = (x: TensorLike): Tensor => floatUnary(p.tan, x);
+/** Hyperbolic tangent. */
+export const tanh = (x: TensorLike): Tensor => floatUnary(p.tanh, x);
+/** The logistic function 1 / (1 + e⁻ˣ). */
+export const sigmoid = (x: TensorLike): Tensor => floatUnary(p.sigmoid, x);
+/** The error function. */
+export const erf = (x: TensorLike): Tensor => floatUnary(p.erf, x);
+
+function integral(prim: Primitive, x: TensorLike): Tensor {
+  checkOperand(x, prim.name);
+  if (x instanceof Tensor && !isFloat(x.dtype)) return x;
+  return sameUnary(prim, x);
+}
+/** Largest integer ≤ x. */
+export const floor = (x: TensorLike): Tensor => integral(p.floor, x);
+/** Smallest integer ≥ x. */
+export const ceil = (x: TensorLike): Tensor => integral(p.ceil, x);
+/** Nearest integer, halves away from zero (as Nx). */
+export const round = (x: TensorLike): Tensor => integral(p.round, x);
+/** Integer part (toward zero). */
+export const trunc = (x: TensorLike): Tensor => integral(p.trunc, x);
+
+/** x clipped into [min, max]. */
+export function clip(x: TensorLike, min: TensorLike, max: TensorLike): Tensor {
+  return minimum(maximum(x, min), max);
+}
+
+function compare(prim: Primitive, a: TensorLike, b: TensorLike): Tensor {
+  return arith(prim, a, b);
+}
+/** 1 where a = b, else 0 (u8). */
+export const equal = (a: TensorLike, b: TensorLike): Tensor => compare(p.equal, a, b);
+/** 1 where a ≠ b (u8). */
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare(p.notEqual, a, b);
+/** 1 where a < b (u8). */
+export const less = (a: TensorLike, b: TensorLike): Tensor => compare(p.less, a, b);
+/** 1 where a ≤ b (u8). */
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare(p.lessEqual, a, b);
+/** 1 where a > b (u8). */
+export const greater = (a: TensorLike, b: TensorLike): Tensor => compare(p.greater, a, b);
+/** 1 where a ≥ b (u8). */
+export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => compare(p.greaterEqual, a, b);
+/** 1 where both are non-zero (u8). */
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => compare(p.logicalAnd, a, b);
+/** 1 where either is non-zero (u8). */
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare(p.logicalOr, a, b);
+/** 1 where x is zero (u8). */
+export const logicalNot = (x: TensorLike): Tensor => sameUnary(p.logicalNot, x);
+/** 1 where x is NaN (u8). */
+export const isNan = (x: TensorLike): Tensor => sameUnary(p.isNan, x);
+/** 1 where x is ±Infinity (u8). */
+export const isInfinite = (x: TensorLike): Tensor => sameUnary(p.isInfinite, x);
+
+/** `onTrue` where `pred` is non-zero, else `onFalse`; all three broadcast together (Nx.select, NumPy where). */
+export function select(pred: TensorLike, onTrue: TensorLike, onFalse: TensorLike): Tensor {
+  checkOperand(pred, "select", "predicate");
+  checkOperand(onTrue, "select", "onTrue");
+  checkOperand(onFalse, "select", "onFalse");
+  const dtype = resultType([onTrue, onFalse]);
+  const pt = typeof pred === "number" ? scalar(pred, "u8") : pred;
+  return bind(p.select, [pt, cast(onTrue, dtype), cast(onFalse, dtype)]);
+}

@@ -1,0 +1,144 @@
+/** Reductions: sums, products, extremes, their indices, moments, logsumexp and running sums. */
+import { bind } from "../core.js";
+import { floatType } from "../dtype.js";
+import * as p from "../primitives/reduce.js";
+import { normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import * as e from "./elementwise.js";
+import { broadcastTo, reshape, stopGradient } from "./shape.js";
+
+/** Which axes to reduce (all by default) and whether to keep them as size 1. */
+export interface ReduceOptions {
+  axes?: number | readonly number[];
+  keepAxes?: boolean;
+}
+
+function toTensor(x: Tensor | number, op: string): Tensor {
+  e.checkOperand(x, op);
+  return typeof x === "number" ? e.cast(x, "f32") : x;
+}
+
+function reduceWith(prim: typeof p.reduceSum, x: Tensor, options: ReduceOptions): Tensor {
+  const axes = normalizeAxes(prim.name, options.axes, x.rank);
+  const out = axes.length === 0 ? x : bind(prim, [x], { axes });
+  return options.keepAxes ? reshape(out, x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : out;
+}
+
+/** Sum of elements (u8 sums as u32). */
+export function sum(x: Tensor | number, options: ReduceOptions = {}): Tensor {
+  const t = toTensor(x, "sum");
+  return reduceWith(p.reduceSum, t.dtype === "u8" ? e.cast(t, "u32") : t, options);
+}
+
+/** Product of elements. */
+export function product(x: Tensor | number, options: ReduceOptions = {}): Tensor {
+  const t = toTensor(x, "product");
+  return reduceWith(p.reduceProduct, t.dtype === "u8" ? e.cast(t, "u32") : t, options);
+}
+
+/** Largest element (NaN if any is NaN; -Infinity for an empty reduction). */
+export function reduceMax(x: Tensor | number, options: ReduceOptions = {}): Tensor {
+  return reduceWith(p.reduceMax, toTensor(x, "reduceMax"), options);
+}
+
+/** Smallest element (NaN if any is NaN; Infinity for an empty reduction). */
+export function reduceMin(x: Tensor | number, options: ReduceOptions = {}): Tensor {
+  return reduceWith(p.reduceMin, toTensor(x, "reduceMin"), options);
+}
+
+function count(x: Tensor, options: ReduceOptions): number {
+  return sizeOf(normalizeAxes("mean", options.axes, x.rank).map((a) => x.shape[a]!));
+}
+
+/** Arithmetic mean (a float). */
+export function mean(x: Tensor | number, options: ReduceOptions = {}): Tensor {
+  const t = toTensor(x, "mean");
+  const f = e.cast(t, floatType(t.dtype));
+  return e.divide(sum(f, options), count(t, options));
+}
+
+/** Variance with `ddof` delta degrees of freedom (0: population, 1: sample). */
+export function variance(x: Tensor | number, options: ReduceOptions & { ddof?: number } = {}): Tensor {
+  const t = toTensor(x, "variance");
+  const f = e.cast(t, floatType(t.dtype));
+  const centered = e.subtract(f, mean(f, { axes: options.axes, keepAxes: true }));
+  const n = count(t, options);
+  return e.divide(sum(e.multiply(centered, centered), options), n - (options.ddof ?? 0));
+}
+
+/** Standard deviation: the square root of `variance`. */
+export function standardDeviation(x: Tensor | number, options: ReduceOptions & { ddof?: number } = {}): Tensor {
+  return e.sqrt(variance(x, options));
+}
+
+/** log Σ exp(x), computed stably (the max is subtracted first). */
+export function logsumexp(x: Tensor | number, options: ReduceOptions = {}): Tensor {
+  const t = toTensor(x, "logsumexp");
+  const f = e.cast(t, floatType(t.dtype));
+  const m = reduceMax(f, { axes: options.axes, keepAxes: true });
+  const safe = stopGradient(e.select(e.isInfinite(m), 0, m));
+  const s = sum(e.exp(e.subtract(f, safe)), { axes: options.axes, keepAxes: true });
+  const out = e.add(e.log(s), safe);
+  return options.keepAxes ? out : reshape(out, out.shape.filter((_, i) => !normalizeAxes("logsumexp", options.axes, t.rank).includes(i)));
+}
+
+/** 1 (u8) where every element is non-zero. */
+export function all(x: Tensor | number, options: ReduceOptions = {}): Tensor {
+  return reduceMin(e.notEqual(toTensor(x, "all"), 0), options);
+}
+
+/** 1 (u8) where some element is non-zero. */
+export function any(x: Tensor | number, options: ReduceOptions = {}): Tensor {
+  return reduceMax(e.notEqual(toTensor(x, "any"), 0), options);
+}
+
+function argReduce(op: "max" | "min", x: Tensor | number, options: { axis?: number; keepAxis?: boolean }): Tensor {
+  const name = `arg${op}`;
+  let t = toTensor(x, name);
+  let axis: number;
+  if (options.axis === undefined) {
+    t = reshape(t, [-1]);
+    axis = 0;
+  } else {
+    axis = normalizeAxis(name, options.axis, t.rank);
+  }
+  if (t.shape[axis] === 0) throw new RangeError(`${name}: cannot take the ${name} of an empty axis`);
+  const out = bind(p.argReduce, [t], { axis, op });
+  if (!options.keepAxis) return out;
+  const shape = options.axis === undefined ? (x as Tensor).shape.map(() => 1) : t.shape.map((d, i) => (i === axis ? 1 : d));
+  return reshape(out, shape);
+}
+
+/**
+ * Index (s32) of the largest element along `axis`, or of the flattened tensor when no axis is given.
+ * Ties go to the lowest index; a NaN counts as the largest value (as in NumPy).
+ */
+export function argmax(x: Tensor | number, options: { axis?: number; keepAxis?: boolean } = {}): Tensor {
+  return argReduce("max", x, options);
+}
+
+/** Index (s32) of the smallest element; ties go to the lowest index; NaN counts as the smallest. */
+export function argmin(x: Tensor | number, options: { axis?: number; keepAxis?: boolean } = {}): Tensor {
+  return argReduce("min", x, options);
+}
+
+/** Running sum along `axis` (default 0); `reverse` sums from the end. */
+export function cumulativeSum(x: Tensor | number, options: { axis?: number; reverse?: boolean } = {}): Tensor {
+  const t = toTensor(x, "cumulativeSum");
+  const axis = normalizeAxis("cumulativeSum", options.axis ?? 0, t.rank);
+  return bind(p.cumulativeSum, [t.dtype === "u8" ? e.cast(t, "u32") : t], { axis, reverse: options.reverse ?? false });
+}
+
+/** @internal Sums `g` down to `shape` (undoing a NumPy broadcast). */
+export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  g.shape.forEach((d, i) => {
+    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
+  });
+  const s = axes.length ? bind(p.reduceSum, [g], { axes }) : g;
+  return reshape(s, shape);
+}
+
+export { broadcastTo };

@@ -1,0 +1,196 @@
+/**
+ * Linear-algebra primitives over the last two axes (leading axes are a batch): matmul with
+ * transpose flags, Cholesky, triangular and general solves, determinant and Householder QR.
+ */
+import type { Aval, Primitive } from "../primitive.js";
+import { definePrimitive } from "../primitive.js";
+import { formatType } from "../format.js";
+import { isFloat } from "../dtype.js";
+import { sizeOf } from "../shape.js";
+import { matmul as matmulKernel } from "../kernels/matmul.js";
+import * as K from "../kernels/linalg.js";
+import type { Tensor } from "../tensor.js";
+import * as e from "../ops/elementwise.js";
+import * as la from "../ops/linalg.js";
+import { matrixTranspose as swap } from "../ops/linalg.js";
+
+const batchOf = (shape: readonly number[]) => sizeOf(shape.slice(0, -2));
+
+function requireFloat(op: string, xs: readonly Aval[]): void {
+  for (const x of xs) {
+    if (!isFloat(x.dtype)) throw new TypeError(`${op}: expected f32 or f64 matrices, got ${formatType(x.shape, x.dtype)}`);
+  }
+}
+
+function requireSquare(op: string, a: Aval): number {
+  const n = a.shape[a.shape.length - 1]!;
+  if (a.shape.length < 2 || a.shape[a.shape.length - 2] !== n) {
+    throw new RangeError(`${op}: expected square matrices (…, n, n), got ${formatType(a.shape, a.dtype)}`);
+  }
+  return n;
+}
+
+/** Matrix product over the last two axes: op(a) · op(b), where op transposes when asked. */
+export const matmul = definePrimitive<{ transA: boolean; transB: boolean }>({
+  name: "matmul",
+  infer: ([a, b], { transA, transB }) => {
+    const r = a!.shape.length;
+    const m = a!.shape[r - (transA ? 1 : 2)]!;
+    const n = b!.shape[r - (transB ? 2 : 1)]!;
+    return { shape: [...a!.shape.slice(0, -2), m, n], dtype: a!.dtype };
+  },
+  lowering: {
+    kind: "kernel",
+    emit: ({ node, ins, out, helper }) => {
+      const [a] = node.inputs;
+      const { transA, transB } = node.params;
+      const r = a!.shape.length;
+      const k = a!.shape[r - (transA ? 2 : 1)]!;
+      const [m, n] = node.shape.slice(-2);
+      return `${helper(matmulKernel)}(${out}, ${ins[0]}, ${ins[1]}, ${batchOf(node.shape)}, ${m}, ${n}, ${k}, ${transA}, ${transB});`;
+    },
+  },
+  vjp: (g, [a, b], _out, { transA, transB }) => {
+    const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) => la.matmulPrim(x, y, tx, ty);
+    if (!transA && !transB) return [mm(g, b!, false, true), mm(a!, g, true, false)];
+    if (transA && !transB) return [mm(b!, g, false, true), mm(a!, g, false, false)];
+    if (!transA && transB) return [mm(g, b!, false, false), mm(g, a!, true, false)];
+    return [mm(b!, g, true, true), mm(g, a!, true, true)];
+  },
+});
+
+/** Lower Cholesky factor of symmetric positive-definite matrices (reads the lower triangle). */
+export const cholesky = definePrimitive({
+  name: "cholesky",
+  infer: ([a]) => {
+    requireFloat("cholesky", [a!]);
+    requireSquare("cholesky", a!);
+    return a!;
+  },
+  lowering: {
+    kind: "kernel",
+    emit: ({ node, ins, out, helper }) => `${helper(K.cholesky)}(${out}, ${ins[0]}, ${batchOf(node.shape)}, ${node.shape.at(-1)});`,
+  },
+  vjp: (g, _a, l) => {
+    // G = L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹ (Murray 2016); only A's lower triangle is read, so fold G onto it.
+    const phi = la.halveDiagonal(la.tril(la.matmulPrim(l, g, true, false)));
+    const left = la.triangularSolve(l, phi, { lower: true, transposeA: true });
+    const full = swap(la.triangularSolve(l, swap(left), { lower: true, transposeA: true }));
+    return [e.subtract(la.tril(e.add(full, swap(full))), la.diagonalMatrix(full))];
+  },
+});
+
+/** Solves op(T) X = B for triangular T. */
+export const triangularSolve = definePrimitive<{ lower: boolean; transpose: boolean; unitDiagonal: boolean }>({
+  name: "triangularSolve",
+  infer: ([t, b]) => {
+    requireFloat("triangularSolve", [t!, b!]);
+    const n = requireSquare("triangularSolve", t!);
+    if (b!.shape.length !== t!.shape.length || b!.shape.at(-2) !== n) {
+      throw new RangeError(`triangularSolve: right-hand side ${formatType(b!.shape, b!.dtype)} does not fit ${formatType(t!.shape, t!.dtype)}`);
+    }
+    return b!;
+  },
+  lowering: {
+    kind: "kernel",
+    emit: ({ node, ins, out, helper }) => {
+      const { lower, transpose, unitDiagonal } = node.params;
+      const [n, m] = node.shape.slice(-2);
+      return `${helper(K.triangularSolve)}(${out}, ${ins[0]}, ${ins[1]}, ${batchOf(node.shape)}, ${n}, ${m}, ${lower}, ${transpose}, ${unitDiagonal});`;
+    },
+  },
+  vjp: (g, [t], x, { lower, transpose, unitDiagonal }) => {
+    const gb = la.triangularSolve(t!, g, { lower, transposeA: !transpose, unitDiagonal });
+    let gt = e.negate(transpose ? la.matmulPrim(x, gb, false, true) : la.matmulPrim(gb, x, false, true));
+    gt = lower ? la.tril(gt) : swap(la.tril(swap(gt)));
+    if (unitDiagonal) gt = e.subtract(gt, la.diagonalMatrix(gt));
+    return [gt, gb];
+  },
+});
+
+/** Solves A X = B by LU with partial pivoting (B has the batch shape of A and a last axis). */
+export const solve = definePrimitive({
+  name: "solve",
+  infer: ([a, b]) => {
+    requireFloat("solve", [a!, b!]);
+    const n = requireSquare("solve", a!);
+    if (b!.shape.length !== a!.shape.length || b!.shape.at(-2) !== n || b!.shape.slice(0, -2).some((d, i) => d !== a!.shape[i])) {
+      throw new RangeError(`solve: right-hand side ${formatType(b!.shape, b!.dtype)} does not fit ${formatType(a!.shape, a!.dtype)}`);
+    }
+    return b!;
+  },
+  lowering: {
+    kind: "kernel",
+    emit: ({ node, ins, out, helper }) => {
+      const [n, m] = node.shape.slice(-2);
+      return `${helper(K.solve)}(${out}, ${ins[0]}, ${ins[1]}, ${batchOf(node.shape)}, ${n}, ${m});`;
+    },
+  },
+  vjp: (g, [a], x) => {
+    const gb = la.solveMatrix(swap(a!), g);
+    return [e.negate(la.matmulPrim(gb, x, false, true)), gb];
+  },
+});
+
+/** Determinant of square matrices (shape: the batch axes). */
+export const determinant = definePrimitive({
+  name: "determinant",
+  infer: ([a]) => {
+    requireFloat("determinant", [a!]);
+    requireSquare("determinant", a!);
+    return { shape: a!.shape.slice(0, -2), dtype: a!.dtype };
+  },
+  lowering: {
+    kind: "kernel",
+    emit: ({ node, ins, out, helper }) => {
+      const n = node.inputs[0]!.shape.at(-1)!;
+      return `${helper(K.determinant)}(${out}, ${ins[0]}, ${sizeOf(node.shape)}, ${n});`;
+    },
+  },
+  // d det(A) = det(A) · A⁻ᵀ (A must be invertible).
+  vjp: (g, [a], d) => {
+    const scale = la.expandBatch(e.multiply(g, d));
+    return [e.multiply(scale, swap(la.inverse(a!)))];
+  },
+});
+
+function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
+  return definePrimitive({
+    name: part === "q" ? "qrQ" : "qrR",
+    infer: ([a], { mode }) => {
+      requireFloat("qr", [a!]);
+      if (a!.shape.length < 2) throw new RangeError(`qr: expected matrices (…, m, n), got ${formatType(a!.shape, a!.dtype)}`);
+      const [m, n] = a!.shape.slice(-2) as [number, number];
+      const k = mode === "reduced" ? Math.min(m, n) : m;
+      const shape = part === "q" ? [...a!.shape.slice(0, -2), m, k] : [...a!.shape.slice(0, -2), k, n];
+      return { shape, dtype: a!.dtype };
+    },
+    lowering: {
+      kind: "kernel",
+      emit: ({ node, ins, out, helper, scratch }) => {
+        const a = node.inputs[0]!;
+        const [m, n] = a.shape.slice(-2) as [number, number];
+        const k = node.params.mode === "reduced" ? Math.min(m, n) : m;
+        const batch = batchOf(a.shape);
+        const other = scratch(a.dtype, batch * (part === "q" ? k * n : m * k));
+        const [q, r] = part === "q" ? [out, other] : [other, out];
+        return `${helper(K.qr)}(${q}, ${r}, ${ins[0]}, ${batch}, ${m}, ${n}, ${JSON.stringify(node.params.mode)});`;
+      },
+    },
+    vjp: (g, [a], _out, { mode }) => {
+      const [m, n] = a!.shape.slice(-2) as [number, number];
+      if (mode !== "reduced" || m < n) throw new Error("qr: gradients are defined for the reduced QR of tall or square matrices (m ≥ n)");
+      const { q, r } = la.qr(a!);
+      // Ā = (Q̄ + Q·copyltu(M)) R⁻ᵀ with M = R R̄ᵀ − Q̄ᵀ Q, taking Q̄ or R̄ as zero for the other part.
+      const mMat = part === "q" ? e.negate(la.matmulPrim(g, q, true, false)) : la.matmulPrim(r, g, false, true);
+      const lowerM = la.tril(mMat);
+      const copyltu = e.subtract(e.add(lowerM, swap(lowerM)), la.diagonalMatrix(mMat));
+      let inner = la.matmulPrim(q, copyltu, false, false);
+      if (part === "q") inner = e.add(g, inner);
+      // X R⁻ᵀ = (R⁻¹ Xᵀ)ᵀ with R upper triangular.
+      return [swap(la.triangularSolve(r, swap(inner), { lower: false }))];
+    },
+  });
+}
+export const qrQ = qrPart("q");
+export const qrR = qrPart("r");

@@ -1,0 +1,92 @@
+/**
+ * Random numbers with explicit keys (Nx.Random, JAX): no hidden state; the same key always gives
+ * the same numbers on every machine. Split a key to get independent streams.
+ *
+ * @example
+ * const [k1, k2] = random.split(random.key(42));
+ * const w = random.normal(k1, [3, 4]);
+ */
+import { bind } from "./core.js";
+import type { DType } from "./dtype.js";
+import { checkDType, isFloat } from "./dtype.js";
+import { randomBits } from "./primitives/random.js";
+import { checkShape } from "./shape.js";
+import type { Shape } from "./shape.js";
+import { Tensor } from "./tensor.js";
+import { tensor } from "./ops/creation.js";
+import * as e from "./ops/elementwise.js";
+import { argsort } from "./ops/sort.js";
+import { reshape, sliceAlong, take } from "./ops/shape.js";
+
+function bits(key: Tensor, shape: Shape): Tensor {
+  if (!(key instanceof Tensor)) throw new TypeError("random: a key is a u32[2] tensor made by random.key(seed)");
+  return bind(randomBits, [key], { shape: checkShape(shape, "random") });
+}
+
+/** A key from an integer seed (as JAX's PRNGKey: [high 32 bits, low 32 bits]). */
+export function key(seed: number): Tensor {
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`random.key: seed must be a safe integer, got ${seed}`);
+  const big = BigInt.asUintN(64, BigInt(seed));
+  return tensor(new Uint32Array([Number(big >> 32n), Number(big & 0xffffffffn)]));
+}
+
+/** `n` new independent keys, as a u32[n][2] tensor (default n = 2); destructure it: `const [a, b] = split(k)`. */
+export function split(key: Tensor, n = 2): Tensor {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`random.split: n must be a positive integer, got ${n}`);
+  return reshape(bits(key, [2 * n]), [n, 2]);
+}
+
+/** Uniform floats in [min, max) (default [0, 1), f32). */
+export function uniform(key: Tensor, shape: Shape, options: { min?: number; max?: number; dtype?: DType } = {}): Tensor {
+  const dtype = checkDType(options.dtype ?? "f32", "random.uniform");
+  if (!isFloat(dtype)) throw new TypeError(`random.uniform: dtype must be f32 or f64, got ${dtype}`);
+  const { min = 0, max = 1 } = options;
+  let unit: Tensor;
+  if (dtype === "f32") {
+    // The top 23 bits as a multiple of 2⁻²³: exactly representable, in [0, 1).
+    unit = e.cast(e.multiply(e.floor(e.divide(e.cast(bits(key, shape), "f64"), 512)), 2 ** -23), "f32");
+  } else {
+    // 52 bits from two words: 32 high bits and the top 20 of the second word.
+    const words = e.cast(bits(key, [2, ...shape]), "f64");
+    const hi = reshape(sliceAlong(words, 0, 1), shape);
+    const lo = e.floor(e.divide(reshape(sliceAlong(words, 1, 1), shape), 4096));
+    unit = e.multiply(e.add(e.multiply(hi, 2 ** 20), lo), 2 ** -52);
+  }
+  if (min === 0 && max === 1) return unit;
+  return e.maximum(e.add(e.multiply(unit, max - min), min), min);
+}
+
+/** Normal (Gaussian) samples with `mean` and `std` (default 0 and 1, f32), by the Box–Muller transform. */
+export function normal(key: Tensor, shape: Shape, options: { mean?: number; std?: number; dtype?: DType } = {}): Tensor {
+  const dtype = checkDType(options.dtype ?? "f32", "random.normal");
+  const s = checkShape(shape, "random.normal");
+  const u = uniform(key, [2, ...s], { dtype: "f64" });
+  const radius = e.sqrt(e.multiply(e.log(e.subtract(1, reshape(sliceAlong(u, 0, 1), s))), -2));
+  const z = e.multiply(radius, e.cos(e.multiply(reshape(sliceAlong(u, 1, 1), s), 2 * Math.PI)));
+  return e.cast(e.add(e.multiply(z, options.std ?? 1), options.mean ?? 0), dtype);
+}
+
+/** Uniform integers in [min, max) (default dtype s32). */
+export function randint(key: Tensor, shape: Shape, options: { min: number; max: number; dtype?: DType }): Tensor {
+  const { min, max } = options;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || max <= min) {
+    throw new RangeError(`random.randint: need integers min < max, got min ${min}, max ${max}`);
+  }
+  const u = uniform(key, shape, { dtype: "f64" });
+  return e.cast(e.add(e.floor(e.multiply(u, max - min)), min), options.dtype ?? "s32");
+}
+
+/** A random permutation of 0..n-1 (s32), or of the rows of a tensor. */
+export function permutation(key: Tensor, n: number | Tensor): Tensor {
+  if (n instanceof Tensor) return shuffle(key, n);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`random.permutation: n must be a non-negative integer, got ${n}`);
+  return argsort(bits(key, [n]));
+}
+
+/** `x` with its slices along `axis` (default 0) in random order. */
+export function shuffle(key: Tensor, x: Tensor, options: { axis?: number } = {}): Tensor {
+  const axis = options.axis ?? 0;
+  const n = x.shape.at(axis);
+  if (n === undefined) throw new RangeError(`random.shuffle: axis ${axis} is out of range for a tensor of rank ${x.rank}`);
+  return take(x, permutation(key, n), { axis });
+}

@@ -1,0 +1,104 @@
+/** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
+import type { DType, TypedArray } from "./dtype.js";
+import { formatTensor } from "./format.js";
+import type { Shape } from "./shape.js";
+import { sizeOf } from "./shape.js";
+import type { Node } from "./graph.js";
+
+/**
+ * An immutable n-dimensional array. A tensor is concrete (it holds data), symbolic (it stands for a
+ * value inside a function being traced by `jit`) or a template (shape and dtype only).
+ * Ops never change a tensor; they return new ones, and memory is reclaimed by the garbage collector.
+ */
+export class Tensor {
+  /** The size of each axis. */
+  readonly shape: Shape;
+  /** The element type. */
+  readonly dtype: DType;
+  /** @internal Row-major data, when concrete. Never written after construction. */
+  readonly _data: TypedArray | undefined;
+  /** @internal The graph node, when symbolic. */
+  readonly _node: Node | undefined;
+
+  /** @internal Use `tensor()` and the other creation functions instead. */
+  constructor(shape: Shape, dtype: DType, data?: TypedArray, node?: Node) {
+    this.shape = Object.freeze(shape.slice());
+    this.dtype = dtype;
+    this._data = data;
+    this._node = node;
+  }
+
+  /** Number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** True when the tensor has no data (a `template`). */
+  get isTemplate(): boolean {
+    return this._data === undefined && this._node === undefined;
+  }
+
+  /** @internal The data, or an error that says why there is none. */
+  _concrete(op: string): TypedArray {
+    if (this._data) return this._data;
+    if (this._node) {
+      throw new Error(
+        `${op}: cannot read the values of a traced tensor (${this.toString().split("\n")[1]!.trim()}) inside jit; ` +
+          `return it from the jitted function instead`,
+      );
+    }
+    throw new Error(`${op}: this tensor is a template (shape and dtype only) and has no data`);
+  }
+
+  /** A copy of the elements as a typed array of the tensor's dtype, row-major. */
+  data(): TypedArray {
+    return this._concrete("data").slice();
+  }
+
+  /** The elements as nested JS arrays (a number for a scalar). */
+  toArray(): any {
+    const d = this._concrete("toArray");
+    const shape = this.shape;
+    if (shape.length === 0) return d[0];
+    const build = (axis: number, offset: number, stride: number): any[] => {
+      const n = shape[axis]!;
+      const inner = stride / (n || 1);
+      const out = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = axis === shape.length - 1 ? d[offset + i] : build(axis + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, sizeOf(shape));
+  }
+
+  /** The value of a tensor with exactly one element. */
+  toNumber(): number {
+    const d = this._concrete("toNumber");
+    if (d.length !== 1) {
+      throw new RangeError(`toNumber: expected a tensor with one element, got shape [${this.shape.join(", ")}]`);
+    }
+    return d[0]!;
+  }
+
+  /** Printed like Nx: the type, then the values (truncated for big tensors). */
+  toString(): string {
+    if (this._node) return `Tensor<\n  ${formatTensor(this.shape, this.dtype, undefined).split("\n")[1]!.trim()}\n  (traced)\n>`;
+    return formatTensor(this.shape, this.dtype, this._data);
+  }
+
+  /** Used by `console.log` and `util.inspect` in Node.js. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** True when `x` is a Tensor. */
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
