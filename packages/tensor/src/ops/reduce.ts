@@ -5,7 +5,7 @@ import * as p from "../primitives/reduce.js";
 import { normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import * as e from "./elementwise.js";
-import { broadcastTo, reshape, stopGradient } from "./shape.js";
+import { reshape, stopGradient } from "./shape.js";
 
 /** Which axes to reduce (all by default) and whether to keep them as size 1. */
 export interface ReduceOptions {
@@ -20,8 +20,15 @@ function toTensor(x: Tensor | number, op: string): Tensor {
 
 function reduceWith(prim: typeof p.reduceSum, x: Tensor, options: ReduceOptions): Tensor {
   const axes = normalizeAxes(prim.name, options.axes, x.rank);
-  const out = axes.length === 0 ? x : bind(prim, [x], { axes });
+  // Axes of size 1 hold one element each: reducing them is only a reshape.
+  const real = axes.filter((a) => x.shape[a] !== 1);
+  const kept = bindReduce(prim, x, real);
+  const out = real.length === axes.length ? kept : reshape(kept, x.shape.filter((_, i) => !axes.includes(i)));
   return options.keepAxes ? reshape(out, x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : out;
+}
+
+function bindReduce(prim: typeof p.reduceSum, x: Tensor, axes: readonly number[]): Tensor {
+  return axes.length === 0 ? x : bind(prim, [x], { axes });
 }
 
 /** Sum of elements (u8 sums as u32). */
@@ -82,19 +89,21 @@ export function logsumexp(x: Tensor | number, options: ReduceOptions = {}): Tens
   return options.keepAxes ? out : reshape(out, out.shape.filter((_, i) => !normalizeAxes("logsumexp", options.axes, t.rank).includes(i)));
 }
 
-/** 1 (u8) where every element is non-zero. */
+/** 1 (u8) where every element is non-zero (1 for an empty reduction). */
 export function all(x: Tensor | number, options: ReduceOptions = {}): Tensor {
-  return reduceMin(e.notEqual(toTensor(x, "all"), 0), options);
+  // Not reduceMin: its empty-reduction Infinity would store as 0 in a u8.
+  return e.logicalNot(reduceMax(e.equal(toTensor(x, "all"), 0), options));
 }
 
-/** 1 (u8) where some element is non-zero. */
+/** 1 (u8) where some element is non-zero (0 for an empty reduction). */
 export function any(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   return reduceMax(e.notEqual(toTensor(x, "any"), 0), options);
 }
 
 function argReduce(op: "max" | "min", x: Tensor | number, options: { axis?: number; keepAxis?: boolean }): Tensor {
   const name = `arg${op}`;
-  let t = toTensor(x, name);
+  const src = toTensor(x, name);
+  let t = src;
   let axis: number;
   if (options.axis === undefined) {
     t = reshape(t, [-1]);
@@ -105,7 +114,7 @@ function argReduce(op: "max" | "min", x: Tensor | number, options: { axis?: numb
   if (t.shape[axis] === 0) throw new RangeError(`${name}: cannot take the ${name} of an empty axis`);
   const out = bind(p.argReduce, [t], { axis, op });
   if (!options.keepAxis) return out;
-  const shape = options.axis === undefined ? (x as Tensor).shape.map(() => 1) : t.shape.map((d, i) => (i === axis ? 1 : d));
+  const shape = options.axis === undefined ? src.shape.map(() => 1) : t.shape.map((d, i) => (i === axis ? 1 : d));
   return reshape(out, shape);
 }
 
@@ -137,8 +146,6 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
   g.shape.forEach((d, i) => {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
   });
-  const s = axes.length ? bind(p.reduceSum, [g], { axes }) : g;
-  return reshape(s, shape);
+  return reshape(bindReduce(p.reduceSum, g, axes.filter((a) => g.shape[a] !== 1)), shape);
 }
 
-export { broadcastTo };
