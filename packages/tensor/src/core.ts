@@ -6,8 +6,8 @@
 import type { Aval, Primitive } from "./primitive.js";
 import { Tensor } from "./tensor.js";
 import { Graph, type Node } from "./graph.js";
-import { compile, type Program } from "./compile/compiler.js";
-import { sizeOf } from "./shape.js";
+import type { Program } from "./compile/compiler.js";
+import { javascript } from "./compile/backend.js";
 
 /** A record of one primitive application, kept by a tape for the backward pass. */
 export interface TapeRecord {
@@ -52,6 +52,11 @@ export function withoutTape<T>(tape: Tape, fn: () => T): T {
 export function anyTracked(xs: readonly Tensor[]): boolean {
   for (const t of tapes) for (const x of xs) if (t.tracked.has(x)) return true;
   return false;
+}
+
+/** @internal True while some `grad` is recording (a tape is active). */
+export function isTaping(): boolean {
+  return tapes.length > 0;
 }
 
 /** @internal Runs `fn` while tracing into `graph`. */
@@ -118,18 +123,17 @@ const EAGER_CACHE_LIMIT = 4096;
 function runEager(prim: Primitive, inputs: readonly Tensor[], params: any, aval: Aval): Tensor {
   const data = inputs.map((x) => x._data!);
   if (prim.lowering.kind === "alias") return new Tensor(aval.shape, aval.dtype, data[0]);
-  let key = prim.name + JSON.stringify(params);
+  // Non-finite numbers (pad with -Infinity or NaN) would all print as null: spell them out.
+  let key = prim.name + JSON.stringify(params, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
   for (const x of inputs) key += `|${x.dtype}${x.shape.join(",")}`;
   let program = eagerPrograms.get(key);
   if (!program) {
     const graph = new Graph();
     const ins = inputs.map((x) => graph.input(x.shape, x.dtype));
     const node = graph.apply(prim, ins, params, aval.shape, aval.dtype);
-    program = compile(graph, [node], { inlineScalars: false });
+    program = javascript.compile(graph, [node], { inlineScalars: false });
     if (eagerPrograms.size >= EAGER_CACHE_LIMIT) eagerPrograms.delete(eagerPrograms.keys().next().value!);
     eagerPrograms.set(key, program);
   }
-  const [result] = program.run(data);
-  if (result!.length !== sizeOf(aval.shape)) throw new Error(`internal: ${prim.name} produced a buffer of the wrong size`);
-  return new Tensor(aval.shape, aval.dtype, result);
+  return new Tensor(aval.shape, aval.dtype, program.run(data)[0]);
 }

@@ -4,17 +4,24 @@
  * with fused loops and planned buffers, and runs that on later calls (as Nx.Defn with EXLA, or
  * JAX's jit).
  */
-import { anyTracked, isTracing, nodeOf, withTrace } from "./core.js";
-import { compile, type Program } from "./compile/compiler.js";
+import { isTaping, isTracing, nodeOf, withTrace } from "./core.js";
+import type { Program } from "./compile/compiler.js";
+import { javascript, type Backend } from "./compile/backend.js";
 import { Graph, printGraph, type Node } from "./graph.js";
 import { Tensor } from "./tensor.js";
-import { flattenTree, unflattenTree, type TreeSpec } from "./tree.js";
+import { flattenTree, unflattenTree, type Flat, type TreeSpec } from "./tree.js";
 
 interface Compiled {
   readonly graph: Graph;
   readonly outputs: readonly Node[];
   readonly outSpec: TreeSpec;
   readonly program: Program;
+}
+
+/** Options of `jit`. */
+export interface JitOptions {
+  /** The compiler to use (default: the JavaScript code generator). */
+  backend?: Backend;
 }
 
 /** A jitted function: call it like `f`; inspect what it compiles to with `debugExpr` and `source`. */
@@ -30,27 +37,26 @@ export type Jitted<F extends (...args: any[]) => any> = F & {
  * numbers, strings and booleans are compile-time constants (a new value compiles a new program).
  * `f` must be pure: it may not read tensor values (e.g. `toNumber`) of its traced arguments.
  */
-export function jit<F extends (...args: any[]) => any>(f: F): Jitted<F> {
+export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions = {}): Jitted<F> {
+  const backend = options.backend ?? javascript;
   if (typeof f !== "function") throw new TypeError("jit: expected a function");
   const cache = new Map<string, Compiled>();
-  const lower = (args: unknown[]): Compiled => {
-    const flat = flattenTree(args, "args");
+  const compiled = (flat: Flat): Compiled => {
     let c = cache.get(flat.key);
     if (!c) {
-      c = trace(f, flat.spec, flat.leaves);
+      c = trace(f, flat.spec, flat.leaves, backend);
       cache.set(flat.key, c);
     }
     return c;
   };
+  const lower = (args: unknown[]): Compiled => compiled(flattenTree(args, "args"));
   const run = (...args: unknown[]) => {
     if (isTracing()) return f(...args);
     const flat = flattenTree(args, "args");
-    if (flat.leaves.some((t) => t._data === undefined) || anyTracked(flat.leaves)) return f(...args);
-    let c = cache.get(flat.key);
-    if (!c) {
-      c = trace(f, flat.spec, flat.leaves);
-      cache.set(flat.key, c);
-    }
+    // Templates only need shapes, and an active grad tape must see every op (f may close over
+    // tracked tensors): both run f directly.
+    if (isTaping() || flat.leaves.some((t) => t._data === undefined)) return f(...args);
+    const c = compiled(flat);
     const buffers = c.program.run(flat.leaves.map((t) => t._data!));
     return unflattenTree(
       c.outSpec,
@@ -66,12 +72,12 @@ export function jit<F extends (...args: any[]) => any>(f: F): Jitted<F> {
   });
 }
 
-function trace(f: (...args: any[]) => any, spec: TreeSpec, leaves: readonly Tensor[]): Compiled {
+function trace(f: (...args: any[]) => any, spec: TreeSpec, leaves: readonly Tensor[], backend: Backend): Compiled {
   const graph = new Graph();
   const symbolic = leaves.map((t) => new Tensor(t.shape, t.dtype, undefined, graph.input(t.shape, t.dtype)));
   const args = unflattenTree(spec, symbolic) as unknown[];
   const result = withTrace(graph, () => f(...args));
   const out = flattenTree(result, "result");
   const outputs = out.leaves.map((t) => nodeOf(t, graph, "jit"));
-  return { graph, outputs, outSpec: out.spec, program: compile(graph, outputs, { inlineScalars: true }) };
+  return { graph, outputs, outSpec: out.spec, program: backend.compile(graph, outputs, { inlineScalars: true }) };
 }

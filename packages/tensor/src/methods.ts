@@ -85,7 +85,6 @@ type Methods = {
 };
 
 declare module "./tensor.js" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Tensor extends Methods {
     /** Dot product (see `dot`). */
     dot(b: Tensor): Tensor;

@@ -228,7 +228,7 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
   const rank = Math.max(x.rank, reps.length);
   const xs = [...Array(rank - x.rank).fill(1), ...x.shape];
   const rs = [...Array(rank - reps.length).fill(1), ...reps];
-  const interleaved = xs.flatMap((n, d) => [1, n]);
+  const interleaved = xs.flatMap((n) => [1, n]);
   const target = xs.flatMap((n, d) => [rs[d]!, n]);
   return reshape(broadcastTo(reshape(x, interleaved), target), xs.map((n, d) => n * rs[d]!));
 }

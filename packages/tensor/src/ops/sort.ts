@@ -35,9 +35,10 @@ export function argsort(x: Tensor | number, options: SortOptions = {}): Tensor {
 export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor {
   const a = normalizeAxis("takeAlongAxis", axis, x.rank);
   const strides = stridesOf(x.shape);
-  // Flat index = own position with the `axis` coordinate replaced by the index.
-  const position = iota(x.shape, { axis: a });
-  const flat = e.add(iota(x.shape), e.multiply(e.subtract(e.cast(indices, "s32"), position), strides[a]!));
+  // Flat index into x: the index's own coordinates on the other axes, its value on `axis` (indices
+  // may be shorter than x along `axis`, as in topK).
+  let flat = e.multiply(e.cast(indices, "s32"), strides[a]!);
+  for (let d = 0; d < x.rank; d++) if (d !== a) flat = e.add(flat, e.multiply(iota(indices.shape, { axis: d }), strides[d]!));
   return reshape(take(reshape(x, [-1]), reshape(flat, [-1])), indices.shape);
 }
 

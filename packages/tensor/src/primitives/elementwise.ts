@@ -47,7 +47,6 @@ function binary(name: string, expr: Expr, vjp?: Vjp, outDtype?: DType): Primitiv
 
 const isInt32 = (ctx: ExprContext<any>) => ctx.inDtypes[0] === "s32" || ctx.inDtypes[0] === "u32";
 const call = (fn: string) => (args: readonly string[]) => `${fn}(${args.join(", ")})`;
-const none = () => [null, null];
 
 export const add = binary("add", ([a, b]) => `${a} + ${b}`, (g) => [g, g]);
 export const subtract = binary("subtract", ([a, b]) => `${a} - ${b}`, (g) => [g, o.negate(g)]);
@@ -59,7 +58,7 @@ export const multiply = binary(
 export const divide = binary(
   "divide",
   ([a, b]) => `${a} / ${b}`,
-  (g, [a, b], out) => [o.divide(g, b!), o.negate(o.divide(o.multiply(g, out), b!))],
+  (g, [, b], out) => [o.divide(g, b!), o.negate(o.divide(o.multiply(g, out), b!))],
 );
 export const pow = binary("pow", call("Math.pow"), (g, [a, b], out) => [
   o.multiply(g, o.multiply(b!, o.pow(a!, o.subtract(b!, 1)))),

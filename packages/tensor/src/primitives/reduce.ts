@@ -19,12 +19,13 @@ const keepDims = (shape: readonly number[], axes: readonly number[]) => shape.ma
 
 interface Monoid {
   readonly init: string;
-  step(acc: string, x: string): string;
+  /** `int32`: the values are s32/u32, whose products must wrap like 32-bit integers. */
+  step(acc: string, x: string, int32: boolean): string;
 }
 
 const MONOIDS: Record<string, Monoid> = {
   sum: { init: "0", step: (a, x) => `${a} + ${x}` },
-  product: { init: "1", step: (a, x) => `${a} * ${x}` },
+  product: { init: "1", step: (a, x, int32) => (int32 ? `Math.imul(${a}, ${x})` : `${a} * ${x}`) },
   max: { init: "-Infinity", step: (a, x) => `(${x} > ${a} || ${x} !== ${x} ? ${x} : ${a})` },
   min: { init: "Infinity", step: (a, x) => `(${x} < ${a} || ${x} !== ${x} ? ${x} : ${a})` },
 };
@@ -42,6 +43,7 @@ function emitReduce(monoid: Monoid, ctx: KernelContext<ReduceParams>): string {
   const outSize = sizeOf(ctx.node.shape);
   const outStridesFull = stridesOf(keepDims(shape, axes)).map((s, d) => (axes.includes(d) ? 0 : s));
   const src = ctx.ins[0]!;
+  const int32 = x!.dtype === "s32" || x!.dtype === "u32";
   if (sizeOf(shape) === 0) return `${ctx.out}.fill(${monoid.init});`;
   if (axes.length === 0) return `${ctx.out}.set(${src});`;
   if (axes.includes(shape.length - 1)) {
@@ -51,7 +53,7 @@ function emitReduce(monoid: Monoid, ctx: KernelContext<ReduceParams>): string {
     const strides = order.map((d) => inStrides[d]!);
     const inner = kept.length;
     return `let o = 0;\n${loopNest(loopShape.slice(0, inner), "k", (kv) => {
-      const red = loopNest(loopShape.slice(inner), "r", (rv) => `acc = ${monoid.step("acc", `${src}[${indexExpr([...kv, ...rv], strides)}]`)};`);
+      const red = loopNest(loopShape.slice(inner), "r", (rv) => `acc = ${monoid.step("acc", `${src}[${indexExpr([...kv, ...rv], strides)}]`, int32)};`);
       return `let acc = ${monoid.init};\n${red}\n${ctx.out}[o++] = acc;`;
     })}`;
   }
@@ -60,7 +62,7 @@ function emitReduce(monoid: Monoid, ctx: KernelContext<ReduceParams>): string {
     `${acc}.fill(${monoid.init});`,
     loopNest(shape, "i", (v) => {
       const oi = indexExpr(v, outStridesFull);
-      return `${acc}[${oi}] = ${monoid.step(`${acc}[${oi}]`, `${src}[${indexExpr(v, inStrides)}]`)};`;
+      return `${acc}[${oi}] = ${monoid.step(`${acc}[${oi}]`, `${src}[${indexExpr(v, inStrides)}]`, int32)};`;
     }),
     `for (let j = 0; j < ${outSize}; j++) ${ctx.out}[j] = ${acc}[j];`,
   ].join("\n");

@@ -100,7 +100,8 @@ export const pad = definePrimitive<{ value: number; config: readonly (readonly [
     s.slice(
       g,
       config.map(([lo]) => lo),
-      x!.shape.map((n) => n),
+      // slice takes lengths (it keeps ceil(length / stride) elements): n elements span (n − 1)·(mid + 1) + 1.
+      x!.shape.map((n, d) => (n === 0 ? 0 : (n - 1) * (config[d]![2] + 1) + 1)),
       config.map(([, , mid]) => mid + 1),
     ),
   ],
