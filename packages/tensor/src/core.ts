@@ -92,7 +92,12 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], params: any = {
   let graph: Graph | undefined;
   let template = false;
   for (const x of inputs) {
-    if (x._node) graph = x._node.graph;
+    if (x._node) {
+      graph = x._node.graph;
+      if (!traces.includes(graph)) {
+        throw new Error(`${prim.name}: a tensor traced inside jit was used after its trace ended; return it from the jitted function instead`);
+      }
+    }
     else if (!x._data) template = true;
   }
   if (graph) {
@@ -117,23 +122,26 @@ function record(prim: Primitive, inputs: readonly Tensor[], params: any, out: Te
   }
 }
 
-const eagerPrograms = new Map<string, Program>();
+/** Compiled single-op programs, per primitive, keyed by params, shapes and dtypes. */
+const eagerPrograms = new WeakMap<Primitive, Map<string, Program>>();
 const EAGER_CACHE_LIMIT = 4096;
 
 function runEager(prim: Primitive, inputs: readonly Tensor[], params: any, aval: Aval): Tensor {
   const data = inputs.map((x) => x._data!);
   if (prim.lowering.kind === "alias") return new Tensor(aval.shape, aval.dtype, data[0]);
+  let cache = eagerPrograms.get(prim);
+  if (!cache) eagerPrograms.set(prim, (cache = new Map()));
   // Non-finite numbers (pad with -Infinity or NaN) would all print as null: spell them out.
-  let key = prim.name + JSON.stringify(params, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+  let key = JSON.stringify(params, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
   for (const x of inputs) key += `|${x.dtype}${x.shape.join(",")}`;
-  let program = eagerPrograms.get(key);
+  let program = cache.get(key);
   if (!program) {
     const graph = new Graph();
     const ins = inputs.map((x) => graph.input(x.shape, x.dtype));
     const node = graph.apply(prim, ins, params, aval.shape, aval.dtype);
     program = javascript.compile(graph, [node], { inlineScalars: false });
-    if (eagerPrograms.size >= EAGER_CACHE_LIMIT) eagerPrograms.delete(eagerPrograms.keys().next().value!);
-    eagerPrograms.set(key, program);
+    if (cache.size >= EAGER_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(key, program);
   }
   return new Tensor(aval.shape, aval.dtype, program.run(data)[0]);
 }

@@ -199,10 +199,11 @@ function directMatmul(
 let packedA = new Float64Array(0);
 /** Packed strips of B: NR columns interleaved, one group of NR values per step of k. */
 let packedB = new Float64Array(0);
-/** Double-precision running sums of one MC × NC output block when k is split into chunks. */
+/**
+ * Double-precision sums of the output block being computed, padded to whole MR × NR tiles. The
+ * micro-kernel only ever writes here, so its stores always see the same array type.
+ */
 let blockSums = new Float64Array(0);
-/** Landing place for micro-kernel results on ragged output edges. */
-const edgeTile = new Float64Array(MR * NR);
 
 /** Returns `buffer` if it holds at least `length` doubles, else a larger replacement. */
 function ensureLength(buffer: Float64Array, length: number): Float64Array {
@@ -215,8 +216,8 @@ function roundUp(x: number, multiple: number): number {
 
 /**
  * One (non-batched) product, blocked GotoBLAS-style: the output is walked in NC-wide column
- * panels and MC-tall row blocks; each block of A and panel of B is packed once per k chunk and
- * the micro-kernel computes MR × NR tiles from the packed copies.
+ * panels and MC-tall row blocks. For each block, A and B are packed once per chunk of k, the
+ * micro-kernel sums MR × NR tiles into `blockSums`, and the finished block is rounded into `out`.
  */
 function blockedMatmul(
   out: FloatArray,
@@ -235,30 +236,25 @@ function blockedMatmul(
 ): void {
   const chunkCount = Math.ceil(k / KC_MAX);
   const kc = Math.ceil(k / chunkCount);
-  packedA = ensureLength(packedA, roundUp(Math.min(m, MC), MR) * kc);
-  packedB = ensureLength(packedB, roundUp(Math.min(n, NC), NR) * kc);
-  if (chunkCount > 1) {
-    blockSums = ensureLength(blockSums, roundUp(Math.min(m, MC), MR) * roundUp(Math.min(n, NC), NR));
-  }
+  const mcMax = roundUp(Math.min(m, MC), MR);
+  const ncMax = roundUp(Math.min(n, NC), NR);
+  packedA = ensureLength(packedA, mcMax * kc);
+  packedB = ensureLength(packedB, ncMax * kc);
+  blockSums = ensureLength(blockSums, mcMax * ncMax);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let ic = 0; ic < m; ic += MC) {
       const mc = Math.min(MC, m - ic);
       for (let pc = 0; pc < k; pc += kc) {
         const kcHere = Math.min(kc, k - pc);
-        // With a single chunk the packed panel of B is reused by every row block.
+        // With a single chunk of k the packed panel of B serves every row block.
         if (chunkCount > 1 || ic === 0) {
           packB(b, bBase + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kcHere, nc);
         }
         packA(a, aBase + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kcHere);
-        const outBlock = outBase + ic * n + jc;
-        if (chunkCount === 1) {
-          storeBlock(out, outBlock, n, mc, nc, kcHere);
-        } else {
-          accumulateBlock(mc, nc, kcHere, pc > 0);
-          if (pc + kcHere === k) copyBlockSums(out, outBlock, n, mc, nc);
-        }
+        computeBlock(mc, nc, kcHere, pc > 0);
       }
+      storeBlock(out, outBase + ic * n + jc, n, mc, nc);
     }
   }
 }
@@ -278,24 +274,10 @@ function packA(
   const dst = packedA;
   let d = 0;
   for (let i0 = 0; i0 < mc; i0 += MR) {
-    const r0 = base + i0 * rowStride;
-    if (mc - i0 >= MR) {
-      const r1 = r0 + rowStride;
-      const r2 = r1 + rowStride;
-      const r3 = r2 + rowStride;
-      for (let p = 0, s = 0; p < kc; p++, s += colStride) {
-        dst[d] = a[r0 + s];
-        dst[d + 1] = a[r1 + s];
-        dst[d + 2] = a[r2 + s];
-        dst[d + 3] = a[r3 + s];
-        d += MR;
-      }
-    } else {
-      const rows = mc - i0;
-      for (let p = 0, s = 0; p < kc; p++, s += colStride) {
-        for (let r = 0; r < MR; r++) dst[d + r] = r < rows ? a[r0 + r * rowStride + s] : 0;
-        d += MR;
-      }
+    const rows = Math.min(MR, mc - i0);
+    for (let p = 0, s = base + i0 * rowStride; p < kc; p++, s += colStride) {
+      for (let r = 0; r < MR; r++) dst[d + r] = r < rows ? a[s + r * rowStride] : 0;
+      d += MR;
     }
   }
 }
@@ -315,176 +297,36 @@ function packB(
   const dst = packedB;
   let d = 0;
   for (let j0 = 0; j0 < nc; j0 += NR) {
-    const c0 = base + j0 * colStride;
-    if (nc - j0 >= NR) {
-      const c1 = c0 + colStride;
-      const c2 = c1 + colStride;
-      const c3 = c2 + colStride;
-      for (let p = 0, s = 0; p < kc; p++, s += rowStride) {
-        dst[d] = b[c0 + s];
-        dst[d + 1] = b[c1 + s];
-        dst[d + 2] = b[c2 + s];
-        dst[d + 3] = b[c3 + s];
-        d += NR;
-      }
-    } else {
-      const cols = nc - j0;
-      for (let p = 0, s = 0; p < kc; p++, s += rowStride) {
-        for (let c = 0; c < NR; c++) dst[d + c] = c < cols ? b[c0 + c * colStride + s] : 0;
-        d += NR;
-      }
-    }
-  }
-}
-
-/** Computes an mc × nc output block from the packed operands and stores it straight into `out`. */
-function storeBlock(
-  out: FloatArray,
-  outBlock: number,
-  ldOut: number,
-  mc: number,
-  nc: number,
-  kc: number,
-): void {
-  for (let j0 = 0; j0 < nc; j0 += NR) {
     const cols = Math.min(NR, nc - j0);
-    for (let i0 = 0; i0 < mc; i0 += MR) {
-      const rows = Math.min(MR, mc - i0);
-      const target = outBlock + i0 * ldOut + j0;
-      if (rows === MR && cols === NR) {
-        microKernel(kc, i0 * kc, j0 * kc, out, target, ldOut, false);
-      } else {
-        microKernel(kc, i0 * kc, j0 * kc, edgeTile, 0, NR, false);
-        copyTile(out, target, ldOut, rows, cols);
-      }
+    for (let p = 0, s = base + j0 * colStride; p < kc; p++, s += rowStride) {
+      for (let c = 0; c < NR; c++) dst[d + c] = c < cols ? b[s + c * colStride] : 0;
+      d += NR;
     }
-  }
-}
-
-/** Adds (or, for the first chunk of k, stores) an mc × nc block of sums into `blockSums`. */
-function accumulateBlock(mc: number, nc: number, kc: number, accumulate: boolean): void {
-  const ldSums = roundUp(nc, NR);
-  for (let j0 = 0; j0 < nc; j0 += NR) {
-    for (let i0 = 0; i0 < mc; i0 += MR) {
-      microKernel(kc, i0 * kc, j0 * kc, blockSums, i0 * ldSums + j0, ldSums, accumulate);
-    }
-  }
-}
-
-/** Rounds the finished block of double sums into `out`. */
-function copyBlockSums(out: FloatArray, outBlock: number, ldOut: number, mc: number, nc: number) {
-  const ldSums = roundUp(nc, NR);
-  for (let i = 0; i < mc; i++) {
-    const src = i * ldSums;
-    const dst = outBlock + i * ldOut;
-    for (let j = 0; j < nc; j++) out[dst + j] = blockSums[src + j];
-  }
-}
-
-/** Copies the valid `rows` × `cols` corner of `edgeTile` into `out`. */
-function copyTile(out: FloatArray, target: number, ldOut: number, rows: number, cols: number) {
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[target + r * ldOut + c] = edgeTile[r * NR + c];
   }
 }
 
 /**
- * The hot loop: a 4 × 4 tile of sums over `kc` steps, from the A strip at `packedA[ia..]` and the
- * B strip at `packedB[ib..]`, kept in sixteen local doubles and written to `dst` (row stride
- * `ldDst`) at the end, added to what is there when `accumulate` is set.
+ * Runs the micro-kernel over every tile of an mc × nc block. The B strip stays hot in L1 while
+ * the loop walks down the packed A block.
  */
-function microKernel(
-  kc: number,
-  ia: number,
-  ib: number,
-  dst: FloatArray,
-  d: number,
-  ldDst: number,
-  accumulate: boolean,
-): void {
-  const pa = packedA;
-  const pb = packedB;
-  let c00 = 0,
-    c01 = 0,
-    c02 = 0,
-    c03 = 0;
-  let c10 = 0,
-    c11 = 0,
-    c12 = 0,
-    c13 = 0;
-  let c20 = 0,
-    c21 = 0,
-    c22 = 0,
-    c23 = 0;
-  let c30 = 0,
-    c31 = 0,
-    c32 = 0,
-    c33 = 0;
-  for (let p = 0; p < kc; p++) {
-    const a0 = pa[ia];
-    const a1 = pa[ia + 1];
-    const a2 = pa[ia + 2];
-    const a3 = pa[ia + 3];
-    let bj = pb[ib];
-    c00 += a0 * bj;
-    c10 += a1 * bj;
-    c20 += a2 * bj;
-    c30 += a3 * bj;
-    bj = pb[ib + 1];
-    c01 += a0 * bj;
-    c11 += a1 * bj;
-    c21 += a2 * bj;
-    c31 += a3 * bj;
-    bj = pb[ib + 2];
-    c02 += a0 * bj;
-    c12 += a1 * bj;
-    c22 += a2 * bj;
-    c32 += a3 * bj;
-    bj = pb[ib + 3];
-    c03 += a0 * bj;
-    c13 += a1 * bj;
-    c23 += a2 * bj;
-    c33 += a3 * bj;
-    ia += MR;
-    ib += NR;
+function computeBlock(mc: number, nc: number, kc: number, accumulate: boolean): void {
+  const ldSums = roundUp(nc, NR);
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    for (let i0 = 0; i0 < mc; i0 += MR) {
+      microKernel(kc, i0 * kc, j0 * kc, i0 * ldSums + j0, ldSums, accumulate);
+    }
   }
-  const d1 = d + ldDst;
-  const d2 = d1 + ldDst;
-  const d3 = d2 + ldDst;
-  if (accumulate) {
-    c00 += dst[d];
-    c01 += dst[d + 1];
-    c02 += dst[d + 2];
-    c03 += dst[d + 3];
-    c10 += dst[d1];
-    c11 += dst[d1 + 1];
-    c12 += dst[d1 + 2];
-    c13 += dst[d1 + 3];
-    c20 += dst[d2];
-    c21 += dst[d2 + 1];
-    c22 += dst[d2 + 2];
-    c23 += dst[d2 + 3];
-    c30 += dst[d3];
-    c31 += dst[d3 + 1];
-    c32 += dst[d3 + 2];
-    c33 += dst[d3 + 3];
+}
+
+/** Rounds the finished mc × nc block of `blockSums` into `out` (row stride `ldOut`). */
+function storeBlock(out: FloatArray, outBlock: number, ldOut: number, mc: number, nc: number) {
+  const sums = blockSums;
+  const ldSums = roundUp(nc, NR);
+  for (let i = 0; i < mc; i++) {
+    const src = i * ldSums;
+    const dst = outBlock + i * ldOut;
+    for (let j = 0; j < nc; j++) out[dst + j] = sums[src + j];
   }
-  dst[d] = c00;
-  dst[d + 1] = c01;
-  dst[d + 2] = c02;
-  dst[d + 3] = c03;
-  dst[d1] = c10;
-  dst[d1 + 1] = c11;
-  dst[d1 + 2] = c12;
-  dst[d1 + 3] = c13;
-  dst[d2] = c20;
-  dst[d2 + 1] = c21;
-  dst[d2 + 2] = c22;
-  dst[d2 + 3] = c23;
-  dst[d3] = c30;
-  dst[d3 + 1] = c31;
-  dst[d3 + 2] = c32;
-  dst[d3 + 3] = c33;
 }
 
 // ---------------------------------------------------------------------------------------------

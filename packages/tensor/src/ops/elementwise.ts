@@ -5,6 +5,7 @@
 import type { DType } from "../dtype.js";
 import { checkDType, floatType, isFloat, promoteTypes, promoteWithNumber } from "../dtype.js";
 import { bind } from "../core.js";
+import { broadcastShapes } from "../shape.js";
 import type { Primitive } from "../primitive.js";
 import * as p from "../primitives/elementwise.js";
 import { Tensor } from "../tensor.js";
@@ -38,6 +39,8 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
 function arith(prim: Primitive, a: TensorLike, b: TensorLike, float = false): Tensor {
   checkOperand(a, prim.name, "first argument");
   checkOperand(b, prim.name, "second argument");
+  // Check shapes before converting, so that the error shows the operands' own dtypes.
+  if (a instanceof Tensor && b instanceof Tensor) broadcastShapes(prim.name, a.shape, a.dtype, b.shape, b.dtype);
   let dtype = resultType([a, b]);
   if (float) dtype = floatType(dtype);
   return bind(prim, [cast(a, dtype), cast(b, dtype)]);
@@ -124,6 +127,11 @@ export const trunc = (x: TensorLike): Tensor => integral(p.trunc, x);
 
 /** x clipped into [min, max]. */
 export function clip(x: TensorLike, min: TensorLike, max: TensorLike): Tensor {
+  // Check the three shapes first, so that an error names clip rather than maximum or minimum.
+  let acc: { shape: readonly number[]; dtype: DType } | undefined;
+  for (const v of [x, min, max]) {
+    if (v instanceof Tensor) acc = acc ? { shape: broadcastShapes("clip", acc.shape, acc.dtype, v.shape, v.dtype), dtype: v.dtype } : v;
+  }
   return minimum(maximum(x, min), max);
 }
 

@@ -18,8 +18,8 @@ function toTensor(x: Tensor | number, op: string): Tensor {
   return typeof x === "number" ? e.cast(x, "f32") : x;
 }
 
-function reduceWith(prim: typeof p.reduceSum, x: Tensor, options: ReduceOptions): Tensor {
-  const axes = normalizeAxes(prim.name, options.axes, x.rank);
+function reduceWith(prim: typeof p.reduceSum, x: Tensor, options: ReduceOptions, op: string): Tensor {
+  const axes = normalizeAxes(op, options.axes, x.rank);
   // Axes of size 1 hold one element each: reducing them is only a reshape.
   const real = axes.filter((a) => x.shape[a] !== 1);
   const kept = bindReduce(prim, x, real);
@@ -34,42 +34,43 @@ function bindReduce(prim: typeof p.reduceSum, x: Tensor, axes: readonly number[]
 /** Sum of elements (u8 sums as u32). */
 export function sum(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, "sum");
-  return reduceWith(p.reduceSum, t.dtype === "u8" ? e.cast(t, "u32") : t, options);
+  return reduceWith(p.reduceSum, t.dtype === "u8" ? e.cast(t, "u32") : t, options, "sum");
 }
 
 /** Product of elements. */
 export function product(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, "product");
-  return reduceWith(p.reduceProduct, t.dtype === "u8" ? e.cast(t, "u32") : t, options);
+  return reduceWith(p.reduceProduct, t.dtype === "u8" ? e.cast(t, "u32") : t, options, "product");
 }
 
 /** Largest element (NaN if any is NaN; -Infinity for an empty reduction). */
 export function reduceMax(x: Tensor | number, options: ReduceOptions = {}): Tensor {
-  return reduceWith(p.reduceMax, toTensor(x, "reduceMax"), options);
+  return reduceWith(p.reduceMax, toTensor(x, "reduceMax"), options, "reduceMax");
 }
 
 /** Smallest element (NaN if any is NaN; Infinity for an empty reduction). */
 export function reduceMin(x: Tensor | number, options: ReduceOptions = {}): Tensor {
-  return reduceWith(p.reduceMin, toTensor(x, "reduceMin"), options);
+  return reduceWith(p.reduceMin, toTensor(x, "reduceMin"), options, "reduceMin");
 }
 
-function count(x: Tensor, options: ReduceOptions): number {
-  return sizeOf(normalizeAxes("mean", options.axes, x.rank).map((a) => x.shape[a]!));
+function count(x: Tensor, options: ReduceOptions, op: string): number {
+  return sizeOf(normalizeAxes(op, options.axes, x.rank).map((a) => x.shape[a]!));
 }
 
 /** Arithmetic mean (a float). */
 export function mean(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, "mean");
+  const n = count(t, options, "mean");
   const f = e.cast(t, floatType(t.dtype));
-  return e.divide(sum(f, options), count(t, options));
+  return e.divide(sum(f, options), n);
 }
 
 /** Variance with `ddof` delta degrees of freedom (0: population, 1: sample). */
 export function variance(x: Tensor | number, options: ReduceOptions & { ddof?: number } = {}): Tensor {
   const t = toTensor(x, "variance");
+  const n = count(t, options, "variance");
   const f = e.cast(t, floatType(t.dtype));
   const centered = e.subtract(f, mean(f, { axes: options.axes, keepAxes: true }));
-  const n = count(t, options);
   return e.divide(sum(e.multiply(centered, centered), options), n - (options.ddof ?? 0));
 }
 
@@ -81,23 +82,28 @@ export function standardDeviation(x: Tensor | number, options: ReduceOptions & {
 /** log Σ exp(x), computed stably (the max is subtracted first). */
 export function logsumexp(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, "logsumexp");
+  const axes = normalizeAxes("logsumexp", options.axes, t.rank);
   const f = e.cast(t, floatType(t.dtype));
   const m = reduceMax(f, { axes: options.axes, keepAxes: true });
   const safe = stopGradient(e.select(e.isInfinite(m), 0, m));
   const s = sum(e.exp(e.subtract(f, safe)), { axes: options.axes, keepAxes: true });
   const out = e.add(e.log(s), safe);
-  return options.keepAxes ? out : reshape(out, out.shape.filter((_, i) => !normalizeAxes("logsumexp", options.axes, t.rank).includes(i)));
+  return options.keepAxes ? out : reshape(out, out.shape.filter((_, i) => !axes.includes(i)));
 }
 
 /** 1 (u8) where every element is non-zero (1 for an empty reduction). */
 export function all(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   // Not reduceMin: its empty-reduction Infinity would store as 0 in a u8.
-  return e.logicalNot(reduceMax(e.equal(toTensor(x, "all"), 0), options));
+  const t = toTensor(x, "all");
+  normalizeAxes("all", options.axes, t.rank);
+  return e.logicalNot(reduceMax(e.equal(t, 0), options));
 }
 
 /** 1 (u8) where some element is non-zero (0 for an empty reduction). */
 export function any(x: Tensor | number, options: ReduceOptions = {}): Tensor {
-  return reduceMax(e.notEqual(toTensor(x, "any"), 0), options);
+  const t = toTensor(x, "any");
+  normalizeAxes("any", options.axes, t.rank);
+  return reduceMax(e.notEqual(t, 0), options);
 }
 
 function argReduce(op: "max" | "min", x: Tensor | number, options: { axis?: number; keepAxis?: boolean }): Tensor {

@@ -6,7 +6,7 @@ import { indexExpr, lit, loopNest } from "../compile/codegen.js";
 import type { Tensor } from "../tensor.js";
 import * as o from "../ops/elementwise.js";
 import { broadcastTo, reshape } from "../ops/shape.js";
-import { cumulativeSum as cumsumOp, sum } from "../ops/reduce.js";
+import { cumulativeSum as cumsumOp, product, sum } from "../ops/reduce.js";
 
 /** Parameters of a reduction: sorted, distinct axes to remove. */
 export interface ReduceParams {
@@ -84,9 +84,18 @@ function spread(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
 }
 
 export const reduceSum = reducePrim("reduceSum", (g, [x], _out, { axes }) => [spread(g, x!, axes)]);
-export const reduceProduct = reducePrim("reduceProduct", (g, [x], out, { axes }) => [
-  o.divide(o.multiply(spread(g, x!, axes), spread(out, x!, axes)), x!),
-]);
+/**
+ * ∂/∂xᵢ Πx = Π_{j≠i} xⱼ, without dividing by zero: out / xᵢ when no element is zero; at the only
+ * zero, the product of the others; 0 elsewhere. (Second derivatives are exact away from zeros.)
+ */
+export const reduceProduct = reducePrim("reduceProduct", (g, [x], _out, { axes }) => {
+  const isZero = o.equal(x!, 0);
+  const nonZero = o.select(isZero, 1, x!); // also keeps 0/0 out of the unused branch (and its derivative)
+  const others = spread(product(nonZero, { axes }), x!, axes);
+  const zeros = sum(isZero, { axes, keepAxes: true });
+  const partial = o.select(o.equal(zeros, 0), o.divide(others, nonZero), o.select(o.logicalAnd(isZero, o.equal(zeros, 1)), others, 0));
+  return [o.multiply(spread(g, x!, axes), partial)];
+});
 /** The gradient of max/min is shared equally by the elements that attain it. */
 const extremumVjp: Primitive<ReduceParams>["vjp"] = (g, [x], out, { axes }) => {
   const hit = o.asType(o.equal(x!, spread(out, x!, axes)), g.dtype);
