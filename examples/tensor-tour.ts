@@ -29,7 +29,10 @@ const key = nx.random.key(42);
 const [kx, kn] = nx.random.split(key);
 const inputs = nx.random.uniform(kx!, [200, 3], { min: -1, max: 1 });
 const trueW = nx.tensor([[2], [-3], [0.5]]);
-const targets = inputs.dot(trueW).add(1).add(nx.random.normal(kn!, [200, 1], { std: 0.05 }));
+const targets = inputs
+  .dot(trueW)
+  .add(1)
+  .add(nx.random.normal(kn!, [200, 1], { std: 0.05 }));
 
 type Params = { w: nx.Tensor; b: nx.Tensor };
 const loss = (p: Params, xb: nx.Tensor, yb: nx.Tensor) => {
@@ -38,7 +41,10 @@ const loss = (p: Params, xb: nx.Tensor, yb: nx.Tensor) => {
 };
 const step = nx.jit((p: Params, xb: nx.Tensor, yb: nx.Tensor) => {
   const [l, g] = nx.valueAndGrad(loss)(p, xb, yb);
-  return { params: { w: p.w.subtract(g.w.multiply(0.1)), b: p.b.subtract(g.b.multiply(0.1)) }, loss: l };
+  return {
+    params: { w: p.w.subtract(g.w.multiply(0.1)), b: p.b.subtract(g.b.multiply(0.1)) },
+    loss: l,
+  };
 });
 
 let params: Params = { w: nx.zeros([3, 1]), b: nx.zeros([1]) };

@@ -28,7 +28,10 @@ type Fn = (x: any, ...rest: any[]) => any;
  * tensor or a tree of tensors). `f` must return a scalar float tensor (or `[scalar, aux]` with
  * `hasAux`).
  */
-export function valueAndGrad<F extends Fn>(f: F, options: GradOptions = {}): (...args: Parameters<F>) => [ReturnType<F>, Parameters<F>[0]] {
+export function valueAndGrad<F extends Fn>(
+  f: F,
+  options: GradOptions = {},
+): (...args: Parameters<F>) => [ReturnType<F>, Parameters<F>[0]] {
   if (typeof f !== "function") throw new TypeError("valueAndGrad: expected a function");
   return (...args: any[]) => {
     const [x, ...rest] = args;
@@ -46,21 +49,39 @@ export function valueAndGrad<F extends Fn>(f: F, options: GradOptions = {}): (..
 }
 
 /** Returns a function computing ∇ₓf(x, ...rest) with the structure of `x` (see `valueAndGrad`). */
-export function grad<F extends Fn>(f: F, options: GradOptions = {}): (...args: Parameters<F>) => Parameters<F>[0] {
+export function grad<F extends Fn>(
+  f: F,
+  options: GradOptions = {},
+): (...args: Parameters<F>) => Parameters<F>[0] {
   const vg = valueAndGrad(f, options);
   return (...args) => vg(...args)[1];
 }
 
-function checkDifferentiable(spec: ReturnType<typeof flattenTree>["spec"], leaves: Tensor[], paths: string[], x: unknown): void {
+function checkDifferentiable(
+  spec: ReturnType<typeof flattenTree>["spec"],
+  leaves: Tensor[],
+  paths: string[],
+  x: unknown,
+): void {
   const stat = findStatic(spec, "x");
-  if (stat) throw new TypeError(`grad: the value at ${stat} is not a tensor; the differentiated argument must be a tensor or a tree (arrays, plain objects) of tensors`);
-  if (leaves.length === 0) throw new TypeError(`grad: the differentiated argument has no tensors (got ${describe(x)})`);
+  if (stat)
+    throw new TypeError(
+      `grad: the value at ${stat} is not a tensor; the differentiated argument must be a tensor or a tree (arrays, plain objects) of tensors`,
+    );
+  if (leaves.length === 0)
+    throw new TypeError(`grad: the differentiated argument has no tensors (got ${describe(x)})`);
   leaves.forEach((t, i) => {
-    if (!isFloat(t.dtype)) throw new TypeError(`grad: the input at ${paths[i]} is ${formatType(t.shape, t.dtype)}; gradients need f32 or f64 tensors`);
+    if (!isFloat(t.dtype))
+      throw new TypeError(
+        `grad: the input at ${paths[i]} is ${formatType(t.shape, t.dtype)}; gradients need f32 or f64 tensors`,
+      );
   });
 }
 
-function findStatic(spec: ReturnType<typeof flattenTree>["spec"], path: string): string | undefined {
+function findStatic(
+  spec: ReturnType<typeof flattenTree>["spec"],
+  path: string,
+): string | undefined {
   switch (spec.kind) {
     case "tensor":
       return undefined;
@@ -82,18 +103,28 @@ function findStatic(spec: ReturnType<typeof flattenTree>["spec"], path: string):
 }
 
 function describe(x: unknown): string {
-  return x === null ? "null" : Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : `${typeof x} ${String(x)}`;
+  return x === null
+    ? "null"
+    : Array.isArray(x)
+      ? "an array"
+      : typeof x === "object"
+        ? "an object"
+        : `${typeof x} ${String(x)}`;
 }
 
 function checkAuxResult(result: unknown): Tensor {
-  if (!Array.isArray(result) || result.length !== 2) throw new TypeError("grad: with hasAux, the function must return [loss, aux]");
+  if (!Array.isArray(result) || result.length !== 2)
+    throw new TypeError("grad: with hasAux, the function must return [loss, aux]");
   return result[0];
 }
 
 function checkScalar(value: unknown): asserts value is Tensor {
-  if (!(value instanceof Tensor)) throw new TypeError(`grad: the function must return a scalar tensor, got ${describe(value)}`);
+  if (!(value instanceof Tensor))
+    throw new TypeError(`grad: the function must return a scalar tensor, got ${describe(value)}`);
   if (value.size !== 1 || !isFloat(value.dtype)) {
-    throw new TypeError(`grad: the function must return a scalar float tensor, got ${formatType(value.shape, value.dtype)}`);
+    throw new TypeError(
+      `grad: the function must return a scalar float tensor, got ${formatType(value.shape, value.dtype)}`,
+    );
   }
 }
 

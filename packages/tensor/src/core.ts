@@ -78,7 +78,9 @@ export function isTracing(): boolean {
 export function nodeOf(x: Tensor, graph: Graph, op: string): Node {
   if (x._node) {
     if (x._node.graph !== graph) {
-      throw new Error(`${op}: a tensor traced by an earlier jit call was used outside it; return it from the jitted function instead`);
+      throw new Error(
+        `${op}: a tensor traced by an earlier jit call was used outside it; return it from the jitted function instead`,
+      );
     }
     return x._node;
   }
@@ -95,14 +97,21 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], params: any = {
     if (x._node) {
       graph = x._node.graph;
       if (!traces.includes(graph)) {
-        throw new Error(`${prim.name}: a tensor traced inside jit was used after its trace ended; return it from the jitted function instead`);
+        throw new Error(
+          `${prim.name}: a tensor traced inside jit was used after its trace ended; return it from the jitted function instead`,
+        );
       }
-    }
-    else if (!x._data) template = true;
+    } else if (!x._data) template = true;
   }
   if (graph) {
     const g = graph;
-    const node = g.apply(prim, inputs.map((x) => nodeOf(x, g, prim.name)), params, aval.shape, aval.dtype);
+    const node = g.apply(
+      prim,
+      inputs.map((x) => nodeOf(x, g, prim.name)),
+      params,
+      aval.shape,
+      aval.dtype,
+    );
     out = new Tensor(aval.shape, aval.dtype, undefined, node);
   } else if (template) {
     out = new Tensor(aval.shape, aval.dtype);
@@ -132,7 +141,9 @@ function runEager(prim: Primitive, inputs: readonly Tensor[], params: any, aval:
   let cache = eagerPrograms.get(prim);
   if (!cache) eagerPrograms.set(prim, (cache = new Map()));
   // Non-finite numbers (pad with -Infinity or NaN) would all print as null: spell them out.
-  let key = JSON.stringify(params, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+  let key = JSON.stringify(params, (_k, v) =>
+    typeof v === "number" && !Number.isFinite(v) ? String(v) : v,
+  );
   for (const x of inputs) key += `|${x.dtype}${x.shape.join(",")}`;
   let program = cache.get(key);
   if (!program) {

@@ -40,7 +40,9 @@ export function isDType(x: unknown): x is DType {
 /** Throws a clear error when `x` is not a dtype; returns it typed otherwise. */
 export function checkDType(x: unknown, where: string): DType {
   if (!isDType(x)) {
-    throw new TypeError(`${where}: unknown dtype ${JSON.stringify(x)}; expected one of ${DTYPES.join(", ")}`);
+    throw new TypeError(
+      `${where}: unknown dtype ${JSON.stringify(x)}; expected one of ${DTYPES.join(", ")}`,
+    );
   }
   return x;
 }

@@ -29,7 +29,9 @@ export class Graph {
 
   /** Adds a program input. */
   input(shape: Shape, dtype: DType): Node {
-    const node = this.push("input", undefined, [], undefined, shape, dtype, { index: this.inputs.length });
+    const node = this.push("input", undefined, [], undefined, shape, dtype, {
+      index: this.inputs.length,
+    });
     this.inputs.push(node);
     return node;
   }
@@ -37,7 +39,8 @@ export class Graph {
   /** Adds (or reuses) a constant holding `value`. */
   constant(value: TypedArray, shape: Shape, dtype: DType): Node {
     const known = this.consts.get(value);
-    if (known && known.shape.length === shape.length && known.shape.every((d, i) => d === shape[i])) return known;
+    if (known && known.shape.length === shape.length && known.shape.every((d, i) => d === shape[i]))
+      return known;
     const node = this.push("const", undefined, [], undefined, shape, dtype, { value });
     this.consts.set(value, node);
     return node;
@@ -57,7 +60,17 @@ export class Graph {
     dtype: DType,
     extra: { value?: TypedArray; index?: number },
   ): Node {
-    const node: Node = { id: this.nodes.length, op, prim, inputs, params, shape, dtype, graph: this, ...extra };
+    const node: Node = {
+      id: this.nodes.length,
+      op,
+      prim,
+      inputs,
+      params,
+      shape,
+      dtype,
+      graph: this,
+      ...extra,
+    };
     this.nodes.push(node);
     return node;
   }

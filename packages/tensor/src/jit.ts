@@ -72,12 +72,24 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
   });
 }
 
-function trace(f: (...args: any[]) => any, spec: TreeSpec, leaves: readonly Tensor[], backend: Backend): Compiled {
+function trace(
+  f: (...args: any[]) => any,
+  spec: TreeSpec,
+  leaves: readonly Tensor[],
+  backend: Backend,
+): Compiled {
   const graph = new Graph();
-  const symbolic = leaves.map((t) => new Tensor(t.shape, t.dtype, undefined, graph.input(t.shape, t.dtype)));
+  const symbolic = leaves.map(
+    (t) => new Tensor(t.shape, t.dtype, undefined, graph.input(t.shape, t.dtype)),
+  );
   const args = unflattenTree(spec, symbolic) as unknown[];
   const result = withTrace(graph, () => f(...args));
   const out = flattenTree(result, "result");
   const outputs = out.leaves.map((t) => nodeOf(t, graph, "jit"));
-  return { graph, outputs, outSpec: out.spec, program: backend.compile(graph, outputs, { inlineScalars: true }) };
+  return {
+    graph,
+    outputs,
+    outSpec: out.spec,
+    program: backend.compile(graph, outputs, { inlineScalars: true }),
+  };
 }

@@ -81,7 +81,9 @@ const METHODS = {
 
 type Tail<T extends readonly unknown[]> = T extends readonly [unknown, ...infer R] ? R : never;
 type Methods = {
-  [K in keyof typeof METHODS]: (...args: Tail<Parameters<(typeof METHODS)[K]>>) => ReturnType<(typeof METHODS)[K]>;
+  [K in keyof typeof METHODS]: (
+    ...args: Tail<Parameters<(typeof METHODS)[K]>>
+  ) => ReturnType<(typeof METHODS)[K]>;
 };
 
 declare module "./tensor.js" {
@@ -112,7 +114,8 @@ Object.defineProperty(Tensor.prototype, "dot", {
 Object.defineProperty(Tensor.prototype, Symbol.iterator, {
   value: function* (this: Tensor): Generator<Tensor> {
     if (this.rank === 0) throw new TypeError("a scalar tensor is not iterable");
-    for (let i = 0; i < this.shape[0]!; i++) yield shape.squeeze(shape.sliceAlong(this, i, 1), { axes: 0 });
+    for (let i = 0; i < this.shape[0]!; i++)
+      yield shape.squeeze(shape.sliceAlong(this, i, 1), { axes: 0 });
   },
   writable: true,
   configurable: true,

@@ -56,7 +56,12 @@ export interface Primitive<P = any> {
    * Shapes may be broadcast-compatible with the input's shape: the caller sums them down.
    * Undefined for primitives that are not differentiable (comparisons, argmax, sort order, bits).
    */
-  readonly vjp?: (g: Tensor, inputs: readonly Tensor[], out: Tensor, params: P) => readonly (Tensor | null)[];
+  readonly vjp?: (
+    g: Tensor,
+    inputs: readonly Tensor[],
+    out: Tensor,
+    params: P,
+  ) => readonly (Tensor | null)[];
 }
 
 /** Defines a primitive (an identity function that checks the object's type). */

@@ -19,32 +19,43 @@ import { argsort } from "./ops/sort.js";
 import { reshape, sliceAlong, take } from "./ops/shape.js";
 
 function bits(key: Tensor, shape: Shape): Tensor {
-  if (!(key instanceof Tensor)) throw new TypeError("random: a key is a u32[2] tensor made by random.key(seed)");
+  if (!(key instanceof Tensor))
+    throw new TypeError("random: a key is a u32[2] tensor made by random.key(seed)");
   return bind(randomBits, [key], { shape: checkShape(shape, "random") });
 }
 
 /** A key from an integer seed (as JAX's PRNGKey: [high 32 bits, low 32 bits]). */
 export function key(seed: number): Tensor {
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`random.key: seed must be a safe integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed))
+    throw new RangeError(`random.key: seed must be a safe integer, got ${seed}`);
   const big = BigInt.asUintN(64, BigInt(seed));
   return tensor(new Uint32Array([Number(big >> 32n), Number(big & 0xffffffffn)]));
 }
 
 /** `n` new independent keys, as a u32[n][2] tensor (default n = 2); destructure it: `const [a, b] = split(k)`. */
 export function split(key: Tensor, n = 2): Tensor {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`random.split: n must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`random.split: n must be a positive integer, got ${n}`);
   return reshape(bits(key, [2 * n]), [n, 2]);
 }
 
 /** Uniform floats in [min, max) (default [0, 1), f32). */
-export function uniform(key: Tensor, shape: Shape, options: { min?: number; max?: number; dtype?: DType } = {}): Tensor {
+export function uniform(
+  key: Tensor,
+  shape: Shape,
+  options: { min?: number; max?: number; dtype?: DType } = {},
+): Tensor {
   const dtype = checkDType(options.dtype ?? "f32", "random.uniform");
-  if (!isFloat(dtype)) throw new TypeError(`random.uniform: dtype must be f32 or f64, got ${dtype}`);
+  if (!isFloat(dtype))
+    throw new TypeError(`random.uniform: dtype must be f32 or f64, got ${dtype}`);
   const { min = 0, max = 1 } = options;
   let unit: Tensor;
   if (dtype === "f32") {
     // The top 23 bits as a multiple of 2⁻²³: exactly representable, in [0, 1).
-    unit = e.cast(e.multiply(e.floor(e.divide(e.cast(bits(key, shape), "f64"), 512)), 2 ** -23), "f32");
+    unit = e.cast(
+      e.multiply(e.floor(e.divide(e.cast(bits(key, shape), "f64"), 512)), 2 ** -23),
+      "f32",
+    );
   } else {
     // 52 bits from two words: 32 high bits and the top 20 of the second word.
     const words = e.cast(bits(key, [2, ...shape]), "f64");
@@ -57,7 +68,11 @@ export function uniform(key: Tensor, shape: Shape, options: { min?: number; max?
 }
 
 /** Normal (Gaussian) samples with `mean` and `std` (default 0 and 1, f32), by the Box–Muller transform. */
-export function normal(key: Tensor, shape: Shape, options: { mean?: number; std?: number; dtype?: DType } = {}): Tensor {
+export function normal(
+  key: Tensor,
+  shape: Shape,
+  options: { mean?: number; std?: number; dtype?: DType } = {},
+): Tensor {
   const dtype = checkDType(options.dtype ?? "f32", "random.normal");
   const s = checkShape(shape, "random.normal");
   const u = uniform(key, [2, ...s], { dtype: "f64" });
@@ -67,7 +82,11 @@ export function normal(key: Tensor, shape: Shape, options: { mean?: number; std?
 }
 
 /** Uniform integers in [min, max) (default dtype s32). */
-export function randint(key: Tensor, shape: Shape, options: { min: number; max: number; dtype?: DType }): Tensor {
+export function randint(
+  key: Tensor,
+  shape: Shape,
+  options: { min: number; max: number; dtype?: DType },
+): Tensor {
   const { min, max } = options;
   if (!Number.isInteger(min) || !Number.isInteger(max) || max <= min) {
     throw new RangeError(`random.randint: need integers min < max, got min ${min}, max ${max}`);
@@ -79,7 +98,8 @@ export function randint(key: Tensor, shape: Shape, options: { min: number; max: 
 /** A random permutation of 0..n-1 (s32), or of the rows of a tensor. */
 export function permutation(key: Tensor, n: number | Tensor): Tensor {
   if (n instanceof Tensor) return shuffle(key, n);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`random.permutation: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`random.permutation: n must be a non-negative integer, got ${n}`);
   return argsort(bits(key, [n]));
 }
 
@@ -87,6 +107,9 @@ export function permutation(key: Tensor, n: number | Tensor): Tensor {
 export function shuffle(key: Tensor, x: Tensor, options: { axis?: number } = {}): Tensor {
   const axis = options.axis ?? 0;
   const n = x.shape.at(axis);
-  if (n === undefined) throw new RangeError(`random.shuffle: axis ${axis} is out of range for a tensor of rank ${x.rank}`);
+  if (n === undefined)
+    throw new RangeError(
+      `random.shuffle: axis ${axis} is out of range for a tensor of rank ${x.rank}`,
+    );
   return take(x, permutation(key, n), { axis });
 }

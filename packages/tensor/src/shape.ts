@@ -32,7 +32,8 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 
 /** Checks that `shape` is an array of non-negative integers. */
 export function checkShape(shape: unknown, where: string): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${where}: shape must be an array of integers, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new TypeError(`${where}: shape must be an array of integers, got ${String(shape)}`);
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
       throw new RangeError(
@@ -51,7 +52,9 @@ export function broadcastShapes(op: string, a: Shape, ad: DType, b: Shape, bd: D
     const x = a[a.length - n + i] ?? 1;
     const y = b[b.length - n + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
-      throw new RangeError(`${op}: cannot broadcast ${formatType(a, ad)} with ${formatType(b, bd)}`);
+      throw new RangeError(
+        `${op}: cannot broadcast ${formatType(a, ad)} with ${formatType(b, bd)}`,
+      );
     }
     out[i] = x === 1 ? y : x;
   }
@@ -71,13 +74,18 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 }
 
 /** Normalises a list of axes (undefined means all), sorted and without duplicates. */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined,
+  rank: number,
+): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === "number" ? [axes] : axes;
   const out = list.map((a) => normalizeAxis(op, a, rank));
   const sorted = [...out].sort((x, y) => x - y);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i] === sorted[i - 1]) throw new RangeError(`${op}: axis ${sorted[i]} appears twice in [${list.join(", ")}]`);
+    if (sorted[i] === sorted[i - 1])
+      throw new RangeError(`${op}: axis ${sorted[i]} appears twice in [${list.join(", ")}]`);
   }
   return sorted;
 }

@@ -70,7 +70,8 @@ export class Tensor {
       const inner = stride / (n || 1);
       const out = new Array(n);
       for (let i = 0; i < n; i++) {
-        out[i] = axis === shape.length - 1 ? d[offset + i] : build(axis + 1, offset + i * inner, inner);
+        out[i] =
+          axis === shape.length - 1 ? d[offset + i] : build(axis + 1, offset + i * inner, inner);
       }
       return out;
     };
@@ -81,14 +82,17 @@ export class Tensor {
   toNumber(): number {
     const d = this._concrete("toNumber");
     if (d.length !== 1) {
-      throw new RangeError(`toNumber: expected a tensor with one element, got shape [${this.shape.join(", ")}]`);
+      throw new RangeError(
+        `toNumber: expected a tensor with one element, got shape [${this.shape.join(", ")}]`,
+      );
     }
     return d[0]!;
   }
 
   /** Printed like Nx: the type, then the values (truncated for big tensors). */
   toString(): string {
-    if (this._node) return `Tensor<\n  ${formatTensor(this.shape, this.dtype, undefined).split("\n")[1]!.trim()}\n  (traced)\n>`;
+    if (this._node)
+      return `Tensor<\n  ${formatTensor(this.shape, this.dtype, undefined).split("\n")[1]!.trim()}\n  (traced)\n>`;
     return formatTensor(this.shape, this.dtype, this._data);
   }
 

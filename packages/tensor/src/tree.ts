@@ -5,13 +5,25 @@
 import { Tensor } from "./tensor.js";
 
 /** A tensor, or arrays and plain objects of them (other leaves are carried along unchanged). */
-export type TensorTree = Tensor | readonly TensorTree[] | { readonly [key: string]: TensorTree } | number | string | boolean | null | undefined;
+export type TensorTree =
+  | Tensor
+  | readonly TensorTree[]
+  | { readonly [key: string]: TensorTree }
+  | number
+  | string
+  | boolean
+  | null
+  | undefined;
 
 /** The structure of a tree with its tensors taken out. */
 export type TreeSpec =
   | { readonly kind: "tensor" }
   | { readonly kind: "array"; readonly items: readonly TreeSpec[] }
-  | { readonly kind: "object"; readonly keys: readonly string[]; readonly items: readonly TreeSpec[] }
+  | {
+      readonly kind: "object";
+      readonly keys: readonly string[];
+      readonly items: readonly TreeSpec[];
+    }
   | { readonly kind: "static"; readonly value: unknown };
 
 /** A flattened tree: its tensors in order, its structure, and a key naming the structure, shapes and dtypes. */

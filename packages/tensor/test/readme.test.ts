@@ -20,7 +20,11 @@ for (const file of ["README.md", "packages/tensor/README.md"]) {
       mkdirSync(scratch, { recursive: true });
       const path = join(scratch, `${file.replace(/[/.]/g, "_")}_${i}.ts`);
       writeFileSync(path, code);
-      const run = spawnSync(process.execPath, ["--conditions=development", "--import", "tsx", path], { encoding: "utf8", cwd: root });
+      const run = spawnSync(
+        process.execPath,
+        ["--conditions=development", "--import", "tsx", path],
+        { encoding: "utf8", cwd: root },
+      );
       assert.equal(run.status, 0, `example failed:\n${code}\n--- stderr ---\n${run.stderr}`);
       assert.ok(run.stdout.length > 0, "the example printed nothing");
     });

@@ -45,7 +45,11 @@ export function coerce(expr: string, dtype: DType): string {
  * Nested loops over `shape` that run `body` with `vars[d]` as the index of axis d. Axes of size 1
  * get no loop (their index is the literal 0).
  */
-export function loopNest(shape: Shape, prefix: string, body: (vars: readonly string[]) => string): string {
+export function loopNest(
+  shape: Shape,
+  prefix: string,
+  body: (vars: readonly string[]) => string,
+): string {
   const vars = shape.map((d, i) => (d === 1 ? "0" : `${prefix}${i}`));
   let code = body(vars);
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -94,5 +98,10 @@ export function stridedCopy(
   shape: Shape,
 ): string {
   if (shape.some((d) => d === 0)) return "";
-  return loopNest(shape, "i", (v) => `${dst}[${indexExpr(v, dstStrides, dstOffset)}] = ${src}[${indexExpr(v, srcStrides, srcOffset)}];`);
+  return loopNest(
+    shape,
+    "i",
+    (v) =>
+      `${dst}[${indexExpr(v, dstStrides, dstOffset)}] = ${src}[${indexExpr(v, srcStrides, srcOffset)}];`,
+  );
 }

@@ -45,7 +45,12 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
     if (n.prim?.lowering.kind !== "elementwise") continue;
     const us = users.get(n)!;
     const c = us.length ? clusterOf.get(us[0]!) : undefined;
-    if (c && !isOutput.has(n) && shapesEqual(n.shape, c.root.shape) && us.every((u) => clusterOf.get(u) === c)) {
+    if (
+      c &&
+      !isOutput.has(n) &&
+      shapesEqual(n.shape, c.root.shape) &&
+      us.every((u) => clusterOf.get(u) === c)
+    ) {
       clusterOf.set(n, c);
       c.members.push(n);
     } else {
@@ -75,7 +80,9 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
   const emitter = new Emitter(options);
   const body: string[] = [];
   for (const n of graph.inputs) body.push(`const b${n.id} = inp[${n.index}];`);
-  for (const n of live) if (n.op === "const") emitter.prelude.push(`const b${n.id} = C[${emitter.constant(n.value!)}];`);
+  for (const n of live)
+    if (n.op === "const")
+      emitter.prelude.push(`const b${n.id} = C[${emitter.constant(n.value!)}];`);
 
   const free = new Map<string, string[]>();
   steps.forEach((s, k) => {
@@ -101,7 +108,10 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
   body.push(`return [${outputs.map((o) => `b${base(o).id}`).join(", ")}];`);
 
   const source = `"use strict";\n${emitter.prelude.join("\n")}\nreturn function run(inp) {\n${body.join("\n")}\n};`;
-  const factory = new Function("H", "C", source) as (h: unknown[], c: TypedArray[]) => Program["run"];
+  const factory = new Function("H", "C", source) as (
+    h: unknown[],
+    c: TypedArray[],
+  ) => Program["run"];
   return { run: factory(emitter.helpers, emitter.constants), source };
 }
 
@@ -182,7 +192,8 @@ class Emitter {
       const lines: string[] = [];
       for (const m of members) {
         const lowering = m.prim!.lowering;
-        if (lowering.kind !== "elementwise") throw new Error(`internal: ${m.op} is not elementwise`);
+        if (lowering.kind !== "elementwise")
+          throw new Error(`internal: ${m.op} is not elementwise`);
         const args = m.inputs.map((i) => (inside.has(i) ? `t${i.id}` : reads.get(i)!(vars)));
         const expr = lowering.expr(args, {
           params: m.params,
@@ -190,7 +201,8 @@ class Emitter {
           outDtype: m.dtype,
           helper: this.helper,
         });
-        if (m === c.root) lines.push(`b${m.id}[${vars ? "o" : "j"}] = ${expr};${vars ? " o++;" : ""}`);
+        if (m === c.root)
+          lines.push(`b${m.id}[${vars ? "o" : "j"}] = ${expr};${vars ? " o++;" : ""}`);
         else lines.push(`const t${m.id} = ${coerce(expr, m.dtype)};`);
       }
       return lines.join("\n");

@@ -22,7 +22,7 @@ export type MatmulArray = FloatArray | IntegerArray;
 /** Rows of A (and of the output) handled by one micro-kernel call. */
 const MR = 4;
 /** Columns of B (and of the output) handled by one micro-kernel call. */
-const NR = 4;
+const NR = 3;
 /** Rows of A packed at a time; MR × KC_MAX doubles of each A strip stay close to the core. */
 const MC = 64;
 /** Columns of B packed at a time. */
@@ -30,10 +30,12 @@ const NC = 256;
 /** Longest run of the k dimension packed at once; longer products are split into chunks. */
 const KC_MAX = 1024;
 
-/** Below this many multiply-adds (m·n·k) the direct loop beats packing. */
-const BLOCKED_MIN_WORK = 32 * 32 * 32;
-/** Operands thinner than this in m or n are left to the direct loop (packing would be wasted). */
-const BLOCKED_MIN_DIM = 8;
+// Shapes at least this large in every dimension (and in total work m·n·k) go to the blocked
+// path; below that, packing costs more than it saves and the direct loop wins.
+const BLOCKED_MIN_M = 4;
+const BLOCKED_MIN_N = 8;
+const BLOCKED_MIN_K = 4;
+const BLOCKED_MIN_WORK = 16 * 16 * 16;
 
 /**
  * Batched matrix product: `out[b] = op(a[b]) · op(b[b])` for `b` in `0..batch-1`, where `op`
@@ -71,7 +73,9 @@ export function matmul(
   const bRowStride = transB ? 1 : n;
   const bColStride = transB ? k : 1;
   if (isFloatArray(out) && isFloatArray(a) && isFloatArray(b)) {
-    if (m >= BLOCKED_MIN_DIM && n >= BLOCKED_MIN_DIM && m * n * k >= BLOCKED_MIN_WORK) {
+    if (k === 1) {
+      outerProduct(out, a, b, batch, m, n, aRowStride, bColStride);
+    } else if (useBlocked(m, n, k)) {
       for (let i = 0; i < batch; i++) {
         blockedMatmul(
           out,
@@ -97,6 +101,12 @@ export function matmul(
   } else {
     mixedMatmul(out, a, b, batch, m, n, k, aRowStride, aColStride, bRowStride, bColStride);
   }
+}
+
+function useBlocked(m: number, n: number, k: number): boolean {
+  return (
+    m >= BLOCKED_MIN_M && n >= BLOCKED_MIN_N && k >= BLOCKED_MIN_K && m * n * k >= BLOCKED_MIN_WORK
+  );
 }
 
 function isFloatArray(x: MatmulArray): x is FloatArray {
@@ -188,6 +198,28 @@ function directMatmul(
         }
         out[o++] = s;
       }
+    }
+  }
+}
+
+/** The k = 1 case: every output element is a single product `a[i] · b[j]`. */
+function outerProduct(
+  out: FloatArray,
+  a: FloatArray,
+  b: FloatArray,
+  batch: number,
+  m: number,
+  n: number,
+  aRowStride: number,
+  bColStride: number,
+): void {
+  let o = 0;
+  for (let batchIndex = 0; batchIndex < batch; batchIndex++) {
+    const aBase = batchIndex * m;
+    const bBase = batchIndex * n;
+    for (let i = 0; i < m; i++) {
+      const ai = a[aBase + i * aRowStride];
+      for (let j = 0, ib = bBase; j < n; j++, ib += bColStride) out[o++] = ai * b[ib];
     }
   }
 }
@@ -327,6 +359,80 @@ function storeBlock(out: FloatArray, outBlock: number, ldOut: number, mc: number
     const dst = outBlock + i * ldOut;
     for (let j = 0; j < nc; j++) out[dst + j] = sums[src + j];
   }
+}
+
+/**
+ * The hot loop: an 4 × 3 tile of sums over `kc` steps of k, from the A strip at `packedA[ia..]`
+ * and the B strip at `packedB[ib..]`. The sums live in local doubles until the end, when they are
+ * stored into `blockSums` at `d` (row stride `ldSums`), or added to what is there if `accumulate`.
+ */
+function microKernel(
+  kc: number,
+  ia: number,
+  ib: number,
+  d: number,
+  ldSums: number,
+  accumulate: boolean,
+): void {
+  const pa = packedA;
+  const pb = packedB;
+  const sums = blockSums;
+  let c00 = 0, c01 = 0, c02 = 0;
+  let c10 = 0, c11 = 0, c12 = 0;
+  let c20 = 0, c21 = 0, c22 = 0;
+  let c30 = 0, c31 = 0, c32 = 0;
+  for (let p = 0; p < kc; p++) {
+    const a0 = pa[ia];
+    const a1 = pa[ia + 1];
+    const a2 = pa[ia + 2];
+    const a3 = pa[ia + 3];
+    const b0 = pb[ib];
+    c00 += a0 * b0;
+    c10 += a1 * b0;
+    c20 += a2 * b0;
+    c30 += a3 * b0;
+    const b1 = pb[ib + 1];
+    c01 += a0 * b1;
+    c11 += a1 * b1;
+    c21 += a2 * b1;
+    c31 += a3 * b1;
+    const b2 = pb[ib + 2];
+    c02 += a0 * b2;
+    c12 += a1 * b2;
+    c22 += a2 * b2;
+    c32 += a3 * b2;
+    ia += MR;
+    ib += NR;
+  }
+  const d1 = d + ldSums;
+  const d2 = d1 + ldSums;
+  const d3 = d2 + ldSums;
+  if (accumulate) {
+    c00 += sums[d];
+    c01 += sums[d + 1];
+    c02 += sums[d + 2];
+    c10 += sums[d1];
+    c11 += sums[d1 + 1];
+    c12 += sums[d1 + 2];
+    c20 += sums[d2];
+    c21 += sums[d2 + 1];
+    c22 += sums[d2 + 2];
+    c30 += sums[d3];
+    c31 += sums[d3 + 1];
+    c32 += sums[d3 + 2];
+  }
+  sums[d] = c00;
+  sums[d + 1] = c01;
+  sums[d + 2] = c02;
+  sums[d1] = c10;
+  sums[d1 + 1] = c11;
+  sums[d1 + 2] = c12;
+  sums[d2] = c20;
+  sums[d2 + 1] = c21;
+  sums[d2 + 2] = c22;
+  sums[d3] = c30;
+  sums[d3 + 1] = c31;
+  sums[d3 + 2] = c32;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,10 @@ export interface DTypeOptions {
  * A tensor from a number, nested arrays, a typed array (1-D) or another tensor.
  * @example tensor([[1, 2], [3, 4]]) // f32[2][2]
  */
-export function tensor(value: NestedArray | TypedArray | Tensor, options: DTypeOptions = {}): Tensor {
+export function tensor(
+  value: NestedArray | TypedArray | Tensor,
+  options: DTypeOptions = {},
+): Tensor {
   const dtype = options.dtype === undefined ? undefined : checkDType(options.dtype, "tensor");
   if (value instanceof Tensor) {
     const data = value._concrete("tensor");
@@ -38,7 +41,10 @@ export function tensor(value: NestedArray | TypedArray | Tensor, options: DTypeO
     if (depth === shape.length) {
       if (typeof v === "boolean") data[k++] = v ? 1 : 0;
       else if (typeof v === "number") data[k++] = v;
-      else throw new TypeError(`tensor: expected a number at [${path.join("][")}], got ${describe(v)}`);
+      else
+        throw new TypeError(
+          `tensor: expected a number at [${path.join("][")}], got ${describe(v)}`,
+        );
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
@@ -64,7 +70,9 @@ function inferShape(value: NestedArray): number[] {
     v = v[0];
   }
   if (v !== undefined && typeof v !== "number" && typeof v !== "boolean") {
-    throw new TypeError(`tensor: expected numbers, booleans or nested arrays of them, got ${describe(v)}`);
+    throw new TypeError(
+      `tensor: expected numbers, booleans or nested arrays of them, got ${describe(v)}`,
+    );
   }
   return shape;
 }
@@ -169,18 +177,27 @@ export function template(shape: Shape, dtype: DType = "f32"): Tensor {
  * A tensor from raw little-endian bytes (as `Nx.from_binary`): `shape` defaults to 1-D.
  * The bytes are copied.
  */
-export function fromBuffer(bytes: ArrayBuffer | ArrayBufferView, dtype: DType, shape?: Shape): Tensor {
+export function fromBuffer(
+  bytes: ArrayBuffer | ArrayBufferView,
+  dtype: DType,
+  shape?: Shape,
+): Tensor {
   checkDType(dtype, "fromBuffer");
   const view = ArrayBuffer.isView(bytes)
     ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     : new Uint8Array(bytes);
   const width = byteSize(dtype);
   if (view.byteLength % width !== 0) {
-    throw new RangeError(`fromBuffer: ${view.byteLength} bytes is not a whole number of ${dtype} elements (${width} bytes each)`);
+    throw new RangeError(
+      `fromBuffer: ${view.byteLength} bytes is not a whole number of ${dtype} elements (${width} bytes each)`,
+    );
   }
   const n = view.byteLength / width;
   const s = shape ? checkShape(shape, "fromBuffer") : [n];
-  if (sizeOf(s) !== n) throw new RangeError(`fromBuffer: shape [${s.join(", ")}] needs ${sizeOf(s)} elements, the bytes hold ${n}`);
+  if (sizeOf(s) !== n)
+    throw new RangeError(
+      `fromBuffer: shape [${s.join(", ")}] needs ${sizeOf(s)} elements, the bytes hold ${n}`,
+    );
   const data = allocate(dtype, n);
   new Uint8Array(data.buffer).set(view);
   return new Tensor(s, dtype, data);

@@ -17,14 +17,17 @@ export type TensorLike = Tensor | number;
 /** @internal Checks that `x` is a tensor or a number. */
 export function checkOperand(x: unknown, op: string, what = "argument"): asserts x is TensorLike {
   if (!(x instanceof Tensor) && typeof x !== "number") {
-    throw new TypeError(`${op}: ${what} must be a Tensor or a number, got ${x === null ? "null" : typeof x}`);
+    throw new TypeError(
+      `${op}: ${what} must be a Tensor or a number, got ${x === null ? "null" : typeof x}`,
+    );
   }
 }
 
 /** @internal The common dtype of operands under promotion. */
 export function resultType(xs: readonly TensorLike[]): DType {
   let dtype: DType | undefined;
-  for (const x of xs) if (x instanceof Tensor) dtype = dtype ? promoteTypes(dtype, x.dtype) : x.dtype;
+  for (const x of xs)
+    if (x instanceof Tensor) dtype = dtype ? promoteTypes(dtype, x.dtype) : x.dtype;
   if (!dtype) return "f32";
   for (const x of xs) if (typeof x === "number") dtype = promoteWithNumber(dtype, x);
   return dtype;
@@ -40,7 +43,8 @@ function arith(prim: Primitive, a: TensorLike, b: TensorLike, float = false): Te
   checkOperand(a, prim.name, "first argument");
   checkOperand(b, prim.name, "second argument");
   // Check shapes before converting, so that the error shows the operands' own dtypes.
-  if (a instanceof Tensor && b instanceof Tensor) broadcastShapes(prim.name, a.shape, a.dtype, b.shape, b.dtype);
+  if (a instanceof Tensor && b instanceof Tensor)
+    broadcastShapes(prim.name, a.shape, a.dtype, b.shape, b.dtype);
   let dtype = resultType([a, b]);
   if (float) dtype = floatType(dtype);
   return bind(prim, [cast(a, dtype), cast(b, dtype)]);
@@ -130,7 +134,10 @@ export function clip(x: TensorLike, min: TensorLike, max: TensorLike): Tensor {
   // Check the three shapes first, so that an error names clip rather than maximum or minimum.
   let acc: { shape: readonly number[]; dtype: DType } | undefined;
   for (const v of [x, min, max]) {
-    if (v instanceof Tensor) acc = acc ? { shape: broadcastShapes("clip", acc.shape, acc.dtype, v.shape, v.dtype), dtype: v.dtype } : v;
+    if (v instanceof Tensor)
+      acc = acc
+        ? { shape: broadcastShapes("clip", acc.shape, acc.dtype, v.shape, v.dtype), dtype: v.dtype }
+        : v;
   }
   return minimum(maximum(x, min), max);
 }

@@ -10,7 +10,8 @@ import * as e from "./elementwise.js";
 import { broadcastTo, newAxis, reshape, squeeze, transpose } from "./shape.js";
 
 function checkMatrixOperand(x: unknown, op: string): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
+  if (!(x instanceof Tensor))
+    throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
 }
 
 /** @internal Binds the matmul primitive (promoting dtypes). */
@@ -45,13 +46,18 @@ export function dotGeneral(
 ): Tensor {
   checkMatrixOperand(a, "dot");
   checkMatrixOperand(b, "dot");
-  const [ca, ba, cb, bb] = [checkAxes("dot", a, contractA), checkAxes("dot", a, batchA), checkAxes("dot", b, contractB), checkAxes("dot", b, batchB)];
+  const [ca, ba, cb, bb] = [
+    checkAxes("dot", a, contractA),
+    checkAxes("dot", a, batchA),
+    checkAxes("dot", b, contractB),
+    checkAxes("dot", b, batchB),
+  ];
   const mismatch = (what: string, xs: number[], ys: number[]) =>
-    xs.length !== ys.length || xs.some((x, i) => a.shape[x] !== b.shape[ys[i]!]) ?
-      new RangeError(
-        `dot: ${what} axes [${xs.join(", ")}] of ${formatType(a.shape, a.dtype)} do not match axes [${ys.join(", ")}] of ${formatType(b.shape, b.dtype)}`,
-      )
-    : undefined;
+    xs.length !== ys.length || xs.some((x, i) => a.shape[x] !== b.shape[ys[i]!])
+      ? new RangeError(
+          `dot: ${what} axes [${xs.join(", ")}] of ${formatType(a.shape, a.dtype)} do not match axes [${ys.join(", ")}] of ${formatType(b.shape, b.dtype)}`,
+        )
+      : undefined;
   const err = mismatch("contraction", ca, cb) ?? mismatch("batch", ba, bb);
   if (err) throw err;
   const freeA = a.shape.map((_, i) => i).filter((i) => !ca.includes(i) && !ba.includes(i));
@@ -61,10 +67,20 @@ export function dotGeneral(
   const inOrder = (axes: number[]) => axes.every((x, i) => x === i);
   const transA = !inOrder([...ba, ...freeA, ...ca]) && inOrder([...ba, ...ca, ...freeA]);
   const transB = !inOrder([...bb, ...cb, ...freeB]) && inOrder([...bb, ...freeB, ...cb]);
-  const a3 = reshape(transpose(a, transA ? [...ba, ...ca, ...freeA] : [...ba, ...freeA, ...ca]), transA ? [B, K, M] : [B, M, K]);
-  const b3 = reshape(transpose(b, transB ? [...bb, ...freeB, ...cb] : [...bb, ...cb, ...freeB]), transB ? [B, N, K] : [B, K, N]);
+  const a3 = reshape(
+    transpose(a, transA ? [...ba, ...ca, ...freeA] : [...ba, ...freeA, ...ca]),
+    transA ? [B, K, M] : [B, M, K],
+  );
+  const b3 = reshape(
+    transpose(b, transB ? [...bb, ...freeB, ...cb] : [...bb, ...cb, ...freeB]),
+    transB ? [B, N, K] : [B, K, N],
+  );
   const out = matmulPrim(a3, b3, transA, transB);
-  return reshape(out, [...ba.map((i) => a.shape[i]!), ...freeA.map((i) => a.shape[i]!), ...freeB.map((i) => b.shape[i]!)]);
+  return reshape(out, [
+    ...ba.map((i) => a.shape[i]!),
+    ...freeA.map((i) => a.shape[i]!),
+    ...freeB.map((i) => b.shape[i]!),
+  ]);
 }
 
 /**
@@ -74,8 +90,20 @@ export function dotGeneral(
  * contractB, batchB)` adds batch axes.
  */
 export function dot(a: Tensor, b: Tensor): Tensor;
-export function dot(a: Tensor, contractA: readonly number[], b: Tensor, contractB: readonly number[]): Tensor;
-export function dot(a: Tensor, contractA: readonly number[], batchA: readonly number[], b: Tensor, contractB: readonly number[], batchB: readonly number[]): Tensor;
+export function dot(
+  a: Tensor,
+  contractA: readonly number[],
+  b: Tensor,
+  contractB: readonly number[],
+): Tensor;
+export function dot(
+  a: Tensor,
+  contractA: readonly number[],
+  batchA: readonly number[],
+  b: Tensor,
+  contractB: readonly number[],
+  batchB: readonly number[],
+): Tensor;
 export function dot(a: Tensor, ...rest: any[]): Tensor {
   if (rest.length === 1) {
     const b = rest[0] as Tensor;
@@ -96,11 +124,14 @@ export function dot(a: Tensor, ...rest: any[]): Tensor {
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkMatrixOperand(a, "matmul");
   checkMatrixOperand(b, "matmul");
-  if (a.rank === 0 || b.rank === 0) throw new RangeError("matmul: operands must have at least one axis; use multiply for scalars");
+  if (a.rank === 0 || b.rank === 0)
+    throw new RangeError("matmul: operands must have at least one axis; use multiply for scalars");
   const a2 = a.rank === 1 ? newAxis(a, 0) : a;
   const b2 = b.rank === 1 ? newAxis(b, 1) : b;
   if (a2.shape.at(-1) !== b2.shape.at(-2)) {
-    throw new RangeError(`matmul: cannot multiply ${formatType(a.shape, a.dtype)} by ${formatType(b.shape, b.dtype)}: inner sizes ${a2.shape.at(-1)} and ${b2.shape.at(-2)} differ`);
+    throw new RangeError(
+      `matmul: cannot multiply ${formatType(a.shape, a.dtype)} by ${formatType(b.shape, b.dtype)}: inner sizes ${a2.shape.at(-1)} and ${b2.shape.at(-2)} differ`,
+    );
   }
   const batchA = a2.shape.slice(0, -2);
   const batchB = b2.shape.slice(0, -2);
@@ -110,7 +141,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const x = batchA[batchA.length - n + i] ?? 1;
     const y = batchB[batchB.length - n + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
-      throw new RangeError(`matmul: cannot broadcast the batch axes of ${formatType(a.shape, a.dtype)} and ${formatType(b.shape, b.dtype)}`);
+      throw new RangeError(
+        `matmul: cannot broadcast the batch axes of ${formatType(a.shape, a.dtype)} and ${formatType(b.shape, b.dtype)}`,
+      );
     }
     batch.push(Math.max(x, y));
   }
@@ -118,7 +151,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const B = broadcastTo(b2, [...batch, ...b2.shape.slice(-2)]);
   const flatA = reshape(A, [sizeOf(batch), ...A.shape.slice(-2)]);
   const flatB = reshape(B, [sizeOf(batch), ...B.shape.slice(-2)]);
-  let out = reshape(matmulPrim(flatA, flatB, false, false), [...batch, a2.shape.at(-2)!, b2.shape.at(-1)!]);
+  let out = reshape(matmulPrim(flatA, flatB, false, false), [
+    ...batch,
+    a2.shape.at(-2)!,
+    b2.shape.at(-1)!,
+  ]);
   if (a.rank === 1) out = squeeze(out, { axes: out.rank - 2 });
   if (b.rank === 1) out = squeeze(out, { axes: out.rank - 1 });
   return out;
@@ -184,13 +221,21 @@ export interface TriangularSolveOptions {
 }
 
 /** Solves a X = b for triangular a (b a vector or matrices). */
-export function triangularSolve(a: Tensor, b: Tensor, options: TriangularSolveOptions = {}): Tensor {
+export function triangularSolve(
+  a: Tensor,
+  b: Tensor,
+  options: TriangularSolveOptions = {},
+): Tensor {
   checkMatrixOperand(a, "triangularSolve");
   checkMatrixOperand(b, "triangularSolve");
   const dtype = promoteTypes(asFloat(a).dtype, asFloat(b).dtype);
   const vector = b.rank === a.rank - 1;
   const rhs = vector ? newAxis(b, -1) : b;
-  const params = { lower: options.lower ?? true, transpose: options.transposeA ?? false, unitDiagonal: options.unitDiagonal ?? false };
+  const params = {
+    lower: options.lower ?? true,
+    transpose: options.transposeA ?? false,
+    unitDiagonal: options.unitDiagonal ?? false,
+  };
   const x = bind(p.triangularSolve, [e.cast(a, dtype), e.cast(rhs, dtype)], params);
   return vector ? squeeze(x, { axes: -1 }) : x;
 }
@@ -223,10 +268,14 @@ export function determinant(a: Tensor): Tensor {
 }
 
 /** Householder QR: `{ q, r }` with a = q·r (mode "reduced" by default, or "complete"). */
-export function qr(a: Tensor, options: { mode?: "reduced" | "complete" } = {}): { q: Tensor; r: Tensor } {
+export function qr(
+  a: Tensor,
+  options: { mode?: "reduced" | "complete" } = {},
+): { q: Tensor; r: Tensor } {
   checkMatrixOperand(a, "qr");
   const mode = options.mode ?? "reduced";
-  if (mode !== "reduced" && mode !== "complete") throw new RangeError(`qr: mode must be "reduced" or "complete", got ${JSON.stringify(mode)}`);
+  if (mode !== "reduced" && mode !== "complete")
+    throw new RangeError(`qr: mode must be "reduced" or "complete", got ${JSON.stringify(mode)}`);
   const x = asFloat(a);
   return { q: bind(p.qrQ, [x], { mode }), r: bind(p.qrR, [x], { mode }) };
 }

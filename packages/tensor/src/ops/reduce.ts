@@ -18,13 +18,29 @@ function toTensor(x: Tensor | number, op: string): Tensor {
   return typeof x === "number" ? e.cast(x, "f32") : x;
 }
 
-function reduceWith(prim: typeof p.reduceSum, x: Tensor, options: ReduceOptions, op: string): Tensor {
+function reduceWith(
+  prim: typeof p.reduceSum,
+  x: Tensor,
+  options: ReduceOptions,
+  op: string,
+): Tensor {
   const axes = normalizeAxes(op, options.axes, x.rank);
   // Axes of size 1 hold one element each: reducing them is only a reshape.
   const real = axes.filter((a) => x.shape[a] !== 1);
   const kept = bindReduce(prim, x, real);
-  const out = real.length === axes.length ? kept : reshape(kept, x.shape.filter((_, i) => !axes.includes(i)));
-  return options.keepAxes ? reshape(out, x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : out;
+  const out =
+    real.length === axes.length
+      ? kept
+      : reshape(
+          kept,
+          x.shape.filter((_, i) => !axes.includes(i)),
+        );
+  return options.keepAxes
+    ? reshape(
+        out,
+        x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+      )
+    : out;
 }
 
 function bindReduce(prim: typeof p.reduceSum, x: Tensor, axes: readonly number[]): Tensor {
@@ -66,7 +82,10 @@ export function mean(x: Tensor | number, options: ReduceOptions = {}): Tensor {
 }
 
 /** Variance with `ddof` delta degrees of freedom (0: population, 1: sample). */
-export function variance(x: Tensor | number, options: ReduceOptions & { ddof?: number } = {}): Tensor {
+export function variance(
+  x: Tensor | number,
+  options: ReduceOptions & { ddof?: number } = {},
+): Tensor {
   const t = toTensor(x, "variance");
   const n = count(t, options, "variance");
   const f = e.cast(t, floatType(t.dtype));
@@ -75,7 +94,10 @@ export function variance(x: Tensor | number, options: ReduceOptions & { ddof?: n
 }
 
 /** Standard deviation: the square root of `variance`. */
-export function standardDeviation(x: Tensor | number, options: ReduceOptions & { ddof?: number } = {}): Tensor {
+export function standardDeviation(
+  x: Tensor | number,
+  options: ReduceOptions & { ddof?: number } = {},
+): Tensor {
   return e.sqrt(variance(x, options));
 }
 
@@ -88,7 +110,12 @@ export function logsumexp(x: Tensor | number, options: ReduceOptions = {}): Tens
   const safe = stopGradient(e.select(e.isInfinite(m), 0, m));
   const s = sum(e.exp(e.subtract(f, safe)), { axes: options.axes, keepAxes: true });
   const out = e.add(e.log(s), safe);
-  return options.keepAxes ? out : reshape(out, out.shape.filter((_, i) => !axes.includes(i)));
+  return options.keepAxes
+    ? out
+    : reshape(
+        out,
+        out.shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 
 /** 1 (u8) where every element is non-zero (1 for an empty reduction). */
@@ -106,7 +133,11 @@ export function any(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   return reduceMax(e.notEqual(t, 0), options);
 }
 
-function argReduce(op: "max" | "min", x: Tensor | number, options: { axis?: number; keepAxis?: boolean }): Tensor {
+function argReduce(
+  op: "max" | "min",
+  x: Tensor | number,
+  options: { axis?: number; keepAxis?: boolean },
+): Tensor {
   const name = `arg${op}`;
   const src = toTensor(x, name);
   let t = src;
@@ -117,10 +148,14 @@ function argReduce(op: "max" | "min", x: Tensor | number, options: { axis?: numb
   } else {
     axis = normalizeAxis(name, options.axis, t.rank);
   }
-  if (t.shape[axis] === 0) throw new RangeError(`${name}: cannot take the ${name} of an empty axis`);
+  if (t.shape[axis] === 0)
+    throw new RangeError(`${name}: cannot take the ${name} of an empty axis`);
   const out = bind(p.argReduce, [t], { axis, op });
   if (!options.keepAxis) return out;
-  const shape = options.axis === undefined ? src.shape.map(() => 1) : t.shape.map((d, i) => (i === axis ? 1 : d));
+  const shape =
+    options.axis === undefined
+      ? src.shape.map(() => 1)
+      : t.shape.map((d, i) => (i === axis ? 1 : d));
   return reshape(out, shape);
 }
 
@@ -128,20 +163,32 @@ function argReduce(op: "max" | "min", x: Tensor | number, options: { axis?: numb
  * Index (s32) of the largest element along `axis`, or of the flattened tensor when no axis is given.
  * Ties go to the lowest index; a NaN counts as the largest value (as in NumPy).
  */
-export function argmax(x: Tensor | number, options: { axis?: number; keepAxis?: boolean } = {}): Tensor {
+export function argmax(
+  x: Tensor | number,
+  options: { axis?: number; keepAxis?: boolean } = {},
+): Tensor {
   return argReduce("max", x, options);
 }
 
 /** Index (s32) of the smallest element; ties go to the lowest index; NaN counts as the smallest. */
-export function argmin(x: Tensor | number, options: { axis?: number; keepAxis?: boolean } = {}): Tensor {
+export function argmin(
+  x: Tensor | number,
+  options: { axis?: number; keepAxis?: boolean } = {},
+): Tensor {
   return argReduce("min", x, options);
 }
 
 /** Running sum along `axis` (default 0); `reverse` sums from the end. */
-export function cumulativeSum(x: Tensor | number, options: { axis?: number; reverse?: boolean } = {}): Tensor {
+export function cumulativeSum(
+  x: Tensor | number,
+  options: { axis?: number; reverse?: boolean } = {},
+): Tensor {
   const t = toTensor(x, "cumulativeSum");
   const axis = normalizeAxis("cumulativeSum", options.axis ?? 0, t.rank);
-  return bind(p.cumulativeSum, [t.dtype === "u8" ? e.cast(t, "u32") : t], { axis, reverse: options.reverse ?? false });
+  return bind(p.cumulativeSum, [t.dtype === "u8" ? e.cast(t, "u32") : t], {
+    axis,
+    reverse: options.reverse ?? false,
+  });
 }
 
 /** @internal Sums `g` down to `shape` (undoing a NumPy broadcast). */
@@ -152,6 +199,12 @@ export function unbroadcast(g: Tensor, shape: readonly number[]): Tensor {
   g.shape.forEach((d, i) => {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
   });
-  return reshape(bindReduce(p.reduceSum, g, axes.filter((a) => g.shape[a] !== 1)), shape);
+  return reshape(
+    bindReduce(
+      p.reduceSum,
+      g,
+      axes.filter((a) => g.shape[a] !== 1),
+    ),
+    shape,
+  );
 }
-

@@ -5,18 +5,32 @@ import { formatType } from "../format.js";
 import * as p from "../primitives/shape.js";
 import { broadcast as broadcastPrim } from "../primitives/elementwise.js";
 import type { Shape } from "../shape.js";
-import { checkShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from "../shape.js";
+import {
+  checkShape,
+  normalizeAxes,
+  normalizeAxis,
+  shapesEqual,
+  sizeOf,
+  stridesOf,
+} from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { tensor } from "./creation.js";
 import { cast, checkOperand, type TensorLike } from "./elementwise.js";
 
 function checkTensor(x: unknown, op: string): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
+  if (!(x instanceof Tensor))
+    throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
 }
 
 function checkInts(op: string, what: string, xs: unknown, rank: number): number[] {
-  if (!Array.isArray(xs) || xs.length !== rank || xs.some((v) => typeof v !== "number" || !Number.isInteger(v))) {
-    throw new RangeError(`${op}: ${what} must be ${rank} integers (one per axis), got ${JSON.stringify(xs)}`);
+  if (
+    !Array.isArray(xs) ||
+    xs.length !== rank ||
+    xs.some((v) => typeof v !== "number" || !Number.isInteger(v))
+  ) {
+    throw new RangeError(
+      `${op}: ${what} must be ${rank} integers (one per axis), got ${JSON.stringify(xs)}`,
+    );
   }
   return xs as number[];
 }
@@ -24,15 +38,22 @@ function checkInts(op: string, what: string, xs: unknown, rank: number): number[
 /** The same elements with a new shape; one dimension may be -1 (inferred). */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   checkTensor(x, "reshape");
-  if (!Array.isArray(shape)) throw new TypeError(`reshape: shape must be an array, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new TypeError(`reshape: shape must be an array, got ${String(shape)}`);
   const holes = shape.filter((d) => d === -1).length;
-  if (holes > 1) throw new RangeError(`reshape: only one dimension may be -1, got [${shape.join(", ")}]`);
-  checkShape(shape.map((d) => (d === -1 ? 0 : d)), "reshape");
+  if (holes > 1)
+    throw new RangeError(`reshape: only one dimension may be -1, got [${shape.join(", ")}]`);
+  checkShape(
+    shape.map((d) => (d === -1 ? 0 : d)),
+    "reshape",
+  );
   let target = shape.slice();
   if (holes === 1) {
     const known = sizeOf(shape.filter((d) => d !== -1));
     if (known === 0 || x.size % known !== 0) {
-      throw new RangeError(`reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to [${shape.join(", ")}]`);
+      throw new RangeError(
+        `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to [${shape.join(", ")}]`,
+      );
     }
     target = shape.map((d) => (d === -1 ? x.size / known : d));
   }
@@ -58,9 +79,15 @@ export function squeeze(x: Tensor, options: { axes?: number | readonly number[] 
       ? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))
       : normalizeAxes("squeeze", options.axes, x.rank);
   for (const a of axes) {
-    if (x.shape[a] !== 1) throw new RangeError(`squeeze: axis ${a} of ${formatType(x.shape, x.dtype)} has size ${x.shape[a]}, not 1`);
+    if (x.shape[a] !== 1)
+      throw new RangeError(
+        `squeeze: axis ${a} of ${formatType(x.shape, x.dtype)} has size ${x.shape[a]}, not 1`,
+      );
   }
-  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 /** Inserts an axis of size 1 at `axis` (negative counts from the end of the result). */
@@ -82,12 +109,18 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
  * Broadcasts to `shape`. Axes are matched from the right, as in NumPy, unless `axes` says which
  * axis of the result each axis of `x` becomes (as in Nx).
  */
-export function broadcast(x: TensorLike, shape: Shape, options: { axes?: readonly number[] } = {}): Tensor {
+export function broadcast(
+  x: TensorLike,
+  shape: Shape,
+  options: { axes?: readonly number[] } = {},
+): Tensor {
   checkOperand(x, "broadcast");
   const t = typeof x === "number" ? cast(x, "f32") : x;
   const target = checkShape(shape, "broadcast");
   if (options.axes) {
-    const axes = checkInts("broadcast", "axes", options.axes, t.rank).map((a) => normalizeAxis("broadcast", a, target.length));
+    const axes = checkInts("broadcast", "axes", options.axes, t.rank).map((a) =>
+      normalizeAxis("broadcast", a, target.length),
+    );
     const expanded = target.map(() => 1);
     axes.forEach((a, i) => (expanded[a] = t.shape[i]!));
     return broadcastTo(reshape(t, expanded), target);
@@ -98,40 +131,59 @@ export function broadcast(x: TensorLike, shape: Shape, options: { axes?: readonl
 /** Permutes the axes (reverses them by default). */
 export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
   checkTensor(x, "transpose");
-  const perm = axes ? checkInts("transpose", "axes", axes, x.rank).map((a) => normalizeAxis("transpose", a, x.rank)) : x.shape.map((_, i) => x.rank - 1 - i);
-  if (new Set(perm).size !== perm.length) throw new RangeError(`transpose: axes [${axes!.join(", ")}] repeat an axis`);
+  const perm = axes
+    ? checkInts("transpose", "axes", axes, x.rank).map((a) => normalizeAxis("transpose", a, x.rank))
+    : x.shape.map((_, i) => x.rank - 1 - i);
+  if (new Set(perm).size !== perm.length)
+    throw new RangeError(`transpose: axes [${axes!.join(", ")}] repeat an axis`);
   if (perm.every((a, i) => a === i)) return x;
   return bind(p.transpose, [x], { perm });
 }
 
 /** Joins tensors along an existing axis (dtypes are promoted). */
 export function concatenate(xs: readonly Tensor[], options: { axis?: number } = {}): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) throw new RangeError("concatenate: expected a non-empty array of tensors");
+  if (!Array.isArray(xs) || xs.length === 0)
+    throw new RangeError("concatenate: expected a non-empty array of tensors");
   xs.forEach((x) => checkTensor(x, "concatenate"));
   const axis = normalizeAxis("concatenate", options.axis ?? 0, xs[0]!.rank);
   const dtype = xs.map((x) => x.dtype).reduce(promoteTypes);
   if (xs.length === 1) return cast(xs[0]!, dtype);
-  return bind(p.concatenate, xs.map((x) => cast(x, dtype)), { axis });
+  return bind(
+    p.concatenate,
+    xs.map((x) => cast(x, dtype)),
+    { axis },
+  );
 }
 
 /** Joins tensors of one shape along a new axis. */
 export function stack(xs: readonly Tensor[], options: { axis?: number } = {}): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) throw new RangeError("stack: expected a non-empty array of tensors");
+  if (!Array.isArray(xs) || xs.length === 0)
+    throw new RangeError("stack: expected a non-empty array of tensors");
   xs.forEach((x) => {
     checkTensor(x, "stack");
     if (!shapesEqual(x.shape, xs[0]!.shape)) {
-      throw new RangeError(`stack: all tensors need one shape; got ${formatType(xs[0]!.shape, xs[0]!.dtype)} and ${formatType(x.shape, x.dtype)}`);
+      throw new RangeError(
+        `stack: all tensors need one shape; got ${formatType(xs[0]!.shape, xs[0]!.dtype)} and ${formatType(x.shape, x.dtype)}`,
+      );
     }
   });
   const axis = normalizeAxis("stack", options.axis ?? 0, xs[0]!.rank + 1);
-  return concatenate(xs.map((x) => newAxis(x, axis)), { axis });
+  return concatenate(
+    xs.map((x) => newAxis(x, axis)),
+    { axis },
+  );
 }
 
 /**
  * A static slice: `lengths[d]` elements from `starts[d]`, every `strides[d]`-th (default 1), as Nx's
  * slice. Out-of-range windows are an error.
  */
-export function slice(x: Tensor, starts: readonly number[], lengths: readonly number[], strides?: readonly number[]): Tensor {
+export function slice(
+  x: Tensor,
+  starts: readonly number[],
+  lengths: readonly number[],
+  strides?: readonly number[],
+): Tensor {
   checkTensor(x, "slice");
   const st = checkInts("slice", "starts", starts, x.rank);
   const ln = checkInts("slice", "lengths", lengths, x.rank);
@@ -140,7 +192,9 @@ export function slice(x: Tensor, starts: readonly number[], lengths: readonly nu
     const [a, len, step] = [st[d]!, ln[d]!, sp[d]!];
     if (step < 1) throw new RangeError(`slice: stride ${step} on axis ${d} must be at least 1`);
     if (a < 0 || len < 0 || a + len > n) {
-      throw new RangeError(`slice: start ${a} with length ${len} on axis ${d} is outside ${formatType(x.shape, x.dtype)}`);
+      throw new RangeError(
+        `slice: start ${a} with length ${len} on axis ${d} is outside ${formatType(x.shape, x.dtype)}`,
+      );
     }
     return Math.ceil(len / step);
   });
@@ -149,7 +203,12 @@ export function slice(x: Tensor, starts: readonly number[], lengths: readonly nu
 }
 
 /** Slices `length` elements from `start` along one axis (default 0), as Nx's slice_along_axis. */
-export function sliceAlong(x: Tensor, start: number, length: number, options: { axis?: number; stride?: number } = {}): Tensor {
+export function sliceAlong(
+  x: Tensor,
+  start: number,
+  length: number,
+  options: { axis?: number; stride?: number } = {},
+): Tensor {
   checkTensor(x, "sliceAlong");
   const axis = normalizeAxis("sliceAlong", options.axis ?? 0, x.rank);
   const starts = x.shape.map((_, d) => (d === axis ? start : 0));
@@ -159,10 +218,15 @@ export function sliceAlong(x: Tensor, start: number, length: number, options: { 
 }
 
 /** Gathers slices of `x` along `axis` (default 0) at integer `indices`; out-of-range indices are an error. */
-export function take(x: Tensor, indices: Tensor | readonly number[], options: { axis?: number } = {}): Tensor {
+export function take(
+  x: Tensor,
+  indices: Tensor | readonly number[],
+  options: { axis?: number } = {},
+): Tensor {
   checkTensor(x, "take");
   const idx = indices instanceof Tensor ? indices : tensor(indices as number[], { dtype: "s32" });
-  if (idx.dtype === "f32" || idx.dtype === "f64") throw new TypeError(`take: indices must be integers, got ${formatType(idx.shape, idx.dtype)}`);
+  if (idx.dtype === "f32" || idx.dtype === "f64")
+    throw new TypeError(`take: indices must be integers, got ${formatType(idx.shape, idx.dtype)}`);
   const axis = normalizeAxis("take", options.axis ?? 0, x.rank);
   return bind(p.take, [x, idx], { axis });
 }
@@ -177,7 +241,10 @@ export function putSlice(x: Tensor, starts: readonly number[], update: Tensor): 
   checkTensor(x, "putSlice");
   checkTensor(update, "putSlice");
   const st = checkInts("putSlice", "starts", starts, x.rank);
-  if (update.rank !== x.rank || update.shape.some((n, d) => st[d]! < 0 || st[d]! + n > x.shape[d]!)) {
+  if (
+    update.rank !== x.rank ||
+    update.shape.some((n, d) => st[d]! < 0 || st[d]! + n > x.shape[d]!)
+  ) {
     throw new RangeError(
       `putSlice: ${formatType(update.shape, update.dtype)} at [${st.join(", ")}] does not fit in ${formatType(x.shape, x.dtype)}`,
     );
@@ -187,7 +254,11 @@ export function putSlice(x: Tensor, starts: readonly number[], update: Tensor): 
 }
 
 /** @internal Pads with non-negative [low, high, interior] per axis. */
-export function padPrim(x: Tensor, value: number, config: readonly (readonly [number, number, number])[]): Tensor {
+export function padPrim(
+  x: Tensor,
+  value: number,
+  config: readonly (readonly [number, number, number])[],
+): Tensor {
   if (config.every(([lo, hi, mid]) => lo === 0 && hi === 0 && mid === 0)) return x;
   return bind(p.pad, [x], { value, config });
 }
@@ -199,17 +270,27 @@ export function padPrim(x: Tensor, value: number, config: readonly (readonly [nu
 export function pad(x: Tensor, value: number, config: readonly (readonly number[])[]): Tensor {
   checkTensor(x, "pad");
   if (!Array.isArray(config) || config.length !== x.rank) {
-    throw new RangeError(`pad: expected ${x.rank} [low, high, interior] entries, one per axis, got ${JSON.stringify(config)}`);
+    throw new RangeError(
+      `pad: expected ${x.rank} [low, high, interior] entries, one per axis, got ${JSON.stringify(config)}`,
+    );
   }
   const full = config.map((c, d) => {
     const [lo = 0, hi = 0, mid = 0] = c;
-    if (![lo, hi, mid].every(Number.isInteger) || mid < 0) throw new RangeError(`pad: bad padding ${JSON.stringify(c)} for axis ${d}`);
+    if (![lo, hi, mid].every(Number.isInteger) || mid < 0)
+      throw new RangeError(`pad: bad padding ${JSON.stringify(c)} for axis ${d}`);
     return [lo, hi, mid] as const;
   });
-  const grown = padPrim(x, value, full.map(([lo, hi, mid]) => [Math.max(lo, 0), Math.max(hi, 0), mid] as const));
+  const grown = padPrim(
+    x,
+    value,
+    full.map(([lo, hi, mid]) => [Math.max(lo, 0), Math.max(hi, 0), mid] as const),
+  );
   const starts = full.map(([lo]) => Math.max(-lo, 0));
   const lengths = grown.shape.map((n, d) => n - starts[d]! - Math.max(-full[d]![1], 0));
-  if (lengths.some((n) => n < 0)) throw new RangeError(`pad: the negative padding crops more than ${formatType(x.shape, x.dtype)} has`);
+  if (lengths.some((n) => n < 0))
+    throw new RangeError(
+      `pad: the negative padding crops more than ${formatType(x.shape, x.dtype)} has`,
+    );
   return slice(grown, starts, lengths);
 }
 
@@ -230,7 +311,10 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
   const rs = [...Array(rank - reps.length).fill(1), ...reps];
   const interleaved = xs.flatMap((n) => [1, n]);
   const target = xs.flatMap((n, d) => [rs[d]!, n]);
-  return reshape(broadcastTo(reshape(x, interleaved), target), xs.map((n, d) => n * rs[d]!));
+  return reshape(
+    broadcastTo(reshape(x, interleaved), target),
+    xs.map((n, d) => n * rs[d]!),
+  );
 }
 
 /** Marks a value as constant for differentiation: gradients do not flow through it. */
@@ -244,20 +328,33 @@ export function stopGradient(x: Tensor): Tensor {
  * (`leftover: "discard"`, the default) or filled up with rows from the start (`"repeat"`).
  * Batches of a concrete tensor share its memory: each costs its own size, not the tensor's.
  */
-export function* toBatched(x: Tensor, batchSize: number, options: { leftover?: "repeat" | "discard" } = {}): Generator<Tensor> {
+export function* toBatched(
+  x: Tensor,
+  batchSize: number,
+  options: { leftover?: "repeat" | "discard" } = {},
+): Generator<Tensor> {
   checkTensor(x, "toBatched");
   if (x.rank === 0) throw new RangeError("toBatched: a scalar has no axis to batch");
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`toBatched: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`toBatched: batchSize must be a positive integer, got ${batchSize}`);
   const leftover = options.leftover ?? "discard";
-  if (leftover !== "repeat" && leftover !== "discard") throw new RangeError(`toBatched: leftover must be "repeat" or "discard", got ${JSON.stringify(leftover)}`);
+  if (leftover !== "repeat" && leftover !== "discard")
+    throw new RangeError(
+      `toBatched: leftover must be "repeat" or "discard", got ${JSON.stringify(leftover)}`,
+    );
   const n = x.shape[0]!;
   const row = stridesOf(x.shape)[0]!;
   const direct = x._data !== undefined && !anyTracked([x]);
   for (let start = 0; start < n; start += batchSize) {
     const len = Math.min(batchSize, n - start);
     if (len < batchSize && leftover === "discard") return;
-    let batch: Tensor =
-      direct ? new Tensor([len, ...x.shape.slice(1)], x.dtype, x._data!.subarray(start * row, (start + len) * row)) : sliceAlong(x, start, len);
+    let batch: Tensor = direct
+      ? new Tensor(
+          [len, ...x.shape.slice(1)],
+          x.dtype,
+          x._data!.subarray(start * row, (start + len) * row),
+        )
+      : sliceAlong(x, start, len);
     if (len < batchSize) {
       const extra = [...Array(batchSize - len).keys()].map((k) => k % n);
       batch = concatenate([batch, take(x, extra)]);

@@ -38,7 +38,8 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor 
   // Flat index into x: the index's own coordinates on the other axes, its value on `axis` (indices
   // may be shorter than x along `axis`, as in topK).
   let flat = e.multiply(e.cast(indices, "s32"), strides[a]!);
-  for (let d = 0; d < x.rank; d++) if (d !== a) flat = e.add(flat, e.multiply(iota(indices.shape, { axis: d }), strides[d]!));
+  for (let d = 0; d < x.rank; d++)
+    if (d !== a) flat = e.add(flat, e.multiply(iota(indices.shape, { axis: d }), strides[d]!));
   return reshape(take(reshape(x, [-1]), reshape(flat, [-1])), indices.shape);
 }
 
@@ -55,7 +56,8 @@ export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
   const t = toTensor(x, "topK");
   if (t.rank === 0) throw new RangeError("topK: expected a tensor with at least one axis");
   const n = t.shape.at(-1)!;
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`topK: k must be an integer from 0 to ${n}, got ${k}`);
+  if (!Number.isInteger(k) || k < 0 || k > n)
+    throw new RangeError(`topK: k must be an integer from 0 to ${n}, got ${k}`);
   const indices = sliceAlong(argsort(t, { descending: true }), 0, k, { axis: -1 });
   return { values: takeAlongAxis(t, indices, t.rank - 1), indices };
 }
@@ -64,9 +66,14 @@ export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
  * One-hot encoding: integer labels of shape S become a u8 tensor S × numClasses (or of `dtype`),
  * 1 at each label's position. `oneHot(tensor([0, 2]), 3)` is `[[1, 0, 0], [0, 0, 1]]`.
  */
-export function oneHot(labels: Tensor, numClasses: number, options: { dtype?: import("../dtype.js").DType } = {}): Tensor {
+export function oneHot(
+  labels: Tensor,
+  numClasses: number,
+  options: { dtype?: import("../dtype.js").DType } = {},
+): Tensor {
   const t = toTensor(labels, "oneHot");
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new RangeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
   const classes = iota([numClasses], { dtype: "s32" });
   const hot = e.equal(reshape(t, [...t.shape, 1]), classes);
   return options.dtype ? e.cast(hot, options.dtype) : hot;

@@ -18,7 +18,9 @@ type Vjp = (g: Tensor, inputs: readonly Tensor[], out: Tensor) => readonly (Tens
 function sameDtype(op: string, xs: readonly Aval[]): DType {
   for (const x of xs) {
     if (x.dtype !== xs[0]!.dtype) {
-      throw new TypeError(`internal: ${op} got mixed dtypes ${xs.map((a) => formatType(a.shape, a.dtype)).join(", ")}`);
+      throw new TypeError(
+        `internal: ${op} got mixed dtypes ${xs.map((a) => formatType(a.shape, a.dtype)).join(", ")}`,
+      );
     }
   }
   return xs[0]!.dtype;
@@ -38,7 +40,10 @@ function binary(name: string, expr: Expr, vjp?: Vjp, outDtype?: DType): Primitiv
     name,
     infer: ([a, b]) => {
       const dtype = sameDtype(name, [a!, b!]);
-      return { shape: broadcastShapes(name, a!.shape, a!.dtype, b!.shape, b!.dtype), dtype: outDtype ?? dtype };
+      return {
+        shape: broadcastShapes(name, a!.shape, a!.dtype, b!.shape, b!.dtype),
+        dtype: outDtype ?? dtype,
+      };
     },
     lowering: { kind: "elementwise", expr },
     vjp,
@@ -48,8 +53,16 @@ function binary(name: string, expr: Expr, vjp?: Vjp, outDtype?: DType): Primitiv
 const isInt32 = (ctx: ExprContext<any>) => ctx.inDtypes[0] === "s32" || ctx.inDtypes[0] === "u32";
 const call = (fn: string) => (args: readonly string[]) => `${fn}(${args.join(", ")})`;
 
-export const add = binary("add", ([a, b]) => `${a} + ${b}`, (g) => [g, g]);
-export const subtract = binary("subtract", ([a, b]) => `${a} - ${b}`, (g) => [g, o.negate(g)]);
+export const add = binary(
+  "add",
+  ([a, b]) => `${a} + ${b}`,
+  (g) => [g, g],
+);
+export const subtract = binary(
+  "subtract",
+  ([a, b]) => `${a} - ${b}`,
+  (g) => [g, o.negate(g)],
+);
 export const multiply = binary(
   "multiply",
   ([a, b], ctx) => (isInt32(ctx) ? `Math.imul(${a}, ${b})` : `${a} * ${b}`),
@@ -65,10 +78,11 @@ export const pow = binary("pow", call("Math.pow"), (g, [a, b], out) => [
   // d/db a^b = a^b log a, taken as 0 where a = 0 (the limit for b > 0).
   o.multiply(g, o.select(o.equal(a!, 0), 0, o.multiply(out, o.log(a!)))),
 ]);
-export const remainder = binary("remainder", ([a, b]) => `${a} % ${b}`, (g, [a, b]) => [
-  g,
-  o.negate(o.multiply(g, o.trunc(o.divide(a!, b!)))),
-]);
+export const remainder = binary(
+  "remainder",
+  ([a, b]) => `${a} % ${b}`,
+  (g, [a, b]) => [g, o.negate(o.multiply(g, o.trunc(o.divide(a!, b!))))],
+);
 export const maximum = binary("maximum", call("Math.max"), (g, [a, b]) => {
   const takeA = o.greaterEqual(a!, b!);
   return [o.select(takeA, g, 0), o.select(takeA, 0, g)];
@@ -78,14 +92,22 @@ export const minimum = binary("minimum", call("Math.min"), (g, [a, b]) => {
   return [o.select(takeA, g, 0), o.select(takeA, 0, g)];
 });
 
-export const negate = unary("negate", ([a]) => `-${a}`, (g) => [o.negate(g)]);
+export const negate = unary(
+  "negate",
+  ([a]) => `-${a}`,
+  (g) => [o.negate(g)],
+);
 export const abs = unary("abs", call("Math.abs"), (g, [x]) => [o.multiply(g, o.sign(x!))]);
 export const sign = unary("sign", call("Math.sign"), (g) => [o.multiply(g, 0)]);
 export const exp = unary("exp", call("Math.exp"), (g, _x, out) => [o.multiply(g, out)]);
-export const expm1 = unary("expm1", call("Math.expm1"), (g, _x, out) => [o.multiply(g, o.add(out, 1))]);
+export const expm1 = unary("expm1", call("Math.expm1"), (g, _x, out) => [
+  o.multiply(g, o.add(out, 1)),
+]);
 export const log = unary("log", call("Math.log"), (g, [x]) => [o.divide(g, x!)]);
 export const log1p = unary("log1p", call("Math.log1p"), (g, [x]) => [o.divide(g, o.add(x!, 1))]);
-export const sqrt = unary("sqrt", call("Math.sqrt"), (g, _x, out) => [o.divide(o.multiply(g, 0.5), out)]);
+export const sqrt = unary("sqrt", call("Math.sqrt"), (g, _x, out) => [
+  o.divide(o.multiply(g, 0.5), out),
+]);
 export const rsqrt = unary(
   "rsqrt",
   ([a]) => `1 / Math.sqrt(${a})`,
@@ -93,7 +115,9 @@ export const rsqrt = unary(
 );
 export const sin = unary("sin", call("Math.sin"), (g, [x]) => [o.multiply(g, o.cos(x!))]);
 export const cos = unary("cos", call("Math.cos"), (g, [x]) => [o.negate(o.multiply(g, o.sin(x!)))]);
-export const tan = unary("tan", call("Math.tan"), (g, _x, out) => [o.multiply(g, o.add(o.multiply(out, out), 1))]);
+export const tan = unary("tan", call("Math.tan"), (g, _x, out) => [
+  o.multiply(g, o.add(o.multiply(out, out), 1)),
+]);
 export const tanh = unary("tanh", call("Math.tanh"), (g, _x, out) => [
   o.multiply(g, o.subtract(1, o.multiply(out, out))),
 ]);
@@ -105,12 +129,18 @@ export const sigmoid = unary(
 export const erf = unary(
   "erf",
   ([a], ctx) => `${ctx.helper(erfKernel)}(${a})`,
-  (g, [x]) => [o.multiply(g, o.multiply(o.exp(o.negate(o.multiply(x!, x!))), 2 / Math.sqrt(Math.PI)))],
+  (g, [x]) => [
+    o.multiply(g, o.multiply(o.exp(o.negate(o.multiply(x!, x!))), 2 / Math.sqrt(Math.PI))),
+  ],
 );
 export const floor = unary("floor", call("Math.floor"), (g) => [o.multiply(g, 0)]);
 export const ceil = unary("ceil", call("Math.ceil"), (g) => [o.multiply(g, 0)]);
 /** Rounds half away from zero, as Nx does. */
-export const round = unary("round", ([a]) => `Math.sign(${a}) * Math.round(Math.abs(${a}))`, (g) => [o.multiply(g, 0)]);
+export const round = unary(
+  "round",
+  ([a]) => `Math.sign(${a}) * Math.round(Math.abs(${a}))`,
+  (g) => [o.multiply(g, 0)],
+);
 export const trunc = unary("trunc", call("Math.trunc"), (g) => [o.multiply(g, 0)]);
 
 function predicate(name: string, expr: Expr): Primitive {
@@ -121,18 +151,32 @@ function predicate(name: string, expr: Expr): Primitive {
   });
 }
 export const isNan = predicate("isNan", ([a]) => `(${a} !== ${a} ? 1 : 0)`);
-export const isInfinite = predicate("isInfinite", ([a]) => `(${a} === Infinity || ${a} === -Infinity ? 1 : 0)`);
+export const isInfinite = predicate(
+  "isInfinite",
+  ([a]) => `(${a} === Infinity || ${a} === -Infinity ? 1 : 0)`,
+);
 export const logicalNot = predicate("logicalNot", ([a]) => `(${a} === 0 ? 1 : 0)`);
 
-const compare = (name: string, op: string) => binary(name, ([a, b]) => `(${a} ${op} ${b} ? 1 : 0)`, undefined, "u8");
+const compare = (name: string, op: string) =>
+  binary(name, ([a, b]) => `(${a} ${op} ${b} ? 1 : 0)`, undefined, "u8");
 export const equal = compare("equal", "===");
 export const notEqual = compare("notEqual", "!==");
 export const less = compare("less", "<");
 export const lessEqual = compare("lessEqual", "<=");
 export const greater = compare("greater", ">");
 export const greaterEqual = compare("greaterEqual", ">=");
-export const logicalAnd = binary("logicalAnd", ([a, b]) => `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`, undefined, "u8");
-export const logicalOr = binary("logicalOr", ([a, b]) => `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`, undefined, "u8");
+export const logicalAnd = binary(
+  "logicalAnd",
+  ([a, b]) => `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`,
+  undefined,
+  "u8",
+);
+export const logicalOr = binary(
+  "logicalOr",
+  ([a, b]) => `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`,
+  undefined,
+  "u8",
+);
 
 /** select(pred, onTrue, onFalse): onTrue where pred ≠ 0. The three shapes broadcast together. */
 export const select = definePrimitive({
@@ -161,7 +205,9 @@ export const broadcast = definePrimitive<{ shape: readonly number[] }>({
     const target = checkShape(shape, "broadcast");
     const b = broadcastShapes("broadcast", x!.shape, x!.dtype, target, x!.dtype);
     if (!shapesEqual(b, target)) {
-      throw new RangeError(`broadcast: cannot broadcast ${formatType(x!.shape, x!.dtype)} to ${formatType(target, x!.dtype)}`);
+      throw new RangeError(
+        `broadcast: cannot broadcast ${formatType(x!.shape, x!.dtype)} to ${formatType(target, x!.dtype)}`,
+      );
     }
     return { shape: target, dtype: x!.dtype };
   },

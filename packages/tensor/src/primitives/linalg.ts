@@ -18,14 +18,19 @@ const batchOf = (shape: readonly number[]) => sizeOf(shape.slice(0, -2));
 
 function requireFloat(op: string, xs: readonly Aval[]): void {
   for (const x of xs) {
-    if (!isFloat(x.dtype)) throw new TypeError(`${op}: expected f32 or f64 matrices, got ${formatType(x.shape, x.dtype)}`);
+    if (!isFloat(x.dtype))
+      throw new TypeError(
+        `${op}: expected f32 or f64 matrices, got ${formatType(x.shape, x.dtype)}`,
+      );
   }
 }
 
 function requireSquare(op: string, a: Aval): number {
   const n = a.shape[a.shape.length - 1]!;
   if (a.shape.length < 2 || a.shape[a.shape.length - 2] !== n) {
-    throw new RangeError(`${op}: expected square matrices (…, n, n), got ${formatType(a.shape, a.dtype)}`);
+    throw new RangeError(
+      `${op}: expected square matrices (…, n, n), got ${formatType(a.shape, a.dtype)}`,
+    );
   }
   return n;
 }
@@ -69,7 +74,8 @@ export const cholesky = definePrimitive({
   },
   lowering: {
     kind: "kernel",
-    emit: ({ node, ins, out, helper }) => `${helper(K.cholesky)}(${out}, ${ins[0]}, ${batchOf(node.shape)}, ${node.shape.at(-1)});`,
+    emit: ({ node, ins, out, helper }) =>
+      `${helper(K.cholesky)}(${out}, ${ins[0]}, ${batchOf(node.shape)}, ${node.shape.at(-1)});`,
   },
   vjp: (g, _a, l) => {
     // G = L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹ (Murray 2016); only A's lower triangle is read, so fold G onto it.
@@ -81,13 +87,19 @@ export const cholesky = definePrimitive({
 });
 
 /** Solves op(T) X = B for triangular T. */
-export const triangularSolve = definePrimitive<{ lower: boolean; transpose: boolean; unitDiagonal: boolean }>({
+export const triangularSolve = definePrimitive<{
+  lower: boolean;
+  transpose: boolean;
+  unitDiagonal: boolean;
+}>({
   name: "triangularSolve",
   infer: ([t, b]) => {
     requireFloat("triangularSolve", [t!, b!]);
     const n = requireSquare("triangularSolve", t!);
     if (b!.shape.length !== t!.shape.length || b!.shape.at(-2) !== n) {
-      throw new RangeError(`triangularSolve: right-hand side ${formatType(b!.shape, b!.dtype)} does not fit ${formatType(t!.shape, t!.dtype)}`);
+      throw new RangeError(
+        `triangularSolve: right-hand side ${formatType(b!.shape, b!.dtype)} does not fit ${formatType(t!.shape, t!.dtype)}`,
+      );
     }
     return b!;
   },
@@ -101,7 +113,9 @@ export const triangularSolve = definePrimitive<{ lower: boolean; transpose: bool
   },
   vjp: (g, [t], x, { lower, transpose, unitDiagonal }) => {
     const gb = la.triangularSolve(t!, g, { lower, transposeA: !transpose, unitDiagonal });
-    let gt = e.negate(transpose ? la.matmulPrim(x, gb, false, true) : la.matmulPrim(gb, x, false, true));
+    let gt = e.negate(
+      transpose ? la.matmulPrim(x, gb, false, true) : la.matmulPrim(gb, x, false, true),
+    );
     gt = lower ? la.tril(gt) : swap(la.tril(swap(gt)));
     if (unitDiagonal) gt = e.subtract(gt, la.diagonalMatrix(gt));
     return [gt, gb];
@@ -114,8 +128,14 @@ export const solve = definePrimitive({
   infer: ([a, b]) => {
     requireFloat("solve", [a!, b!]);
     const n = requireSquare("solve", a!);
-    if (b!.shape.length !== a!.shape.length || b!.shape.at(-2) !== n || b!.shape.slice(0, -2).some((d, i) => d !== a!.shape[i])) {
-      throw new RangeError(`solve: right-hand side ${formatType(b!.shape, b!.dtype)} does not fit ${formatType(a!.shape, a!.dtype)}`);
+    if (
+      b!.shape.length !== a!.shape.length ||
+      b!.shape.at(-2) !== n ||
+      b!.shape.slice(0, -2).some((d, i) => d !== a!.shape[i])
+    ) {
+      throw new RangeError(
+        `solve: right-hand side ${formatType(b!.shape, b!.dtype)} does not fit ${formatType(a!.shape, a!.dtype)}`,
+      );
     }
     return b!;
   },
@@ -159,10 +179,14 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
     name: part === "q" ? "qrQ" : "qrR",
     infer: ([a], { mode }) => {
       requireFloat("qr", [a!]);
-      if (a!.shape.length < 2) throw new RangeError(`qr: expected matrices (…, m, n), got ${formatType(a!.shape, a!.dtype)}`);
+      if (a!.shape.length < 2)
+        throw new RangeError(
+          `qr: expected matrices (…, m, n), got ${formatType(a!.shape, a!.dtype)}`,
+        );
       const [m, n] = a!.shape.slice(-2) as [number, number];
       const k = mode === "reduced" ? Math.min(m, n) : m;
-      const shape = part === "q" ? [...a!.shape.slice(0, -2), m, k] : [...a!.shape.slice(0, -2), k, n];
+      const shape =
+        part === "q" ? [...a!.shape.slice(0, -2), m, k] : [...a!.shape.slice(0, -2), k, n];
       return { shape, dtype: a!.dtype };
     },
     lowering: {
@@ -179,10 +203,16 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
     },
     vjp: (g, [a], _out, { mode }) => {
       const [m, n] = a!.shape.slice(-2) as [number, number];
-      if (mode !== "reduced" || m < n) throw new Error("qr: gradients are defined for the reduced QR of tall or square matrices (m ≥ n)");
+      if (mode !== "reduced" || m < n)
+        throw new Error(
+          "qr: gradients are defined for the reduced QR of tall or square matrices (m ≥ n)",
+        );
       const { q, r } = la.qr(a!);
       // Ā = (Q̄ + Q·copyltu(M)) R⁻ᵀ with M = R R̄ᵀ − Q̄ᵀ Q, taking Q̄ or R̄ as zero for the other part.
-      const mMat = part === "q" ? e.negate(la.matmulPrim(g, q, true, false)) : la.matmulPrim(r, g, false, true);
+      const mMat =
+        part === "q"
+          ? e.negate(la.matmulPrim(g, q, true, false))
+          : la.matmulPrim(r, g, false, true);
       const lowerM = la.tril(mMat);
       const copyltu = e.subtract(e.add(lowerM, swap(lowerM)), la.diagonalMatrix(mMat));
       let inner = la.matmulPrim(q, copyltu, false, false);

@@ -9,12 +9,15 @@ export const randomBits = definePrimitive<{ shape: readonly number[] }>({
   name: "randomBits",
   infer: ([key], { shape }) => {
     if (key!.dtype !== "u32" || key!.shape.length !== 1 || key!.shape[0] !== 2) {
-      throw new TypeError(`random: a key is a u32[2] tensor made by random.key(seed), got ${formatType(key!.shape, key!.dtype)}`);
+      throw new TypeError(
+        `random: a key is a u32[2] tensor made by random.key(seed), got ${formatType(key!.shape, key!.dtype)}`,
+      );
     }
     return { shape, dtype: "u32" };
   },
   lowering: {
     kind: "kernel",
-    emit: ({ node, ins, out, helper }) => `${helper(bitsKernel)}(${out}, ${ins[0]}[0], ${ins[0]}[1], ${sizeOf(node.shape)});`,
+    emit: ({ node, ins, out, helper }) =>
+      `${helper(bitsKernel)}(${out}, ${ins[0]}[0], ${ins[0]}[1], ${sizeOf(node.shape)});`,
   },
 });

@@ -13,9 +13,11 @@ export interface ReduceParams {
   readonly axes: readonly number[];
 }
 
-const keptShape = (shape: readonly number[], axes: readonly number[]) => shape.filter((_, d) => !axes.includes(d));
+const keptShape = (shape: readonly number[], axes: readonly number[]) =>
+  shape.filter((_, d) => !axes.includes(d));
 /** The shape of the result with reduced axes kept as size 1 (for broadcasting back). */
-const keepDims = (shape: readonly number[], axes: readonly number[]) => shape.map((d, i) => (axes.includes(i) ? 1 : d));
+const keepDims = (shape: readonly number[], axes: readonly number[]) =>
+  shape.map((d, i) => (axes.includes(i) ? 1 : d));
 
 interface Monoid {
   readonly init: string;
@@ -53,7 +55,12 @@ function emitReduce(monoid: Monoid, ctx: KernelContext<ReduceParams>): string {
     const strides = order.map((d) => inStrides[d]!);
     const inner = kept.length;
     return `let o = 0;\n${loopNest(loopShape.slice(0, inner), "k", (kv) => {
-      const red = loopNest(loopShape.slice(inner), "r", (rv) => `acc = ${monoid.step("acc", `${src}[${indexExpr([...kv, ...rv], strides)}]`, int32)};`);
+      const red = loopNest(
+        loopShape.slice(inner),
+        "r",
+        (rv) =>
+          `acc = ${monoid.step("acc", `${src}[${indexExpr([...kv, ...rv], strides)}]`, int32)};`,
+      );
       return `let acc = ${monoid.init};\n${red}\n${ctx.out}[o++] = acc;`;
     })}`;
   }
@@ -93,7 +100,11 @@ export const reduceProduct = reducePrim("reduceProduct", (g, [x], _out, { axes }
   const nonZero = o.select(isZero, 1, x!); // also keeps 0/0 out of the unused branch (and its derivative)
   const others = spread(product(nonZero, { axes }), x!, axes);
   const zeros = sum(isZero, { axes, keepAxes: true });
-  const partial = o.select(o.equal(zeros, 0), o.divide(others, nonZero), o.select(o.logicalAnd(isZero, o.equal(zeros, 1)), others, 0));
+  const partial = o.select(
+    o.equal(zeros, 0),
+    o.divide(others, nonZero),
+    o.select(o.logicalAnd(isZero, o.equal(zeros, 1)), others, 0),
+  );
   return [o.multiply(spread(g, x!, axes), partial)];
 });
 /** The gradient of max/min is shared equally by the elements that attain it. */

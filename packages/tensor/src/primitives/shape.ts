@@ -41,7 +41,15 @@ export const transpose = definePrimitive<{ perm: readonly number[] }>({
     kind: "kernel",
     emit: ({ node, ins, out }) => {
       const st = stridesOf(node.inputs[0]!.shape);
-      return stridedCopy(out, 0, stridesOf(node.shape), ins[0]!, 0, node.params.perm.map((p) => st[p]!), node.shape);
+      return stridedCopy(
+        out,
+        0,
+        stridesOf(node.shape),
+        ins[0]!,
+        0,
+        node.params.perm.map((p) => st[p]!),
+        node.shape,
+      );
     },
   },
   vjp: (g, _x, _o, { perm }) => {
@@ -52,7 +60,11 @@ export const transpose = definePrimitive<{ perm: readonly number[] }>({
 });
 
 /** Static slice: starts, sizes and steps per axis (steps ≥ 1). */
-export const slice = definePrimitive<{ starts: readonly number[]; sizes: readonly number[]; steps: readonly number[] }>({
+export const slice = definePrimitive<{
+  starts: readonly number[];
+  sizes: readonly number[];
+  steps: readonly number[];
+}>({
   name: "slice",
   infer: ([x], { sizes }) => ({ shape: sizes, dtype: x!.dtype }),
   lowering: {
@@ -61,7 +73,15 @@ export const slice = definePrimitive<{ starts: readonly number[]; sizes: readonl
       const { starts, steps } = node.params;
       const st = stridesOf(node.inputs[0]!.shape);
       const offset = starts.reduce((acc, a, d) => acc + a * st[d]!, 0);
-      return stridedCopy(out, 0, stridesOf(node.shape), ins[0]!, offset, st.map((v, d) => v * steps[d]!), node.shape);
+      return stridedCopy(
+        out,
+        0,
+        stridesOf(node.shape),
+        ins[0]!,
+        offset,
+        st.map((v, d) => v * steps[d]!),
+        node.shape,
+      );
     },
   },
   vjp: (g, [x], _o, { starts, sizes, steps }) => [
@@ -70,14 +90,21 @@ export const slice = definePrimitive<{ starts: readonly number[]; sizes: readonl
       0,
       x!.shape.map((n, d) => {
         const last = sizes[d]! === 0 ? starts[d]! : starts[d]! + (sizes[d]! - 1) * steps[d]!;
-        return [starts[d]!, sizes[d]! === 0 ? n - starts[d]! : n - last - 1, sizes[d]! === 0 ? 0 : steps[d]! - 1] as const;
+        return [
+          starts[d]!,
+          sizes[d]! === 0 ? n - starts[d]! : n - last - 1,
+          sizes[d]! === 0 ? 0 : steps[d]! - 1,
+        ] as const;
       }),
     ),
   ],
 });
 
 /** Pads with a constant: per axis [low, high, interior] (all ≥ 0). */
-export const pad = definePrimitive<{ value: number; config: readonly (readonly [number, number, number])[] }>({
+export const pad = definePrimitive<{
+  value: number;
+  config: readonly (readonly [number, number, number])[];
+}>({
   name: "pad",
   infer: ([x], { config }) => ({
     shape: x!.shape.map((n, d) => {
@@ -93,7 +120,15 @@ export const pad = definePrimitive<{ value: number; config: readonly (readonly [
       const ost = stridesOf(node.shape);
       const offset = config.reduce((acc, [lo], d) => acc + lo * ost[d]!, 0);
       const xs = node.inputs[0]!.shape;
-      return `${out}.fill(${value});\n${stridedCopy(out, offset, ost.map((v, d) => v * (config[d]![2] + 1)), ins[0]!, 0, stridesOf(xs), xs)}`;
+      return `${out}.fill(${value});\n${stridedCopy(
+        out,
+        offset,
+        ost.map((v, d) => v * (config[d]![2] + 1)),
+        ins[0]!,
+        0,
+        stridesOf(xs),
+        xs,
+      )}`;
     },
   },
   vjp: (g, [x], _o, { config }) => [
@@ -118,7 +153,15 @@ export const reverse = definePrimitive<{ axes: readonly number[] }>({
       const st = stridesOf(shape);
       const axes = node.params.axes;
       const offset = axes.reduce((acc, d) => acc + (shape[d]! - 1) * st[d]!, 0);
-      return stridedCopy(out, 0, st, ins[0]!, offset, st.map((v, d) => (axes.includes(d) ? -v : v)), shape);
+      return stridedCopy(
+        out,
+        0,
+        st,
+        ins[0]!,
+        offset,
+        st.map((v, d) => (axes.includes(d) ? -v : v)),
+        shape,
+      );
     },
   },
   vjp: (g, _x, _o, { axes }) => [s.reverse(g, { axes })],
@@ -130,7 +173,10 @@ export const concatenate = definePrimitive<{ axis: number }>({
   infer: (xs, { axis }) => {
     const first = xs[0]!;
     xs.forEach((x: Aval, i) => {
-      const ok = x.dtype === first.dtype && x.shape.length === first.shape.length && x.shape.every((d, k) => k === axis || d === first.shape[k]);
+      const ok =
+        x.dtype === first.dtype &&
+        x.shape.length === first.shape.length &&
+        x.shape.every((d, k) => k === axis || d === first.shape[k]);
       if (!ok) {
         throw new RangeError(
           `concatenate: tensor ${i} is ${formatType(x.shape, x.dtype)}, which does not match ${formatType(first.shape, first.dtype)} on the axes other than ${axis}`,
@@ -149,7 +195,15 @@ export const concatenate = definePrimitive<{ axis: number }>({
       let at = 0;
       return node.inputs
         .map((x, i) => {
-          const code = stridedCopy(out, at * ost[axis]!, ost, ins[i]!, 0, stridesOf(x.shape), x.shape);
+          const code = stridedCopy(
+            out,
+            at * ost[axis]!,
+            ost,
+            ins[i]!,
+            0,
+            stridesOf(x.shape),
+            x.shape,
+          );
           at += x.shape[axis]!;
           return code;
         })
@@ -228,7 +282,15 @@ function checkIndex(op: string, i: number, n: number): void {
   }
 }
 
-function gather(out: any, x: any, idx: any, outer: number, n: number, m: number, inner: number): void {
+function gather(
+  out: any,
+  x: any,
+  idx: any,
+  outer: number,
+  n: number,
+  m: number,
+  inner: number,
+): void {
   let o = 0;
   for (let a = 0; a < outer; a++) {
     for (let k = 0; k < m; k++) {
@@ -240,7 +302,15 @@ function gather(out: any, x: any, idx: any, outer: number, n: number, m: number,
   }
 }
 
-function scatter(out: any, u: any, idx: any, outer: number, n: number, m: number, inner: number): void {
+function scatter(
+  out: any,
+  u: any,
+  idx: any,
+  outer: number,
+  n: number,
+  m: number,
+  inner: number,
+): void {
   let o = 0;
   for (let a = 0; a < outer; a++) {
     for (let k = 0; k < m; k++) {

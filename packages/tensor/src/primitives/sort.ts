@@ -19,7 +19,14 @@ export const argsort = definePrimitive<{ axis: number; descending: boolean }>({
   },
 });
 
-function argsortLines(out: Int32Array, x: ArrayLike<number>, lines: number, n: number, stride: number, descending: boolean): void {
+function argsortLines(
+  out: Int32Array,
+  x: ArrayLike<number>,
+  lines: number,
+  n: number,
+  stride: number,
+  descending: boolean,
+): void {
   const order = new Array<number>(n);
   const values = new Float64Array(n);
   const sign = descending ? -1 : 1;
