@@ -1,0 +1,57 @@
+// Dendrite's benchmark suite against TensorFlow.js (cpu and wasm backends) and hand-written JS.
+//   npm run bench            all benchmarks, then one results table
+//   npm run bench -- B1 B3   only those (case-insensitive)
+import os from "node:os";
+import { runB1 } from "./b1-mlp.js";
+import { runB2 } from "./b2-iris.js";
+import { runB3 } from "./b3-matmul.js";
+import { TF_VERSION } from "./peers.js";
+import { table, type Row } from "./stats.js";
+
+const BENCHMARKS: { id: string; title: string; run: () => Promise<Row[]> }[] = [
+  { id: "B1", title: "auto-mpg MLP training step (batch 1)", run: runB1 },
+  { id: "B2", title: "iris logistic regression training step (batch 150)", run: runB2 },
+  { id: "B3", title: "f32 matmul 256² and 1024²", run: runB3 },
+];
+
+async function main(): Promise<void> {
+  const filters = process.argv.slice(2).map((a) => a.toUpperCase());
+  const unknown = filters.filter((f) => !BENCHMARKS.some((b) => b.id === f));
+  if (unknown.length > 0) {
+    console.error(
+      `bench: unknown benchmark ${unknown.join(", ")}; choose from ${BENCHMARKS.map((b) => b.id).join(", ")}`,
+    );
+    process.exit(2);
+  }
+  const selected = BENCHMARKS.filter((b) => filters.length === 0 || filters.includes(b.id));
+  const cpus = os.cpus();
+  console.log("Dendrite benchmarks");
+  console.log(
+    `  date ${new Date().toISOString()}; node ${process.version}; ${os.platform()} ${os.arch()}`,
+  );
+  console.log(
+    `  ${os.availableParallelism()} CPUs (${cpus[0]?.model.trim() ?? "unknown model"}); tfjs ${TF_VERSION}`,
+  );
+  console.log(`  running ${selected.map((b) => `${b.id} (${b.title})`).join(", ")}`);
+  const started = performance.now();
+  const rows: Row[] = [];
+  for (const b of selected) {
+    try {
+      rows.push(...(await b.run()));
+    } catch (err) {
+      // Report and go on with the next benchmark (tfjs-wasm's runtime would otherwise turn an
+      // uncaught error into a dump of its whole minified source).
+      console.error(
+        `\n${b.id} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
+      process.exitCode = 1;
+    }
+  }
+  console.log(
+    `\nResults (medians; "Dendrite speed-up" = peer time ÷ Dendrite time, > 1 means Dendrite is faster)\n`,
+  );
+  console.log(table(rows));
+  console.log(`\nTotal ${((performance.now() - started) / 1e3).toFixed(0)} s`);
+}
+
+await main();
