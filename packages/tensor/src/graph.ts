@@ -66,7 +66,7 @@ export class Graph {
       prim,
       inputs,
       params,
-      shape,
+      shape: Object.freeze(shape.slice()),
       dtype,
       graph: this,
       ...extra,

@@ -9,7 +9,7 @@ import type { Program } from "./compile/compiler.js";
 import { javascript, type Backend } from "./compile/backend.js";
 import { Graph, printGraph, type Node } from "./graph.js";
 import { Tensor } from "./tensor.js";
-import { flattenTree, unflattenTree, type Flat, type TreeSpec } from "./tree.js";
+import { flattenTree, treeKey, unflattenTree, type TreeSpec } from "./tree.js";
 
 interface Compiled {
   readonly graph: Graph;
@@ -41,23 +41,25 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
   const backend = options.backend ?? javascript;
   if (typeof f !== "function") throw new TypeError("jit: expected a function");
   const cache = new Map<string, Compiled>();
-  const compiled = (flat: Flat): Compiled => {
-    let c = cache.get(flat.key);
+  const compiled = (args: unknown[], key: string): Compiled => {
+    let c = cache.get(key);
     if (!c) {
+      const flat = flattenTree(args, "args");
       c = trace(f, flat.spec, flat.leaves, backend);
-      cache.set(flat.key, c);
+      cache.set(key, c);
     }
     return c;
   };
-  const lower = (args: unknown[]): Compiled => compiled(flattenTree(args, "args"));
+  const lower = (args: unknown[]): Compiled => compiled(args, treeKey(args, []));
   const run = (...args: unknown[]) => {
     if (isTracing()) return f(...args);
-    const flat = flattenTree(args, "args");
+    const leaves: Tensor[] = [];
+    const key = treeKey(args, leaves);
     // Templates only need shapes, and an active grad tape must see every op (f may close over
     // tracked tensors): both run f directly.
-    if (isTaping() || flat.leaves.some((t) => t._data === undefined)) return f(...args);
-    const c = compiled(flat);
-    const buffers = c.program.run(flat.leaves.map((t) => t._data!));
+    if (isTaping() || leaves.some((t) => t._data === undefined)) return f(...args);
+    const c = compiled(args, key);
+    const buffers = c.program.run(leaves.map((t) => t._data!));
     return unflattenTree(
       c.outSpec,
       c.outputs.map((n, i) => new Tensor(n.shape, n.dtype, buffers[i])),

@@ -22,7 +22,7 @@ export class Tensor {
 
   /** @internal Use `tensor()` and the other creation functions instead. */
   constructor(shape: Shape, dtype: DType, data?: TypedArray, node?: Node) {
-    this.shape = Object.freeze(shape.slice());
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     this.dtype = dtype;
     this._data = data;
     this._node = node;

@@ -44,35 +44,57 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 export function flattenTree(tree: unknown, root = "x"): Flat {
   const leaves: Tensor[] = [];
   const paths: string[] = [];
-  let key = "";
-  const walk = (x: unknown, path: string): TreeSpec => {
+  const walker = new Walker(leaves, paths);
+  const spec = walker.walk(tree, root)!;
+  return { leaves, paths, spec, key: walker.key };
+}
+
+/**
+ * Only the tensors and the key of a tree (what `jit` needs on every call): the same key as
+ * `flattenTree` gives, without building the structure.
+ */
+export function treeKey(tree: unknown, leaves: Tensor[]): string {
+  const walker = new Walker(leaves, undefined);
+  walker.walk(tree, "");
+  return walker.key;
+}
+
+/** One walk over a tree; records paths and structure only when asked for paths. */
+class Walker {
+  key = "";
+  constructor(
+    private readonly leaves: Tensor[],
+    private readonly paths: string[] | undefined,
+  ) {}
+
+  walk(x: unknown, path: string): TreeSpec | undefined {
+    const full = this.paths !== undefined;
     if (x instanceof Tensor) {
-      leaves.push(x);
-      paths.push(path);
-      key += `T${x.dtype}[${x.shape.join(",")}]`;
-      return { kind: "tensor" };
+      this.leaves.push(x);
+      this.paths?.push(path);
+      this.key += `T${x.dtype}`;
+      for (const d of x.shape) this.key += `,${d}`;
+      return full ? { kind: "tensor" } : undefined;
     }
     if (Array.isArray(x)) {
-      key += "[";
-      const items = x.map((v, i) => walk(v, `${path}[${i}]`));
-      key += "]";
-      return { kind: "array", items };
+      this.key += "[";
+      const items = x.map((v, i) => this.walk(v, full ? `${path}[${i}]` : ""));
+      this.key += "]";
+      return full ? { kind: "array", items: items as TreeSpec[] } : undefined;
     }
     if (isPlainObject(x)) {
       const keys = Object.keys(x);
-      key += "{";
+      this.key += "{";
       const items = keys.map((k) => {
-        key += `${JSON.stringify(k)}:`;
-        return walk(x[k], `${path}.${k}`);
+        this.key += `${k.length}:${k}`;
+        return this.walk(x[k], full ? `${path}.${k}` : "");
       });
-      key += "}";
-      return { kind: "object", keys, items };
+      this.key += "}";
+      return full ? { kind: "object", keys, items: items as TreeSpec[] } : undefined;
     }
-    key += typeof x === "function" ? "F" : `S${typeof x}:${String(x)};`;
-    return { kind: "static", value: x };
-  };
-  const spec = walk(tree, root);
-  return { leaves, paths, spec, key };
+    this.key += typeof x === "function" ? "F" : `S${typeof x}:${String(x)};`;
+    return full ? { kind: "static", value: x } : undefined;
+  }
 }
 
 /** Puts a tree back together from its structure and (new) tensors. */
