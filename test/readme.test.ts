@@ -1,12 +1,13 @@
-// The READMEs' TypeScript examples run as written: each ```ts block is run as its own program.
+// The READMEs' TypeScript examples run as written: each ```ts block of the root README and of
+// every package README is run as its own program, from the repository root.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const scratch = join(root, "node_modules", ".cache", "dendrite-readme");
 
 function blocks(file: string): string[] {
@@ -14,7 +15,11 @@ function blocks(file: string): string[] {
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
-for (const file of ["README.md", "packages/tensor/README.md"]) {
+const packageReadmes = readdirSync(join(root, "packages"))
+  .map((name) => `packages/${name}/README.md`)
+  .filter((file) => existsSync(join(root, file)));
+
+for (const file of ["README.md", ...packageReadmes]) {
   blocks(file).forEach((code, i) => {
     test(`${file} example ${i + 1} runs`, () => {
       mkdirSync(scratch, { recursive: true });
