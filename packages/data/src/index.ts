@@ -1,1 +1,26 @@
-export {};
+/**
+ * `@dendrite/data`: DataFrames (nodejs-polars, re-exported as `pl`), bundled datasets, file IO,
+ * DataFrame ↔ tensor and streaming batches — Dendrite's counterpart of Elixir's Explorer.
+ *
+ * @example
+ * import * as data from "@dendrite/data";
+ * const iris = data.datasets.iris();
+ * const x = data.toTensor(iris, ["sepal_length", "sepal_width", "petal_length", "petal_width"]);
+ */
+export { pl, isDataFrame, isLazyFrame } from "./polars.js";
+export type { DataFrame, LazyDataFrame, Series, Expr, DataType } from "./polars.js";
+export { toTensor, fromTensor, type ToTensorOptions, type FillNull } from "./convert.js";
+export { standardize, pairwiseSum, type StandardizeOptions } from "./standardize.js";
+export * as datasets from "./datasets.js";
+export {
+  readCsv,
+  scanCsv,
+  readParquet,
+  readJson,
+  readIpc,
+  writeIpc,
+  writeParquet,
+  writeCsv,
+  type CsvOptions,
+} from "./io.js";
+export { batches, type BatchOptions, type BatchSource } from "./batches.js";

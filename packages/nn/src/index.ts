@@ -1,1 +1,68 @@
-export {};
+// Losses, metrics, optimizers and schedules (Axon.Losses, Axon.Metrics, Polaris).
+export * as losses from "./losses.js";
+export * as metrics from "./metrics.js";
+export * as optimizers from "./optimizers/index.js";
+export * as schedules from "./schedules.js";
+export type { Loss, LossOptions, Reduction } from "./losses.js";
+export type { Metric, Accumulator } from "./metrics.js";
+export type { Optimizer, OptState, GradientTransformation, LearningRate } from "./optimizers/index.js";
+export type { Schedule } from "./schedules.js";
+export type { Tree } from "./tree.js";
+// The training loop (Axon.Loop) and batching helpers.
+export * from "./loop/index.js";
+export { repeat, batches, type Batch, type BatchesOptions, type EpochData } from "./data.js";
+// Model graphs, layers, build/predict, ModelState (Axon core).
+import "./layers/methods.js";
+export {
+  Model,
+  type GraphNode,
+  type LayerDef,
+  type LayerContext,
+  type LayerOutput,
+  type ParamSpec,
+  type ShapeSpec,
+  type Dim,
+  type Mode,
+  type NameOption,
+} from "./model.js";
+export {
+  ModelState,
+  type ParameterTree,
+  type LayerTensors,
+  type TensorSelector,
+} from "./state.js";
+export {
+  build,
+  predict,
+  type BuildOptions,
+  type BuiltModel,
+  type TrainPrediction,
+  type ForwardResult,
+  type Inputs,
+} from "./build.js";
+export * from "./layers/core.js";
+export * from "./layers/normalization.js";
+export * from "./layers/conv.js";
+export * from "./layers/recurrent.js";
+export * from "./layers/custom.js";
+export { registerLayer, type LayerFactory } from "./layers/registry.js";
+export * as activations from "./activations.js";
+export * as initializers from "./initializers.js";
+export type { Initializer, InitializerLike } from "./initializers.js";
+export * as display from "./display.js";
+export {
+  save,
+  load,
+  saveSync,
+  loadSync,
+  encodeModel,
+  decodeModel,
+  modelToJson,
+  modelFromJson,
+  writeAtomic,
+  writeAtomicSync,
+  type ModelJson,
+  type LoadOptions,
+  type Loaded,
+} from "./serialize.js";
+export { encodeSafetensors, decodeSafetensors, type TensorMap } from "./safetensors.js";

@@ -1,0 +1,12 @@
+import pl from "nodejs-polars";
+import * as ns from "nodejs-polars";
+const df: pl.DataFrame = pl.readCSV("packages/data/datasets/iris.csv");
+console.log(df.height, typeof ns.readCSV, pl === (ns as any).default);
+const s = pl.Series("a", new Float32Array([1, 2, 3]));
+console.log(String(s.dtype), pl.Series("b", new Uint32Array([1])).dtype.toString(), pl.Series("c", new Uint8Array([1])).dtype.toString(), pl.Series("d", new Int32Array([1])).dtype.toString());
+const e = pl.col("a").fillNull(0);
+console.log(String(e));
+const c = df.getColumn("species").cast(pl.Categorical);
+console.log(c.dtype.equals(pl.Categorical), c.dtype.variant, pl.Float64.variant, (c.dtype as any).constructor.name);
+const lex = df.select(pl.col("species").cast(pl.Categorical).cast(pl.UInt32).alias("codes"));
+console.log(lex.getColumn("codes").head(3).toArray());

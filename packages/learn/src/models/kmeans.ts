@@ -1,0 +1,285 @@
+/** K-means clustering: seeded k-means++ initialisation and Lloyd's iterations. */
+import * as nx from "@dendrite/tensor";
+import {
+  checkColumns,
+  checkNumber,
+  fromValues,
+  resultDType,
+  toMatrix,
+  type Data,
+  type Matrix,
+} from "../input.js";
+
+/** Options of KMeans.fit. */
+export interface KMeansOptions {
+  /** Number of clusters (default 8, as scikit-learn). */
+  numClusters?: number;
+  /** Seed of the initialisation (default 0). */
+  seed?: number;
+  /** "k-means++" (default) or explicit initial centres `[numClusters, features]`. */
+  init?: "k-means++" | Data;
+  /** Independent runs from different seeds; the lowest inertia wins (default 1). */
+  numInit?: number;
+  /** Most Lloyd iterations per run (default 300). */
+  maxIterations?: number;
+  /** Stop when the centres move less than tol × the mean feature variance (default 1e-4). */
+  tol?: number;
+}
+
+interface Run {
+  centers: Float64Array;
+  labels: Int32Array;
+  inertia: number;
+  iterations: number;
+}
+
+function sqDist(x: Float64Array, i: number, c: Float64Array, k: number, d: number): number {
+  let s = 0;
+  const a = i * d;
+  const b = k * d;
+  for (let j = 0; j < d; j++) {
+    const t = x[a + j]! - c[b + j]!;
+    s += t * t;
+  }
+  return s;
+}
+
+/** Nearest centre of each row and the squared distance to it. */
+function assign(
+  x: Matrix,
+  centers: Float64Array,
+  k: number,
+  labels: Int32Array,
+  dist: Float64Array,
+): number {
+  const { rows, cols } = x;
+  let inertia = 0;
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    let bestD = Infinity;
+    for (let c = 0; c < k; c++) {
+      const dd = sqDist(x.data, i, centers, c, cols);
+      if (dd < bestD) {
+        bestD = dd;
+        best = c;
+      }
+    }
+    labels[i] = best;
+    dist[i] = bestD;
+    inertia += bestD;
+  }
+  return inertia;
+}
+
+/** scikit-learn's greedy k-means++: each new centre is the best of 2 + ⌊ln k⌋ candidates drawn ∝ D². */
+function kMeansPlusPlus(x: Matrix, k: number, key: nx.Tensor): Float64Array {
+  const { rows, cols } = x;
+  const trials = 2 + Math.floor(Math.log(k));
+  const u = nx.random.uniform(key, [1 + (k - 1) * trials], { dtype: "f64" }).data() as Float64Array;
+  const centers = new Float64Array(k * cols);
+  const first = Math.min(rows - 1, Math.floor(u[0]! * rows));
+  centers.set(x.data.subarray(first * cols, first * cols + cols), 0);
+  const closest = new Float64Array(rows);
+  let potential = 0;
+  for (let i = 0; i < rows; i++) {
+    closest[i] = sqDist(x.data, i, centers, 0, cols);
+    potential += closest[i]!;
+  }
+  const cumulative = new Float64Array(rows);
+  for (let c = 1; c < k; c++) {
+    let acc = 0;
+    for (let i = 0; i < rows; i++) cumulative[i] = acc += closest[i]!;
+    let bestCandidate = -1;
+    let bestPotential = Infinity;
+    let bestDist: Float64Array | undefined;
+    for (let t = 0; t < trials; t++) {
+      const r = u[1 + (c - 1) * trials + t]! * acc;
+      // First index whose cumulative sum exceeds r.
+      let lo = 0;
+      let hi = rows - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cumulative[mid]! <= r) lo = mid + 1;
+        else hi = mid;
+      }
+      const cand = lo;
+      const d = new Float64Array(rows);
+      let pot = 0;
+      for (let i = 0; i < rows; i++) {
+        let s = 0;
+        for (let j = 0; j < cols; j++) {
+          const diff = x.data[i * cols + j]! - x.data[cand * cols + j]!;
+          s += diff * diff;
+        }
+        d[i] = Math.min(closest[i]!, s);
+        pot += d[i]!;
+      }
+      if (pot < bestPotential) {
+        bestPotential = pot;
+        bestCandidate = cand;
+        bestDist = d;
+      }
+    }
+    centers.set(x.data.subarray(bestCandidate * cols, bestCandidate * cols + cols), c * cols);
+    closest.set(bestDist!);
+    potential = bestPotential;
+  }
+  void potential;
+  return centers;
+}
+
+/** Lloyd's algorithm from `init` (scikit-learn's "lloyd"): stops when labels settle or centres barely move. */
+function lloyd(x: Matrix, init: Float64Array, k: number, maxIterations: number, tol: number): Run {
+  const { rows, cols } = x;
+  let centers = init.slice();
+  const labels = new Int32Array(rows).fill(-1);
+  const prev = new Int32Array(rows);
+  const dist = new Float64Array(rows);
+  let iterations = 0;
+  let strict = false;
+  for (let it = 0; it < maxIterations; it++) {
+    prev.set(labels);
+    assign(x, centers, k, labels, dist);
+    const next = new Float64Array(k * cols);
+    const counts = new Float64Array(k);
+    for (let i = 0; i < rows; i++) {
+      const c = labels[i]!;
+      counts[c]!++;
+      for (let j = 0; j < cols; j++)
+        next[c * cols + j] = next[c * cols + j]! + x.data[i * cols + j]!;
+    }
+    // An empty cluster takes the row farthest from its centre.
+    for (let c = 0; c < k; c++) {
+      if (counts[c]! > 0) continue;
+      let far = 0;
+      for (let i = 1; i < rows; i++) if (dist[i]! > dist[far]!) far = i;
+      dist[far] = 0;
+      const old = labels[far]!;
+      counts[old]!--;
+      for (let j = 0; j < cols; j++)
+        next[old * cols + j] = next[old * cols + j]! - x.data[far * cols + j]!;
+      labels[far] = c;
+      counts[c] = 1;
+      for (let j = 0; j < cols; j++) next[c * cols + j] = x.data[far * cols + j]!;
+    }
+    let shift = 0;
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < cols; j++) {
+        const v = next[c * cols + j]! / counts[c]!;
+        next[c * cols + j] = v;
+        shift += (v - centers[c * cols + j]!) ** 2;
+      }
+    }
+    centers = next;
+    iterations = it + 1;
+    let same = it > 0;
+    for (let i = 0; same && i < rows; i++) if (labels[i] !== prev[i]) same = false;
+    if (same) {
+      strict = true;
+      break;
+    }
+    if (shift <= tol) break;
+  }
+  const inertia = assign(x, centers, k, labels, dist);
+  void strict;
+  return { centers, labels, inertia, iterations };
+}
+
+/**
+ * K-means clustering (scikit-learn's KMeans with the Lloyd algorithm): k-means++ initialisation from
+ * a seed, `numInit` runs, the lowest inertia kept.
+ *
+ * @example
+ * const km = KMeans.fit(x, { numClusters: 3, seed: 0 });
+ * km.labels; km.inertia; km.predict(xNew);
+ */
+export class KMeans {
+  /** Cluster centres, `[numClusters, features]`. */
+  readonly centers: nx.Tensor;
+  /** The cluster of each training row, `[rows]` (s32). */
+  readonly labels: nx.Tensor;
+  /** Sum of squared distances of rows to their centre. */
+  readonly inertia: number;
+  /** Lloyd iterations of the kept run. */
+  readonly iterations: number;
+  readonly numClusters: number;
+  readonly numFeatures: number;
+  private readonly c: Float64Array;
+
+  private constructor(run: Run, k: number, d: number, dtype: "f32" | "f64") {
+    this.c = run.centers;
+    this.numClusters = k;
+    this.numFeatures = d;
+    this.inertia = run.inertia;
+    this.iterations = run.iterations;
+    this.centers = fromValues(run.centers, [k, d], dtype);
+    this.labels = fromValues(run.labels, [run.labels.length], "s32");
+  }
+
+  /** Clusters the rows of `x`. */
+  static fit(x: Data, options: KMeansOptions = {}): KMeans {
+    const where = "KMeans.fit";
+    const m = toMatrix(x, where);
+    const k = checkNumber(options.numClusters ?? 8, "numClusters", where, {
+      integer: true,
+      min: 1,
+    });
+    if (k > m.rows)
+      throw new RangeError(`${where}: numClusters = ${k} is more than the ${m.rows} rows of x`);
+    const maxIterations = checkNumber(options.maxIterations ?? 300, "maxIterations", where, {
+      integer: true,
+      min: 1,
+    });
+    const numInit = checkNumber(options.numInit ?? 1, "numInit", where, { integer: true, min: 1 });
+    // scikit-learn's tolerance is relative to the data: tol × mean per-feature variance.
+    let meanVar = 0;
+    for (let j = 0; j < m.cols; j++) {
+      let mu = 0;
+      for (let i = 0; i < m.rows; i++) mu += m.data[i * m.cols + j]!;
+      mu /= m.rows;
+      let v = 0;
+      for (let i = 0; i < m.rows; i++) v += (m.data[i * m.cols + j]! - mu) ** 2;
+      meanVar += v / m.rows / m.cols;
+    }
+    const tol = checkNumber(options.tol ?? 1e-4, "tol", where, { min: 0 }) * meanVar;
+    let best: Run | undefined;
+    if (options.init !== undefined && options.init !== "k-means++") {
+      const init = toMatrix(options.init, where, { name: "init" });
+      if (init.rows !== k || init.cols !== m.cols)
+        throw new RangeError(
+          `${where}: init must be [${k}, ${m.cols}] (numClusters × features), got [${init.rows}, ${init.cols}]`,
+        );
+      best = lloyd(m, init.data, k, maxIterations, tol);
+    } else {
+      const keys = nx.random.split(nx.random.key(options.seed ?? 0), numInit);
+      for (let r = 0; r < numInit; r++) {
+        const key = nx.reshape(nx.take(keys, [r], { axis: 0 }), [2]);
+        const run = lloyd(m, kMeansPlusPlus(m, k, key), k, maxIterations, tol);
+        if (!best || run.inertia < best.inertia) best = run;
+      }
+    }
+    return new KMeans(best!, k, m.cols, resultDType(x));
+  }
+
+  /** The nearest centre of each row, `[rows]` (s32). */
+  predict(x: Data): nx.Tensor {
+    const where = "KMeans.predict";
+    const m = toMatrix(x, where);
+    checkColumns(m, this.numFeatures, where);
+    const labels = new Int32Array(m.rows);
+    assign(m, this.c, this.numClusters, labels, new Float64Array(m.rows));
+    return fromValues(labels, [m.rows], "s32");
+  }
+
+  /** Euclidean distance of each row to each centre, `[rows, numClusters]`. */
+  transform(x: Data): nx.Tensor {
+    const where = "KMeans.transform";
+    const m = toMatrix(x, where);
+    checkColumns(m, this.numFeatures, where);
+    const out = new Float64Array(m.rows * this.numClusters);
+    for (let i = 0; i < m.rows; i++)
+      for (let c = 0; c < this.numClusters; c++)
+        out[i * this.numClusters + c] = Math.sqrt(sqDist(m.data, i, this.c, c, m.cols));
+    return fromValues(out, [m.rows, this.numClusters], resultDType(x));
+  }
+}

@@ -1,0 +1,79 @@
+// Checking and normalising what users push, so that the page receives plain JSON rows.
+import type { Point } from "./history.js";
+
+/** Options of `push`, `pushMany` and `clear`. */
+export interface PushOptions {
+  /** Keep only the newest `window` points of the dataset (Kino.VegaLite's `window`). */
+  readonly window?: number;
+  /** The named data source to push to; defaults to the chart's main data. */
+  readonly dataset?: string;
+}
+
+/**
+ * A shallow copy of `point` whose values are JSON-ready: numbers, strings, booleans and null stay;
+ * a `Date` becomes its ISO string, a `bigint` a number, a scalar tensor (anything with
+ * `toNumber()`) its number. Throws, naming the field, on anything else.
+ */
+export function normalizePoint(point: unknown, where: string): Point {
+  if (point === null || typeof point !== "object" || Array.isArray(point)) {
+    throw new TypeError(
+      `${where}: a point must be an object such as { epoch: 1, loss: 0.5 }, got ${describe(point)}`,
+    );
+  }
+  const out: Point = {};
+  for (const [field, value] of Object.entries(point)) {
+    out[field] = normalizeValue(value, field, where);
+  }
+  return out;
+}
+
+function normalizeValue(value: unknown, field: string, where: string): unknown {
+  switch (typeof value) {
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "string":
+    case "boolean":
+      return value;
+    case "bigint":
+      return Number(value);
+    case "undefined":
+      return null;
+    case "object": {
+      if (value === null) return null;
+      if (value instanceof Date) return value.toISOString();
+      const toNumber = (value as { toNumber?: unknown }).toNumber;
+      if (typeof toNumber === "function") {
+        const n = toNumber.call(value) as unknown;
+        if (typeof n === "number") return Number.isFinite(n) ? n : null;
+      }
+      break;
+    }
+  }
+  throw new TypeError(
+    `${where}: field "${field}" is ${describe(value)}; a point's values must be numbers, strings, ` +
+      `booleans, dates or null (call .toNumber() on a tensor first)`,
+  );
+}
+
+/** Checks a `window` option: a positive integer, or undefined. */
+export function checkWindow(window: unknown, where: string): number | undefined {
+  if (window === undefined) return undefined;
+  if (typeof window !== "number" || !Number.isInteger(window) || window < 1) {
+    throw new RangeError(`${where}: window must be a positive integer, got ${describe(window)}`);
+  }
+  return window;
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "object") {
+    const name = (value as object).constructor?.name;
+    return name && name !== "Object" ? `a ${name}` : "an object";
+  }
+  if (typeof value === "function") return "a function";
+  return `${typeof value} ${String(value)}`;
+}

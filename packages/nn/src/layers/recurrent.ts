@@ -1,0 +1,164 @@
+/**
+ * Recurrent layers over `[batch, time, features]` inputs, unrolled over the (static) time axis:
+ * LSTM and GRU with PyTorch's gate equations and gate order.
+ */
+import * as nx from "@dendrite/tensor";
+import { resolveInitializer, type InitializerLike } from "../initializers.js";
+import { addNode, nodeOf, showShape, type Json, type LayerDef, type Model, type NameOption } from "../model.js";
+import { initConfig, positiveInt, readInit } from "./core.js";
+import { builtin } from "./registry.js";
+
+/** Options of `lstm` and `gru`. */
+export interface RecurrentOptions extends NameOption {
+  /** Output every step `[batch, time, units]` (default) or only the last `[batch, units]`. */
+  returnSequences?: boolean;
+  /** Input-to-hidden kernel initializer (default `"glorotUniform"`). */
+  kernelInitializer?: InitializerLike;
+  /** Hidden-to-hidden kernel initializer (default `"orthogonal"`). */
+  recurrentInitializer?: InitializerLike;
+  /** Default `"zeros"`. */
+  biasInitializer?: InitializerLike;
+}
+
+type RnnConfig = {
+  units: number;
+  returnSequences: boolean;
+  kernelInitializer: Json;
+  recurrentInitializer: Json;
+  biasInitializer: Json;
+};
+
+function rnnConfig(op: string, units: number, o: RecurrentOptions): RnnConfig {
+  positiveInt(op, "units", units);
+  return {
+    units,
+    returnSequences: o.returnSequences ?? true,
+    kernelInitializer: initConfig(resolveInitializer(o.kernelInitializer ?? "glorotUniform", `${op} kernelInitializer`)),
+    recurrentInitializer: initConfig(
+      resolveInitializer(o.recurrentInitializer ?? "orthogonal", `${op} recurrentInitializer`),
+    ),
+    biasInitializer: initConfig(resolveInitializer(o.biasInitializer ?? "zeros", `${op} biasInitializer`)),
+  };
+}
+
+function checkSequence(x: nx.Tensor | readonly number[], features?: number): void {
+  const shape = x instanceof nx.Tensor ? x.shape : x;
+  if (shape.length !== 3)
+    throw new Error(`expected an input [batch, time, features] of rank 3, got shape ${showShape(shape)}`);
+  if (features !== undefined && shape[2] !== features)
+    throw new Error(`expected ${features} features on the last axis, got shape ${showShape(shape)}`);
+}
+
+/** Gate `k` (of width `units`) of a `[batch, gates·units]` tensor. */
+function gate(z: nx.Tensor, k: number, units: number): nx.Tensor {
+  return nx.sliceAlong(z, k * units, units, { axis: 1 });
+}
+
+/** Runs `step` over the time axis; returns all hidden states stacked, or the last. */
+function unroll(
+  xw: nx.Tensor,
+  units: number,
+  returnSequences: boolean,
+  step: (xt: nx.Tensor, h: nx.Tensor) => nx.Tensor,
+): nx.Tensor {
+  const [n, time] = xw.shape as [number, number];
+  let h = nx.zeros([n, units], { dtype: xw.dtype });
+  const hs: nx.Tensor[] = [];
+  for (let t = 0; t < time; t++) {
+    h = step(nx.reshape(nx.sliceAlong(xw, t, 1, { axis: 1 }), [n, xw.shape[2]!]), h);
+    hs.push(h);
+  }
+  if (!returnSequences) return h;
+  return time === 0 ? nx.zeros([n, 0, units], { dtype: xw.dtype }) : nx.stack(hs, { axis: 1 });
+}
+
+const lstmDef = builtin("lstm", (c: RnnConfig): LayerDef => {
+  const k = readInit(c.kernelInitializer);
+  const r = readInit(c.recurrentInitializer);
+  const b = readInit(c.biasInitializer);
+  const u = c.units;
+  return {
+    op: "lstm",
+    config: c,
+    display: [
+      ["units", u],
+      ["return_sequences", c.returnSequences],
+    ],
+    params: ([x]) => {
+      checkSequence(x!);
+      return {
+        input_kernel: { shape: [x![2]!, 4 * u], initializer: k },
+        hidden_kernel: { shape: [u, 4 * u], initializer: r },
+        bias: { shape: [4 * u], initializer: b },
+      };
+    },
+    forward: ([x], p) => {
+      checkSequence(x!, p.input_kernel!.shape[0]);
+      const xw = nx.add(nx.dot(x!, p.input_kernel!), p.bias!);
+      let cell = nx.zeros([x!.shape[0]!, u], { dtype: xw.dtype });
+      return unroll(xw, u, c.returnSequences, (xt, h) => {
+        const z = nx.add(xt, nx.dot(h, p.hidden_kernel!));
+        const i = nx.sigmoid(gate(z, 0, u));
+        const f = nx.sigmoid(gate(z, 1, u));
+        const g = nx.tanh(gate(z, 2, u));
+        const o = nx.sigmoid(gate(z, 3, u));
+        cell = nx.add(nx.multiply(f, cell), nx.multiply(i, g));
+        return nx.multiply(o, nx.tanh(cell));
+      });
+    },
+  };
+});
+
+/**
+ * A long short-term memory layer with `units` hidden units, zero initial state, PyTorch's gates
+ * (input, forget, cell, output): kernels `input_kernel [features, 4·units]`, `hidden_kernel
+ * [units, 4·units]`, `bias [4·units]`.
+ */
+export function lstm(x: Model, units: number, options: RecurrentOptions = {}): Model {
+  const node = nodeOf(x, "lstm");
+  return addNode(lstmDef(rnnConfig("lstm", units, options)), [node], options.name);
+}
+
+const gruDef = builtin("gru", (c: RnnConfig): LayerDef => {
+  const k = readInit(c.kernelInitializer);
+  const r = readInit(c.recurrentInitializer);
+  const b = readInit(c.biasInitializer);
+  const u = c.units;
+  return {
+    op: "gru",
+    config: c,
+    display: [
+      ["units", u],
+      ["return_sequences", c.returnSequences],
+    ],
+    params: ([x]) => {
+      checkSequence(x!);
+      return {
+        input_kernel: { shape: [x![2]!, 3 * u], initializer: k },
+        hidden_kernel: { shape: [u, 3 * u], initializer: r },
+        input_bias: { shape: [3 * u], initializer: b },
+        hidden_bias: { shape: [3 * u], initializer: b },
+      };
+    },
+    forward: ([x], p) => {
+      checkSequence(x!, p.input_kernel!.shape[0]);
+      const xw = nx.add(nx.dot(x!, p.input_kernel!), p.input_bias!);
+      return unroll(xw, u, c.returnSequences, (xt, h) => {
+        const hw = nx.add(nx.dot(h, p.hidden_kernel!), p.hidden_bias!);
+        const reset = nx.sigmoid(nx.add(gate(xt, 0, u), gate(hw, 0, u)));
+        const update = nx.sigmoid(nx.add(gate(xt, 1, u), gate(hw, 1, u)));
+        const candidate = nx.tanh(nx.add(gate(xt, 2, u), nx.multiply(reset, gate(hw, 2, u))));
+        return nx.add(nx.multiply(nx.subtract(1, update), candidate), nx.multiply(update, h));
+      });
+    },
+  };
+});
+
+/**
+ * A gated recurrent unit layer with PyTorch's equations (reset, update, new gates; the reset gate
+ * applied to the hidden projection plus its bias): `h' = (1 − z)·n + z·h`.
+ */
+export function gru(x: Model, units: number, options: RecurrentOptions = {}): Model {
+  const node = nodeOf(x, "gru");
+  return addNode(gruDef(rnnConfig("gru", units, options)), [node], options.name);
+}

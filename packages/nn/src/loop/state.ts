@@ -1,0 +1,142 @@
+/**
+ * The loop state handlers see (Axon's `Axon.Loop.State`) and the per-epoch history a run returns.
+ */
+import type * as nx from "@dendrite/tensor";
+import type { LoopEvent } from "./events.js";
+
+/** Where the loop is: running, finished all epochs, or stopped early (a handler, or a NaN loss). */
+export type LoopStatus = "initialized" | "running" | "completed" | "halted";
+
+/** One epoch's figures in `history`: its metrics (validation ones included), iterations and time. */
+export interface EpochRecord {
+  /** The epoch (0-based). */
+  epoch: number;
+  /** Iterations run in the epoch. */
+  iterations: number;
+  /** Wall time of the epoch's iterations in milliseconds. */
+  timeMs: number;
+  /** Metrics by name (`loss`, `accuracy`, `validation_loss`, …). */
+  [metric: string]: number;
+}
+
+/** @internal How the loop turns its traced state into the step state handlers see, and back. */
+export interface StepView<S> {
+  view(tree: unknown, outputs: StepOutputs, state: LoopState<S>): S;
+  unview(stepState: S): unknown;
+}
+
+/** @internal What a step gives besides its new state: targets and predictions for metrics. */
+export interface StepOutputs {
+  yTrue: unknown;
+  yPred: unknown;
+}
+
+/**
+ * The loop state passed to every handler, with Axon's fields. Handlers may change
+ * `handlerMetadata`, `metrics` (add keys) and `stepState` (for example a learning rate); the loop
+ * reads them back.
+ */
+export class LoopState<S = unknown> {
+  /** The current epoch (0-based). */
+  epoch = 0;
+  /** The epoch the run stops before (`epochs` of `run`). */
+  maxEpoch = 1;
+  /**
+   * The current iteration within the epoch (0-based); at `epochCompleted`, the number of
+   * iterations the epoch ran.
+   */
+  iteration = 0;
+  /** Iterations per epoch (`iterations` of `run`), or -1 for "until the data ends". */
+  maxIteration = -1;
+  /** Iterations run before the current one, over all epochs (resumed runs included). */
+  totalIterations = 0;
+  /** Wall time of each finished epoch's iterations in milliseconds, by epoch. */
+  times: Record<number, number> = {};
+  /** Anything handlers want to keep between calls (the first post's loss history). */
+  handlerMetadata: Record<string, any> = {};
+  /** Where the loop is. */
+  status: LoopStatus = "initialized";
+  /** The event whose handlers are running. */
+  event: LoopEvent | undefined = undefined;
+  /** Why the loop halted, when a handler or a non-finite loss stopped it. */
+  haltReason: string | undefined = undefined;
+  /** Per-epoch metrics so far. */
+  history: EpochRecord[] = [];
+
+  /** @internal The traced step state (what the jitted step takes and returns). */
+  _tree: unknown;
+  /** @internal The last step's targets and predictions. */
+  _outputs: StepOutputs = { yTrue: undefined, yPred: undefined };
+  /** @internal Metric accumulators (scalar tensors), in the loop's metric order. */
+  _metricValues: nx.Tensor[] = [];
+  /** @internal The loop's metric names, in order. */
+  _metricNames: readonly string[] = [];
+  /** @internal The per-epoch step counter of the accumulators (an s32 scalar). */
+  _counter: nx.Tensor | undefined;
+  /**
+   * @internal Where a run resumed from this state starts: after the last finished step (or the
+   * last finished epoch).
+   */
+  _position = { epoch: 0, iteration: 0, total: 0 };
+  /** @internal Metrics set by handlers (`validation_*`), by name. */
+  _extraMetrics: Record<string, number> = {};
+  private _metricsCache: Record<string, number> | undefined;
+  private _view: S | undefined;
+
+  /** @internal */
+  constructor(private readonly _stepView: StepView<S>) {}
+
+  /** The step state: for a trainer `{ loss, yTrue, yPred, modelState, optimizerState }`. */
+  get stepState(): S {
+    if (this._view === undefined) this._view = this._stepView.view(this._tree, this._outputs, this);
+    return this._view;
+  }
+
+  set stepState(value: S) {
+    this._tree = this._stepView.unview(value);
+    this._view = undefined;
+  }
+
+  /**
+   * The metrics of the current epoch as numbers — running averages (or sums) over the epoch so
+   * far — plus those handlers added (`validation_*`). Handlers may add keys.
+   */
+  get metrics(): Record<string, number> {
+    if (!this._metricsCache) {
+      const out: Record<string, number> = {};
+      this._metricNames.forEach((k, i) => (out[k] = this._metricValues[i]!.toNumber()));
+      Object.assign(out, this._extraMetrics);
+      this._metricsCache = new Proxy(out, {
+        set: (target, key, value) => {
+          if (typeof key === "string") this._extraMetrics[key] = value;
+          target[key as string] = value;
+          return true;
+        },
+      });
+    }
+    return this._metricsCache;
+  }
+
+  set metrics(values: Record<string, number>) {
+    this._extraMetrics = { ...values };
+    this._metricsCache = undefined;
+  }
+
+  /** @internal Sets the traced state after a step (the step state view is rebuilt on demand). */
+  _setStep(tree: unknown, outputs: StepOutputs, metricValues: nx.Tensor[], counter: nx.Tensor): void {
+    this._tree = tree;
+    this._outputs = outputs;
+    this._metricValues = metricValues;
+    this._counter = counter;
+    this._view = undefined;
+    this._metricsCache = undefined;
+  }
+
+  /** @internal Starts a new epoch's metrics. */
+  _resetMetrics(values: nx.Tensor[], counter: nx.Tensor): void {
+    this._metricValues = values;
+    this._counter = counter;
+    this._extraMetrics = {};
+    this._metricsCache = undefined;
+  }
+}

@@ -1,0 +1,440 @@
+/**
+ * The loop factories: `trainer(model, loss, optimizer)` (supervised training: forward, loss,
+ * backward and optimizer update in one compiled step), `evaluator(model)` (metrics of a trained
+ * model over data) and `loop(step, init)` (any step function).
+ */
+import * as nx from "@dendrite/tensor";
+import { build } from "../build.js";
+import * as lossesLib from "../losses.js";
+import { Model } from "../model.js";
+import * as optimizersLib from "../optimizers/index.js";
+import { ModelState, type LayerTensors, type ParameterTree } from "../state.js";
+import type { LogWriter } from "./console.js";
+import { show } from "./events.js";
+import { Loop, type StepDefinition, type StepResult } from "./loop.js";
+import type { LoopState, StepOutputs } from "./state.js";
+
+/**
+ * A loss for `trainer`: a name (`"meanSquaredError"` or Axon's `"mean_squared_error"`), a function
+ * `(yTrue, yPred) → scalar`, or `[loss, weight]` pairs for a model with several outputs (output `i`
+ * against target `i`, weighted and summed).
+ */
+export type LossSpec =
+  | string
+  | ((yTrue: any, yPred: any) => nx.Tensor)
+  | readonly (readonly [string | lossesLib.Loss, number])[];
+
+/** Options of `trainer`. */
+export interface TrainerOptions {
+  /**
+   * Console output: the progress line is redrawn every `log` iterations on a terminal (default
+   * 50), and each epoch's last line is kept; 0 writes nothing.
+   */
+  log?: number;
+  /** Seed of the initial parameters (and of the model's dropout keys). Default 0. */
+  seed?: number;
+  /** Where the console output goes (default `process.stdout`). */
+  logTo?: LogWriter;
+}
+
+/** Options of `evaluator`. */
+export interface EvaluatorOptions {
+  /** As in `trainer`: 0 writes nothing (default 50). */
+  log?: number;
+  /** Where the console output goes (default `process.stdout`). */
+  logTo?: LogWriter;
+}
+
+/** The traced state of a trainer: model tensors and optimizer state. */
+interface TrainTree {
+  modelState: { parameters: ParameterTree; state: ParameterTree };
+  /** Frozen tensors as `"layer.name"` (static: part of the compiled program's signature). */
+  frozen: readonly string[];
+  optimizerState: optimizersLib.OptState;
+}
+
+/** The step state a trainer's handlers see (Axon's `step_state`). */
+export interface TrainStepState {
+  /** The running mean of the loss over the current epoch (a scalar tensor). */
+  loss: nx.Tensor;
+  /** The last batch's targets. */
+  yTrue: any;
+  /** The last batch's predictions. */
+  yPred: any;
+  /** The model's current parameters and state (assign a new one to replace them). */
+  modelState: ModelState;
+  /** The optimizer's state (assign to change it, e.g. a learning rate). */
+  optimizerState: optimizersLib.OptState;
+}
+
+/** The step state an evaluator's handlers see. */
+export interface EvalStepState {
+  yTrue: any;
+  yPred: any;
+  modelState: ModelState;
+}
+
+function checkLog(log: unknown, where: string): number {
+  if (log === undefined) return 50;
+  if (typeof log !== "number" || !Number.isInteger(log) || log < 0)
+    throw new RangeError(`${where}: log must be a non-negative integer (0 = silent), got ${show(log)}`);
+  return log;
+}
+
+function checkModel(model: unknown, where: string): Model<any> {
+  if (!(model instanceof Model))
+    throw new TypeError(
+      `${where}: expected a model (nn.input(...).dense(...)), got ${show(model)}`,
+    );
+  return model;
+}
+
+/** Resolves a loss spec to one function of (yTrue, yPred). */
+export function resolveLoss(loss: LossSpec, where: string): (yTrue: any, yPred: any) => nx.Tensor {
+  if (typeof loss === "string") {
+    const fn = lossesLib.get(loss);
+    return (yTrue, yPred) => fn(yTrue, yPred);
+  }
+  if (typeof loss === "function") return loss;
+  if (Array.isArray(loss) && loss.length > 0) {
+    const parts = loss.map((pair, i) => {
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[1] !== "number")
+        throw new TypeError(
+          `${where}: weighted losses are [loss, weight] pairs; entry ${i} is ${show(pair)}`,
+        );
+      return [lossesLib.get(pair[0] as string | lossesLib.Loss), pair[1] as number] as const;
+    });
+    return (yTrue, yPred) => {
+      if (!Array.isArray(yTrue) || !Array.isArray(yPred) || yPred.length !== parts.length)
+        throw new TypeError(
+          `${where}: ${parts.length} weighted losses need a model with ${parts.length} outputs (an array) and targets as an array of ${parts.length}`,
+        );
+      let total: nx.Tensor | undefined;
+      parts.forEach(([fn, w], i) => {
+        const term = nx.multiply(fn(yTrue[i], yPred[i]), w);
+        total = total ? nx.add(total, term) : term;
+      });
+      return total!;
+    };
+  }
+  throw new TypeError(
+    `${where}: the loss must be a name (${lossesLib.names.join(", ")}), a function (yTrue, yPred) => scalar, or [loss, weight] pairs; got ${show(loss)}`,
+  );
+}
+
+/** Checks that a batch is `[x, y]`. */
+function checkSupervisedBatch(batch: unknown, where: string): void {
+  if (!Array.isArray(batch) || batch.length !== 2)
+    throw new TypeError(
+      `${where}: each batch must be [x, y] (inputs and targets), got ${show(batch)}`,
+    );
+  const [x, y] = batch;
+  if (!nx.isTensor(x) && (typeof x !== "object" || x === null))
+    throw new TypeError(`${where}: the inputs x must be a tensor (or tensors by input name), got ${show(x)}`);
+  if (y === undefined || y === null)
+    throw new TypeError(`${where}: the targets y are missing`);
+}
+
+/** `parameters` split into the trainable ones and the frozen ones (by `"layer.name"`). */
+function splitFrozen(
+  parameters: ParameterTree,
+  frozen: ReadonlySet<string>,
+): [ParameterTree, ParameterTree] {
+  if (frozen.size === 0) return [parameters, {}];
+  const trainable: Record<string, LayerTensors> = {};
+  const fixed: Record<string, LayerTensors> = {};
+  for (const [layer, tensors] of Object.entries(parameters))
+    for (const [name, t] of Object.entries(tensors)) {
+      const side = frozen.has(`${layer}.${name}`) ? fixed : trainable;
+      (side[layer] ??= {} as LayerTensors);
+      (side[layer] as Record<string, nx.Tensor>)[name] = t;
+    }
+  return [trainable, fixed];
+}
+
+/** Trees `a` and `b` (disjoint tensors) merged layer by layer, in `order`'s layer order. */
+function mergeLayers(a: ParameterTree, b: ParameterTree, order: ParameterTree): ParameterTree {
+  const out: Record<string, LayerTensors> = {};
+  for (const [layer, tensors] of Object.entries(order)) {
+    const merged: Record<string, nx.Tensor> = {};
+    for (const name of Object.keys(tensors)) merged[name] = (a[layer]?.[name] ?? b[layer]?.[name])!;
+    out[layer] = merged;
+  }
+  return out;
+}
+
+/** The new layer state, frozen tensors kept at their old values. */
+function keepFrozenState(
+  old: ParameterTree,
+  updated: ParameterTree,
+  frozen: ReadonlySet<string>,
+): ParameterTree {
+  if (frozen.size === 0 || updated === old) return updated;
+  const out: Record<string, LayerTensors> = {};
+  for (const [layer, tensors] of Object.entries(updated)) {
+    const kept: Record<string, nx.Tensor> = {};
+    for (const [name, t] of Object.entries(tensors))
+      kept[name] = frozen.has(`${layer}.${name}`) ? old[layer]![name]! : t;
+    out[layer] = kept;
+  }
+  return out;
+}
+
+class TrainView implements TrainStepState {
+  private cachedModelState: ModelState | undefined;
+  constructor(
+    private readonly tree: TrainTree,
+    private readonly outputs: StepOutputs,
+    private readonly loopState: LoopState<TrainStepState>,
+  ) {}
+  get loss(): nx.Tensor {
+    const at = this.loopState._metricNames.indexOf("loss");
+    return this.loopState._metricValues[at] ?? nx.tensor(0);
+  }
+  get yTrue(): any {
+    return this.outputs.yTrue;
+  }
+  get yPred(): any {
+    return this.outputs.yPred;
+  }
+  get modelState(): ModelState {
+    const { parameters, state } = this.tree.modelState;
+    this.cachedModelState ??= new ModelState(parameters, state, this.tree.frozen);
+    return this.cachedModelState;
+  }
+  set modelState(value: ModelState) {
+    if (!(value instanceof ModelState))
+      throw new TypeError(`stepState.modelState must be a ModelState, got ${show(value)}`);
+    this.tree.modelState = { parameters: value.parameters, state: value.state };
+    this.tree.frozen = [...value.frozen];
+    this.cachedModelState = value;
+  }
+  get optimizerState(): optimizersLib.OptState {
+    return this.tree.optimizerState;
+  }
+  set optimizerState(value: optimizersLib.OptState) {
+    this.tree.optimizerState = value;
+  }
+  /** @internal */
+  _tree(): TrainTree {
+    return this.tree;
+  }
+}
+
+/**
+ * A supervised training loop (Axon's `Axon.Loop.trainer`): each step runs the model in train mode,
+ * the loss, its gradient and the optimizer update — one `nx.jit` program with the metrics. The
+ * loop reports `loss` (the running mean over the current epoch; Axon's never resets between
+ * epochs) and any metric added with `.metric(...)`.
+ *
+ * `run(data, initState?, { epochs, iterations })` resolves to `{ modelState, history, metrics,
+ * state }`.
+ *
+ * @example
+ * const model = nn.input("x", [null, 7]).dense(32, { activation: "relu" }).dense(1);
+ * const { modelState } = await nn.trainer(model, "meanSquaredError", "adam")
+ *   .metric("meanAbsoluteError")
+ *   .run(nn.batches(x, y, { batchSize: 1 }), { epochs: 40 });
+ */
+export function trainer(
+  model: Model<any>,
+  loss: LossSpec,
+  optimizer: string | optimizersLib.Optimizer,
+  options: TrainerOptions = {},
+): Loop<TrainStepState> {
+  const where = "trainer";
+  checkModel(model, where);
+  const log = checkLog(options.log, where);
+  const seed = options.seed ?? 0;
+  if (!Number.isSafeInteger(seed))
+    throw new RangeError(`${where}: seed must be an integer, got ${show(seed)}`);
+  const lossFn = resolveLoss(loss, where);
+  const opt = optimizersLib.get(optimizer);
+  const built = build(model, { mode: "train", seed });
+
+  const definition: StepDefinition<TrainStepState> = {
+    kind: where,
+    model,
+    lossFn,
+    checkBatch: checkSupervisedBatch,
+    init(batch, initState) {
+      const [x] = batch as [nx.Tensor, unknown];
+      const given = toModelState(initState, "trainer.run");
+      let modelState: ModelState;
+      try {
+        modelState = built.init(x, given);
+      } catch (err) {
+        throw prefix(err, "trainer.run: batch 0");
+      }
+      const [trainable] = splitFrozen(modelState.parameters, modelState.frozen);
+      const tree: TrainTree = {
+        modelState: { parameters: modelState.parameters, state: modelState.state },
+        frozen: [...modelState.frozen],
+        optimizerState: opt.init(trainable),
+      };
+      return tree;
+    },
+    step(batch, tree: TrainTree): StepResult {
+      const [x, y] = batch as [nx.Tensor, nx.Tensor];
+      const { parameters, state } = tree.modelState;
+      const frozen = new Set(tree.frozen);
+      const [trainable, fixed] = splitFrozen(parameters, frozen);
+      const objective = (p: ParameterTree) => {
+        const full = frozen.size === 0 ? p : mergeLayers(p, fixed, parameters);
+        const r = built.forward(full, state, x);
+        const l = lossFn(y, r.prediction);
+        if (!nx.isTensor(l) || l.rank !== 0)
+          throw new TypeError(
+            `the loss returned ${nx.isTensor(l) ? nx.formatType(l.shape, l.dtype) : show(l)}; it must be a scalar (reduce it with a mean)`,
+          );
+        return [l, r] as const;
+      };
+      const [[batchLoss, forward], grads] = nx.valueAndGrad(objective, { hasAux: true })(trainable);
+      const { updates, state: optimizerState } = opt.update(grads, tree.optimizerState, trainable);
+      const updated = optimizersLib.applyUpdates(trainable, updates);
+      const next: TrainTree = {
+        modelState: {
+          parameters: frozen.size === 0 ? updated : mergeLayers(updated, fixed, parameters),
+          state: keepFrozenState(state, forward.state, frozen),
+        },
+        frozen: tree.frozen,
+        optimizerState,
+      };
+      return { state: next, yPred: forward.prediction, loss: batchLoss };
+    },
+    view: (tree, outputs, state) => new TrainView(tree as TrainTree, outputs, state),
+    unview: (s) => {
+      if (s instanceof TrainView) return s._tree();
+      const v = s as TrainStepState;
+      if (!v || !(v.modelState instanceof ModelState))
+        throw new TypeError("stepState must keep a modelState (a ModelState) and an optimizerState");
+      return {
+        modelState: { parameters: v.modelState.parameters, state: v.modelState.state },
+        frozen: [...v.modelState.frozen],
+        optimizerState: v.optimizerState,
+      };
+    },
+    modelState: (tree) => {
+      const t = tree as TrainTree;
+      return new ModelState(t.modelState.parameters, t.modelState.state, t.frozen);
+    },
+  };
+  const loop = new Loop<TrainStepState>(definition)._lossMetric();
+  if (log > 0) loop._console(options.logTo ?? process.stdout, log, true);
+  return loop;
+}
+
+/**
+ * An evaluation loop (Axon's `Axon.Loop.evaluator`): runs the model in inference mode over the
+ * data and accumulates the metrics added with `.metric(...)`. Run it with the model state to
+ * evaluate: `await evaluator(model).metric("accuracy").run(testData, modelState)`; the result's
+ * `metrics` hold the values (printed as `Batch: 77, accuracy: 0.9733333`).
+ */
+export function evaluator(model: Model<any>, options: EvaluatorOptions = {}): Loop<EvalStepState> {
+  const where = "evaluator";
+  checkModel(model, where);
+  const log = checkLog(options.log, where);
+  const built = build(model, { mode: "inference" });
+  const definition: StepDefinition<EvalStepState> = {
+    kind: where,
+    checkBatch: checkSupervisedBatch,
+    init(batch, initState) {
+      const ms = toModelState(initState, "evaluator.run");
+      if (!ms)
+        throw new TypeError(
+          "evaluator.run: pass the ModelState to evaluate, e.g. evaluator(model).run(testData, trained.modelState)",
+        );
+      try {
+        built.init((batch as [nx.Tensor])[0], ms);
+      } catch (err) {
+        throw prefix(err, "evaluator.run: batch 0");
+      }
+      return { parameters: ms.parameters, state: ms.state, frozen: [...ms.frozen] };
+    },
+    step(batch, tree: { parameters: ParameterTree; state: ParameterTree }): StepResult {
+      const [x] = batch as [nx.Tensor];
+      const r = built.forward(tree.parameters, tree.state, x);
+      return { state: undefined, yPred: r.prediction };
+    },
+    view: (tree, outputs) => {
+      const t = tree as { parameters: ParameterTree; state: ParameterTree; frozen: string[] };
+      return {
+        yTrue: outputs.yTrue,
+        yPred: outputs.yPred,
+        modelState: new ModelState(t.parameters, t.state, t.frozen),
+      };
+    },
+    unview: (s) => ({
+      parameters: s.modelState.parameters,
+      state: s.modelState.state,
+      frozen: [...s.modelState.frozen],
+    }),
+    modelState: (tree) => {
+      const t = tree as { parameters: ParameterTree; state: ParameterTree; frozen: string[] };
+      return new ModelState(t.parameters, t.state, t.frozen);
+    },
+  };
+  const loop = new Loop<EvalStepState>(definition);
+  if (log > 0) loop._console(options.logTo ?? process.stdout, log, false);
+  return loop;
+}
+
+/**
+ * A loop over any step (Axon's `Axon.Loop.loop`): `step(batch, stepState) → stepState` must be
+ * pure (it is compiled with `nx.jit`, together with the metrics, which read `stepState.yTrue` and
+ * `stepState.yPred`); `init(firstBatch, initState) → stepState` makes the first state (default:
+ * the `initState` given to `run`). Step states are trees of tensors (plain objects and arrays).
+ */
+export function loop<S>(
+  step: (batch: any, stepState: S) => S,
+  init: (batch: any, initState: any) => S = (_batch, initState) => initState as S,
+): Loop<S> {
+  if (typeof step !== "function") throw new TypeError(`loop: step must be a function, got ${show(step)}`);
+  if (typeof init !== "function") throw new TypeError(`loop: init must be a function, got ${show(init)}`);
+  const definition: StepDefinition<S> = {
+    kind: "loop",
+    init: (batch, initState) => init(batch, initState),
+    step(batch, tree: S): StepResult {
+      const next = step(batch, tree) as any;
+      const fields = next && typeof next === "object" ? next : {};
+      return { state: next, yTrue: fields.yTrue, yPred: fields.yPred, loss: nx.isTensor(fields.loss) ? fields.loss : undefined };
+    },
+    view: (tree) => tree as S,
+    unview: (s) => s,
+    modelState: (tree) => {
+      const ms = (tree as { modelState?: unknown } | undefined)?.modelState;
+      return ms instanceof ModelState ? ms : undefined;
+    },
+  };
+  return new Loop<S>(definition, (state) => ({
+    modelState: definition.modelState!(state._tree),
+    history: state.history,
+    metrics: { ...state.metrics },
+    state,
+  }) as never);
+}
+
+/** The ModelState in an initial state given to `run` (a ModelState, a run result, or nothing). */
+function toModelState(initState: unknown, where: string): ModelState | undefined {
+  if (initState === undefined || initState === null) return undefined;
+  if (initState instanceof ModelState) return initState;
+  const ms = (initState as { modelState?: unknown }).modelState;
+  if (ms instanceof ModelState) return ms;
+  if (
+    typeof initState === "object" &&
+    Object.getPrototypeOf(initState) === Object.prototype &&
+    Object.keys(initState).length === 0
+  )
+    return undefined;
+  throw new TypeError(
+    `${where}: the initial state must be a ModelState (or {} / nothing to start fresh), got ${show(initState)}`,
+  );
+}
+
+function prefix(err: unknown, where: string): Error {
+  if (err instanceof Error) {
+    err.message = `${where}: ${err.message}`;
+    return err;
+  }
+  return new Error(`${where}: ${String(err)}`);
+}

@@ -1,0 +1,274 @@
+/**
+ * Saving and loading models: one safetensors file holds the parameters and layer state (tensors
+ * named `layer.name`) and, in its `__metadata__`, the graph as JSON. Files are written atomically
+ * (a temporary file, then a rename), so a crash never leaves a half-written model behind.
+ */
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import * as nx from "@dendrite/tensor";
+import { compileGraph, type Inputs } from "./graph.js";
+import { Model, addNode, isNode, type GraphNode, type Json, type OutputTree, type ShapeSpec } from "./model.js";
+import { input } from "./layers/core.js";
+import { layerFromConfig } from "./layers/registry.js";
+import { ModelState, type LayerTensors } from "./state.js";
+import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
+
+/** The JSON form of a model graph. */
+export interface ModelJson {
+  readonly format: "dendrite.model";
+  readonly version: 1;
+  /** Nodes parents-first; `parents` are indices into this list. */
+  readonly nodes: readonly {
+    readonly op: string;
+    readonly name: string | null;
+    readonly config: { readonly [k: string]: Json };
+    readonly parents: readonly number[];
+  }[];
+  /** Output node indices: a number, or arrays / objects of them for a container. */
+  readonly outputs: Json;
+}
+
+/** The graph of `model` as JSON. Custom layers made with `nn.layer` cannot be saved (use `defineLayer`). */
+export function modelToJson(model: Model<unknown>): ModelJson {
+  const graph = compileGraph(model);
+  const index = new Map(graph.nodes.map((n, i) => [n, i]));
+  const nodes = graph.nodes.map((n) => {
+    const config = n.def.config;
+    if (config === undefined)
+      throw new Error(
+        `save: layer "${graph.nameOf(n)}" (${n.def.op}) was made with nn.layer and cannot be saved as JSON; ` +
+          `make it with nn.defineLayer("${n.def.op}", fn, { params }) so load can rebuild it`,
+      );
+    checkInitializers(graph.nameOf(n), config);
+    return { op: n.def.op, name: n.name ?? null, config, parents: n.parents.map((p) => index.get(p)!) };
+  });
+  const outputs = (t: OutputTree): Json => {
+    if (isNode(t)) return index.get(t)!;
+    if (Array.isArray(t)) return t.map(outputs);
+    return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, outputs(v as OutputTree)]));
+  };
+  return { format: "dendrite.model", version: 1, nodes, outputs: outputs(model.output) };
+}
+
+function checkInitializers(layer: string, config: { readonly [k: string]: Json }): void {
+  for (const [k, v] of Object.entries(config)) {
+    if (v && typeof v === "object" && !Array.isArray(v) && (v as { name?: unknown }).name === "custom")
+      throw new Error(`save: layer "${layer}" uses a custom ${k} function, which cannot be saved as JSON`);
+  }
+}
+
+/** Rebuilds a model from `modelToJson`'s output. */
+export function modelFromJson(json: ModelJson): Model<unknown> {
+  if (json?.format !== "dendrite.model" || json.version !== 1 || !Array.isArray(json.nodes))
+    throw new Error('load: not a Dendrite model graph (expected { format: "dendrite.model", version: 1, nodes })');
+  const built: GraphNode[] = [];
+  json.nodes.forEach((n, i) => {
+    const parents = n.parents.map((p: number) => {
+      const node = built[p];
+      if (node === undefined || p >= i) throw new Error(`load: node ${i} (${n.op}) refers to a missing parent ${p}`);
+      return node;
+    });
+    const m =
+      n.op === "input"
+        ? input(n.config.name as string, (n.config.shape ?? undefined) as ShapeSpec | undefined)
+        : addNode(layerFromConfig(n.op, n.config), parents, n.name ?? undefined);
+    built.push(m.node);
+  });
+  const outputs = (t: Json): OutputTree => {
+    if (typeof t === "number") {
+      const node = built[t];
+      if (!node) throw new Error(`load: output ${t} is not a node`);
+      return node;
+    }
+    if (Array.isArray(t)) return t.map(outputs);
+    if (t && typeof t === "object") return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, outputs(v)]));
+    throw new Error(`load: bad outputs ${JSON.stringify(t)}`);
+  };
+  return new Model(outputs(json.outputs));
+}
+
+const GRAPH_KEY = "dendrite.model";
+const STATE_KEY = "dendrite.state";
+const FROZEN_KEY = "dendrite.frozen";
+
+/** The bytes of a saved model: a safetensors file with the graph in its metadata. */
+export function encodeModel(model: Model<unknown>, state: ModelState): Uint8Array {
+  if (!(state instanceof ModelState)) throw new TypeError("save: the state must be a ModelState");
+  const json = modelToJson(model);
+  const tensors: Record<string, nx.Tensor> = {};
+  const stateNames: string[] = [];
+  for (const [tree, isState] of [
+    [state.parameters, false],
+    [state.state, true],
+  ] as const) {
+    for (const [layer, ts] of Object.entries(tree)) {
+      for (const [name, t] of Object.entries(ts)) {
+        const key = `${layer}.${name}`;
+        tensors[key] = t;
+        if (isState) stateNames.push(key);
+      }
+    }
+  }
+  checkTensors(model, state, undefined, "save");
+  return encodeSafetensors(tensors, {
+    [GRAPH_KEY]: JSON.stringify(json),
+    [STATE_KEY]: JSON.stringify(stateNames),
+    [FROZEN_KEY]: JSON.stringify([...state.frozen]),
+  });
+}
+
+/** Options of `load` and `decodeModel`. */
+export interface LoadOptions {
+  /**
+   * Load the tensors into this model instead of the saved graph (its parameters must have the
+   * same names, shapes and dtypes).
+   */
+  model?: Model<unknown>;
+  /** Input templates to check shapes with, when the model's inputs have no declared shapes. */
+  inputs?: Inputs;
+}
+
+/** A loaded model and its state. */
+export interface Loaded {
+  readonly model: Model<unknown>;
+  readonly state: ModelState;
+}
+
+/** Reads the bytes written by `encodeModel`, checking every tensor against the graph. */
+export function decodeModel(bytes: Uint8Array, options: LoadOptions = {}): Loaded {
+  const { tensors, metadata } = decodeSafetensors(bytes);
+  let model = options.model;
+  if (!model) {
+    const graph = metadata[GRAPH_KEY];
+    if (graph === undefined)
+      throw new Error("load: the file has no model graph in its metadata; pass { model } to load only its tensors");
+    model = modelFromJson(JSON.parse(graph) as ModelJson);
+  }
+  const stateNames = new Set<string>(JSON.parse(metadata[STATE_KEY] ?? "[]"));
+  const parameters: Record<string, Record<string, nx.Tensor>> = {};
+  const state: Record<string, Record<string, nx.Tensor>> = {};
+  for (const [key, t] of Object.entries(tensors)) {
+    const dot = key.lastIndexOf(".");
+    if (dot <= 0) throw new Error(`load: tensor "${key}" is not named "layer.name"`);
+    const tree = stateNames.has(key) ? state : parameters;
+    (tree[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = t;
+  }
+  const frozen: string[] = JSON.parse(metadata[FROZEN_KEY] ?? "[]");
+  const loaded = new ModelState(parameters, state, frozen.filter((f) => f in tensors));
+  checkTensors(model, loaded, options.inputs, "load");
+  return { model, state: loaded };
+}
+
+/**
+ * Checks that `state` holds exactly the tensors `model` needs, with the right shapes and dtypes
+ * (shapes when the input shapes are known); the error names the first tensor that differs.
+ */
+function checkTensors(model: Model<unknown>, state: ModelState, inputs: Inputs | undefined, where: string): void {
+  const graph = compileGraph(model);
+  const templates = inputs ?? declaredTemplates(graph.inputs, (n) => graph.nameOf(n));
+  const have = new Map<string, nx.Tensor>();
+  for (const tree of [state.parameters, state.state])
+    for (const [layer, ts] of Object.entries(tree)) for (const [k, t] of Object.entries(ts as LayerTensors)) have.set(`${layer}.${k}`, t);
+  if (templates) {
+    const dtype = [...have.values()].find((t) => t.dtype === "f64") ? "f64" : "f32";
+    const shapes = graph.shapes(templates, dtype, where);
+    const wanted = new Set<string>();
+    for (const n of graph.nodes) {
+      for (const [k, spec] of Object.entries(shapes.get(n)!.specs)) {
+        const key = `${graph.nameOf(n)}.${k}`;
+        wanted.add(key);
+        const t = have.get(key);
+        if (!t) throw new Error(`${where}: tensor "${key}" is missing (the model's layer ${graph.nameOf(n)} needs it)`);
+        const shape = spec.shape;
+        const dt = spec.dtype ?? dtype;
+        if (t.shape.join() !== shape.join() || t.dtype !== dt)
+          throw new Error(
+            `${where}: tensor "${key}" is ${nx.formatType(t.shape, t.dtype)}, the model expects ${nx.formatType(shape, dt)}`,
+          );
+      }
+    }
+    for (const key of have.keys())
+      if (!wanted.has(key)) throw new Error(`${where}: tensor "${key}" does not belong to any layer of the model`);
+  } else {
+    const layers = new Set(graph.nodes.map((n) => graph.nameOf(n)));
+    for (const key of have.keys()) {
+      const layer = key.slice(0, key.lastIndexOf("."));
+      if (!layers.has(layer)) throw new Error(`${where}: tensor "${key}" does not belong to any layer of the model`);
+    }
+  }
+}
+
+/** Batch-size-1 templates from the declared input shapes, or undefined when one is not declared. */
+function declaredTemplates(
+  inputs: readonly GraphNode[],
+  nameOf: (n: GraphNode) => string,
+): Inputs | undefined {
+  const out: Record<string, nx.Tensor> = {};
+  for (const n of inputs) {
+    if (!n.shape) return undefined;
+    out[nameOf(n)] = nx.template(n.shape.map((d) => d ?? 1), "f32");
+  }
+  return out;
+}
+
+/** Writes `bytes` to `file` atomically: a temporary file in the same folder, then a rename. */
+export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  try {
+    const handle = await fsp.open(tmp, "w");
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** The synchronous `writeAtomic`. */
+export function writeAtomicSync(file: string, bytes: Uint8Array): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    const fd = fs.openSync(tmp, "w");
+    try {
+      fs.writeFileSync(fd, bytes);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Saves `model` and `state` to `file` (a `.safetensors` file readable by any safetensors reader;
+ * the graph is JSON in its metadata). Atomic: the old file stays whole until the new one is.
+ */
+export async function save(file: string, model: Model<unknown>, state: ModelState): Promise<void> {
+  await writeAtomic(file, encodeModel(model, state));
+}
+
+/** The synchronous `save`. */
+export function saveSync(file: string, model: Model<unknown>, state: ModelState): void {
+  writeAtomicSync(file, encodeModel(model, state));
+}
+
+/** Loads a model saved by `save`: `{ model, state }`, every tensor checked against the graph. */
+export async function load(file: string, options: LoadOptions = {}): Promise<Loaded> {
+  return decodeModel(new Uint8Array(await fsp.readFile(file)), options);
+}
+
+/** The synchronous `load`. */
+export function loadSync(file: string, options: LoadOptions = {}): Loaded {
+  return decodeModel(new Uint8Array(fs.readFileSync(file)), options);
+}
