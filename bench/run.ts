@@ -5,6 +5,12 @@ import os from "node:os";
 import { runB1 } from "./b1-mlp.js";
 import { runB2 } from "./b2-iris.js";
 import { runB3 } from "./b3-matmul.js";
+import { runW1 } from "./w1-trainer.js";
+import { runW2 } from "./w2-trainer.js";
+import { runS1, runS2, runS3, runS4 } from "./learn-sklearn.js";
+import { runL1 } from "./live-latency.js";
+import { runL2 } from "./live-flood.js";
+import { runD1 } from "./data-totensor.js";
 import { TF_VERSION } from "./peers.js";
 import { table, type Row } from "./stats.js";
 
@@ -12,6 +18,15 @@ const BENCHMARKS: { id: string; title: string; run: () => Promise<Row[]> }[] = [
   { id: "B1", title: "auto-mpg MLP training step (batch 1)", run: runB1 },
   { id: "B2", title: "iris logistic regression training step (batch 150)", run: runB2 },
   { id: "B3", title: "f32 matmul 256² and 1024²", run: runB3 },
+  { id: "W1", title: "auto-mpg MLP through nn.trainer (batch 1)", run: runW1 },
+  { id: "W2", title: "iris softmax through nn.trainer (batch 150)", run: runW2 },
+  { id: "S1", title: "LinearRegression fit 314×7 vs scikit-learn", run: runS1 },
+  { id: "S2", title: "LinearRegression fit 60,000×784 vs scikit-learn (slow)", run: runS2 },
+  { id: "S3", title: "LogisticRegression fit on Iris vs scikit-learn", run: runS3 },
+  { id: "S4", title: "KMeans fit 100k×10 vs scikit-learn", run: runS4 },
+  { id: "D1", title: "toTensor on a 1M×10 DataFrame vs one copy and a per-row loop", run: runD1 },
+  { id: "L1", title: "live chart: push → point in the browser's view", run: runL1 },
+  { id: "L2", title: "live chart: 10k points/s for 10 s, window 500, page responsive", run: runL2 },
 ];
 
 async function main(): Promise<void> {

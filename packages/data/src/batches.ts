@@ -20,9 +20,9 @@ import { isDataFrame, isLazyFrame, pl } from "./polars.js";
 
 /** Options of {@link batches}. */
 export interface BatchOptions {
-  /** The input columns, in order: x is `batch × features.length`. */
+  /** The input columns, in order: x is `batch × features.length` (2-D even for one feature). */
   features: readonly string[];
-  /** The target column (y is `batch`) or columns (y is `batch × k`). */
+  /** The target column as a string (y is `batch`), or a list of columns (y is `batch × k`). */
   target: string | readonly string[];
   /** Rows per batch (default 32). */
   batchSize?: number;
@@ -43,7 +43,7 @@ export interface BatchOptions {
    * list get their sorted categories, read once from the whole source before the first batch.
    */
   categories?: Record<string, readonly string[]>;
-  /** Rows read and converted at a time (default 65,536; rounded up to whole batches). */
+  /** Rows read and converted at a time (default 16,384; rounded up to whole batches). */
   windowRows?: number;
   /** Options for scanning a CSV path (`nullValues`, `schema`, `sep`, …; see `scanCsv`). */
   csv?: Partial<ScanCsvOptions>;
@@ -161,7 +161,7 @@ export async function* batches(
   if (targets.length === 0) throw new RangeError("batches: `target` must name a column");
   const batchSize = positiveInteger(options.batchSize ?? 32, "batchSize");
   const windowRows =
-    Math.ceil(positiveInteger(options.windowRows ?? 65_536, "windowRows") / batchSize) * batchSize;
+    Math.ceil(positiveInteger(options.windowRows ?? 16_384, "windowRows") / batchSize) * batchSize;
   const shuffle = options.shuffle ?? false;
   if (shuffle && !Number.isSafeInteger(options.seed)) {
     throw new TypeError("batches: shuffle needs an integer `seed` (e.g. the epoch number)");
@@ -183,8 +183,14 @@ export async function* batches(
       categories[name] = await windows.categories(name);
     }
   }
-  const convert = (frame: pl.DataFrame, names: string[], dtype: nx.DType | undefined) =>
+  const convert = (
+    frame: pl.DataFrame,
+    names: string[],
+    dtype: nx.DType | undefined,
+    keepDims: boolean,
+  ) =>
     toTensor(frame, names, {
+      keepDims,
       ...(dtype !== undefined && { dtype }),
       ...(options.fillNull !== undefined && { fillNull: options.fillNull }),
       categories,
@@ -215,8 +221,8 @@ export async function* batches(
       const order = permutationOf(nextKey(), frame.height);
       frame = frame.select(pl.all().gather(Array.from(order)));
     }
-    const x = convert(frame, features, options.dtype ?? "f32");
-    const y = convert(frame, targets, options.targetDtype);
+    const x = convert(frame, features, options.dtype ?? "f32", true);
+    const y = convert(frame, targets, options.targetDtype, typeof options.target !== "string");
     const rows = frame.height;
     for (let start = 0; start < rows; start += batchSize) {
       const size = Math.min(batchSize, rows - start);

@@ -43,9 +43,12 @@ function describe(x: unknown): string {
   return `${typeof x} ${String(x)}`;
 }
 
-/** The float dtype for results computed from `x`: f64 when `x` is an f64 tensor, else f32. */
+/**
+ * The float dtype for results computed from `x`: f64 for an f64 tensor or a DataFrame (whose
+ * columns are 64-bit), f32 otherwise (Dendrite's default).
+ */
 export function resultDType(x: Data): "f32" | "f64" {
-  return nx.isTensor(x) && x.dtype === "f64" ? "f64" : "f32";
+  return (nx.isTensor(x) && x.dtype === "f64") || isDataFrame(x) ? "f64" : "f32";
 }
 
 function asFloat64(t: nx.Tensor): Float64Array {

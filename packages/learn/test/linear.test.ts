@@ -63,7 +63,12 @@ test("RidgeRegression matches scikit-learn's Ridge (alpha 1.5), with and without
   assertClose(m.intercept.toNumber(), L.ridgeIntercept, 1e-10, "ridge intercept");
   const mw = learn.RidgeRegression.fit(x, y, { alpha: 1.5, sampleWeights: L.w });
   assertClose(mw.coefficients, L.ridgeCoefWeighted, 1e-10, "ridge coef (weighted)");
-  assertClose(mw.intercept.toNumber(), L.ridgeInterceptWeighted, 1e-10, "ridge intercept (weighted)");
+  assertClose(
+    mw.intercept.toNumber(),
+    L.ridgeInterceptWeighted,
+    1e-10,
+    "ridge intercept (weighted)",
+  );
   // alpha 0 is ordinary least squares.
   assertClose(learn.RidgeRegression.fit(x, y, { alpha: 0 }).coefficients, L.coef, 1e-10, "alpha 0");
 });
@@ -85,7 +90,10 @@ test("PolynomialRegression is PolynomialFeatures (no bias) followed by LinearReg
   assertClose(m.coefficients, L.polyRegCoef, 1e-8, "poly coef");
   assertClose(m.intercept.toNumber(), L.polyRegIntercept, 1e-8, "poly intercept");
   assert.deepEqual(m.predict(x).shape, [20]);
-  assert.throws(() => m.predict(nx.ones([2, 2])), /x has 2 features but the model was fitted with 3/);
+  assert.throws(
+    () => m.predict(nx.ones([2, 2])),
+    /x has 2 features but the model was fitted with 3/,
+  );
 });
 
 test("linear models refuse bad input with clear messages", () => {
@@ -97,13 +105,22 @@ test("linear models refuse bad input with clear messages", () => {
   bad[4]![1] = NaN;
   assert.throws(() => learn.LinearRegression.fit(bad, L.y), /x contains NaN at row 4, column 1/);
   assert.throws(() => learn.LinearRegression.fit(nx.ones([2, 2, 2]), L.y), /must be a matrix/);
-  assert.throws(() => learn.LinearRegression.fit(nx.zeros([0, 3]), nx.zeros([0])), /at least 1 row/);
+  assert.throws(
+    () => learn.LinearRegression.fit(nx.zeros([0, 3]), nx.zeros([0])),
+    /at least 1 row/,
+  );
   assert.throws(
     () => learn.LinearRegression.fit(x, y, { sampleWeights: nx.full([20], -1) }),
     /sampleWeights must be ≥ 0; row 0 is -1/,
   );
   assert.throws(() => learn.RidgeRegression.fit(x, y, { alpha: -1 }), /alpha must be ≥ 0/);
   const m = learn.LinearRegression.fit(x, y);
-  assert.throws(() => m.predict(nx.ones([4, 2])), /x has 2 features but the model was fitted with 3/);
-  assert.throws(() => learn.LinearRegression.fit("abc" as never, y), /expected a tensor, a DataFrame/);
+  assert.throws(
+    () => m.predict(nx.ones([4, 2])),
+    /x has 2 features but the model was fitted with 3/,
+  );
+  assert.throws(
+    () => learn.LinearRegression.fit("abc" as never, y),
+    /expected a tensor, a DataFrame/,
+  );
 });

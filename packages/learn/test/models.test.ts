@@ -65,8 +65,14 @@ test("LogisticRegression refuses one class, bad labels and wrong shapes", () => 
     () => learn.LogisticRegression.fit(ix, nx.full([150], 0.5)),
     /y must hold class labels 0, 1, 2, …; row 0 is 0.5/,
   );
-  assert.throws(() => learn.LogisticRegression.fit(ix, iy, { numClasses: 2 }), /label 2 but numClasses is 2/);
-  assert.throws(() => learn.LogisticRegression.fit(ix, nx.take(iy, [0, 1])), /y has 2 rows but x has 150/);
+  assert.throws(
+    () => learn.LogisticRegression.fit(ix, iy, { numClasses: 2 }),
+    /label 2 but numClasses is 2/,
+  );
+  assert.throws(
+    () => learn.LogisticRegression.fit(ix, nx.take(iy, [0, 1])),
+    /y has 2 rows but x has 150/,
+  );
 });
 
 test("PCA on Iris matches scikit-learn (components with its signs, variances, projections)", () => {
@@ -83,7 +89,10 @@ test("PCA on Iris matches scikit-learn (components with its signs, variances, pr
   // All components: inverseTransform undoes transform.
   const full = learn.PCA.fit(ix);
   assertClose(full.inverseTransform(full.transform(ix)), ix, 1e-10, "round trip");
-  assert.throws(() => learn.PCA.fit(ix, { numComponents: 5 }), /numComponents must be an integer, ≥ 1, ≤ 4/);
+  assert.throws(
+    () => learn.PCA.fit(ix, { numComponents: 5 }),
+    /numComponents must be an integer, ≥ 1, ≤ 4/,
+  );
 });
 
 test("KMeans from given centres matches scikit-learn's Lloyd run exactly", () => {
@@ -104,7 +113,10 @@ test("KMeans with k-means++ is seeded: same seed, same clusters; Iris inertia as
   const best = learn.KMeans.fit(ix, { numClusters: 3, seed: 0, numInit: 10 });
   assert.ok(Math.abs(best.inertia - K.inertia) < 1e-9, `inertia ${best.inertia}`);
   assert.deepEqual(best.transform(ix).shape, [150, 3]);
-  assert.throws(() => learn.KMeans.fit(nx.ones([2, 2]), { numClusters: 3 }), /numClusters = 3 is more than the 2 rows/);
+  assert.throws(
+    () => learn.KMeans.fit(nx.ones([2, 2]), { numClusters: 3 }),
+    /numClusters = 3 is more than the 2 rows/,
+  );
   assert.throws(
     () => learn.KMeans.fit(ix, { numClusters: 3, init: nx.ones([2, 4]) }),
     /init must be \[3, 4\]/,
@@ -123,9 +135,22 @@ test("KNNClassifier and KNNRegressor match scikit-learn's KNeighbors estimators"
   const knnd = learn.KNNClassifier.fit(xTr, yTr, { k: 7, weights: "distance" });
   assert.deepEqual(Array.from(knnd.predict(xTe).data()), N.predictDistance);
   const { x: ax, y: ay } = autoMpg();
-  const r = learn.KNNRegressor.fit(nx.slice(ax, [0, 0], [300, 7]), nx.slice(ay, [0], [300]), { k: 4 });
+  const r = learn.KNNRegressor.fit(nx.slice(ax, [0, 0], [300, 7]), nx.slice(ay, [0], [300]), {
+    k: 4,
+  });
   assertClose(r.predict(nx.slice(ax, [300, 0], [10, 7])), N.regPredict, 1e-12, "regressor");
-  const rd = learn.KNNRegressor.fit(nx.slice(ax, [0, 0], [300, 7]), nx.slice(ay, [0], [300]), { k: 4, weights: "distance" });
-  assertClose(rd.predict(nx.slice(ax, [300, 0], [10, 7])), N.regPredictDistance, 1e-12, "regressor (distance)");
-  assert.throws(() => learn.KNNClassifier.fit(nx.ones([3, 2]), [0, 1, 0], { k: 4 }), /k = 4 neighbours but x has only 3 rows/);
+  const rd = learn.KNNRegressor.fit(nx.slice(ax, [0, 0], [300, 7]), nx.slice(ay, [0], [300]), {
+    k: 4,
+    weights: "distance",
+  });
+  assertClose(
+    rd.predict(nx.slice(ax, [300, 0], [10, 7])),
+    N.regPredictDistance,
+    1e-12,
+    "regressor (distance)",
+  );
+  assert.throws(
+    () => learn.KNNClassifier.fit(nx.ones([3, 2]), [0, 1, 0], { k: 4 }),
+    /k = 4 neighbours but x has only 3 rows/,
+  );
 });

@@ -92,7 +92,11 @@ export class LiveChart {
     const where = this.where("pushMany");
     const history = this.historyFor(opts, "pushMany");
     const window = checkWindow(opts?.window, where);
-    if (points === null || typeof (points as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== "function" || typeof points === "string") {
+    if (
+      points === null ||
+      typeof (points as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== "function" ||
+      typeof points === "string"
+    ) {
       throw new TypeError(`${where}: expected an array of points, got ${describe(points)}`);
     }
     const rows: Point[] = [];
@@ -154,9 +158,14 @@ export class LiveChart {
     return mimeBundle(this.state);
   }
 
-  private historyFor(opts: Pick<PushOptions, "dataset"> | undefined, method: string): DatasetHistory {
+  private historyFor(
+    opts: Pick<PushOptions, "dataset"> | undefined,
+    method: string,
+  ): DatasetHistory {
     if (opts !== undefined && (opts === null || typeof opts !== "object")) {
-      throw new TypeError(`${this.where(method)}: options must be an object, got ${describe(opts)}`);
+      throw new TypeError(
+        `${this.where(method)}: options must be an object, got ${describe(opts)}`,
+      );
     }
     const name = opts?.dataset ?? this.mainDataset;
     const history = name === undefined ? undefined : this.histories.get(name);

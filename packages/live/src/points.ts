@@ -69,7 +69,8 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
   if (typeof value === "object") {
     const name = (value as object).constructor?.name;
     return name && name !== "Object" ? `a ${name}` : "an object";

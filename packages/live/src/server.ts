@@ -48,6 +48,8 @@ export interface ChartUpdate {
 export const DEFAULT_PORT = 7477;
 export const DEFAULT_HOST = "127.0.0.1";
 const DEFAULT_FLUSH_MS = 40;
+/** Bytes queued for a page beyond which it gets a snapshot later instead of more updates. */
+const MAX_BUFFERED = 4 << 20;
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 interface Client {
@@ -70,6 +72,7 @@ export class Dashboard implements LiveServer {
   private readonly clients = new Set<Client>();
   private readonly dirty = new Set<ChartState>();
   private timer: NodeJS.Timeout | undefined;
+  private lastFlush = -Infinity;
   private unsubscribe: (() => void) | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -182,6 +185,7 @@ export class Dashboard implements LiveServer {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.dirty.size === 0) return;
+    this.lastFlush = performance.now();
     const updates: ChartUpdate[] = [];
     for (const chart of this.dirty) {
       for (const [dataset, history] of chart.datasets) {
@@ -203,7 +207,10 @@ export class Dashboard implements LiveServer {
   private changed(chart: ChartState): void {
     this.dirty.add(chart);
     if (this.timer === undefined && this.clients.size > 0 && !this.closed) {
-      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      // At most one update per flushMs; after a quiet spell the next one goes out at once
+      // (after the current tick, so that a burst of pushes still travels together).
+      const wait = Math.max(0, this.lastFlush + this.flushMs - performance.now());
+      this.timer = setTimeout(() => this.flush(), wait);
       this.timer.unref();
     }
   }
@@ -211,22 +218,24 @@ export class Dashboard implements LiveServer {
   private broadcast(event: string, payload: unknown): void {
     if (this.clients.size === 0) return;
     const message = sse(event, payload);
-    for (const client of this.clients) {
-      if (!client.stale) this.write(client, message);
-    }
+    for (const client of this.clients) this.write(client, message);
   }
 
   private write(client: Client, message: string): void {
-    if (client.res.write(message)) return;
-    // The page cannot keep up: stop sending it updates, and send it the whole state once its
-    // connection drains.
-    client.stale = true;
-    client.res.once("drain", () => {
-      if (!this.clients.has(client)) return;
-      client.stale = false;
-      this.flush();
-      this.sendSnapshot(client);
-    });
+    if (client.stale) return;
+    if (client.res.writableLength > MAX_BUFFERED) {
+      // The page cannot keep up: stop sending it updates, and send it the whole state once its
+      // connection drains.
+      client.stale = true;
+      client.res.once("drain", () => {
+        if (!this.clients.has(client)) return;
+        client.stale = false;
+        this.flush();
+        this.sendSnapshot(client);
+      });
+      return;
+    }
+    client.res.write(message);
   }
 
   private sendSnapshot(client: Client): void {
@@ -299,7 +308,9 @@ export class Dashboard implements LiveServer {
     if (!isLoopback(this.host)) return true;
     if (header === undefined) return false;
     // Against DNS rebinding: a loopback server answers only to loopback names.
-    const name = header.startsWith("[") ? header.slice(0, header.indexOf("]") + 1) : header.split(":")[0]!;
+    const name = header.startsWith("[")
+      ? header.slice(0, header.indexOf("]") + 1)
+      : header.split(":")[0]!;
     return LOOPBACK_NAMES.has(name.toLowerCase()) || name === this.host;
   }
 }

@@ -80,7 +80,11 @@ function specOf(input: unknown, where: string): object {
 }
 
 /** Replaces the spec's top-level data by a named source; returns its name. */
-function takeTopLevelData(spec: VegaLiteSpec, initial: Map<string, Point[]>, where: string): string {
+function takeTopLevelData(
+  spec: VegaLiteSpec,
+  initial: Map<string, Point[]>,
+  where: string,
+): string {
   const data = spec.data;
   if (data === undefined || data === null) {
     spec.data = { name: DEFAULT_DATASET };

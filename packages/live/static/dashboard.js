@@ -132,7 +132,9 @@
           await this.view.runAsync();
           this.showCount();
           window.dispatchEvent(
-            new CustomEvent("dendrite-live:applied", { detail: { chart: this.id, datasets: names } }),
+            new CustomEvent("dendrite-live:applied", {
+              detail: { chart: this.id, datasets: names },
+            }),
           );
         }
       } catch (err) {

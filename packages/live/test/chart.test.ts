@@ -73,7 +73,8 @@ test("the spec's data becomes a named source; inline values become the first poi
 
 test("window keeps the newest points; clear empties a dataset", () => {
   const chart = live.chart(lossSpec, off);
-  for (let epoch = 0; epoch < 100; epoch++) chart.push({ epoch, loss: 1 / (epoch + 1) }, { window: 5 });
+  for (let epoch = 0; epoch < 100; epoch++)
+    chart.push({ epoch, loss: 1 / (epoch + 1) }, { window: 5 });
   assert.deepEqual(
     chart.values().map((p) => p.epoch),
     [95, 96, 97, 98, 99],
@@ -140,20 +141,41 @@ test("points are copied and made JSON-ready; scalar tensors (toNumber) are read"
 
 test("bad points and options get errors that name the chart, the field or the option", () => {
   const chart = live.chart({ ...lossSpec, title: "loss" }, off);
-  assert.throws(() => chart.push(5 as unknown as live.Point), /live chart \d+ \(loss\)\.push: a point must be an object.*got number 5/);
+  assert.throws(
+    () => chart.push(5 as unknown as live.Point),
+    /live chart \d+ \(loss\)\.push: a point must be an object.*got number 5/,
+  );
   assert.throws(
     () => chart.push({ epoch: 1, loss: [1, 2] }),
     /field "loss" is an array of length 2/,
   );
-  assert.throws(() => chart.push({ epoch: 1, loss: 1 }, { window: 0 }), /window must be a positive integer, got number 0/);
-  assert.throws(() => chart.push({ epoch: 1, loss: 1 }, { window: 2.5 }), /window must be a positive integer/);
-  assert.throws(() => chart.pushMany(3 as unknown as live.Point[]), /pushMany: expected an array of points, got number 3/);
-  assert.throws(() => chart.pushMany([{ a: 1 }, null as unknown as live.Point]), /pushMany: point 1: a point must be an object.*got null/);
-  assert.throws(() => chart.clear({ dataset: "nope" }), /clear: no dataset "nope"; this chart's datasets are "values"/);
+  assert.throws(
+    () => chart.push({ epoch: 1, loss: 1 }, { window: 0 }),
+    /window must be a positive integer, got number 0/,
+  );
+  assert.throws(
+    () => chart.push({ epoch: 1, loss: 1 }, { window: 2.5 }),
+    /window must be a positive integer/,
+  );
+  assert.throws(
+    () => chart.pushMany(3 as unknown as live.Point[]),
+    /pushMany: expected an array of points, got number 3/,
+  );
+  assert.throws(
+    () => chart.pushMany([{ a: 1 }, null as unknown as live.Point]),
+    /pushMany: point 1: a point must be an object.*got null/,
+  );
+  assert.throws(
+    () => chart.clear({ dataset: "nope" }),
+    /clear: no dataset "nope"; this chart's datasets are "values"/,
+  );
 });
 
 test("bad charts get clear errors", () => {
-  assert.throws(() => live.chart(42 as unknown as live.VegaLiteSpec, off), /expected a chart from @dendrite\/plot.*got number 42/);
+  assert.throws(
+    () => live.chart(42 as unknown as live.VegaLiteSpec, off),
+    /expected a chart from @dendrite\/plot.*got number 42/,
+  );
   assert.throws(() => live.chart({ toSpec: () => "x" }, off), /toSpec\(\) returned "x"/);
   assert.throws(
     () => live.chart({ $schema: "https://vega.github.io/schema/vega/v5.json", marks: [] }, off),
@@ -172,7 +194,10 @@ test("bad charts get clear errors", () => {
     () => live.chart({ ...lossSpec, data: { values: [{ epoch: 1 }, 7] } }, off),
     /spec.data.values\[1\]: a point must be an object/,
   );
-  assert.throws(() => live.chart(lossSpec, "fast" as unknown as live.ChartOptions), /options must be an object/);
+  assert.throws(
+    () => live.chart(lossSpec, "fast" as unknown as live.ChartOptions),
+    /options must be an object/,
+  );
 });
 
 test("a chart made without the dashboard has no URL", () => {

@@ -23,7 +23,9 @@ export class SseClient {
 
   constructor(url: string) {
     this.done = this.read(url).catch((err: unknown) => {
-      if ((err as Error).name !== "AbortError") throw err;
+      // Aborted by close(), or "terminated": the server went away (the program ended).
+      const e = err as Error;
+      if (e.name !== "AbortError" && e.message !== "terminated") throw err;
     });
   }
 

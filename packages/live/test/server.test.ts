@@ -123,7 +123,7 @@ test("/api/charts and the event stream's snapshot hold every chart's history", a
     { x: 2, y: 4 },
   ]);
   const api = (await (await fetch(`${server.url}api/charts`)).json()) as {
-    charts: live.ChartUpdate[] & { id: string; title: string; data: Record<string, unknown[]> }[];
+    charts: { id: string; title: string; data: Record<string, unknown[]> }[];
   };
   const mine = api.charts.find((c) => c.id === chart.id)!;
   assert.equal(mine.title, "history");
@@ -160,6 +160,29 @@ test("pushes are batched: 1,000 pushes in one tick reach the page as one message
   }
 });
 
+test("pushes are throttled: a steady stream makes at most one message per flushMs (40)", async () => {
+  const chart = live.chart(pointSpec);
+  const sse = new SseClient(`${server.url}events`);
+  try {
+    await sse.waitFor((e) => e.event === "snapshot");
+    const t0 = performance.now();
+    let i = 0;
+    while (performance.now() - t0 < 400) {
+      chart.push({ x: i++, y: 0 });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const ms = performance.now() - t0;
+    await sse.waitFor((e) => e.event === "update" && e.data[0].insert.at(-1)?.x === i - 1);
+    const updates = sse.events.filter((e) => e.event === "update");
+    const received = updates.flatMap((e) => e.data[0].insert.map((p: { x: number }) => p.x));
+    assert.deepEqual(received, Array.from({ length: i }, (_, k) => k), "every point, in order");
+    assert.ok(i > 2 * updates.length, `${i} pushes made ${updates.length} messages`);
+    assert.ok(updates.length <= Math.ceil(ms / 40) + 2, `${updates.length} messages in ${ms} ms`);
+  } finally {
+    sse.close();
+  }
+});
+
 test("window applies before sending: only live points travel, with how many old ones to keep", async () => {
   const chart = live.chart(pointSpec);
   chart.pushMany(Array.from({ length: 8 }, (_, i) => ({ x: i, y: 0 })));
@@ -175,7 +198,9 @@ test("window applies before sending: only live points travel, with how many old 
     );
     chart.push({ x: 5000, y: 0 }, { window: 10 });
     const v = await sse.waitFor((e) => e.event === "update" && e !== u);
-    assert.deepEqual(v.data, [{ chart: chart.id, dataset: "values", keep: 9, insert: [{ x: 5000, y: 0 }] }]);
+    assert.deepEqual(v.data, [
+      { chart: chart.id, dataset: "values", keep: 9, insert: [{ x: 5000, y: 0 }] },
+    ]);
   } finally {
     sse.close();
   }
@@ -196,19 +221,28 @@ test("a chart made while a page is open is sent to it whole", async () => {
 
 test("serve() with other options while running is refused; the same call returns the server", async () => {
   assert.equal(await live.serve(), server);
-  await assert.rejects(live.serve({ port: server.port + 1 }), /already runs at http:\/\/127\.0\.0\.1:\d+\/ with other options/);
+  await assert.rejects(
+    live.serve({ port: server.port + 1 }),
+    /already runs at http:\/\/127\.0\.0\.1:\d+\/ with other options/,
+  );
   await assert.rejects(live.serve({ host: "0.0.0.0" }), /already runs/);
 });
 
 test("bad serve() options are errors", async () => {
   await live.close();
   try {
-    await assert.rejects(live.serve({ port: -1 }), /port must be an integer from 0 to 65535, got -1/);
+    await assert.rejects(
+      live.serve({ port: -1 }),
+      /port must be an integer from 0 to 65535, got -1/,
+    );
     await assert.rejects(live.serve({ host: "" }), /host must be a non-empty string/);
     const blocker = net.createServer().listen(0, "127.0.0.1");
     await new Promise((r) => blocker.once("listening", r));
     const port = (blocker.address() as net.AddressInfo).port;
-    await assert.rejects(live.serve({ port, quiet: true }), new RegExp(`cannot listen on 127.0.0.1:${port}: port ${port} is in use`));
+    await assert.rejects(
+      live.serve({ port, quiet: true }),
+      new RegExp(`cannot listen on 127.0.0.1:${port}: port ${port} is in use`),
+    );
     blocker.close();
   } finally {
     server = await live.serve({ port: 0, quiet: true });

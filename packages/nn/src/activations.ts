@@ -41,8 +41,7 @@ export const linear: Activation = (x) => x;
 export const exp: Activation = (x) => nx.exp(x);
 
 /** log(1 + e^x), computed stably as max(x, 0) + log1p(e^-|x|). */
-export const softplus: Activation = (x) =>
-  nx.add(nx.log1p(nx.exp(nx.negate(nx.abs(x)))), relu(x));
+export const softplus: Activation = (x) => nx.add(nx.log1p(nx.exp(nx.negate(nx.abs(x)))), relu(x));
 
 /** x / (|x| + 1). */
 export const softsign: Activation = (x) => nx.divide(x, nx.add(nx.abs(x), 1));
@@ -69,7 +68,11 @@ export const celu: Activation = (x, o = {}) => {
   const alpha = o.alpha ?? 1;
   if (alpha === 0) throw new RangeError("celu: alpha must be non-zero");
   const positive = nx.greater(x, 0);
-  return nx.select(positive, x, nx.multiply(nx.expm1(nx.divide(nx.select(positive, 0, x), alpha)), alpha));
+  return nx.select(
+    positive,
+    x,
+    nx.multiply(nx.expm1(nx.divide(nx.select(positive, 0, x), alpha)), alpha),
+  );
 };
 
 /** λ · elu(x, α) with the self-normalising constants λ ≈ 1.0507, α ≈ 1.6733. */

@@ -76,7 +76,8 @@ export function build<Out, M extends Mode = "inference">(
     throw new Error(`build: mode must be "inference" or "train", got ${JSON.stringify(mode)}`);
   const graph: CompiledGraph = compileGraph(model);
   const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`build: seed must be an integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed))
+    throw new RangeError(`build: seed must be an integer, got ${seed}`);
   const dtype = options.dtype ?? "f32";
 
   const forward = (parameters: ParameterTree, state: ParameterTree, inputs: Inputs) =>

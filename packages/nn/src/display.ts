@@ -13,7 +13,10 @@ function inspectValue(v: unknown): string {
   if (v === null || v === undefined) return "nil";
   if (Array.isArray(v)) return `{${v.map(inspectValue).join(", ")}}`;
   if (typeof v === "string") return `:${v}`;
-  if (typeof v === "object") return `%{${Object.entries(v).map(([k, x]) => `${k}: ${inspectValue(x)}`).join(", ")}}`;
+  if (typeof v === "object")
+    return `%{${Object.entries(v)
+      .map(([k, x]) => `${k}: ${inspectValue(x)}`)
+      .join(", ")}}`;
   if (typeof v === "number" && !Number.isInteger(v) && v !== 0 && Math.abs(v) < 1e-3) {
     const [mantissa, exponent] = v.toExponential().split("e");
     return `${mantissa!.includes(".") ? mantissa : `${mantissa}.0`}e${Number(exponent)}`;
@@ -40,7 +43,11 @@ export interface TableOptions {
  * @example
  * console.log(nn.display.asTable(model, nx.template([1, 7], "f32")));
  */
-export function asTable(model: Model<unknown>, templates: Inputs, options: TableOptions = {}): string {
+export function asTable(
+  model: Model<unknown>,
+  templates: Inputs,
+  options: TableOptions = {},
+): string {
   const graph = compileGraph(model);
   const dtype = options.dtype ?? "f32";
   const shapes = graph.shapes(templates, dtype, "asTable");
@@ -74,7 +81,9 @@ export function asTable(model: Model<unknown>, templates: Inputs, options: Table
 /** A table with a centred title row and multi-line cells, `|`-separated, padded by one space. */
 function renderTable(title: string, header: string[], rows: string[][]): string {
   const cells = [header, ...rows].map((r) => r.map((c) => c.split("\n")));
-  const widths = header.map((_, j) => Math.max(...cells.flatMap((r) => r[j]!.map((l) => l.length))));
+  const widths = header.map((_, j) =>
+    Math.max(...cells.flatMap((r) => r[j]!.map((l) => l.length))),
+  );
   const inner = widths.reduce((a, w) => a + w + 2, 0) + widths.length - 1;
   const left = Math.floor((inner - title.length) / 2);
   const lines = [`|${" ".repeat(left)}${title}${" ".repeat(inner - left - title.length)}|`];
@@ -90,15 +99,25 @@ function renderTable(title: string, header: string[], rows: string[][]): string 
  * The model as a Mermaid flowchart (as Axon's `as_graph`): one node per layer labelled with its
  * name, op and output shape; inputs drawn as parallelograms.
  */
-export function asGraph(model: Model<unknown>, templates: Inputs, options: TableOptions = {}): string {
+export function asGraph(
+  model: Model<unknown>,
+  templates: Inputs,
+  options: TableOptions = {},
+): string {
   const graph = compileGraph(model);
   const shapes = graph.shapes(templates, options.dtype ?? "f32", "asGraph");
   const ids = new Map(graph.nodes.map((n, i) => [n, i]));
   const lines = ["graph TD;"];
   for (const n of graph.nodes) {
-    const label = `${graph.nameOf(n)} (:${n.def.op}) ${tuple(shapes.get(n)!.output.shape)}`.replace(/"/g, "#quot;");
-    lines.push(n.def.op === "input" ? `${ids.get(n)}[/"${label}"/];` : `${ids.get(n)}["${label}"];`);
+    const label = `${graph.nameOf(n)} (:${n.def.op}) ${tuple(shapes.get(n)!.output.shape)}`.replace(
+      /"/g,
+      "#quot;",
+    );
+    lines.push(
+      n.def.op === "input" ? `${ids.get(n)}[/"${label}"/];` : `${ids.get(n)}["${label}"];`,
+    );
   }
-  for (const n of graph.nodes) for (const p of n.parents) lines.push(`${ids.get(p)} --> ${ids.get(n)};`);
+  for (const n of graph.nodes)
+    for (const p of n.parents) lines.push(`${ids.get(p)} --> ${ids.get(n)};`);
   return lines.join("\n");
 }

@@ -83,7 +83,9 @@ export class CompiledGraph {
       for (const n of this.inputs) {
         const t = inputs[this.nameOf(n)];
         if (t === undefined)
-          throw new Error(`${where}: missing input "${this.nameOf(n)}" (inputs: ${expected.join(", ")})`);
+          throw new Error(
+            `${where}: missing input "${this.nameOf(n)}" (inputs: ${expected.join(", ")})`,
+          );
         if (!(t instanceof nx.Tensor))
           throw new TypeError(`${where}: input "${this.nameOf(n)}" must be a tensor`);
         out.set(n, t);
@@ -126,7 +128,10 @@ export class CompiledGraph {
         const params: Record<string, nx.Tensor> = {};
         const state: Record<string, nx.Tensor> = {};
         for (const [k, s] of Object.entries(specs))
-          (s.kind === "state" ? state : params)[k] = nx.template(s.shape as number[], s.dtype ?? dtype);
+          (s.kind === "state" ? state : params)[k] = nx.template(
+            s.shape as number[],
+            s.dtype ?? dtype,
+          );
         const r = n.def.forward(parents, params, { mode: "inference", name, state });
         const output = r instanceof nx.Tensor ? r : r.output;
         out.set(n, { inputShapes, output, specs });
@@ -251,7 +256,12 @@ function hasPath(p: ParameterTree, s: ParameterTree, path: string): boolean {
 }
 
 /** Throws when `t` does not have the expected shape and dtype, naming the tensor. */
-export function checkTensor(what: string, t: nx.Tensor, shape: readonly number[], dtype: nx.DType): void {
+export function checkTensor(
+  what: string,
+  t: nx.Tensor,
+  shape: readonly number[],
+  dtype: nx.DType,
+): void {
   if (!(t instanceof nx.Tensor)) throw new TypeError(`${what} is not a tensor`);
   if (t.dtype !== dtype || t.shape.join() !== shape.join()) {
     throw new Error(

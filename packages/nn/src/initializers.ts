@@ -24,7 +24,8 @@ function make(
   options: { readonly [k: string]: Json },
   fn: (key: nx.Tensor, shape: number[], dtype: nx.DType) => nx.Tensor,
 ): Initializer {
-  const init = (key: nx.Tensor, shape: readonly number[], dtype: nx.DType) => fn(key, [...shape], dtype);
+  const init = (key: nx.Tensor, shape: readonly number[], dtype: nx.DType) =>
+    fn(key, [...shape], dtype);
   return Object.assign(init, { config: Object.freeze({ name, ...options }) });
 }
 
@@ -93,7 +94,9 @@ function standardTruncated(key: nx.Tensor, shape: number[], dtype: nx.DType): nx
   while (filled < n) {
     const [use, next] = nx.random.split(k);
     k = next!;
-    const draw = nx.random.normal(use!, [Math.ceil((n - filled) * 1.1) + 16], { dtype: "f64" }).data();
+    const draw = nx.random
+      .normal(use!, [Math.ceil((n - filled) * 1.1) + 16], { dtype: "f64" })
+      .data();
     for (let i = 0; i < draw.length && filled < n; i++) {
       const z = draw[i]!;
       if (z >= -2 && z <= 2) out[filled++] = z;
@@ -131,7 +134,9 @@ export function varianceScaling(
   const distribution = options.distribution ?? "normal";
   checkPositive("varianceScaling", "scale", scale);
   if (!["fanIn", "fanOut", "fanAvg"].includes(mode))
-    throw new RangeError(`initializers.varianceScaling: mode must be fanIn, fanOut or fanAvg, got ${mode}`);
+    throw new RangeError(
+      `initializers.varianceScaling: mode must be fanIn, fanOut or fanAvg, got ${mode}`,
+    );
   if (!["normal", "truncatedNormal", "uniform"].includes(distribution))
     throw new RangeError(
       `initializers.varianceScaling: distribution must be normal, truncatedNormal or uniform, got ${distribution}`,
@@ -144,7 +149,8 @@ export function varianceScaling(
       const limit = Math.sqrt(3 * variance);
       return nx.random.uniform(key, shape, { min: -limit, max: limit, dtype });
     }
-    if (distribution === "normal") return nx.random.normal(key, shape, { std: Math.sqrt(variance), dtype });
+    if (distribution === "normal")
+      return nx.random.normal(key, shape, { std: Math.sqrt(variance), dtype });
     return nx.multiply(standardTruncated(key, shape, dtype), Math.sqrt(variance) / TRUNCATED_STD);
   });
 }
@@ -184,7 +190,9 @@ export function orthogonal(options: { scale?: number } = {}): Initializer {
   checkPositive("orthogonal", "scale", scale);
   return make("orthogonal", { scale }, (key, shape, dtype) => {
     if (shape.length < 2)
-      throw new RangeError(`initializers.orthogonal: needs a shape of rank ≥ 2, got [${shape.join(", ")}]`);
+      throw new RangeError(
+        `initializers.orthogonal: needs a shape of rank ≥ 2, got [${shape.join(", ")}]`,
+      );
     const cols = shape.at(-1)!;
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const tall = rows >= cols;
@@ -240,7 +248,10 @@ export function resolveInitializer(init: InitializerLike, where: string): Initia
 }
 
 /** Rebuilds an initializer from its `config` (used by `load`). */
-export function initializerFromConfig(config: { readonly name: string; readonly [k: string]: Json }): Initializer {
+export function initializerFromConfig(config: {
+  readonly name: string;
+  readonly [k: string]: Json;
+}): Initializer {
   const factory = FACTORIES[config.name];
   if (!factory) throw new Error(`load: unknown initializer "${config.name}"`);
   const { name: _name, ...options } = config;

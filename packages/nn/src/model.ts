@@ -17,7 +17,8 @@ export type ShapeSpec = readonly Dim[];
 export type Mode = "inference" | "train";
 
 /** JSON values (layer configurations are saved as JSON). */
-export type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
+export type Json =
+  null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
 
 /** A tensor a layer owns: its shape, type, initializer, and whether it is a parameter or state. */
 export interface ParamSpec {
@@ -88,6 +89,8 @@ let nextId = 0;
 export class Model<Out = nx.Tensor> {
   /** The output node, or a tree of nodes for a container. */
   readonly output: OutputTree;
+  /** @internal Type-level only: what `predict` returns. */
+  declare readonly _out?: Out;
 
   /** @internal Use `input`, the layer functions and `container` instead. */
   constructor(output: OutputTree) {
@@ -164,7 +167,9 @@ export function isNode(x: unknown): x is GraphNode {
 /** Checks that `x` is a single-output model and returns its node; `op` words the error. */
 export function nodeOf(x: unknown, op: string): GraphNode {
   if (!(x instanceof Model))
-    throw new TypeError(`${op}: expected a model (from nn.input or a layer), got ${describeValue(x)}`);
+    throw new TypeError(
+      `${op}: expected a model (from nn.input or a layer), got ${describeValue(x)}`,
+    );
   return x.node;
 }
 
@@ -220,9 +225,7 @@ export function nameNodes(model: Model<unknown>): Map<GraphNode, string> {
 export function layerError(name: string, op: string, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
   if (message.startsWith(`${name}`)) return err instanceof Error ? err : new Error(message);
-  const wrapped = new (err instanceof TypeError ? TypeError : Error)(
-    `${name} (${op}): ${message}`,
-  );
+  const wrapped = new (err instanceof TypeError ? TypeError : Error)(`${name} (${op}): ${message}`);
   if (err instanceof Error) wrapped.cause = err;
   return wrapped;
 }
@@ -263,14 +266,24 @@ export function inferOutput(
 /** Batch sizes substituted for `null` axes to infer shapes at construction (any two distinct sizes). */
 const PROBE_SIZES = [2, 3] as const;
 
-function staticShape(def: LayerDef, parents: readonly GraphNode[], name: string): ShapeSpec | undefined {
+function staticShape(
+  def: LayerDef,
+  parents: readonly GraphNode[],
+  name: string,
+): ShapeSpec | undefined {
   // Only a null batch axis can be probed; other unknown sizes wait for the real inputs.
-  if (parents.some((p) => p.shape === undefined || p.shape.slice(1).includes(null))) return undefined;
+  if (parents.some((p) => p.shape === undefined || p.shape.slice(1).includes(null)))
+    return undefined;
   const hasNull = parents.some((p) => p.shape!.includes(null));
   const probe = (b: number) =>
     inferOutput(
       def,
-      parents.map((p) => nx.template(p.shape!.map((d) => d ?? b), "f32")),
+      parents.map((p) =>
+        nx.template(
+          p.shape!.map((d) => d ?? b),
+          "f32",
+        ),
+      ),
       name,
     ).shape;
   const a = probe(PROBE_SIZES[0]);
@@ -283,7 +296,11 @@ function staticShape(def: LayerDef, parents: readonly GraphNode[], name: string)
  * The name a new node would get in a model ending at it (used in construction-time errors, before
  * the whole graph is known).
  */
-function provisionalName(def: LayerDef, parents: readonly GraphNode[], name: string | undefined): string {
+function provisionalName(
+  def: LayerDef,
+  parents: readonly GraphNode[],
+  name: string | undefined,
+): string {
   if (name !== undefined) return name;
   const seen = new Set<GraphNode>();
   let count = 0;

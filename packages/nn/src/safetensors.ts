@@ -6,8 +6,20 @@
  */
 import * as nx from "@dendrite/tensor";
 
-const TO_FILE: Readonly<Record<nx.DType, string>> = { f32: "F32", f64: "F64", s32: "I32", u32: "U32", u8: "U8" };
-const FROM_FILE: Readonly<Record<string, nx.DType>> = { F32: "f32", F64: "f64", I32: "s32", U32: "u32", U8: "u8" };
+const TO_FILE: Readonly<Record<nx.DType, string>> = {
+  f32: "F32",
+  f64: "F64",
+  s32: "I32",
+  u32: "U32",
+  u8: "U8",
+};
+const FROM_FILE: Readonly<Record<string, nx.DType>> = {
+  F32: "f32",
+  F64: "f64",
+  I32: "s32",
+  U32: "u32",
+  U8: "u8",
+};
 const BYTES: Readonly<Record<nx.DType, number>> = { f32: 4, f64: 8, s32: 4, u32: 4, u8: 1 };
 
 /** Tensors by name, as stored in a safetensors file. */
@@ -22,18 +34,24 @@ export function encodeSafetensors(
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) {
     for (const [k, v] of Object.entries(metadata))
-      if (typeof v !== "string") throw new TypeError(`safetensors: metadata "${k}" must be a string`);
+      if (typeof v !== "string")
+        throw new TypeError(`safetensors: metadata "${k}" must be a string`);
     header.__metadata__ = metadata;
   }
   let offset = 0;
   const chunks: Uint8Array[] = [];
   for (const name of names) {
-    if (name === "__metadata__") throw new Error(`safetensors: "__metadata__" cannot name a tensor`);
+    if (name === "__metadata__")
+      throw new Error(`safetensors: "__metadata__" cannot name a tensor`);
     const t = tensors[name]!;
     if (!(t instanceof nx.Tensor)) throw new TypeError(`safetensors: "${name}" is not a tensor`);
     const data = t.data();
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    header[name] = { dtype: TO_FILE[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
+    header[name] = {
+      dtype: TO_FILE[t.dtype],
+      shape: [...t.shape],
+      data_offsets: [offset, offset + bytes.length],
+    };
     chunks.push(littleEndian(bytes, BYTES[t.dtype]));
     offset += bytes.length;
   }
@@ -71,15 +89,20 @@ export function decodeSafetensors(bytes: Uint8Array): {
   tensors: Record<string, nx.Tensor>;
   metadata: Record<string, string>;
 } {
-  if (bytes.length < 8) throw new Error(`safetensors: the file has ${bytes.length} bytes, too few for a header`);
+  if (bytes.length < 8)
+    throw new Error(`safetensors: the file has ${bytes.length} bytes, too few for a header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
   if (n > BigInt(bytes.length - 8))
-    throw new Error(`safetensors: the header length ${n} is larger than the file (${bytes.length} bytes)`);
+    throw new Error(
+      `safetensors: the header length ${n} is larger than the file (${bytes.length} bytes)`,
+    );
   const headerEnd = 8 + Number(n);
   let header: Record<string, any>;
   try {
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, headerEnd)));
+    header = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, headerEnd)),
+    );
   } catch (err) {
     throw new Error(`safetensors: the header is not valid UTF-8 JSON (${(err as Error).message})`);
   }
@@ -98,13 +121,25 @@ export function decodeSafetensors(bytes: Uint8Array): {
       continue;
     }
     const dtype = FROM_FILE[entry?.dtype];
-    if (!dtype) throw new Error(`safetensors: tensor "${name}" has unsupported dtype ${JSON.stringify(entry?.dtype)}`);
+    if (!dtype)
+      throw new Error(
+        `safetensors: tensor "${name}" has unsupported dtype ${JSON.stringify(entry?.dtype)}`,
+      );
     const shape = entry.shape;
-    if (!Array.isArray(shape) || !shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0))
+    if (
+      !Array.isArray(shape) ||
+      !shape.every((d: unknown) => Number.isInteger(d) && (d as number) >= 0)
+    )
       throw new Error(`safetensors: tensor "${name}" has a bad shape ${JSON.stringify(shape)}`);
     const [begin, end] = entry.data_offsets ?? [];
     const size = shape.reduce((a: number, b: number) => a * b, 1) * BYTES[dtype];
-    if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end < begin || end > dataLength)
+    if (
+      !Number.isInteger(begin) ||
+      !Number.isInteger(end) ||
+      begin < 0 ||
+      end < begin ||
+      end > dataLength
+    )
       throw new Error(
         `safetensors: tensor "${name}" has data_offsets ${JSON.stringify(entry.data_offsets)} outside the ${dataLength} data bytes`,
       );
@@ -114,7 +149,11 @@ export function decodeSafetensors(bytes: Uint8Array): {
       );
     spans.push([begin, end, name]);
     const raw = bytes.subarray(headerEnd + begin, headerEnd + end);
-    tensors[name] = nx.fromBuffer(HOST_LITTLE_ENDIAN ? raw : littleEndian(raw, BYTES[dtype]), dtype, shape);
+    tensors[name] = nx.fromBuffer(
+      HOST_LITTLE_ENDIAN ? raw : littleEndian(raw, BYTES[dtype]),
+      dtype,
+      shape,
+    );
   }
   spans.sort((a, b) => a[0] - b[0]);
   let at = 0;
@@ -125,6 +164,9 @@ export function decodeSafetensors(bytes: Uint8Array): {
       );
     at = end;
   }
-  if (at !== dataLength) throw new Error(`safetensors: ${dataLength - at} bytes after the last tensor are not described by the header`);
+  if (at !== dataLength)
+    throw new Error(
+      `safetensors: ${dataLength - at} bytes after the last tensor are not described by the header`,
+    );
   return { tensors, metadata };
 }

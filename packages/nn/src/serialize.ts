@@ -8,7 +8,15 @@ import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import * as nx from "@dendrite/tensor";
 import { compileGraph, type Inputs } from "./graph.js";
-import { Model, addNode, isNode, type GraphNode, type Json, type OutputTree, type ShapeSpec } from "./model.js";
+import {
+  Model,
+  addNode,
+  isNode,
+  type GraphNode,
+  type Json,
+  type OutputTree,
+  type ShapeSpec,
+} from "./model.js";
 import { input } from "./layers/core.js";
 import { layerFromConfig } from "./layers/registry.js";
 import { ModelState, type LayerTensors } from "./state.js";
@@ -41,7 +49,12 @@ export function modelToJson(model: Model<unknown>): ModelJson {
           `make it with nn.defineLayer("${n.def.op}", fn, { params }) so load can rebuild it`,
       );
     checkInitializers(graph.nameOf(n), config);
-    return { op: n.def.op, name: n.name ?? null, config, parents: n.parents.map((p) => index.get(p)!) };
+    return {
+      op: n.def.op,
+      name: n.name ?? null,
+      config,
+      parents: n.parents.map((p) => index.get(p)!),
+    };
   });
   const outputs = (t: OutputTree): Json => {
     if (isNode(t)) return index.get(t)!;
@@ -53,20 +66,30 @@ export function modelToJson(model: Model<unknown>): ModelJson {
 
 function checkInitializers(layer: string, config: { readonly [k: string]: Json }): void {
   for (const [k, v] of Object.entries(config)) {
-    if (v && typeof v === "object" && !Array.isArray(v) && (v as { name?: unknown }).name === "custom")
-      throw new Error(`save: layer "${layer}" uses a custom ${k} function, which cannot be saved as JSON`);
+    if (
+      v &&
+      typeof v === "object" &&
+      !Array.isArray(v) &&
+      (v as { name?: unknown }).name === "custom"
+    )
+      throw new Error(
+        `save: layer "${layer}" uses a custom ${k} function, which cannot be saved as JSON`,
+      );
   }
 }
 
 /** Rebuilds a model from `modelToJson`'s output. */
 export function modelFromJson(json: ModelJson): Model<unknown> {
   if (json?.format !== "dendrite.model" || json.version !== 1 || !Array.isArray(json.nodes))
-    throw new Error('load: not a Dendrite model graph (expected { format: "dendrite.model", version: 1, nodes })');
+    throw new Error(
+      'load: not a Dendrite model graph (expected { format: "dendrite.model", version: 1, nodes })',
+    );
   const built: GraphNode[] = [];
   json.nodes.forEach((n, i) => {
     const parents = n.parents.map((p: number) => {
       const node = built[p];
-      if (node === undefined || p >= i) throw new Error(`load: node ${i} (${n.op}) refers to a missing parent ${p}`);
+      if (node === undefined || p >= i)
+        throw new Error(`load: node ${i} (${n.op}) refers to a missing parent ${p}`);
       return node;
     });
     const m =
@@ -82,7 +105,8 @@ export function modelFromJson(json: ModelJson): Model<unknown> {
       return node;
     }
     if (Array.isArray(t)) return t.map(outputs);
-    if (t && typeof t === "object") return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, outputs(v)]));
+    if (t && typeof t === "object")
+      return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, outputs(v)]));
     throw new Error(`load: bad outputs ${JSON.stringify(t)}`);
   };
   return new Model(outputs(json.outputs));
@@ -131,7 +155,8 @@ export interface LoadOptions {
 
 /** A loaded model and its state. */
 export interface Loaded {
-  readonly model: Model<unknown>;
+  /** The model (typed as single-output; cast a saved container to its own `Model<...>`). */
+  readonly model: Model;
   readonly state: ModelState;
 }
 
@@ -142,7 +167,9 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions = {}): Loade
   if (!model) {
     const graph = metadata[GRAPH_KEY];
     if (graph === undefined)
-      throw new Error("load: the file has no model graph in its metadata; pass { model } to load only its tensors");
+      throw new Error(
+        "load: the file has no model graph in its metadata; pass { model } to load only its tensors",
+      );
     model = modelFromJson(JSON.parse(graph) as ModelJson);
   }
   const stateNames = new Set<string>(JSON.parse(metadata[STATE_KEY] ?? "[]"));
@@ -155,21 +182,31 @@ export function decodeModel(bytes: Uint8Array, options: LoadOptions = {}): Loade
     (tree[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = t;
   }
   const frozen: string[] = JSON.parse(metadata[FROZEN_KEY] ?? "[]");
-  const loaded = new ModelState(parameters, state, frozen.filter((f) => f in tensors));
+  const loaded = new ModelState(
+    parameters,
+    state,
+    frozen.filter((f) => f in tensors),
+  );
   checkTensors(model, loaded, options.inputs, "load");
-  return { model, state: loaded };
+  return { model: model as Model, state: loaded };
 }
 
 /**
  * Checks that `state` holds exactly the tensors `model` needs, with the right shapes and dtypes
  * (shapes when the input shapes are known); the error names the first tensor that differs.
  */
-function checkTensors(model: Model<unknown>, state: ModelState, inputs: Inputs | undefined, where: string): void {
+function checkTensors(
+  model: Model<unknown>,
+  state: ModelState,
+  inputs: Inputs | undefined,
+  where: string,
+): void {
   const graph = compileGraph(model);
   const templates = inputs ?? declaredTemplates(graph.inputs, (n) => graph.nameOf(n));
   const have = new Map<string, nx.Tensor>();
   for (const tree of [state.parameters, state.state])
-    for (const [layer, ts] of Object.entries(tree)) for (const [k, t] of Object.entries(ts as LayerTensors)) have.set(`${layer}.${k}`, t);
+    for (const [layer, ts] of Object.entries(tree))
+      for (const [k, t] of Object.entries(ts as LayerTensors)) have.set(`${layer}.${k}`, t);
   if (templates) {
     const dtype = [...have.values()].find((t) => t.dtype === "f64") ? "f64" : "f32";
     const shapes = graph.shapes(templates, dtype, where);
@@ -179,7 +216,10 @@ function checkTensors(model: Model<unknown>, state: ModelState, inputs: Inputs |
         const key = `${graph.nameOf(n)}.${k}`;
         wanted.add(key);
         const t = have.get(key);
-        if (!t) throw new Error(`${where}: tensor "${key}" is missing (the model's layer ${graph.nameOf(n)} needs it)`);
+        if (!t)
+          throw new Error(
+            `${where}: tensor "${key}" is missing (the model's layer ${graph.nameOf(n)} needs it)`,
+          );
         const shape = spec.shape;
         const dt = spec.dtype ?? dtype;
         if (t.shape.join() !== shape.join() || t.dtype !== dt)
@@ -189,12 +229,14 @@ function checkTensors(model: Model<unknown>, state: ModelState, inputs: Inputs |
       }
     }
     for (const key of have.keys())
-      if (!wanted.has(key)) throw new Error(`${where}: tensor "${key}" does not belong to any layer of the model`);
+      if (!wanted.has(key))
+        throw new Error(`${where}: tensor "${key}" does not belong to any layer of the model`);
   } else {
     const layers = new Set(graph.nodes.map((n) => graph.nameOf(n)));
     for (const key of have.keys()) {
       const layer = key.slice(0, key.lastIndexOf("."));
-      if (!layers.has(layer)) throw new Error(`${where}: tensor "${key}" does not belong to any layer of the model`);
+      if (!layers.has(layer))
+        throw new Error(`${where}: tensor "${key}" does not belong to any layer of the model`);
     }
   }
 }
@@ -207,14 +249,20 @@ function declaredTemplates(
   const out: Record<string, nx.Tensor> = {};
   for (const n of inputs) {
     if (!n.shape) return undefined;
-    out[nameOf(n)] = nx.template(n.shape.map((d) => d ?? 1), "f32");
+    out[nameOf(n)] = nx.template(
+      n.shape.map((d) => d ?? 1),
+      "f32",
+    );
   }
   return out;
 }
 
 /** Writes `bytes` to `file` atomically: a temporary file in the same folder, then a rename. */
 export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`,
+  );
   await fsp.mkdir(path.dirname(file), { recursive: true });
   try {
     const handle = await fsp.open(tmp, "w");
@@ -233,7 +281,10 @@ export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void
 
 /** The synchronous `writeAtomic`. */
 export function writeAtomicSync(file: string, bytes: Uint8Array): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`,
+  );
   fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
     const fd = fs.openSync(tmp, "w");

@@ -13,8 +13,7 @@ export type ParameterTree = { readonly [layer: string]: LayerTensors };
 
 /** Selects tensors to freeze or unfreeze (see `ModelState.freeze`). */
 export type TensorSelector =
-  | readonly string[]
-  | ((layer: string, name: string, tensor: nx.Tensor) => boolean);
+  readonly string[] | ((layer: string, name: string, tensor: nx.Tensor) => boolean);
 
 const BYTES: Readonly<Record<nx.DType, number>> = { f32: 4, f64: 8, s32: 4, u32: 4, u8: 1 };
 
@@ -49,7 +48,10 @@ function pathOf(layer: string, name: string): string {
 }
 
 /** Keeps the tensors of `tree` for which `keep(layer, name)` is true (layers left empty are dropped). */
-function filterTree(tree: ParameterTree, keep: (layer: string, name: string) => boolean): ParameterTree {
+function filterTree(
+  tree: ParameterTree,
+  keep: (layer: string, name: string) => boolean,
+): ParameterTree {
   const out: Record<string, LayerTensors> = {};
   for (const [layer, tensors] of Object.entries(tree)) {
     const kept: Record<string, nx.Tensor> = {};

@@ -12,14 +12,21 @@ export function assertClose(actual: unknown, expected: unknown, tol = 1e-6, path
     assert.equal(typeof actual, "number", `${path}: expected a number`);
     const a = actual as number;
     assert.ok(
-      Math.abs(a - expected) <= tol * (1 + Math.abs(expected)) || (Number.isNaN(a) && Number.isNaN(expected)),
+      Math.abs(a - expected) <= tol * (1 + Math.abs(expected)) ||
+        (Number.isNaN(a) && Number.isNaN(expected)),
       `${path}: ${a} is not close to ${expected}`,
     );
     return;
   }
   assert.ok(Array.isArray(actual) && Array.isArray(expected), `${path}: expected arrays`);
-  assert.equal((actual as unknown[]).length, (expected as unknown[]).length, `${path}: lengths differ`);
-  (expected as unknown[]).forEach((e, i) => assertClose((actual as unknown[])[i], e, tol, `${path}[${i}]`));
+  assert.equal(
+    (actual as unknown[]).length,
+    (expected as unknown[]).length,
+    `${path}: lengths differ`,
+  );
+  (expected as unknown[]).forEach((e, i) =>
+    assertClose((actual as unknown[])[i], e, tol, `${path}[${i}]`),
+  );
 }
 
 /**
@@ -31,7 +38,11 @@ export function checkModelGradients(
   x: nx.Tensor,
   options: { mode?: nn.Mode; seed?: number; rtol?: number; atol?: number; wrtInput?: boolean } = {},
 ): void {
-  const built = nn.build(model, { mode: options.mode ?? "inference", seed: options.seed ?? 1, dtype: "f64" });
+  const built = nn.build(model, {
+    mode: options.mode ?? "inference",
+    seed: options.seed ?? 1,
+    dtype: "f64",
+  });
   const state = built.init(x);
   const tol = { rtol: options.rtol ?? 1e-4, atol: options.atol ?? 1e-6 };
   if (Object.keys(state.parameters).length > 0) {
@@ -42,5 +53,9 @@ export function checkModelGradients(
     );
   }
   if (options.wrtInput ?? true)
-    assertGradient((xi: nx.Tensor) => weightedSum(built.forward(state.parameters, state.state, xi).prediction), x, tol);
+    assertGradient(
+      (xi: nx.Tensor) => weightedSum(built.forward(state.parameters, state.state, xi).prediction),
+      x,
+      tol,
+    );
 }

@@ -5,7 +5,11 @@ import * as nx from "@dendrite/tensor";
 import * as nn from "@dendrite/nn";
 
 const seedModel = () =>
-  nn.input("car_features", [null, 7]).dense(32, { activation: "relu" }).dense(8, { activation: "relu" }).dense(1);
+  nn
+    .input("car_features", [null, 7])
+    .dense(32, { activation: "relu" })
+    .dense(8, { activation: "relu" })
+    .dense(1);
 
 test("graphs are immutable values: a model can branch without changing its parent", () => {
   const x = nn.input("x", [null, 3]);
@@ -17,12 +21,14 @@ test("graphs are immutable values: a model can branch without changing its paren
   assert.ok(Object.isFrozen(a) && Object.isFrozen(a.node));
   // functions and methods build the same graph
   const f = nn.dense(x, 2, { name: "out" });
-  assert.equal(nn.display.asTable(f, nx.template([1, 3])).includes("out ( dense[\"x\"] )"), true);
+  assert.equal(nn.display.asTable(f, nx.template([1, 3])).includes('out ( dense["x"] )'), true);
 });
 
 test("names are generated as Axon does, per op, unless given", () => {
   const x = nn.input("x", [null, 3]);
-  const model = nn.add([x.dense(3, { activation: "relu" }), x.dense(3, { name: "side" }).relu()]).dense(1);
+  const model = nn
+    .add([x.dense(3, { activation: "relu" }), x.dense(3, { name: "side" }).relu()])
+    .dense(1);
   const state = nn.build(model).init(nx.template([1, 3]));
   assert.deepEqual(Object.keys(state.parameters).sort(), ["dense_0", "dense_2", "side"]);
   assert.throws(
@@ -43,8 +49,13 @@ test("init and predict: the seed post's model, shapes, dtype and a ModelState th
   assert.deepEqual(y.shape, [5, 1]);
   assert.equal(y.dtype, "f32");
   assert.deepEqual(nn.predict(model, state, nx.ones([5, 7])).toArray(), y.toArray());
-  const iris = nn.build(nn.input("iris_features", [null, 4]).dense(3, { activation: "softmax" })).init(nx.template([1, 4]));
-  assert.equal(String(iris), "ModelState<Parameters: 15 (60 B), Trainable Parameters: 15 (60 B), Trainable State: 0 (0 B)>");
+  const iris = nn
+    .build(nn.input("iris_features", [null, 4]).dense(3, { activation: "softmax" }))
+    .init(nx.template([1, 4]));
+  assert.equal(
+    String(iris),
+    "ModelState<Parameters: 15 (60 B), Trainable Parameters: 15 (60 B), Trainable State: 0 (0 B)>",
+  );
 });
 
 test("the same seed gives the same weights bit for bit; another seed differs", () => {
@@ -61,18 +72,36 @@ test("the same seed gives the same weights bit for bit; another seed differs", (
 
 test("input shape errors name the input, the expected and the actual shape (axon#87, #480)", () => {
   const { init, predict } = nn.build(seedModel());
-  assert.throws(() => init(nx.template([1, 8])), /init: input "car_features" expects shape \[null, 7\], got \[1, 8\]/);
+  assert.throws(
+    () => init(nx.template([1, 8])),
+    /init: input "car_features" expects shape \[null, 7\], got \[1, 8\]/,
+  );
   const state = init(nx.template([1, 7]));
-  assert.throws(() => predict(state, nx.ones([4, 7, 1])), /predict: input "car_features" expects shape \[null, 7\], got \[4, 7, 1\]/);
-  assert.throws(() => predict(state, { other: nx.ones([1, 7]) }), /predict: the model has no input named "other"; its inputs are car_features/);
+  assert.throws(
+    () => predict(state, nx.ones([4, 7, 1])),
+    /predict: input "car_features" expects shape \[null, 7\], got \[4, 7, 1\]/,
+  );
+  assert.throws(
+    () => predict(state, { other: nx.ones([1, 7]) }),
+    /predict: the model has no input named "other"; its inputs are car_features/,
+  );
 });
 
 test("layer shape errors name the layer and both shapes, at construction when shapes are known", () => {
   const a = nn.input("a", [null, 3]);
   const b = nn.input("b", [null, 4]);
-  assert.throws(() => nn.add([a, b]), /add needs inputs of the same shape, got \[null, 3\] and \[null, 4\]/);
-  assert.throws(() => a.dense(2).add(b.dense(3)), /add needs inputs of the same shape, got \[null, 2\] and \[null, 3\]/);
-  assert.throws(() => nn.concatenate([nn.input("p", [null, 2, 3]), b]), /concatenate_0 \(concatenate\): inputs must match on every axis but -1, got \[2, 2, 3\] and \[2, 4\]/);
+  assert.throws(
+    () => nn.add([a, b]),
+    /add needs inputs of the same shape, got \[null, 3\] and \[null, 4\]/,
+  );
+  assert.throws(
+    () => a.dense(2).add(b.dense(3)),
+    /add needs inputs of the same shape, got \[null, 2\] and \[null, 3\]/,
+  );
+  assert.throws(
+    () => nn.concatenate([nn.input("p", [null, 2, 3]), b]),
+    /concatenate_0 \(concatenate\): inputs must match on every axis but -1, got \[2, 2, 3\] and \[2, 4\]/,
+  );
   // without declared shapes the check happens on the first call, with the layer's final name
   const u = nn.input("u");
   const v = nn.input("v");
@@ -84,7 +113,10 @@ test("layer shape errors name the layer and both shapes, at construction when sh
   // a state made for other shapes: the dense layer names its kernel and the input shape
   const m = nn.input("x").dense(2);
   const s = nn.build(m).init(nx.template([1, 3]));
-  assert.throws(() => nn.predict(m, s, nx.ones([1, 4])), /dense_0 \(dense\): expected an input whose last axis is 3 \(kernel f32\[3\]\[2\]\), got shape \[1, 4\]/);
+  assert.throws(
+    () => nn.predict(m, s, nx.ones([1, 4])),
+    /dense_0 \(dense\): expected an input whose last axis is 3 \(kernel f32\[3\]\[2\]\), got shape \[1, 4\]/,
+  );
 });
 
 test("several named inputs", () => {
@@ -93,9 +125,18 @@ test("several named inputs", () => {
   const model = nn.concatenate([price, features.dense(2)]).dense(1);
   const { init, predict } = nn.build(model);
   const state = init({ price: nx.template([1, 1]), features: nx.template([1, 3]) });
-  assert.deepEqual(predict(state, { price: nx.ones([4, 1]), features: nx.ones([4, 3]) }).shape, [4, 1]);
-  assert.throws(() => predict(state, nx.ones([4, 1])), /predict: the model has 2 inputs \(price, features\); pass an object with a tensor for each/);
-  assert.throws(() => predict(state, { price: nx.ones([4, 1]) }), /predict: missing input "features"/);
+  assert.deepEqual(
+    predict(state, { price: nx.ones([4, 1]), features: nx.ones([4, 3]) }).shape,
+    [4, 1],
+  );
+  assert.throws(
+    () => predict(state, nx.ones([4, 1])),
+    /predict: the model has 2 inputs \(price, features\); pass an object with a tensor for each/,
+  );
+  assert.throws(
+    () => predict(state, { price: nx.ones([4, 1]) }),
+    /predict: missing input "features"/,
+  );
 });
 
 test("containers predict a tree of outputs", () => {
@@ -113,15 +154,24 @@ test("init with an existing state keeps matching tensors and checks their shapes
   const base = init(nx.template([1, 3]));
   const partial = new nn.ModelState({ dense_0: base.parameters.dense_0! });
   const again = nn.build(model, { seed: 99 }).init(nx.template([1, 3]), partial);
-  assert.deepEqual(again.parameters.dense_0!.kernel!.data(), base.parameters.dense_0!.kernel!.data());
+  assert.deepEqual(
+    again.parameters.dense_0!.kernel!.data(),
+    base.parameters.dense_0!.kernel!.data(),
+  );
   const wrong = new nn.ModelState({ dense_0: { kernel: nx.zeros([4, 2]), bias: nx.zeros([2]) } });
-  assert.throws(() => init(nx.template([1, 3]), wrong), /dense_0\.kernel: expected f32\[3\]\[2\], got f32\[4\]\[2\]/);
+  assert.throws(
+    () => init(nx.template([1, 3]), wrong),
+    /dense_0\.kernel: expected f32\[3\]\[2\], got f32\[4\]\[2\]/,
+  );
 });
 
 test("freeze and unfreeze are immutable; trainable and frozen parameters split and merge", () => {
   const model = nn.input("x", [null, 3]).dense(2).batchNorm().dense(1);
   const state = nn.build(model).init(nx.template([1, 3]));
-  assert.equal(String(state), "ModelState<Parameters: 19 (76 B), Trainable Parameters: 15 (60 B), Trainable State: 4 (16 B)>");
+  assert.equal(
+    String(state),
+    "ModelState<Parameters: 19 (76 B), Trainable Parameters: 15 (60 B), Trainable State: 4 (16 B)>",
+  );
   const frozen = state.freeze(["dense_0", "batch_norm_0.mean"]);
   assert.equal(state.frozen.size, 0);
   assert.deepEqual(Object.keys(frozen.trainableParameters()).sort(), ["batch_norm_0", "dense_1"]);
@@ -129,11 +179,17 @@ test("freeze and unfreeze are immutable; trainable and frozen parameters split a
   assert.deepEqual(Object.keys(frozen.trainableState().batch_norm_0!), ["var"]);
   const updated = frozen.withParameters({ dense_1: { bias: nx.ones([1]) } });
   assert.deepEqual(updated.parameters.dense_1!.bias!.toArray(), [1]);
-  assert.equal(updated.parameters.dense_0, frozen.parameters.dense_0);
+  assert.equal(updated.parameters.dense_0!.kernel, frozen.parameters.dense_0!.kernel);
   assert.equal(frozen.unfreeze().frozen.size, 0);
-  assert.equal(frozen.freeze((layer) => layer === "dense_1").frozen.size, 4);
-  assert.throws(() => state.freeze(["dense_9"]), /ModelState\.freeze: no layer or tensor named "dense_9"; layers: dense_0, dense_1, batch_norm_0/);
-  assert.throws(() => state.withParameters({ dense_1: { bias: nx.ones([2]) } }), /parameter dense_1\.bias is f32\[1\], got f32\[2\]/);
+  assert.equal(frozen.freeze((layer) => layer === "dense_1").frozen.size, 5);
+  assert.throws(
+    () => state.freeze(["dense_9"]),
+    /ModelState\.freeze: no layer or tensor named "dense_9"; layers: dense_0, batch_norm_0, dense_1/,
+  );
+  assert.throws(
+    () => state.withParameters({ dense_1: { bias: nx.ones([2]) } }),
+    /parameter dense_1\.bias is f32\[1\], got f32\[2\]/,
+  );
   // frozen state is not updated by a train-mode pass
   const train = nn.build(model, { mode: "train" });
   const after = train.predict(frozen, nx.random.normal(nx.random.key(1), [8, 3])).state;
@@ -142,21 +198,28 @@ test("freeze and unfreeze are immutable; trainable and frozen parameters split a
 });
 
 test("forward is pure and works inside an outer jit + valueAndGrad (the training step)", () => {
-  const model = nn.input("x", [null, 3]).dense(4, { activation: "relu" }).dropout({ rate: 0.25 }).batchNorm().dense(1);
+  const model = nn
+    .input("x", [null, 3])
+    .dense(4, { activation: "relu" })
+    .dropout({ rate: 0.25 })
+    .batchNorm()
+    .dense(1);
   const built = nn.build(model, { mode: "train", seed: 3 });
   const state = built.init(nx.template([1, 3]));
   const x = nx.random.normal(nx.random.key(2), [8, 3]);
   const y = nx.random.normal(nx.random.key(3), [8, 1]);
-  const step = nx.jit((params: nn.ParameterTree, layerState: nn.ParameterTree, xb: nx.Tensor, yb: nx.Tensor) => {
-    const [[loss, newState], grads] = nx.valueAndGrad(
-      (p: nn.ParameterTree) => {
-        const r = built.forward(p, layerState, xb);
-        return [nx.mean(nx.pow(nx.subtract(r.prediction, yb), 2)), r.state] as const;
-      },
-      { hasAux: true },
-    )(params);
-    return { loss, newState, grads };
-  });
+  const step = nx.jit(
+    (params: nn.ParameterTree, layerState: nn.ParameterTree, xb: nx.Tensor, yb: nx.Tensor) => {
+      const [[loss, newState], grads] = nx.valueAndGrad(
+        (p: nn.ParameterTree) => {
+          const r = built.forward(p, layerState, xb);
+          return [nx.mean(nx.pow(nx.subtract(r.prediction, yb), 2)), r.state] as const;
+        },
+        { hasAux: true },
+      )(params);
+      return { loss, newState, grads };
+    },
+  );
   const out = step(state.parameters, state.state, x, y);
   const eager = nx.valueAndGrad(
     (p: nn.ParameterTree) => {
@@ -167,20 +230,49 @@ test("forward is pure and works inside an outer jit + valueAndGrad (the training
   )(state.parameters);
   assert.ok(Math.abs(out.loss.toNumber() - eager[0][0].toNumber()) < 1e-5);
   assert.deepEqual(Object.keys(out.grads).sort(), ["batch_norm_0", "dense_0", "dense_1"]);
-  assert.notDeepEqual(out.newState.dropout_0!.key!.toArray(), state.state.dropout_0!.key!.toArray());
+  assert.notDeepEqual(
+    out.newState.dropout_0!.key!.toArray(),
+    state.state.dropout_0!.key!.toArray(),
+  );
   // predict itself also works when traced
-  const traced = nx.jit((p: nn.ParameterTree, s: nn.ParameterTree, xb: nx.Tensor) => nn.build(model).forward(p, s, xb).prediction);
+  const traced = nx.jit(
+    (p: nn.ParameterTree, s: nn.ParameterTree, xb: nx.Tensor) =>
+      nn.build(model).forward(p, s, xb).prediction,
+  );
   assert.deepEqual(traced(state.parameters, state.state, x).shape, [8, 1]);
 });
 
 test("bad arguments get clear errors", () => {
   assert.throws(() => nn.input("", [null, 2]), /input: the name must be a non-empty string/);
-  assert.throws(() => nn.input("x", [null, 2.5] as never), /input "x": shape must be an array of sizes or null/);
-  assert.throws(() => nn.input("x", [null, 2]).dense(0), /dense: units must be a positive integer, got number 0/);
-  assert.throws(() => nn.dense(nx.ones([2]) as never, 3), /dense: expected a model \(from nn\.input or a layer\), got a tensor f32\[2\]/);
-  assert.throws(() => nn.input("x").dense(2, { kernelInitializer: "glorot" }), /unknown initializer "glorot"/);
-  assert.throws(() => nn.build(nn.input("x").dense(1), { mode: "eval" as never }), /build: mode must be "inference" or "train"/);
-  assert.throws(() => nn.predict(nn.input("x").dense(1), {} as never, nx.ones([1, 1])), /predict: the first argument must be a ModelState/);
-  const other = nn.build(nn.input("x", [null, 2]).dense(1, { name: "head" })).init(nx.template([1, 2]));
-  assert.throws(() => nn.predict(nn.input("x", [null, 2]).dense(1), other, nx.ones([1, 2])), /predict: the model state has no tensors for layer "dense_0" \(dense\)/);
+  assert.throws(
+    () => nn.input("x", [null, 2.5] as never),
+    /input "x": shape must be an array of sizes or null/,
+  );
+  assert.throws(
+    () => nn.input("x", [null, 2]).dense(0),
+    /dense: units must be a positive integer, got number 0/,
+  );
+  assert.throws(
+    () => nn.dense(nx.ones([2]) as never, 3),
+    /dense: expected a model \(from nn\.input or a layer\), got a tensor f32\[2\]/,
+  );
+  assert.throws(
+    () => nn.input("x").dense(2, { kernelInitializer: "glorot" }),
+    /unknown initializer "glorot"/,
+  );
+  assert.throws(
+    () => nn.build(nn.input("x").dense(1), { mode: "eval" as never }),
+    /build: mode must be "inference" or "train"/,
+  );
+  assert.throws(
+    () => nn.predict(nn.input("x").dense(1), {} as never, nx.ones([1, 1])),
+    /predict: the first argument must be a ModelState/,
+  );
+  const other = nn
+    .build(nn.input("x", [null, 2]).dense(1, { name: "head" }))
+    .init(nx.template([1, 2]));
+  assert.throws(
+    () => nn.predict(nn.input("x", [null, 2]).dense(1), other, nx.ones([1, 2])),
+    /predict: the model state has no tensors for layer "dense_0" \(dense\)/,
+  );
 });

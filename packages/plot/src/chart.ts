@@ -44,6 +44,9 @@ import type {
 /** The Vega-Lite v5 schema URL every top-level spec carries. */
 export const SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v5.json";
 
+/** The measurement types of a field. */
+const TYPES = ["quantitative", "nominal", "ordinal", "temporal", "geojson"];
+
 const MULTI_VIEW_KEYS = ["layer", "repeat", "facet", "concat", "hconcat", "vconcat"] as const;
 
 /** The kind of view a spec is: a single-view unit, or one of the multi-view compositions. */
@@ -134,11 +137,13 @@ export class Chart {
     }
   }
 
-  #refuseSingleView(where: string): void {
+  #refuseSingleView(where: string, allowEncoding = false): void {
     const spec = specOf(this);
-    if ("mark" in spec || "encoding" in spec) {
+    const has =
+      "mark" in spec ? "mark" : "encoding" in spec && !allowEncoding ? "encoding" : undefined;
+    if (has) {
       throw new RangeError(
-        `${where}: the chart already has a ${"mark" in spec ? "mark" : "encoding"}; start from a chart with only data and options (plot.vl(...).dataFromValues(...)) and put marks in the children`,
+        `${where}: the chart already has ${has === "mark" ? "a mark" : "an encoding"}; start from a chart with only data and options (plot.vl(...).dataFromValues(...)) and put marks in the children`,
       );
     }
     const kind = viewKind(spec);
@@ -173,6 +178,14 @@ export class Chart {
     this.#refuseMultiView(where, true);
     const allowed = channelOptionNames(channel);
     for (const d of Array.isArray(def) ? def : [def]) checkOptionNames(where, d as object, allowed);
+    for (const d of Array.isArray(def) ? def : [def]) {
+      const type = (d as Json | null)?.type;
+      if (type !== undefined && !(typeof type === "string" && TYPES.includes(type))) {
+        throw new TypeError(
+          `${where}: unknown type ${describe(type)}${typeof type === "string" ? didYouMean(type, TYPES) : ""} (types: ${TYPES.join(", ")})`,
+        );
+      }
+    }
     const spec = specOf(this);
     const columns = visibleColumns(spec);
     if (columns) {
@@ -268,7 +281,7 @@ export class Chart {
 
   /** Layers charts on top of each other (appends to existing layers). */
   layers(children: readonly Chart[]): Chart {
-    this.#refuseSingleView("layers");
+    this.#refuseSingleView("layers", true);
     if (!Array.isArray(children))
       throw new TypeError(`layers: expected an array of charts, got ${describe(children)}`);
     const layer = [

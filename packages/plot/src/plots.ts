@@ -430,7 +430,6 @@ export function heatmap(
   let y: string;
   let color: string;
   let opts: HeatmapOptions;
-  let extraKeys: string[] = [];
   if (typeof xOrOpts === "string") {
     if (typeof yField !== "string" || typeof colorField !== "string") {
       throw new TypeError("heatmap(data, x, y, color): x, y and color must be field names");
@@ -455,15 +454,12 @@ export function heatmap(
     color = "value";
     const { labels: _l, rowTitle: _r, columnTitle: _c, ...rest } = o;
     opts = rest;
-    extraKeys = [];
   }
-  const chart = base("heatmap", rows, opts, [
-    "aggregate",
-    "text",
-    "colorScheme",
-    "format",
-    ...extraKeys,
-  ]);
+  const cell = { step: 56 };
+  const chart = base("heatmap", rows, opts, ["aggregate", "text", "colorScheme", "format"], {
+    width: cell,
+    height: cell,
+  });
   const valueDef = {
     type: "quantitative" as const,
     ...(opts.aggregate ? { aggregate: opts.aggregate } : {}),
@@ -482,7 +478,7 @@ export function heatmap(
     const mid =
       nums.length > 0 && !opts.aggregate ? (Math.min(...nums) + Math.max(...nums)) / 2 : undefined;
     let text = vl()
-      .mark("text", { fontSize: 12 })
+      .mark("text", { fontSize: 13 })
       .encodeField("text", color, { ...valueDef, ...(opts.format ? { format: opts.format } : {}) });
     text =
       mid === undefined
@@ -494,7 +490,7 @@ export function heatmap(
     layers.push(text);
   }
   return chart
-    .encodeField("x", x, { type: "ordinal", title: x })
+    .encodeField("x", x, { type: "ordinal", title: x, axis: { labelAngle: 0 } })
     .encodeField("y", y, { type: "ordinal", title: y })
     .layers(layers);
 }

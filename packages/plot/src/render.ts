@@ -80,6 +80,16 @@ async function headlessView(spec: TopLevelSpec | Json): Promise<vega.View> {
   const compiled = compileSpec(spec);
   for (const w of compiled.warnings) console.warn(`plot: vega-lite: ${w}`);
   const logger = new CollectingLogger();
+  // Vega tags (and some transforms extend) the row objects it ingests; give it copies so the
+  // chart's own rows stay as they were.
+  for (const d of compiled.vega.data ?? []) {
+    const values = (d as { values?: unknown }).values;
+    if (Array.isArray(values)) {
+      (d as { values: unknown[] }).values = values.map((r) =>
+        r && typeof r === "object" ? { ...r } : r,
+      );
+    }
+  }
   const view = new vega.View(vega.parse(compiled.vega), {
     renderer: "none",
     logger: logger as unknown as vega.LoggerInterface,

@@ -88,7 +88,11 @@ export type ChartOptions = Pick<BaseSpec, "title" | "name" | "description"> &
 export type UrlOptions = Omit<UrlData, "url">;
 
 /** A Vega-Lite parameter definition without its name (`param(name, opts)`). */
-export type ParamOptions = Omit<TopLevelParameter, "name">;
+export type ParamOptions = TopLevelParameter extends infer P
+  ? P extends unknown
+    ? Omit<P, "name">
+    : never
+  : never;
 
 /** The concat layouts: a wrapped grid, a row or a column of charts. */
 export type ConcatDirection = "wrappable" | "horizontal" | "vertical";

@@ -13,7 +13,7 @@ const rows = [
   { a: 3, b: 1, c: "x" },
 ];
 type Spec = Record<string, unknown>;
-const spec = (c: plot.Chart) => c.toSpec() as Spec;
+const spec = (c: plot.Chart) => c.toSpec() as unknown as Spec;
 
 test("vl/mark/encodeField build the spec Elixir's VegaLite builds", () => {
   const c = plot

@@ -81,7 +81,7 @@ test("seed: scatter of sepal length and width, coloured and shaped by species", 
   const chart = sepalPoints().dataFromValues(norm, {
     only: ["sepal_length", "sepal_width", "species"],
   });
-  const spec = chart.toSpec() as Record<string, unknown>;
+  const spec = chart.toSpec() as unknown as Record<string, unknown>;
   assert.deepEqual(spec.mark, { type: "point", size: 120, filled: true });
   assert.deepEqual(Object.keys((spec.data as { values: object[] }).values[0]!), [
     "sepal_length",

@@ -50,7 +50,9 @@ type Window = { kernelSize: number[]; strides: number[]; padding: Padding; dilat
 function perAxis(op: string, option: string, v: number | readonly number[], n: number): number[] {
   const list = typeof v === "number" ? new Array<number>(n).fill(v) : [...v];
   if (list.length !== n)
-    throw new RangeError(`${op}: ${option} needs ${n} values (one per spatial axis), got ${list.length}`);
+    throw new RangeError(
+      `${op}: ${option} needs ${n} values (one per spatial axis), got ${list.length}`,
+    );
   list.forEach((x) => positiveInt(op, option, x));
   return list;
 }
@@ -71,7 +73,10 @@ function windowFor(op: string, w: WindowConfig, rank: number): Window {
 }
 
 /** Low and high padding and the output size of each spatial axis. */
-function geometry(shape: readonly number[], w: Window): { pads: [number, number][]; out: number[] } {
+function geometry(
+  shape: readonly number[],
+  w: Window,
+): { pads: [number, number][]; out: number[] } {
   const spatial = shape.slice(1, -1);
   const pads: [number, number][] = [];
   const out: number[] = [];
@@ -101,9 +106,7 @@ function geometry(shape: readonly number[], w: Window): { pads: [number, number]
  */
 function windows(x: nx.Tensor, w: Window, padValue: number): nx.Tensor[] {
   const { pads, out } = geometry(x.shape, w);
-  const padded = pads.some(([a, b]) => a || b)
-    ? nx.pad(x, padValue, [[0, 0], ...pads, [0, 0]])
-    : x;
+  const padded = pads.some(([a, b]) => a || b) ? nx.pad(x, padValue, [[0, 0], ...pads, [0, 0]]) : x;
   const taps: number[][] = [[]];
   for (const k of w.kernelSize) {
     const next: number[][] = [];
@@ -142,7 +145,9 @@ function readWindow(op: string, o: WindowOptions, stridesDefault: number | numbe
   const check = (name: string, v: unknown): number | number[] => {
     if (typeof v === "number") return positiveInt(op, name, v);
     if (Array.isArray(v)) return v.map((x) => positiveInt(op, name, x));
-    throw new TypeError(`${op}: ${name} must be a number or an array of numbers, got ${describeValue(v)}`);
+    throw new TypeError(
+      `${op}: ${name} must be a number or an array of numbers, got ${describeValue(v)}`,
+    );
   };
   const padding = o.padding ?? "valid";
   if (padding !== "valid" && padding !== "same")
@@ -161,7 +166,12 @@ function readWindow(op: string, o: WindowOptions, stridesDefault: number | numbe
 const convDef = builtin(
   "conv",
   (
-    c: WindowConfig & { filters: number; useBias: boolean; kernelInitializer: Json; biasInitializer: Json },
+    c: WindowConfig & {
+      filters: number;
+      useBias: boolean;
+      kernelInitializer: Json;
+      biasInitializer: Json;
+    },
   ): LayerDef => {
     const kernelInit = readInit(c.kernelInitializer);
     const biasInit = readInit(c.biasInitializer);
@@ -207,7 +217,9 @@ export function conv(x: Model, filters: number, options: ConvOptions = {}): Mode
     kernelInitializer: initConfig(
       resolveInitializer(options.kernelInitializer ?? "glorotUniform", "conv kernelInitializer"),
     ),
-    biasInitializer: initConfig(resolveInitializer(options.biasInitializer ?? "zeros", "conv biasInitializer")),
+    biasInitializer: initConfig(
+      resolveInitializer(options.biasInitializer ?? "zeros", "conv biasInitializer"),
+    ),
   });
   return withActivation(addNode(def, [node], options.name), options.activation);
 }
@@ -266,7 +278,9 @@ function globalDef(op: "global_avg_pool" | "global_max_pool") {
     display: [["keep_axes", c.keepAxes]],
     forward: ([x]) => {
       if (x!.rank < 3)
-        throw new Error(`expected an input [batch, ...spatial, channels] of rank ≥ 3, got shape ${showShape(x!.shape)}`);
+        throw new Error(
+          `expected an input [batch, ...spatial, channels] of rank ≥ 3, got shape ${showShape(x!.shape)}`,
+        );
       const axes = x!.shape.slice(1, -1).map((_, i) => i + 1);
       return op === "global_avg_pool"
         ? nx.mean(x!, { axes, keepAxes: c.keepAxes })
@@ -275,7 +289,10 @@ function globalDef(op: "global_avg_pool" | "global_max_pool") {
   }));
 }
 
-const globalDefs = { global_avg_pool: globalDef("global_avg_pool"), global_max_pool: globalDef("global_max_pool") };
+const globalDefs = {
+  global_avg_pool: globalDef("global_avg_pool"),
+  global_max_pool: globalDef("global_max_pool"),
+};
 
 /** Options of the global pooling layers. */
 export interface GlobalPoolOptions extends NameOption {

@@ -58,7 +58,13 @@ export function positiveInt(op: string, option: string, x: unknown): number {
 const inputDef = builtin("input", (c: { name: string; shape: Json }): LayerDef => ({
   op: "input",
   config: c,
-  display: c.shape === null ? [["optional", false]] : [["shape", c.shape], ["optional", false]],
+  display:
+    c.shape === null
+      ? [["optional", false]]
+      : [
+          ["shape", c.shape],
+          ["optional", false],
+        ],
   forward: () => {
     throw new Error(`input "${c.name}" has no value`);
   },
@@ -108,7 +114,12 @@ export function checkFeatures(x: nx.Tensor, kernel: nx.Tensor, axisOfKernel: num
 
 const denseDef = builtin(
   "dense",
-  (c: { units: number; useBias: boolean; kernelInitializer: Json; biasInitializer: Json }): LayerDef => {
+  (c: {
+    units: number;
+    useBias: boolean;
+    kernelInitializer: Json;
+    biasInitializer: Json;
+  }): LayerDef => {
     const kernelInit = readInit(c.kernelInitializer);
     const biasInit = readInit(c.biasInitializer);
     return {
@@ -180,7 +191,11 @@ for (const name of Object.keys(ACTIVATIONS)) registerLayer(snake(name), activati
 export interface ActivationLayerOptions extends ActivationOptions, NameOption {}
 
 /** An activation layer by name: `nn.activate(x, "relu")` (its op and generated name follow the activation). */
-export function activate(x: Model, activation: string, options: ActivationLayerOptions = {}): Model {
+export function activate(
+  x: Model,
+  activation: string,
+  options: ActivationLayerOptions = {},
+): Model {
   const node = nodeOf(x, snake(String(activation)));
   const name = activationName(activation, "activation");
   const { name: layerName, ...rest } = options;
@@ -250,7 +265,9 @@ function dropoutDef(kind: DropoutKind) {
       const [use, next] = nx.random.split(ctx.state.key!);
       const keep = 1 - c.rate;
       const noiseShape =
-        kind === "spatial_dropout" ? x!.shape.map((n, i) => (i === 0 || i === x!.rank - 1 ? n : 1)) : x!.shape;
+        kind === "spatial_dropout"
+          ? x!.shape.map((n, i) => (i === 0 || i === x!.rank - 1 ? n : 1))
+          : x!.shape;
       const mask = nx.less(nx.random.uniform(use!, noiseShape, { dtype: "f32" }), keep);
       let y: nx.Tensor;
       if (kind === "alpha_dropout") {
@@ -401,9 +418,13 @@ export function embedding(
 function checkSameShapes(shapes: readonly ShapeSpec[], what: string): void {
   const first = shapes[0]!;
   for (const s of shapes.slice(1)) {
-    const same = s.length === first.length && s.every((d, i) => d === null || first[i] === null || d === first[i]);
+    const same =
+      s.length === first.length &&
+      s.every((d, i) => d === null || first[i] === null || d === first[i]);
     if (!same)
-      throw new Error(`${what} needs inputs of the same shape, got ${shapes.map(showShape).join(" and ")}`);
+      throw new Error(
+        `${what} needs inputs of the same shape, got ${shapes.map(showShape).join(" and ")}`,
+      );
   }
 }
 
@@ -422,14 +443,19 @@ function mergeDef(op: "add" | "subtract" | "multiply") {
   }));
 }
 
-const mergeDefs = { add: mergeDef("add"), subtract: mergeDef("subtract"), multiply: mergeDef("multiply") };
+const mergeDefs = {
+  add: mergeDef("add"),
+  subtract: mergeDef("subtract"),
+  multiply: mergeDef("multiply"),
+};
 
 function parentsOf(op: string, xs: readonly Model[], min: number): GraphNode[] {
   if (!Array.isArray(xs) || xs.length < min)
     throw new TypeError(`${op}: expected an array of at least ${min} models`);
   const nodes = xs.map((x) => nodeOf(x, op));
   const shapes = nodes.map((n) => n.shape);
-  if (shapes.every((s) => s !== undefined) && op !== "concatenate") checkSameShapes(shapes as ShapeSpec[], op);
+  if (shapes.every((s) => s !== undefined) && op !== "concatenate")
+    checkSameShapes(shapes as ShapeSpec[], op);
   return nodes;
 }
 
@@ -455,7 +481,8 @@ const concatenateDef = builtin("concatenate", (c: { axis: number }): LayerDef =>
   forward: (xs) => {
     const rank = xs[0]!.rank;
     const axis = c.axis < 0 ? c.axis + rank : c.axis;
-    if (axis < 0 || axis >= rank) throw new RangeError(`axis ${c.axis} is out of range for inputs of rank ${rank}`);
+    if (axis < 0 || axis >= rank)
+      throw new RangeError(`axis ${c.axis} is out of range for inputs of rank ${rank}`);
     const ok = xs.every(
       (t) => t.rank === rank && t.shape.every((n, i) => i === axis || n === xs[0]!.shape[i]),
     );
@@ -468,9 +495,13 @@ const concatenateDef = builtin("concatenate", (c: { axis: number }): LayerDef =>
 }));
 
 /** Joins models along `axis` (default −1, the feature axis). */
-export function concatenate(xs: readonly Model[], options: NameOption & { axis?: number } = {}): Model {
+export function concatenate(
+  xs: readonly Model[],
+  options: NameOption & { axis?: number } = {},
+): Model {
   const axis = options.axis ?? -1;
-  if (!Number.isInteger(axis)) throw new TypeError(`concatenate: axis must be an integer, got ${axis}`);
+  if (!Number.isInteger(axis))
+    throw new TypeError(`concatenate: axis must be an integer, got ${axis}`);
   return addNode(concatenateDef({ axis }), parentsOf("concatenate", xs, 1), options.name);
 }
 
@@ -478,9 +509,8 @@ export function concatenate(xs: readonly Model[], options: NameOption & { axis?:
 export type ModelTree = Model | readonly ModelTree[] | { readonly [k: string]: ModelTree };
 
 /** The prediction type of a tree of models. */
-export type PredictionOf<T> = T extends Model<infer O>
-  ? O
-  : { -readonly [K in keyof T]: PredictionOf<T[K]> };
+export type PredictionOf<T> =
+  T extends Model<infer O> ? O : { -readonly [K in keyof T]: PredictionOf<T[K]> };
 
 /**
  * Several outputs as one model: `nn.container({ price: a, kind: b })` predicts `{ price, kind }`
@@ -490,8 +520,11 @@ export function container<T extends ModelTree>(outputs: T): Model<PredictionOf<T
   const walk = (t: ModelTree): OutputTree => {
     if (t instanceof Model) return t.output;
     if (Array.isArray(t)) return t.map(walk);
-    if (typeof t === "object" && t !== null) return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, walk(v)]));
-    throw new TypeError(`container: expected models, arrays or objects of models, got ${describeValue(t)}`);
+    if (typeof t === "object" && t !== null)
+      return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, walk(v)]));
+    throw new TypeError(
+      `container: expected models, arrays or objects of models, got ${describeValue(t)}`,
+    );
   };
   const out = walk(outputs);
   if (isNode(out)) return new Model(out) as Model<PredictionOf<T>>;

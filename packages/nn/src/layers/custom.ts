@@ -44,11 +44,16 @@ function customDef(
   params: { readonly [name: string]: CustomParam },
   registered: boolean,
 ): LayerDef {
-  if (typeof fn !== "function") throw new TypeError(`layer: expected a function, got ${describeValue(fn)}`);
+  if (typeof fn !== "function")
+    throw new TypeError(`layer: expected a function, got ${describeValue(fn)}`);
   const specs = Object.entries(params).map(([name, p]) => {
     if (typeof p !== "object" || p === null || p.shape === undefined)
       throw new TypeError(`layer ${op}: parameter "${name}" needs a shape`);
-    return [name, p, resolveInitializer(p.initializer ?? "glorotUniform", `layer ${op} parameter ${name}`)] as const;
+    return [
+      name,
+      p,
+      resolveInitializer(p.initializer ?? "glorotUniform", `layer ${op} parameter ${name}`),
+    ] as const;
   });
   return {
     op,
@@ -56,9 +61,12 @@ function customDef(
     params: (shapes) => {
       const out: Record<string, ParamSpec> = {};
       for (const [name, p, initializer] of specs) {
-        const shape = typeof p.shape === "function" ? p.shape(...shapes.map((s) => [...s])) : p.shape;
+        const shape =
+          typeof p.shape === "function" ? p.shape(...shapes.map((s) => [...s])) : p.shape;
         if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
-          throw new TypeError(`parameter "${name}": shape must be an array of sizes, got ${JSON.stringify(shape)}`);
+          throw new TypeError(
+            `parameter "${name}": shape must be an array of sizes, got ${JSON.stringify(shape)}`,
+          );
         out[name] = { shape: [...shape], initializer, kind: p.kind ?? "parameter" };
       }
       return out;
@@ -108,7 +116,9 @@ export function defineLayer(
   options: { params?: { readonly [name: string]: CustomParam } } = {},
 ): (inputs: Model | readonly Model[], options?: NameOption) => Model {
   if (typeof op !== "string" || !/^[a-z][a-z0-9_]*$/i.test(op))
-    throw new TypeError(`defineLayer: op must be an identifier such as "scale", got ${describeValue(op)}`);
+    throw new TypeError(
+      `defineLayer: op must be an identifier such as "scale", got ${describeValue(op)}`,
+    );
   const def = customDef(op, fn, options.params ?? {}, true);
   registerLayer(op, () => def);
   return (inputs, o = {}) => addNode(def, parents(op, inputs), o.name);

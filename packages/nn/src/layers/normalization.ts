@@ -4,7 +4,15 @@
  */
 import * as nx from "@dendrite/tensor";
 import { resolveInitializer, type InitializerLike } from "../initializers.js";
-import { addNode, describeValue, nodeOf, type Json, type LayerDef, type Model, type NameOption } from "../model.js";
+import {
+  addNode,
+  describeValue,
+  nodeOf,
+  type Json,
+  type LayerDef,
+  type Model,
+  type NameOption,
+} from "../model.js";
 import { initConfig, readInit } from "./core.js";
 import { builtin } from "./registry.js";
 
@@ -35,8 +43,12 @@ function checkNumber(op: string, option: string, x: unknown, ok: (v: number) => 
 function normConfig(op: string, o: NormOptions): NormConfig {
   return {
     epsilon: checkNumber(op, "epsilon", o.epsilon ?? 1e-5, (v) => v >= 0),
-    gammaInitializer: initConfig(resolveInitializer(o.gammaInitializer ?? "ones", `${op} gammaInitializer`)),
-    betaInitializer: initConfig(resolveInitializer(o.betaInitializer ?? "zeros", `${op} betaInitializer`)),
+    gammaInitializer: initConfig(
+      resolveInitializer(o.gammaInitializer ?? "ones", `${op} gammaInitializer`),
+    ),
+    betaInitializer: initConfig(
+      resolveInitializer(o.betaInitializer ?? "zeros", `${op} betaInitializer`),
+    ),
   };
 }
 
@@ -58,7 +70,10 @@ const batchNormDef = builtin("batch_norm", (c: NormConfig & { momentum: number }
       ["momentum", c.momentum],
     ],
     params: ([x]) => {
-      if (x!.length < 2) throw new Error(`expected an input of rank ≥ 2 (batch, ..., features), got rank ${x!.length}`);
+      if (x!.length < 2)
+        throw new Error(
+          `expected an input of rank ≥ 2 (batch, ..., features), got rank ${x!.length}`,
+        );
       const f = [x!.at(-1)!];
       return {
         gamma: { shape: f, initializer: gamma },
@@ -69,7 +84,13 @@ const batchNormDef = builtin("batch_norm", (c: NormConfig & { momentum: number }
     },
     forward: ([x], p, ctx) => {
       const normalize = (mean: nx.Tensor, variance: nx.Tensor) =>
-        nx.add(nx.multiply(nx.multiply(nx.subtract(x!, mean), nx.rsqrt(nx.add(variance, c.epsilon))), p.gamma!), p.beta!);
+        nx.add(
+          nx.multiply(
+            nx.multiply(nx.subtract(x!, mean), nx.rsqrt(nx.add(variance, c.epsilon))),
+            p.gamma!,
+          ),
+          p.beta!,
+        );
       if (ctx.mode !== "train") return normalize(ctx.state.mean!, ctx.state.var!);
       const axes = batchAxes(x!);
       const mean = nx.mean(x!, { axes });
@@ -91,8 +112,17 @@ const batchNormDef = builtin("batch_norm", (c: NormConfig & { momentum: number }
  */
 export function batchNorm(x: Model, options: BatchNormOptions = {}): Model {
   const node = nodeOf(x, "batch_norm");
-  const momentum = checkNumber("batch_norm", "momentum", options.momentum ?? 0.1, (v) => v >= 0 && v <= 1);
-  return addNode(batchNormDef({ ...normConfig("batch_norm", options), momentum }), [node], options.name);
+  const momentum = checkNumber(
+    "batch_norm",
+    "momentum",
+    options.momentum ?? 0.1,
+    (v) => v >= 0 && v <= 1,
+  );
+  return addNode(
+    batchNormDef({ ...normConfig("batch_norm", options), momentum }),
+    [node],
+    options.name,
+  );
 }
 
 const layerNormDef = builtin("layer_norm", (c: NormConfig): LayerDef => {
@@ -112,7 +142,10 @@ const layerNormDef = builtin("layer_norm", (c: NormConfig): LayerDef => {
       const mean = nx.mean(x!, { axes, keepAxes: true });
       const centered = nx.subtract(x!, mean);
       const variance = nx.mean(nx.pow(centered, 2), { axes, keepAxes: true });
-      return nx.add(nx.multiply(nx.multiply(centered, nx.rsqrt(nx.add(variance, c.epsilon))), p.gamma!), p.beta!);
+      return nx.add(
+        nx.multiply(nx.multiply(centered, nx.rsqrt(nx.add(variance, c.epsilon))), p.gamma!),
+        p.beta!,
+      );
     },
   };
 });

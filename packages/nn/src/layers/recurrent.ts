@@ -4,7 +4,15 @@
  */
 import * as nx from "@dendrite/tensor";
 import { resolveInitializer, type InitializerLike } from "../initializers.js";
-import { addNode, nodeOf, showShape, type Json, type LayerDef, type Model, type NameOption } from "../model.js";
+import {
+  addNode,
+  nodeOf,
+  showShape,
+  type Json,
+  type LayerDef,
+  type Model,
+  type NameOption,
+} from "../model.js";
 import { initConfig, positiveInt, readInit } from "./core.js";
 import { builtin } from "./registry.js";
 
@@ -33,20 +41,28 @@ function rnnConfig(op: string, units: number, o: RecurrentOptions): RnnConfig {
   return {
     units,
     returnSequences: o.returnSequences ?? true,
-    kernelInitializer: initConfig(resolveInitializer(o.kernelInitializer ?? "glorotUniform", `${op} kernelInitializer`)),
+    kernelInitializer: initConfig(
+      resolveInitializer(o.kernelInitializer ?? "glorotUniform", `${op} kernelInitializer`),
+    ),
     recurrentInitializer: initConfig(
       resolveInitializer(o.recurrentInitializer ?? "orthogonal", `${op} recurrentInitializer`),
     ),
-    biasInitializer: initConfig(resolveInitializer(o.biasInitializer ?? "zeros", `${op} biasInitializer`)),
+    biasInitializer: initConfig(
+      resolveInitializer(o.biasInitializer ?? "zeros", `${op} biasInitializer`),
+    ),
   };
 }
 
 function checkSequence(x: nx.Tensor | readonly number[], features?: number): void {
   const shape = x instanceof nx.Tensor ? x.shape : x;
   if (shape.length !== 3)
-    throw new Error(`expected an input [batch, time, features] of rank 3, got shape ${showShape(shape)}`);
+    throw new Error(
+      `expected an input [batch, time, features] of rank 3, got shape ${showShape(shape)}`,
+    );
   if (features !== undefined && shape[2] !== features)
-    throw new Error(`expected ${features} features on the last axis, got shape ${showShape(shape)}`);
+    throw new Error(
+      `expected ${features} features on the last axis, got shape ${showShape(shape)}`,
+    );
 }
 
 /** Gate `k` (of width `units`) of a `[batch, gates·units]` tensor. */

@@ -14,7 +14,8 @@ const REGISTRY = new Map<string, LayerFactory>();
 export function registerLayer(op: string, factory: LayerFactory): void {
   if (typeof op !== "string" || op.length === 0)
     throw new TypeError("registerLayer: op must be a non-empty string");
-  if (typeof factory !== "function") throw new TypeError("registerLayer: factory must be a function");
+  if (typeof factory !== "function")
+    throw new TypeError("registerLayer: factory must be a function");
   REGISTRY.set(op, factory);
 }
 

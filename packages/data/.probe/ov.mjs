@@ -1,0 +1,13 @@
+import pl from "nodejs-polars"; import fs from "node:fs";
+import { setImmediate as tick } from "node:timers/promises";
+const st=()=>Math.round(Number(/RssAnon:\s+(\d+)/.exec(fs.readFileSync("/proc/self/status","utf8"))[1])/1e3);
+const out=[["start",st()]];
+const lf = pl.scanCSV("/tmp/dd/big.csv");
+await lf.limit(0).collect(); out.push(["limit0",st()]);
+const w = await lf.slice(0, 65536).collect(); out.push(["win0",st()]);
+await tick();
+const c = await lf.select(pl.len()).collect(); out.push(["count",st()]);
+await tick();
+for (let i=1;i<10;i++){ await lf.slice(i*65536, 65536).collect(); await tick(); } out.push(["win10",st()]);
+for (let i=10;i<45;i++){ await lf.slice(i*65536, 65536).collect(); await tick(); } out.push(["win45",st()]);
+console.log(JSON.stringify(out), "threads", fs.readdirSync("/proc/self/task").length);
