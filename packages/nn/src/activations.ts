@@ -6,6 +6,7 @@
  * nn.activations.softmax(nx.tensor([[1, 2, 3]])); // [[0.090, 0.245, 0.665]]
  */
 import * as nx from "@dendrite/tensor";
+import { recordLogits } from "./logits.js";
 
 /** Options of the activations that take some (alpha, axis, ...). */
 export interface ActivationOptions {
@@ -29,7 +30,7 @@ export const relu6: Activation = (x) =>
   nx.select(nx.logicalAnd(nx.greater(x, 0), nx.less(x, 6)), x, nx.select(nx.greater(x, 0), 6, 0));
 
 /** 1 / (1 + e^-x). */
-export const sigmoid: Activation = (x) => nx.sigmoid(x);
+export const sigmoid: Activation = (x) => recordLogits(nx.sigmoid(x), x, "sigmoid");
 
 /** tanh(x). */
 export const tanh: Activation = (x) => nx.tanh(x);
@@ -107,7 +108,8 @@ function axisOf(x: nx.Tensor, o: ActivationOptions, op: string): number {
 export const softmax: Activation = (x, o = {}) => {
   const axes = [axisOf(x, o, "softmax")];
   const e = nx.exp(nx.subtract(x, nx.stopGradient(nx.reduceMax(x, { axes, keepAxes: true }))));
-  return nx.divide(e, nx.sum(e, { axes, keepAxes: true }));
+  const out = nx.divide(e, nx.sum(e, { axes, keepAxes: true }));
+  return axes[0] === x.rank - 1 ? recordLogits(out, x, "softmax") : out;
 };
 
 /** x − log Σ e^x along `axis` (default −1), computed stably. */

@@ -12,7 +12,10 @@
  * loss(yTrue, yPred); // a scalar
  */
 import * as nx from "@dendrite/tensor";
+import { logitsOf } from "./logits.js";
 import { lookupName, toSnakeCase } from "./names.js";
+
+export { recordLogits, logitsOf } from "./logits.js";
 
 /** How per-sample losses are combined: averaged, summed, or returned as they are. */
 export type Reduction = "none" | "mean" | "sum";
@@ -25,34 +28,6 @@ export interface LossOptions {
 
 /** A loss function: targets and predictions in, a (reduced) loss tensor out. */
 export type Loss = (yTrue: nx.Tensor, yPred: nx.Tensor, options?: LossOptions) => nx.Tensor;
-
-// ---------------------------------------------------------------------------------------------
-// Logits carried by activations
-
-const LOGITS = new WeakMap<nx.Tensor, { logits: nx.Tensor; activation: "softmax" | "sigmoid" }>();
-
-/**
- * Records that `output` is `softmax(logits)` or `sigmoid(logits)` (over the last axis). Layers call
- * this so that `categoricalCrossEntropy` and `binaryCrossEntropy` can work from the logits —
- * stable for any logit size — as Axon does. Returns `output`.
- */
-export function recordLogits(
-  output: nx.Tensor,
-  logits: nx.Tensor,
-  activation: "softmax" | "sigmoid",
-): nx.Tensor {
-  LOGITS.set(output, { logits, activation });
-  return output;
-}
-
-/** The logits `output` was computed from by `activation`, if a layer recorded them. */
-export function logitsOf(
-  output: nx.Tensor,
-  activation: "softmax" | "sigmoid",
-): nx.Tensor | undefined {
-  const entry = LOGITS.get(output);
-  return entry?.activation === activation ? entry.logits : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -398,6 +398,31 @@ describe("losses: numerical stability", () => {
     // A sigmoid's logits are not taken for a softmax.
     assert.equal(losses.logitsOf(probs, "sigmoid"), undefined);
   });
+  it("a model's softmax and sigmoid outputs carry their logits into cross-entropy", () => {
+    const z = nx.tensor([[1000, 0, -1000]]);
+    const y = nx.tensor([[0, 0, 1]]);
+    assertClose(
+      losses.categoricalCrossEntropy(y, nn.activations.softmax(z)).toNumber(),
+      2000,
+      1e-6,
+    );
+    // Same through the trainer's path: a dense layer with a softmax activation, inside valueAndGrad.
+    const model = nn.input("x", [null, 1]).dense(3, { activation: "softmax" });
+    const { init, forward } = nn.build(model, { seed: 0 });
+    const state = init(nx.template([1, 1], "f32"));
+    const x = nx.tensor([[1e4]]);
+    const [loss, grads] = nx.valueAndGrad((params: typeof state.parameters) =>
+      losses.categoricalCrossEntropy(y, forward(params, state.state, x).prediction),
+    )(state.parameters);
+    assert.ok(
+      Number.isFinite(loss.toNumber()) && loss.toNumber() > 16.2,
+      `loss ${loss.toNumber()}`,
+    );
+    for (const g of Object.values(grads.dense_0!))
+      assert.ok(g.toArray().flat().every(Number.isFinite));
+    const p = nn.activations.sigmoid(nx.tensor([[-500]]));
+    assertClose(losses.binaryCrossEntropy(nx.tensor([[1]]), p).toNumber(), 500, 1e-6);
+  });
 });
 
 describe("losses: options", () => {
