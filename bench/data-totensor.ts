@@ -50,7 +50,12 @@ export async function runD1(): Promise<Row[]> {
   const base = { bench, unit: "ms", better: "lower" as const, baseline: dendrite };
   return [
     { ...base, impl: "Dendrite toTensor", samples: dendrite, reps: "7 runs" },
-    { ...base, impl: "Polars toTypedArray per column (one copy, no interleave)", samples: copyOnce, reps: "7 runs" },
+    {
+      ...base,
+      impl: "Polars toTypedArray per column (one copy, no interleave)",
+      samples: copyOnce,
+      reps: "7 runs",
+    },
     { ...base, impl: "per-row loop (toRecords → nx.tensor)", samples: perRow, reps: "2 runs" },
   ];
 }

@@ -66,9 +66,13 @@ export async function openLiveBench(): Promise<LiveBench> {
 
 /** Waits until the page's view of `chart` holds `n` points. */
 export async function waitForCount(page: Page, chart: live.LiveChart, n: number): Promise<void> {
-  await page.waitForFunction(`window.dendriteLive.count(${JSON.stringify(chart.id)}) === ${n}`, undefined, {
-    timeout: 30_000,
-  });
+  await page.waitForFunction(
+    `window.dendriteLive.count(${JSON.stringify(chart.id)}) === ${n}`,
+    undefined,
+    {
+      timeout: 30_000,
+    },
+  );
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -50,7 +50,10 @@ export async function runL2(): Promise<Row[]> {
       const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE));
       for (; pushed < due; pushed++) {
         pushedAt[pushed] = performance.now();
-        chart.push({ seq: pushed, y: Math.sin(pushed / 50) + (pushed % 13) / 13 }, { window: WINDOW });
+        chart.push(
+          { seq: pushed, y: Math.sin(pushed / 50) + (pushed % 13) / 13 },
+          { window: WINDOW },
+        );
       }
       await sleep(2);
     }
@@ -67,7 +70,8 @@ export async function runL2(): Promise<Row[]> {
       `window.dendriteLive.count(${JSON.stringify(chart.id)})`,
     )) as number;
     const gaps = (await b.page.evaluate(`(window.benchStop = true, window.benchGaps)`)) as number[];
-    if (finalCount !== WINDOW) throw new Error(`L2: the page holds ${finalCount} points, not ${WINDOW}`);
+    if (finalCount !== WINDOW)
+      throw new Error(`L2: the page holds ${finalCount} points, not ${WINDOW}`);
 
     const rate = summarize([(total / floodMs) * 1000]);
     const sorted = [...gaps].sort((x, y) => x - y);

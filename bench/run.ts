@@ -5,6 +5,7 @@ import os from "node:os";
 import { runB1 } from "./b1-mlp.js";
 import { runB2 } from "./b2-iris.js";
 import { runB3 } from "./b3-matmul.js";
+import { runP1 } from "./plot-render.js";
 import { runW1 } from "./w1-trainer.js";
 import { runW2 } from "./w2-trainer.js";
 import { runS1, runS2, runS3, runS4 } from "./learn-sklearn.js";
@@ -18,6 +19,7 @@ const BENCHMARKS: { id: string; title: string; run: () => Promise<Row[]> }[] = [
   { id: "B1", title: "auto-mpg MLP training step (batch 1)", run: runB1 },
   { id: "B2", title: "iris logistic regression training step (batch 150)", run: runB2 },
   { id: "B3", title: "f32 matmul 256² and 1024²", run: runB3 },
+  { id: "P1", title: "150-point scatter to SVG and PNG (plot)", run: runP1 },
   { id: "W1", title: "auto-mpg MLP through nn.trainer (batch 1)", run: runW1 },
   { id: "W2", title: "iris softmax through nn.trainer (batch 150)", run: runW2 },
   { id: "S1", title: "LinearRegression fit 314×7 vs scikit-learn", run: runS1 },

@@ -23,7 +23,7 @@ for (const file of ["README.md", ...packageReadmes]) {
   blocks(file).forEach((code, i) => {
     test(`${file} example ${i + 1} runs`, () => {
       mkdirSync(scratch, { recursive: true });
-      const path = join(scratch, `${file.replace(/[/.]/g, "_")}_${i}.ts`);
+      const path = join(scratch, `${file.replace(/[/.]/g, "_")}_${i}.mts`);
       writeFileSync(path, code);
       const run = spawnSync(
         process.execPath,

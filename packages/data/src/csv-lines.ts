@@ -104,8 +104,10 @@ export function locateCsvError(
       line,
       reason:
         `could not parse ${JSON.stringify(value)} as ${dtype} in column "${column}" ` +
-        `(if it marks a missing value, pass { nullValues: ${JSON.stringify(value)} }; otherwise set ` +
-        `the column's type, e.g. { dtypes: { ${column}: pl.Float64 } }, or raise inferSchemaLength)`,
+        `(if it marks a missing value, pass { nullValues: ${JSON.stringify(value)} }; ` +
+        (dtype.startsWith("f")
+          ? `otherwise read the column as text, { dtypes: { ${column}: pl.String } }, to inspect it)`
+          : `otherwise set its type, e.g. { dtypes: { ${column}: pl.Float64 } }, or raise inferSchemaLength)`),
     };
   }
   if (/more fields than/.test(message)) {

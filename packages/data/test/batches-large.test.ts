@@ -43,40 +43,52 @@ function writeCsv(file: string): void {
   execFileSync(process.execPath, ["-e", script, file]);
 }
 
-it("streams a 3M-row CSV scan in batches without holding it in memory", { timeout: 120_000 }, async () => {
-  const file = path.join(dir, "large.csv");
-  writeCsv(file);
-  const inMemoryBytes = ROWS * COLUMNS.length * 8; // the frame as f64/i64 columns: 229 MiB
-  const before = residentBytes();
-  let peak = before;
-  let atThird = 0;
-  let rows = 0;
-  let idSum = 0;
-  let labelSum = 0;
-  const features = COLUMNS.slice(0, -1);
-  for await (const [x, y] of batches(pl.scanCSV(file), { features, target: "y", batchSize: 4096, dtype: "f64" })) {
-    const xs = x.data();
-    for (let i = 0; i < xs.length; i += features.length) idSum += xs[i]!;
-    for (const v of y.data()) labelSum += v;
-    rows += x.shape[0]!;
-    if ((rows / 4096) % 32 === 0) {
-      peak = Math.max(peak, residentBytes());
-      if (atThird === 0 && rows >= ROWS / 3) atThird = peak;
+it(
+  "streams a 3M-row CSV scan in batches without holding it in memory",
+  { timeout: 120_000 },
+  async () => {
+    const file = path.join(dir, "large.csv");
+    writeCsv(file);
+    const inMemoryBytes = ROWS * COLUMNS.length * 8; // the frame as f64/i64 columns: 229 MiB
+    const before = residentBytes();
+    let peak = before;
+    let atThird = 0;
+    let rows = 0;
+    let idSum = 0;
+    let labelSum = 0;
+    const features = COLUMNS.slice(0, -1);
+    for await (const [x, y] of batches(pl.scanCSV(file), {
+      features,
+      target: "y",
+      batchSize: 4096,
+      dtype: "f64",
+    })) {
+      const xs = x.data();
+      for (let i = 0; i < xs.length; i += features.length) idSum += xs[i]!;
+      for (const v of y.data()) labelSum += v;
+      rows += x.shape[0]!;
+      if ((rows / 4096) % 32 === 0) {
+        peak = Math.max(peak, residentBytes());
+        if (atThird === 0 && rows >= ROWS / 3) atThird = peak;
+      }
     }
-  }
-  // Every row exactly once: ids 0..n-1 and labels i mod 3.
-  assert.equal(rows, ROWS);
-  assert.equal(idSum, (ROWS * (ROWS - 1)) / 2);
-  assert.equal(labelSum, ROWS); // 0 + 1 + 2 per three rows
-  const growth = peak - before;
-  const lateGrowth = peak - atThird;
-  const mb = (b: number) => (b / 2 ** 20).toFixed(0);
-  console.log(
-    `  memory: ${mb(growth)} MiB peak growth (${mb(lateGrowth)} MiB after the first third) ` +
-      `for a ${mb(inMemoryBytes)} MiB frame`,
-  );
-  // Measured ≈ 0.55 × the frame at 3M rows, all of it in the first third: frames that nodejs-polars
-  // frees only when V8 next collects garbage. The real bound is that memory stops growing.
-  assert.ok(growth < inMemoryBytes * 0.75, `memory grew by ${mb(growth)} MiB`);
-  assert.ok(lateGrowth < inMemoryBytes * 0.15, `memory kept growing: ${mb(lateGrowth)} MiB after the first third`);
-});
+    // Every row exactly once: ids 0..n-1 and labels i mod 3.
+    assert.equal(rows, ROWS);
+    assert.equal(idSum, (ROWS * (ROWS - 1)) / 2);
+    assert.equal(labelSum, ROWS); // 0 + 1 + 2 per three rows
+    const growth = peak - before;
+    const lateGrowth = peak - atThird;
+    const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+    console.log(
+      `  memory: ${mb(growth)} MiB peak growth (${mb(lateGrowth)} MiB after the first third) ` +
+        `for a ${mb(inMemoryBytes)} MiB frame`,
+    );
+    // Measured ≈ 0.55 × the frame at 3M rows, all of it in the first third: frames that nodejs-polars
+    // frees only when V8 next collects garbage. The real bound is that memory stops growing.
+    assert.ok(growth < inMemoryBytes * 0.75, `memory grew by ${mb(growth)} MiB`);
+    assert.ok(
+      lateGrowth < inMemoryBytes * 0.15,
+      `memory kept growing: ${mb(lateGrowth)} MiB after the first third`,
+    );
+  },
+);

@@ -60,7 +60,9 @@ describe("toTensor", () => {
   it("codes categories by sorted rank, whatever strings the process saw before", () => {
     // Polars' own codes are process-wide, in order of first appearance: "z" and "m" seen first.
     pl.Series("warmup", ["z", "m", "q"]).cast(pl.Categorical);
-    const df = pl.DataFrame({ c: ["q", "z", "m", "z", null] }).withColumns(pl.col("c").cast(pl.Categorical));
+    const df = pl
+      .DataFrame({ c: ["q", "z", "m", "z", null] })
+      .withColumns(pl.col("c").cast(pl.Categorical));
     assert.deepEqual(Array.from(toTensor(df, "c", { fillNull: 9 }).data()), [1, 2, 0, 2, 9]);
     assert.throws(() => toTensor(df, "c"), /column "c" has 1 null value \(of 5\)/);
   });
@@ -105,12 +107,18 @@ describe("toTensor", () => {
   });
 
   it("names a missing column and lists the ones there are", () => {
-    assert.throws(() => toTensor(frame(), ["a", "nope"]), /no column "nope"; it has a, b, n, flag, kind/);
+    assert.throws(
+      () => toTensor(frame(), ["a", "nope"]),
+      /no column "nope"; it has a, b, n, flag, kind/,
+    );
     assert.throws(() => toTensor(frame(), []), /no columns to convert/);
   });
 
   it("refuses an unknown dtype and other column types", () => {
-    assert.throws(() => toTensor(frame(), "a", { dtype: "f16" as nx.DType }), /unknown dtype "f16"/);
+    assert.throws(
+      () => toTensor(frame(), "a", { dtype: "f16" as nx.DType }),
+      /unknown dtype "f16"/,
+    );
     const dates = pl.DataFrame({ d: [new Date(0), new Date(1000)] });
     assert.throws(() => toTensor(dates, "d"), /column "d" has type Datetime/);
   });
@@ -150,7 +158,10 @@ describe("fromTensor", () => {
   });
 
   it("checks names against the shape", () => {
-    assert.throws(() => fromTensor(nx.zeros([2, 3]), ["a", "b"]), /f32\[2\]\[3\] has 3 columns but 2 names/);
+    assert.throws(
+      () => fromTensor(nx.zeros([2, 3]), ["a", "b"]),
+      /f32\[2\]\[3\] has 3 columns but 2 names/,
+    );
     assert.throws(() => fromTensor(nx.zeros([2, 2]), ["a", "a"]), /unique/);
     assert.throws(() => fromTensor(nx.zeros([2, 2, 2])), /rank-1 or rank-2/);
   });

@@ -7,13 +7,21 @@ import { datasets, standardize, toTensor } from "@dendrite/data";
 const FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 
 function sha256(file: string): string {
-  return createHash("sha256").update(fs.readFileSync(datasets.datasetPath(file))).digest("hex");
+  return createHash("sha256")
+    .update(fs.readFileSync(datasets.datasetPath(file)))
+    .digest("hex");
 }
 
 describe("bundled datasets", () => {
   it("ship the files pinned in datasets/SOURCES.md", () => {
-    assert.equal(sha256("iris.csv"), "20f7ef9ad6e85c0752a0cda4c9d1edfcad39c04114a822496a15c20eb1df2cda");
-    assert.equal(sha256("auto-mpg.csv"), "f10d84c12959dcae60de9c786afe95f3ddf19b425348b535bbe0a68ef5a5e314");
+    assert.equal(
+      sha256("iris.csv"),
+      "20f7ef9ad6e85c0752a0cda4c9d1edfcad39c04114a822496a15c20eb1df2cda",
+    );
+    assert.equal(
+      sha256("auto-mpg.csv"),
+      "f10d84c12959dcae60de9c786afe95f3ddf19b425348b535bbe0a68ef5a5e314",
+    );
   });
 
   it("iris: 150 rows, species as a category with codes 0, 1, 2 in blocks of 50", () => {
@@ -29,9 +37,16 @@ describe("bundled datasets", () => {
       "Iris-virginica",
     ]);
     // UCI iris.data rows 35 and 38 (SOURCES.md), the version Explorer ships.
-    assert.deepEqual(toTensor(iris.slice(34, 1), FEATURES, { dtype: "f64" }).toArray(), [[4.9, 3.1, 1.5, 0.1]]);
-    assert.deepEqual(toTensor(iris.slice(37, 1), FEATURES, { dtype: "f64" }).toArray(), [[4.9, 3.1, 1.5, 0.1]]);
-    assert.equal(datasets.iris({ categorical: false }).getColumn("species").dtype.variant, "String");
+    assert.deepEqual(toTensor(iris.slice(34, 1), FEATURES, { dtype: "f64" }).toArray(), [
+      [4.9, 3.1, 1.5, 0.1],
+    ]);
+    assert.deepEqual(toTensor(iris.slice(37, 1), FEATURES, { dtype: "f64" }).toArray(), [
+      [4.9, 3.1, 1.5, 0.1],
+    ]);
+    assert.equal(
+      datasets.iris({ categorical: false }).getColumn("species").dtype.variant,
+      "String",
+    );
   });
 
   it("iris normalised as the seed post does reproduces its printed values", () => {
@@ -56,10 +71,16 @@ describe("bundled datasets", () => {
     assert.equal(hp.nullCount(), 6);
     assert.ok(hp.isNumeric());
     // SOURCES.md: missing at rows 33, 127, 331, 337, 355, 375 (1-based).
-    const missing = hp.isNull().toArray().flatMap((isNull, i) => (isNull ? [i + 1] : []));
+    const missing = hp
+      .isNull()
+      .toArray()
+      .flatMap((isNull, i) => (isNull ? [i + 1] : []));
     assert.deepEqual(missing, [33, 127, 331, 337, 355, 375]);
     assert.deepEqual(cars.row(0), [18, 8, 307, 130, 3504, 12, 70, 1, "chevrolet chevelle malibu"]);
-    assert.throws(() => toTensor(cars, ["weight", "horsepower"]), /column "horsepower" has 6 null values \(of 398\)/);
+    assert.throws(
+      () => toTensor(cars, ["weight", "horsepower"]),
+      /column "horsepower" has 6 null values \(of 398\)/,
+    );
     assert.deepEqual(toTensor(cars.dropNulls(), ["weight", "horsepower"]).shape, [392, 2]);
   });
 });
@@ -71,15 +92,23 @@ describe("standardize", () => {
     const z = standardize(df, ["a", "b"]);
     // mean 2.5, sample std sqrt(5/3): (1 - 2.5)/1.2909944487358056
     assert.ok(Math.abs((z.getColumn("a").toArray()[0] as number) - -1.161895003862225) < 1e-15);
-    assert.deepEqual(z.getColumn("b").toArray().map((v) => Math.round((v as number) * 1e12) / 1e12), [
-      -0.866025403784, -0.866025403784, 0.866025403784, 0.866025403784,
-    ]);
+    assert.deepEqual(
+      z
+        .getColumn("b")
+        .toArray()
+        .map((v) => Math.round((v as number) * 1e12) / 1e12),
+      [-0.866025403784, -0.866025403784, 0.866025403784, 0.866025403784],
+    );
   });
 
   it("leaves nulls null and explains bad columns", async () => {
     const { pl } = await import("@dendrite/data");
     const df = pl.DataFrame({ a: [1, null, 3], s: ["x", "y", "z"], c: [5, 5, 5] });
-    assert.deepEqual(standardize(df, ["a"]).getColumn("a").toArray(), [-1 / Math.SQRT2, null, 1 / Math.SQRT2]);
+    assert.deepEqual(standardize(df, ["a"]).getColumn("a").toArray(), [
+      -1 / Math.SQRT2,
+      null,
+      1 / Math.SQRT2,
+    ]);
     assert.throws(() => standardize(df, ["s"]), /column "s" has type String; it must be numeric/);
     assert.throws(() => standardize(df, ["c"]), /column "c" is constant/);
     assert.throws(() => standardize(df, ["zz"]), /no column "zz"/);

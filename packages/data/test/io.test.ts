@@ -40,7 +40,10 @@ describe("readCsv", () => {
     assert.throws(
       () => readCsv(p, { dtypes: { b: pl.Float64 } }),
       (err: Error) => {
-        assert.match(err.message, /^readCsv: .*bad\.csv, line 4: could not parse "x" as f64 in column "b"/);
+        assert.match(
+          err.message,
+          /^readCsv: .*bad\.csv, line 4: could not parse "x" as f64 in column "b"/,
+        );
         assert.match(err.message, /nullValues: "x"/);
         return true;
       },
@@ -51,7 +54,10 @@ describe("readCsv", () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => `${i},${i * 0.5}`);
     rows[15_000] = "15000,oops";
     const p = file("long.csv", `id,v\n${rows.join("\n")}\n`);
-    assert.throws(() => readCsv(p), /long\.csv, line 15002: could not parse "oops" as f64 in column "v"/);
+    assert.throws(
+      () => readCsv(p),
+      /long\.csv, line 15002: could not parse "oops" as f64 in column "v"/,
+    );
   });
 
   it("refuses a line with too many fields instead of truncating it", () => {
@@ -65,7 +71,10 @@ describe("readCsv", () => {
   });
 
   it("names a missing file", () => {
-    assert.throws(() => readCsv(path.join(dir, "nope.csv")), /readCsv: cannot read ".*nope\.csv": no such file/);
+    assert.throws(
+      () => readCsv(path.join(dir, "nope.csv")),
+      /readCsv: cannot read ".*nope\.csv": no such file/,
+    );
     assert.throws(() => readCsv(dir), /not a file/);
   });
 
@@ -91,7 +100,10 @@ describe("Parquet, JSON and Arrow IPC", () => {
     assert.deepEqual(back.toRecords(), df.toRecords());
     const table = tableFromIPC(fs.readFileSync(p));
     assert.equal(table.numRows, 3);
-    assert.deepEqual(table.schema.fields.map((f) => f.name), ["x", "n", "kind"]);
+    assert.deepEqual(
+      table.schema.fields.map((f) => f.name),
+      ["x", "n", "kind"],
+    );
     assert.equal(table.getChild("kind")!.get(1), "b");
     writeIpc(df, path.join(dir, "frame-zstd.arrow"), { compression: "zstd" });
     assert.deepEqual(readIpc(path.join(dir, "frame-zstd.arrow")).toRecords(), df.toRecords());
@@ -117,9 +129,15 @@ describe("Parquet, JSON and Arrow IPC", () => {
   it("errors name the file", () => {
     const junk = file("junk.parquet", "not parquet at all");
     assert.throws(() => readParquet(junk), /readParquet: .*junk\.parquet: /);
-    assert.throws(() => readIpc(path.join(dir, "none.arrow")), /readIpc: cannot read ".*none\.arrow": no such file/);
+    assert.throws(
+      () => readIpc(path.join(dir, "none.arrow")),
+      /readIpc: cannot read ".*none\.arrow": no such file/,
+    );
     assert.throws(() => readJson(file("bad.json", "{oops")), /readJson: .*bad\.json: /);
-    assert.throws(() => writeIpc(df, path.join(dir, "no", "such", "dir.arrow")), /writeIpc: .*dir\.arrow: /);
+    assert.throws(
+      () => writeIpc(df, path.join(dir, "no", "such", "dir.arrow")),
+      /writeIpc: .*dir\.arrow: /,
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import * as live from "@dendrite/live";
@@ -175,7 +176,11 @@ test("pushes are throttled: a steady stream makes at most one message per flushM
     await sse.waitFor((e) => e.event === "update" && e.data[0].insert.at(-1)?.x === i - 1);
     const updates = sse.events.filter((e) => e.event === "update");
     const received = updates.flatMap((e) => e.data[0].insert.map((p: { x: number }) => p.x));
-    assert.deepEqual(received, Array.from({ length: i }, (_, k) => k), "every point, in order");
+    assert.deepEqual(
+      received,
+      Array.from({ length: i }, (_, k) => k),
+      "every point, in order",
+    );
     assert.ok(i > 2 * updates.length, `${i} pushes made ${updates.length} messages`);
     assert.ok(updates.length <= Math.ceil(ms / 40) + 2, `${updates.length} messages in ${ms} ms`);
   } finally {
@@ -204,6 +209,66 @@ test("window applies before sending: only live points travel, with how many old 
   } finally {
     sse.close();
   }
+});
+
+test("a page that cannot keep up is skipped, then resynced with a snapshot", async () => {
+  const chart = live.chart(pointSpec);
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    http.get(`${server.url}events`, resolve).on("error", reject),
+  );
+  res.pause(); // a page that reads nothing
+  const pad = "x".repeat(1000);
+  let x = 0;
+  for (let round = 0; round < 30; round++) {
+    chart.pushMany(
+      Array.from({ length: 2000 }, () => ({ x: x++, y: 0, pad })),
+      { window: 2000 },
+    );
+    await new Promise((r) => setTimeout(r, 45));
+  }
+  // Now it reads: it must end with exactly the chart's points.
+  res.setEncoding("utf8");
+  let text = "";
+  let page: { x: number }[] = [];
+  let snapshots = 0;
+  let updates = 0;
+  const lastX = x - 1;
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("the page never caught up")), 20_000);
+    res.on("data", (chunk: string) => {
+      text += chunk;
+      let end;
+      while ((end = text.indexOf("\n\n")) >= 0) {
+        const block = text.slice(0, end);
+        text = text.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (data === undefined) continue;
+        const payload = JSON.parse(data);
+        if (event === "snapshot") {
+          snapshots++;
+          page = payload.charts.find((c: { id: string }) => c.id === chart.id)?.data.values ?? [];
+        } else if (event === "update") {
+          for (const u of payload) {
+            if (u.chart !== chart.id) continue;
+            updates++;
+            page = [...page.slice(page.length - Math.min(u.keep, page.length)), ...u.insert];
+          }
+        }
+        if (page.at(-1)?.x === lastX) {
+          clearTimeout(t);
+          resolve();
+        }
+      }
+    });
+  });
+  res.destroy();
+  assert.ok(snapshots >= 2, `expected a resync snapshot, got ${snapshots} snapshots`);
+  assert.ok(updates < 30, `all ${updates} updates were queued for the slow page`);
+  assert.deepEqual(
+    page.map((p) => p.x),
+    chart.values().map((p) => p.x),
+  );
 });
 
 test("a chart made while a page is open is sent to it whole", async () => {

@@ -70,7 +70,8 @@ export function batches(
   const { batchSize, shuffle = false, seed = 0, dropRemainder = false } = options ?? {};
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError(`batches: batchSize must be a positive integer, got ${String(batchSize)}`);
-  if (!Number.isInteger(seed)) throw new RangeError(`batches: seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(seed))
+    throw new RangeError(`batches: seed must be an integer, got ${seed}`);
   const length = dropRemainder ? Math.floor(rows / batchSize) : Math.ceil(rows / batchSize);
   let passes = 0;
   const forEpoch = (epoch: number): Iterable<Batch> => {
@@ -91,7 +92,10 @@ export function batches(
           yield [bx.next().value as nx.Tensor, by.next().value as nx.Tensor] as const;
         const rest = rows % batchSize;
         if (rest > 0 && !dropRemainder)
-          yield [nx.sliceAlong(xs, rows - rest, rest), nx.sliceAlong(ys, rows - rest, rest)] as const;
+          yield [
+            nx.sliceAlong(xs, rows - rest, rest),
+            nx.sliceAlong(ys, rows - rest, rest),
+          ] as const;
       },
     };
   };

@@ -35,6 +35,7 @@ for (let r = 0; r < 5; r++) {
 }
 const [p1] = [p0]; const { m, v, t } = adamInit(p0);
 console.log("hand nodes", step.debugExpr(p1, m, v, t, xs[0]!, ys[0]!).split("\n").length);
+process.exit(0);
 const res = await loop.run(data, { epochs: 1 });
 const st = res.state as any;
 const j = (loop as any).jitted;

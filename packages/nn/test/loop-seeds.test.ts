@@ -46,7 +46,10 @@ test("Iris (first post): 4 → 3 softmax, Adam 1e-3, full batch, 20 epochs × 30
   const species = [...new Set(rows.map((r) => r.species))];
   assert.deepEqual(species, ["Iris-setosa", "Iris-versicolor", "Iris-virginica"]);
   const xTrain = nx.tensor(rows.map((_, i) => features.map((f) => f[i]!)));
-  const labels = nx.tensor(rows.map((r) => species.indexOf(r.species!)), { dtype: "s32" });
+  const labels = nx.tensor(
+    rows.map((r) => species.indexOf(r.species!)),
+    { dtype: "s32" },
+  );
   const yTrain = nx.equal(labels.reshape([-1, 1]), nx.iota([1, 3], { axis: -1 }));
 
   const model = nn.input("iris_features", [null, 4]).dense(3, { activation: "softmax" });
@@ -60,17 +63,20 @@ test("Iris (first post): 4 → 3 softmax, Adam 1e-3, full batch, 20 epochs × 30
   const out = capture();
   const loop = nn.trainer(model, loss, optimizer, { logTo: out, seed: 2 }).metric("accuracy");
   // The post replaces the output transform and collects loss and accuracy in handler_metadata.
-  const trainedLoop = loop
-    .handleEvent("epochCompleted", (state) => {
-      const meta = state.handlerMetadata;
-      meta.lossHistory = [...(meta.lossHistory ?? []), state.stepState.loss.toNumber()];
-      meta.accuracyHistory = [...(meta.accuracyHistory ?? []), state.metrics.accuracy];
-      meta.epochIndex = [...(meta.epochIndex ?? []), state.epoch];
-      return "continue";
-    });
+  const trainedLoop = loop.handleEvent("epochCompleted", (state) => {
+    const meta = state.handlerMetadata;
+    meta.lossHistory = [...(meta.lossHistory ?? []), state.stepState.loss.toNumber()];
+    meta.accuracyHistory = [...(meta.accuracyHistory ?? []), state.metrics.accuracy];
+    meta.epochIndex = [...(meta.epochIndex ?? []), state.epoch];
+    return "continue";
+  });
   const points: Record<string, number>[] = [];
   trainedLoop.plot(points, "loss", { event: "epochCompleted" });
-  const result = await trainedLoop.run(nn.repeat([xTrain, yTrain]), {}, { iterations: 300, epochs: 20 });
+  const result = await trainedLoop.run(
+    nn.repeat([xTrain, yTrain]),
+    {},
+    { iterations: 300, epochs: 20 },
+  );
   const { metadata, trainedState } = {
     trainedState: result.modelState,
     metadata: result.state.handlerMetadata,
@@ -80,16 +86,32 @@ test("Iris (first post): 4 → 3 softmax, Adam 1e-3, full batch, 20 epochs × 30
   const acc = metadata.accuracyHistory as number[];
   const losses = metadata.lossHistory as number[];
   assert.ok(acc.at(-1)! >= 0.97, `final accuracy ${acc.at(-1)} (post: 0.9733)`);
-  for (let i = 1; i < 20; i++) assert.ok(losses[i]! < losses[i - 1]!, `loss fell at epoch ${i}: ${losses}`);
+  for (let i = 1; i < 20; i++)
+    assert.ok(losses[i]! < losses[i - 1]!, `loss fell at epoch ${i}: ${losses}`);
   // Our reported loss is the mean over the current epoch; Axon's never resets, so the post's last
   // figure (0.1974) is the mean over all 6,000 steps: ours, averaged the same way, is close.
   const axonStyle = losses.reduce((a, b) => a + b, 0) / losses.length;
-  assert.ok(Math.abs(axonStyle - 0.1974) < 0.03, `mean loss over the run ${axonStyle} (post: 0.1974)`);
+  assert.ok(
+    Math.abs(axonStyle - 0.1974) < 0.03,
+    `mean loss over the run ${axonStyle} (post: 0.1974)`,
+  );
   // The collected figures are those of the history the run returns anyway.
-  assert.deepEqual(result.history.map((h) => h.accuracy), acc);
-  assert.deepEqual(result.history.map((h) => h.iterations), Array(20).fill(300));
-  assert.deepEqual(points.map((p) => p.loss), losses);
-  assert.deepEqual(points.map((p) => p.step), [...Array(20).keys()].map((e) => (e + 1) * 300));
+  assert.deepEqual(
+    result.history.map((h) => h.accuracy),
+    acc,
+  );
+  assert.deepEqual(
+    result.history.map((h) => h.iterations),
+    Array(20).fill(300),
+  );
+  assert.deepEqual(
+    points.map((p) => p.loss),
+    losses,
+  );
+  assert.deepEqual(
+    points.map((p) => p.step),
+    [...Array(20).keys()].map((e) => (e + 1) * 300),
+  );
   assert.equal(
     String(trainedState),
     "ModelState<Parameters: 15 (60 B), Trainable Parameters: 15 (60 B), Trainable State: 0 (0 B)>",
@@ -134,7 +156,12 @@ test("Auto MPG (second post): 7 → 32 relu → 8 relu → 1, MSE, Adam, batch 1
   const toX = (rs: typeof rows) =>
     nx.tensor(rs.map((r) => cols.map((c, j) => (Number(r[c]) - stats[j]!.mean) / stats[j]!.sd)));
   const toY = (rs: typeof rows) => nx.tensor(rs.map((r) => [Number(r.mpg)]));
-  const [xTrain, yTrain, xTest, yTest] = [toX(trainRows), toY(trainRows), toX(testRows), toY(testRows)];
+  const [xTrain, yTrain, xTest, yTest] = [
+    toX(trainRows),
+    toY(trainRows),
+    toX(testRows),
+    toY(testRows),
+  ];
 
   const model = nn
     .input("car_features", [null, 7])
@@ -151,7 +178,10 @@ test("Auto MPG (second post): 7 → 32 relu → 8 relu → 1, MSE, Adam, batch 1
   assert.ok(history[39]!.loss! < history[0]!.loss! / 10, "the training loss fell tenfold");
   const lines = out.text.trimEnd().split("\n");
   assert.equal(lines.length, 40);
-  assert.match(lines[0]!, /^Epoch: 0, Batch: 313, loss: \d+\.\d{7} mean_absolute_error: \d+\.\d{7}$/);
+  assert.match(
+    lines[0]!,
+    /^Epoch: 0, Batch: 313, loss: \d+\.\d{7} mean_absolute_error: \d+\.\d{7}$/,
+  );
 
   const evalOut = capture();
   const evaluation = await nn
@@ -162,6 +192,8 @@ test("Auto MPG (second post): 7 → 32 relu → 8 relu → 1, MSE, Adam, batch 1
   assert.ok(mae <= 2.6, `test MAE ${mae} (post: 2.3542204)`);
   assert.match(evalOut.text, /^Batch: 77, mean_absolute_error: \d\.\d{7}\n$/);
   // The evaluator's running mean equals the MAE of the predictions over the whole test set.
-  const direct = nx.mean(nx.abs(nx.subtract(nn.predict(model, modelState, xTest), yTest))).toNumber();
+  const direct = nx
+    .mean(nx.abs(nx.subtract(nn.predict(model, modelState, xTest), yTest)))
+    .toNumber();
   assert.ok(Math.abs(direct - mae) < 1e-4, `${direct} vs ${mae}`);
 });

@@ -17,7 +17,12 @@ function regression(rows = 32) {
 
 const mlp = () => nn.input("x", [null, 3]).dense(8, { activation: "relu" }).dense(1);
 
-function silentTrainer(model = mlp(), loss: nn.LossSpec = "meanSquaredError", opt: string | nn.Optimizer = "adam", seed = 0) {
+function silentTrainer(
+  model = mlp(),
+  loss: nn.LossSpec = "meanSquaredError",
+  opt: string | nn.Optimizer = "adam",
+  seed = 0,
+) {
   return nn.trainer(model, loss, opt, { log: 0, seed });
 }
 
@@ -54,33 +59,57 @@ test("the whole step is compiled once and reused by every epoch and every later 
 
 test("training lowers the loss; history, metrics and the result's fields", async () => {
   const { x, y } = regression();
-  const result = await silentTrainer(mlp(), "meanSquaredError", nn.optimizers.adam({ learningRate: 0.01 }))
+  const result = await silentTrainer(
+    mlp(),
+    "meanSquaredError",
+    nn.optimizers.adam({ learningRate: 0.01 }),
+  )
     .metric("mean_absolute_error")
     .metric("meanSquaredError", "mse")
     .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 30 });
   const { modelState, history, metrics, state } = result;
   assert.ok(modelState instanceof nn.ModelState);
   assert.equal(history.length, 30);
-  assert.deepEqual(Object.keys(history[0]!).sort(), ["epoch", "iterations", "loss", "mean_absolute_error", "mse", "timeMs"]);
+  assert.deepEqual(Object.keys(history[0]!).sort(), [
+    "epoch",
+    "iterations",
+    "loss",
+    "mean_absolute_error",
+    "mse",
+    "timeMs",
+  ]);
   assert.equal(history[0]!.iterations, 8);
   assert.ok(history[29]!.loss < history[0]!.loss / 5, `${history[0]!.loss} → ${history[29]!.loss}`);
   // With MSE as the loss, the "mse" metric is the same running mean as the loss.
   for (const h of history) assert.ok(Math.abs(h.loss - h.mse!) <= 1e-6 * Math.max(1, h.loss));
-  assert.deepEqual(metrics, Object.fromEntries(Object.entries(history[29]!).filter(([k]) => !["epoch", "iterations", "timeMs"].includes(k))));
+  assert.deepEqual(
+    metrics,
+    Object.fromEntries(
+      Object.entries(history[29]!).filter(([k]) => !["epoch", "iterations", "timeMs"].includes(k)),
+    ),
+  );
   assert.equal(state.status, "completed");
   assert.equal(state.epoch, 30);
   assert.equal(Object.keys(state.times).length, 30);
   // The final running loss is the mean of the epoch's batch losses (checked against a direct
   // evaluation of the last epoch with the weights of each step is not possible after the fact;
   // instead: the evaluator over the same data gives a loss of the same size).
-  const check = await nn.evaluator(mlp(), { log: 0 }).metric("meanSquaredError").run([[x, y]], modelState);
+  const check = await nn
+    .evaluator(mlp(), { log: 0 })
+    .metric("meanSquaredError")
+    .run([[x, y]], modelState);
   assert.ok(check.metrics.mean_squared_error! < history[0]!.loss / 5);
 });
 
 test("one seed gives bit-identical weights; another seed gives others", async () => {
   const { x, y } = regression();
   const run = async (seed: number) =>
-    (await silentTrainer(mlp(), "meanSquaredError", "adam", seed).run(nn.batches(x, y, { batchSize: 4, shuffle: true, seed }), { epochs: 3 })).modelState;
+    (
+      await silentTrainer(mlp(), "meanSquaredError", "adam", seed).run(
+        nn.batches(x, y, { batchSize: 4, shuffle: true, seed }),
+        { epochs: 3 },
+      )
+    ).modelState;
   const a = await run(3);
   const b = await run(3);
   const c = await run(4);
@@ -162,12 +191,20 @@ test("haltEpoch ends the epoch (epochHalted fires), haltLoop ends the run; async
     .handleEvent(["epochHalted", "epochCompleted"], (s) => {
       events.push(`${s.event}:${s.epoch}:${s.iteration}`);
     })
-    .handleEvent("iterationCompleted", (s) => (s.epoch === 2 && s.iteration === 2 ? "haltLoop" : undefined))
+    .handleEvent("iterationCompleted", (s) =>
+      s.epoch === 2 && s.iteration === 2 ? "haltLoop" : undefined,
+    )
     .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 5 });
   assert.deepEqual(events, ["epochHalted:0:2", "epochCompleted:1:4"]);
   assert.equal(result.state.status, "halted");
   assert.match(result.state.haltReason!, /haltLoop/);
-  assert.deepEqual(result.history.map((h) => [h.epoch, h.iterations]), [[0, 2], [1, 4]]);
+  assert.deepEqual(
+    result.history.map((h) => [h.epoch, h.iterations]),
+    [
+      [0, 2],
+      [1, 4],
+    ],
+  );
 });
 
 test("a handler returning anything else is a clear error", async () => {
@@ -184,10 +221,22 @@ test("a handler returning anything else is a clear error", async () => {
       .run([[x, y]]),
     /handler #0 on started returned an object \{status\}/,
   );
-  assert.throws(() => silentTrainer().handleEvent("epochEnded" as never, () => {}), /unknown event "epochEnded"; the events are started, epochStarted/);
-  assert.throws(() => silentTrainer().handleEvent("started", "log" as never), /the handler must be a function/);
-  assert.throws(() => silentTrainer().handleEvent("started", () => {}, { every: 0 }), /every must be an integer ≥ 1/);
-  assert.throws(() => silentTrainer().handleEvent("started", () => {}, { evry: 2 } as never), /unknown filter option "evry"/);
+  assert.throws(
+    () => silentTrainer().handleEvent("epochEnded" as never, () => {}),
+    /unknown event "epochEnded"; the events are started, epochStarted/,
+  );
+  assert.throws(
+    () => silentTrainer().handleEvent("started", "log" as never),
+    /the handler must be a function/,
+  );
+  assert.throws(
+    () => silentTrainer().handleEvent("started", () => {}, { every: 0 }),
+    /every must be an integer ≥ 1/,
+  );
+  assert.throws(
+    () => silentTrainer().handleEvent("started", () => {}, { evry: 2 } as never),
+    /unknown filter option "evry"/,
+  );
 });
 
 test("filters: first, every, once, before, after — in total or per epoch — and functions", async () => {
@@ -221,7 +270,10 @@ test("filters: first, every, once, before, after — in total or per epoch — a
 test("data: arrays, async iterables, endless generators bounded by iterations", async () => {
   const { x, y } = regression(8);
   const byArray = await silentTrainer().run([[x, y]], { epochs: 2 });
-  assert.deepEqual(byArray.history.map((h) => h.iterations), [1, 1]);
+  assert.deepEqual(
+    byArray.history.map((h) => h.iterations),
+    [1, 1],
+  );
 
   async function* stream() {
     for (const b of nn.batches(x, y, { batchSize: 2 })) {
@@ -230,15 +282,27 @@ test("data: arrays, async iterables, endless generators bounded by iterations", 
     }
   }
   const byAsync = await silentTrainer().run({ [Symbol.asyncIterator]: stream }, { epochs: 2 });
-  assert.deepEqual(byAsync.history.map((h) => h.iterations), [4, 4]);
+  assert.deepEqual(
+    byAsync.history.map((h) => h.iterations),
+    [4, 4],
+  );
 
   function* endless() {
     for (;;) yield [x, y] as const;
   }
-  const byGenerator = await silentTrainer().run({ [Symbol.iterator]: endless }, { epochs: 3, iterations: 5 });
-  assert.deepEqual(byGenerator.history.map((h) => h.iterations), [5, 5, 5]);
+  const byGenerator = await silentTrainer().run(
+    { [Symbol.iterator]: endless },
+    { epochs: 3, iterations: 5 },
+  );
+  assert.deepEqual(
+    byGenerator.history.map((h) => h.iterations),
+    [5, 5, 5],
+  );
   const byRepeat = await silentTrainer().run(nn.repeat([x, y]), { epochs: 2, iterations: 7 });
-  assert.deepEqual(byRepeat.history.map((h) => h.iterations), [7, 7]);
+  assert.deepEqual(
+    byRepeat.history.map((h) => h.iterations),
+    [7, 7],
+  );
   // The same batches through repeat and through the generator train the same weights.
   const byRepeat3 = await silentTrainer().run(nn.repeat([x, y]), { epochs: 3, iterations: 5 });
   assert.deepEqual(weights(byRepeat3.modelState), weights(byGenerator.modelState));
@@ -246,35 +310,91 @@ test("data: arrays, async iterables, endless generators bounded by iterations", 
 
 test("data errors: empty data, a one-shot generator, repeat without iterations, not iterable, bad batches", async () => {
   const { x, y } = regression(8);
-  await assert.rejects(silentTrainer().run([], { epochs: 1 }), /trainer.run: the data gave no batches \(an empty dataset/);
+  await assert.rejects(
+    silentTrainer().run([], { epochs: 1 }),
+    /trainer.run: the data gave no batches \(an empty dataset/,
+  );
   function* once() {
     yield [x, y] as const;
   }
-  await assert.rejects(silentTrainer().run(once(), { epochs: 2 }), /epoch 1 got no batches: the data can only be read once/);
-  await assert.rejects(silentTrainer().run(nn.repeat([x, y]), { epochs: 1 }), /the data never ends \(repeat\(\.\.\.\)\); pass \{ iterations \}/);
-  await assert.rejects(silentTrainer().run(42 as never), /data must be an iterable or async iterable of batches/);
-  await assert.rejects(silentTrainer().run([x] as never), /batch 0: each batch must be \[x, y\] \(inputs and targets\), got a Tensor/);
-  await assert.rejects(silentTrainer().run([[x, y]], { epochs: -1 }), /epochs must be a non-negative integer, got -1/);
-  await assert.rejects(silentTrainer().run([[x, y]], { epocs: 2 } as never), /the initial state must be a ModelState/);
-  await assert.rejects(silentTrainer().run([[x, y]], {}, { epocs: 2 } as never), /unknown option "epocs"; use epochs, iterations/);
+  await assert.rejects(
+    silentTrainer().run(once(), { epochs: 2 }),
+    /epoch 1 got no batches: the data can only be read once/,
+  );
+  await assert.rejects(
+    silentTrainer().run(nn.repeat([x, y]), { epochs: 1 }),
+    /the data never ends \(repeat\(\.\.\.\)\); pass \{ iterations \}/,
+  );
+  await assert.rejects(
+    silentTrainer().run(42 as never),
+    /data must be an iterable or async iterable of batches/,
+  );
+  await assert.rejects(
+    silentTrainer().run([x] as never),
+    /batch 0: each batch must be \[x, y\] \(inputs and targets\), got a Tensor/,
+  );
+  await assert.rejects(
+    silentTrainer().run([[x, y]], { epochs: -1 }),
+    /epochs must be a non-negative integer, got -1/,
+  );
+  await assert.rejects(
+    silentTrainer().run([[x, y]], { epocs: 2 } as never),
+    /the initial state must be a ModelState/,
+  );
+  await assert.rejects(
+    silentTrainer().run([[x, y]], {}, { epocs: 2 } as never),
+    /unknown option "epocs"; use epochs, iterations/,
+  );
 });
 
 test("a wrong input shape names the input and both shapes, at the first batch and later", async () => {
   const { x, y } = regression(8);
   const wide = nx.ones([8, 4]);
-  await assert.rejects(silentTrainer().run([[wide, y]]), /trainer.run: batch 0: .*input "x" expects shape \[null, 3\], got \[8, 4\]/);
-  await assert.rejects(silentTrainer().run([[x, y], [wide, y]]), /trainer.run: epoch 0, batch 1: .*input "x" expects shape \[null, 3\], got \[8, 4\]/);
-  await assert.rejects(nn.evaluator(mlp(), { log: 0 }).run([[wide, y]], (await silentTrainer().run([[x, y]])).modelState), /evaluator.run: batch 0: .*expects shape \[null, 3\], got \[8, 4\]/);
+  await assert.rejects(
+    silentTrainer().run([[wide, y]]),
+    /trainer.run: batch 0: .*input "x" expects shape \[null, 3\], got \[8, 4\]/,
+  );
+  await assert.rejects(
+    silentTrainer().run([
+      [x, y],
+      [wide, y],
+    ]),
+    /trainer.run: epoch 0, batch 1: .*input "x" expects shape \[null, 3\], got \[8, 4\]/,
+  );
+  await assert.rejects(
+    nn
+      .evaluator(mlp(), { log: 0 })
+      .run([[wide, y]], (await silentTrainer().run([[x, y]])).modelState),
+    /evaluator.run: batch 0: .*expects shape \[null, 3\], got \[8, 4\]/,
+  );
 });
 
 test("unknown loss and optimizer names are clear errors; weighted losses need matching outputs", () => {
-  assert.throws(() => nn.trainer(mlp(), "meanSquareError", "adam"), /unknown loss "meanSquareError"; did you mean "meanSquaredError"\?/);
-  assert.throws(() => nn.trainer(mlp(), "mean_squared_error", "adamm"), /unknown optimizer "adamm"; did you mean "adam"\?/);
+  assert.throws(
+    () => nn.trainer(mlp(), "meanSquareError", "adam"),
+    /unknown loss "meanSquareError"; did you mean "meanSquaredError"\?/,
+  );
+  assert.throws(
+    () => nn.trainer(mlp(), "mean_squared_error", "adamm"),
+    /unknown optimizer "adamm"; did you mean "adam"\?/,
+  );
   assert.throws(() => nn.trainer(mlp(), 42 as never, "adam"), /the loss must be a name .* got 42/);
-  assert.throws(() => nn.trainer("model" as never, "meanSquaredError", "adam"), /trainer: expected a model/);
-  assert.throws(() => nn.trainer(mlp(), "meanSquaredError", "adam", { log: -1 }), /log must be a non-negative integer/);
-  assert.throws(() => silentTrainer().metric("accuracyy"), /unknown metric "accuracyy"; did you mean "accuracy"\?/);
-  assert.throws(() => silentTrainer().metric("accuracy").metric("accuracy"), /already has a metric named "accuracy"/);
+  assert.throws(
+    () => nn.trainer("model" as never, "meanSquaredError", "adam"),
+    /trainer: expected a model/,
+  );
+  assert.throws(
+    () => nn.trainer(mlp(), "meanSquaredError", "adam", { log: -1 }),
+    /log must be a non-negative integer/,
+  );
+  assert.throws(
+    () => silentTrainer().metric("accuracyy"),
+    /unknown metric "accuracyy"; did you mean "accuracy"\?/,
+  );
+  assert.throws(
+    () => silentTrainer().metric("accuracy").metric("accuracy"),
+    /already has a metric named "accuracy"/,
+  );
 });
 
 test("weighted losses for a model with two outputs", async () => {
@@ -282,7 +402,15 @@ test("weighted losses for a model with two outputs", async () => {
   const base = nn.input("x", [null, 3]).dense(8, { activation: "relu" });
   const model = nn.container([base.dense(1), base.dense(1)]);
   const result = await nn
-    .trainer(model as never, [["meanSquaredError", 0.5], ["meanAbsoluteError", 2]], "adam", { log: 0 })
+    .trainer(
+      model as never,
+      [
+        ["meanSquaredError", 0.5],
+        ["meanAbsoluteError", 2],
+      ],
+      "adam",
+      { log: 0 },
+    )
     .run(nn.repeat([x, [y, y]]), { epochs: 2, iterations: 20 });
   assert.ok(result.history[1]!.loss < result.history[0]!.loss);
   await assert.rejects(
@@ -293,8 +421,12 @@ test("weighted losses for a model with two outputs", async () => {
 
 test("a custom loss must return a scalar", async () => {
   const { x, y } = regression(8);
-  const perSample = (a: nx.Tensor, b: nx.Tensor) => nn.losses.meanSquaredError(a, b, { reduction: "none" });
-  await assert.rejects(silentTrainer(mlp(), perSample).run([[x, y]]), /the loss returned f32\[8\]; it must be a scalar/);
+  const perSample = (a: nx.Tensor, b: nx.Tensor) =>
+    nn.losses.meanSquaredError(a, b, { reduction: "none" });
+  await assert.rejects(
+    silentTrainer(mlp(), perSample).run([[x, y]]),
+    /the loss returned f32\[8\]; it must be a scalar/,
+  );
 });
 
 test("a NaN loss halts training with a clear message and never overwrites a good checkpoint", async () => {
@@ -309,7 +441,10 @@ test("a NaN loss halts training with a clear message and never overwrites a good
     .checkpoint({ path: file })
     .run(data as never, { epochs: 4 });
   assert.equal(result.state.status, "halted");
-  assert.match(result.state.haltReason!, /the loss became NaN at epoch 2, batch 0; training halted/);
+  assert.match(
+    result.state.haltReason!,
+    /the loss became NaN at epoch 2, batch 0; training halted/,
+  );
   // The result holds the last finite state, the one the checkpoint holds too.
   const ckpt = await nn.loadCheckpoint(file);
   assert.equal(ckpt.epoch, 2);
@@ -324,7 +459,11 @@ test("resuming from a checkpoint gives bit-identical weights to an uninterrupted
   const file = path.join(dir, "run.ckpt");
   const data = () => nn.batches(x, y, { batchSize: 3, shuffle: true, seed: 11 }); // 7 batches, the last of 2
   const make = () =>
-    nn.trainer(mlp(), "meanSquaredError", nn.optimizers.adam({ learningRate: 0.01 }), { log: 0, seed: 5 })
+    nn
+      .trainer(mlp(), "meanSquaredError", nn.optimizers.adam({ learningRate: 0.01 }), {
+        log: 0,
+        seed: 5,
+      })
       .metric("meanAbsoluteError")
       .handleEvent("epochCompleted", (s) => {
         s.handlerMetadata.seen = [...(s.handlerMetadata.seen ?? []), s.epoch];
@@ -346,7 +485,10 @@ test("resuming from a checkpoint gives bit-identical weights to an uninterrupted
   // A fresh process would do just this: build the trainer again and run from the checkpoint.
   const resumed = await make().run(data(), ckpt, { epochs: 4 });
   assert.deepEqual(weights(resumed.modelState), weights(full.modelState));
-  assert.deepEqual(resumed.history.map((h) => [h.epoch, h.loss, h.mean_absolute_error]), full.history.map((h) => [h.epoch, h.loss, h.mean_absolute_error]));
+  assert.deepEqual(
+    resumed.history.map((h) => [h.epoch, h.loss, h.mean_absolute_error]),
+    full.history.map((h) => [h.epoch, h.loss, h.mean_absolute_error]),
+  );
   assert.deepEqual(resumed.state.handlerMetadata, { seen: [0, 1, 2, 3] });
   assert.equal(resumed.state.totalIterations, full.state.totalIterations);
 
@@ -369,13 +511,18 @@ test("checkpoint errors: a missing metric for criteria, a model file that is no 
   const { x, y } = regression(8);
   const dir = tmpDir();
   await assert.rejects(
-    silentTrainer().checkpoint({ path: path.join(dir, "c.ckpt"), criteria: "validation_loss" }).run([[x, y]]),
+    silentTrainer()
+      .checkpoint({ path: path.join(dir, "c.ckpt"), criteria: "validation_loss" })
+      .run([[x, y]]),
     /checkpoint: no metric "validation_loss" to monitor; the metrics are loss \(add loop.validate\(data\) before this handler\)/,
   );
   const model = mlp();
   const { modelState } = await silentTrainer(model).run([[x, y]]);
   await nn.save(path.join(dir, "model.safetensors"), model, modelState);
-  await assert.rejects(nn.loadCheckpoint(path.join(dir, "model.safetensors")), /is not a loop checkpoint/);
+  await assert.rejects(
+    nn.loadCheckpoint(path.join(dir, "model.safetensors")),
+    /is not a loop checkpoint/,
+  );
   // With criteria, only improvements are written.
   const best = path.join(dir, "best.ckpt");
   const writes: number[] = [];
@@ -399,11 +546,19 @@ test("validate adds validation_* metrics; earlyStop halts; reduceLrOnPlateau low
     .validate(model, [[xVal, yVal]])
     .run(nn.batches(x, y, { batchSize: 8 }), { epochs: 3 });
   const last = result.history[2]!;
-  assert.deepEqual(Object.keys(last).filter((k) => k.startsWith("validation_")).sort(), ["validation_loss", "validation_mean_absolute_error"]);
+  assert.deepEqual(
+    Object.keys(last)
+      .filter((k) => k.startsWith("validation_"))
+      .sort(),
+    ["validation_loss", "validation_mean_absolute_error"],
+  );
   // validation_loss is the loss of the model after epoch 2 on the validation rows.
   const pred = nn.predict(model, result.modelState, xVal);
   const direct = nn.losses.meanSquaredError(yVal, pred).toNumber();
-  assert.ok(Math.abs(direct - last.validation_loss!) < 1e-5, `${direct} vs ${last.validation_loss}`);
+  assert.ok(
+    Math.abs(direct - last.validation_loss!) < 1e-5,
+    `${direct} vs ${last.validation_loss}`,
+  );
 
   // earlyStop on a metric that never improves (a loss pinned by a learning rate of 0).
   const frozenLr = nn.optimizers.sgd({ learningRate: 0 });
@@ -414,7 +569,10 @@ test("validate adds validation_* metrics; earlyStop halts; reduceLrOnPlateau low
     .run([[x, y]], { epochs: 10 });
   assert.equal(stopped.state.status, "halted");
   assert.equal(stopped.history.length, 3, "epoch 0 sets the best, epochs 1 and 2 do not improve");
-  assert.match(stopped.state.haltReason!, /earlyStop: validation_loss did not improve for 2 epochs/);
+  assert.match(
+    stopped.state.haltReason!,
+    /earlyStop: validation_loss did not improve for 2 epochs/,
+  );
 
   const scales: number[] = [];
   await nn
@@ -428,10 +586,22 @@ test("validate adds validation_* metrics; earlyStop halts; reduceLrOnPlateau low
       scales.push((s.stepState.optimizerState as [{ scale: nx.Tensor }])[0].scale.toNumber());
     })
     .run([[x, y]], { epochs: 4 });
-  assert.deepEqual(scales.map((v) => Math.fround(v)), [-0.1, -0.05, -0.025, -0.0125].map(Math.fround));
-  assert.throws(() => silentTrainer().reduceLrOnPlateau("loss", { factor: 2 }), /factor must be between 0 and 1/);
+  assert.deepEqual(
+    scales.map((v) => Math.fround(v)),
+    [-0.1, -0.05, -0.025, -0.0125].map(Math.fround),
+  );
+  assert.throws(
+    () => silentTrainer().reduceLrOnPlateau("loss", { factor: 2 }),
+    /factor must be between 0 and 1/,
+  );
   await assert.rejects(
-    nn.trainer(mlp(), "meanSquaredError", nn.optimizers.adam({ learningRate: nn.schedules.constant(1e-3) }), { log: 0 })
+    nn
+      .trainer(
+        mlp(),
+        "meanSquaredError",
+        nn.optimizers.adam({ learningRate: nn.schedules.constant(1e-3) }),
+        { log: 0 },
+      )
       .reduceLrOnPlateau("loss")
       .run([[x, y]]),
     /reduceLrOnPlateau: the optimizer keeps no learning rate in its state/,
@@ -440,11 +610,30 @@ test("validate adds validation_* metrics; earlyStop halts; reduceLrOnPlateau low
 
 test("plot pushes points to anything with push(); it must have one", async () => {
   const { x, y } = regression(8);
-  const chart = { points: [] as Record<string, number>[], push(p: Record<string, number>) { this.points.push(p); } };
-  await silentTrainer().metric("meanAbsoluteError").plot(chart, "mean_absolute_error").run(nn.batches(x, y, { batchSize: 4 }), { epochs: 2 });
-  assert.deepEqual(chart.points.map((p) => [p.step, p.epoch]), [[1, 0], [2, 0], [3, 1], [4, 1]]);
+  const chart = {
+    points: [] as Record<string, number>[],
+    push(p: Record<string, number>) {
+      this.points.push(p);
+    },
+  };
+  await silentTrainer()
+    .metric("meanAbsoluteError")
+    .plot(chart, "mean_absolute_error")
+    .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 2 });
+  assert.deepEqual(
+    chart.points.map((p) => [p.step, p.epoch]),
+    [
+      [1, 0],
+      [2, 0],
+      [3, 1],
+      [4, 1],
+    ],
+  );
   assert.ok(chart.points.every((p) => Number.isFinite(p.mean_absolute_error)));
-  assert.throws(() => silentTrainer().plot({} as never), /plot: expected something with a push\(point\) method/);
+  assert.throws(
+    () => silentTrainer().plot({} as never),
+    /plot: expected something with a push\(point\) method/,
+  );
 });
 
 test("outputTransform can be replaced, as the first post does", async () => {
@@ -452,8 +641,14 @@ test("outputTransform can be replaced, as the first post does", async () => {
   const loop = silentTrainer().handleEvent("epochCompleted", (s) => {
     s.handlerMetadata.losses = [...(s.handlerMetadata.losses ?? []), s.stepState.loss.toNumber()];
   });
-  const custom = loop as unknown as nn.Loop<nn.TrainStepState, { trainedState: nn.ModelState; metadata: Record<string, any> }>;
-  custom.outputTransform = (state) => ({ trainedState: state.stepState.modelState, metadata: state.handlerMetadata });
+  const custom = loop as unknown as nn.Loop<
+    nn.TrainStepState,
+    { trainedState: nn.ModelState; metadata: Record<string, any> }
+  >;
+  custom.outputTransform = (state) => ({
+    trainedState: state.stepState.modelState,
+    metadata: state.handlerMetadata,
+  });
   const out = await custom.run([[x, y]], { epochs: 3 });
   assert.ok(out.trainedState instanceof nn.ModelState);
   assert.equal(out.metadata.losses.length, 3);
@@ -462,7 +657,9 @@ test("outputTransform can be replaced, as the first post does", async () => {
 test("frozen parameters stay as they were; handlers may replace the model state", async () => {
   const { x, y } = regression(8);
   const model = mlp();
-  const start = (await silentTrainer(model).run([[x, y]], { epochs: 1 })).modelState.freeze(["dense_0"]);
+  const start = (await silentTrainer(model).run([[x, y]], { epochs: 1 })).modelState.freeze([
+    "dense_0",
+  ]);
   const { modelState } = await silentTrainer(model).run([[x, y]], start, { epochs: 3 });
   assert.deepEqual(weights(modelState)["dense_0.kernel"], weights(start)["dense_0.kernel"]);
   assert.notDeepEqual(weights(modelState)["dense_1.kernel"], weights(start)["dense_1.kernel"]);
@@ -478,7 +675,11 @@ test("frozen parameters stay as they were; handlers may replace the model state"
   const once = await silentTrainer(model).run([[x, y]], { epochs: 1 });
   const twice = await silentTrainer(model).run([[x, y]], { epochs: 2 });
   assert.notDeepEqual(weights(reset.modelState), weights(twice.modelState));
-  assert.notDeepEqual(weights(reset.modelState), weights(once.modelState), "the optimizer state moved on");
+  assert.notDeepEqual(
+    weights(reset.modelState),
+    weights(once.modelState),
+    "the optimizer state moved on",
+  );
   assert.notDeepEqual(weights(reset.modelState), weights(initial));
 });
 
@@ -487,7 +688,10 @@ test("a loop over any step function (Axon's Axon.Loop.loop), with metrics", asyn
   const data = [1, 5, 3, 7].map((v) => [nx.tensor([v]), nx.tensor([v])] as const);
   const result = await nn
     .loop(
-      ([xb]: readonly [nx.Tensor, nx.Tensor], s: { max: nx.Tensor; yTrue: nx.Tensor; yPred: nx.Tensor }) => ({
+      (
+        [xb]: readonly [nx.Tensor, nx.Tensor],
+        s: { max: nx.Tensor; yTrue: nx.Tensor; yPred: nx.Tensor },
+      ) => ({
         max: nx.maximum(s.max, nx.reduceMax(xb)),
         yTrue: xb,
         yPred: nx.multiply(xb, 2),
@@ -498,58 +702,131 @@ test("a loop over any step function (Axon's Axon.Loop.loop), with metrics", asyn
     .metric((yTrue: nx.Tensor, yPred: nx.Tensor) => nx.mean(nx.subtract(yPred, yTrue)), "mean_gap")
     .run(data, { epochs: 2 });
   assert.equal(result.state.stepState.max.toNumber(), 7);
-  assert.deepEqual(result.history.map((h) => [h.total, h.mean_gap]), [[16, 4], [16, 4]]);
+  assert.deepEqual(
+    result.history.map((h) => [h.total, h.mean_gap]),
+    [
+      [16, 4],
+      [16, 4],
+    ],
+  );
   assert.throws(() => nn.loop("step" as never), /loop: step must be a function/);
-  assert.throws(() => nn.loop((b: unknown) => b).metric((a: nx.Tensor) => a), /give a name for a custom metric function/);
+  assert.throws(
+    () => nn.loop((b: unknown) => b).metric((a: nx.Tensor) => a),
+    /give a name for a custom metric function/,
+  );
 });
 
 test("console: Axon's line once per epoch off a terminal; redrawn with a progress bar on one; log 0 is silent", async () => {
   const { x, y } = regression(16);
-  const pipe = { text: "", write(s: string) { this.text += s; } };
-  await nn.trainer(mlp(), "meanSquaredError", "adam", { logTo: pipe }).metric("meanAbsoluteError").run(nn.batches(x, y, { batchSize: 4 }), { epochs: 2 });
-  assert.match(pipe.text, /^Epoch: 0, Batch: 3, loss: \d+\.\d{7} mean_absolute_error: \d+\.\d{7}\nEpoch: 1, Batch: 3, loss: \d+\.\d{7} mean_absolute_error: \d+\.\d{7}\n$/);
+  const pipe = {
+    text: "",
+    write(s: string) {
+      this.text += s;
+    },
+  };
+  await nn
+    .trainer(mlp(), "meanSquaredError", "adam", { logTo: pipe })
+    .metric("meanAbsoluteError")
+    .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 2 });
+  assert.match(
+    pipe.text,
+    /^Epoch: 0, Batch: 3, loss: \d+\.\d{7} mean_absolute_error: \d+\.\d{7}\nEpoch: 1, Batch: 3, loss: \d+\.\d{7} mean_absolute_error: \d+\.\d{7}\n$/,
+  );
 
-  const tty = { text: "", isTTY: true, columns: 200, write(s: string) { this.text += s; } };
-  await nn.trainer(mlp(), "meanSquaredError", "adam", { logTo: tty, log: 1 }).run(nn.batches(x, y, { batchSize: 4 }), { epochs: 1 });
-  assert.match(tty.text, /^\r\x1b\[2KEpoch: 0, Batch: 0, loss: \d+\.\d{7} \[=====>\s{14}\] 1\/4 [\d.k]+ it\/s ETA \d+s/);
+  const tty = {
+    text: "",
+    isTTY: true,
+    columns: 200,
+    write(s: string) {
+      this.text += s;
+    },
+  };
+  await nn
+    .trainer(mlp(), "meanSquaredError", "adam", { logTo: tty, log: 1 })
+    .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 1 });
+  assert.match(
+    tty.text,
+    /^\r\x1b\[2KEpoch: 0, Batch: 0, loss: \d+\.\d{7} \[=====>\s{14}\] 1\/4 [\d.k]+ it\/s ETA \d+s/,
+  );
   assert.match(tty.text, /\r\x1b\[2KEpoch: 0, Batch: 3, loss: \d+\.\d{7}\n$/);
 
-  const quiet = { text: "", write(s: string) { this.text += s; } };
+  const quiet = {
+    text: "",
+    write(s: string) {
+      this.text += s;
+    },
+  };
   await nn.trainer(mlp(), "meanSquaredError", "adam", { logTo: quiet, log: 0 }).run([[x, y]]);
-  await nn.evaluator(mlp(), { logTo: quiet, log: 0 }).run([[x, y]], (await silentTrainer().run([[x, y]])).modelState);
+  await nn
+    .evaluator(mlp(), { logTo: quiet, log: 0 })
+    .run([[x, y]], (await silentTrainer().run([[x, y]])).modelState);
   assert.equal(quiet.text, "");
 });
 
 test("loop.log writes a message of the state on an event", async () => {
   const { x, y } = regression(8);
-  const out = { text: "", write(s: string) { this.text += s; } };
+  const out = {
+    text: "",
+    write(s: string) {
+      this.text += s;
+    },
+  };
   await silentTrainer()
     .log((s) => `epoch ${s.epoch} done\n`, { event: "epochCompleted", writer: out })
     .log(undefined, { filter: { every: 2 }, writer: out })
     .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 2 });
-  assert.match(out.text, /^Epoch: 0, Batch: 0, loss: \d+\.\d{7}\nepoch 0 done\nEpoch: 1, Batch: 0, loss: \d+\.\d{7}\nepoch 1 done\n$/);
+  assert.match(
+    out.text,
+    /^Epoch: 0, Batch: 0, loss: \d+\.\d{7}\nepoch 0 done\nEpoch: 1, Batch: 0, loss: \d+\.\d{7}\nepoch 1 done\n$/,
+  );
 });
 
 test("batches: sizes, remainder, dropRemainder, seeded shuffles that change every epoch", () => {
   const x = nx.iota([10, 2]);
   const y = nx.iota([10]);
-  const sizes = (d: Iterable<readonly [nx.Tensor, nx.Tensor]>) => [...d].map(([a, b]) => [a.shape[0], b.shape[0]]);
-  assert.deepEqual(sizes(nn.batches(x, y, { batchSize: 4 })), [[4, 4], [4, 4], [2, 2]]);
-  assert.deepEqual(sizes(nn.batches(x, y, { batchSize: 4, dropRemainder: true })), [[4, 4], [4, 4]]);
+  const sizes = (d: Iterable<readonly [nx.Tensor, nx.Tensor]>) =>
+    [...d].map(([a, b]) => [a.shape[0], b.shape[0]]);
+  assert.deepEqual(sizes(nn.batches(x, y, { batchSize: 4 })), [
+    [4, 4],
+    [4, 4],
+    [2, 2],
+  ]);
+  assert.deepEqual(sizes(nn.batches(x, y, { batchSize: 4, dropRemainder: true })), [
+    [4, 4],
+    [4, 4],
+  ]);
   assert.equal(nn.batches(x, y, { batchSize: 4 }).length, 3);
   assert.equal(nn.batches(x, y, { batchSize: 4, dropRemainder: true }).length, 2);
-  const rowsOf = (d: Iterable<readonly [nx.Tensor, nx.Tensor]>) => [...d].flatMap(([, b]) => b.toArray() as number[]);
+  const rowsOf = (d: Iterable<readonly [nx.Tensor, nx.Tensor]>) =>
+    [...d].flatMap(([, b]) => b.toArray() as number[]);
   assert.deepEqual(rowsOf(nn.batches(x, y, { batchSize: 3 })), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const shuffled = nn.batches(x, y, { batchSize: 3, shuffle: true, seed: 1 });
   const e0 = rowsOf(shuffled.forEpoch(0));
   const e1 = rowsOf(shuffled.forEpoch(1));
-  assert.deepEqual([...e0].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    [...e0].sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.notDeepEqual(e0, e1);
-  assert.deepEqual(rowsOf(nn.batches(x, y, { batchSize: 3, shuffle: true, seed: 1 })), e0, "iterating again = the next epoch: first pass is epoch 0");
+  assert.deepEqual(
+    rowsOf(nn.batches(x, y, { batchSize: 3, shuffle: true, seed: 1 })),
+    e0,
+    "iterating again = the next epoch: first pass is epoch 0",
+  );
   assert.deepEqual(rowsOf(shuffled), e0);
   assert.deepEqual(rowsOf(shuffled), e1);
   // x rows follow y rows.
-  for (const [a, b] of shuffled.forEpoch(3)) assert.deepEqual((a.toArray() as number[][]).map((r) => r[0]! / 2), b.toArray());
-  assert.throws(() => nn.batches(x, nx.iota([9]), { batchSize: 2 }), /batches: x has 10 rows \(s32\[10\]\[2\]\) but y has 9 \(s32\[9\]\)/);
-  assert.throws(() => nn.batches(x, y, { batchSize: 0 }), /batchSize must be a positive integer, got 0/);
+  for (const [a, b] of shuffled.forEpoch(3))
+    assert.deepEqual(
+      (a.toArray() as number[][]).map((r) => r[0]! / 2),
+      b.toArray(),
+    );
+  assert.throws(
+    () => nn.batches(x, nx.iota([9]), { batchSize: 2 }),
+    /batches: x has 10 rows \(s32\[10\]\[2\]\) but y has 9 \(s32\[9\]\)/,
+  );
+  assert.throws(
+    () => nn.batches(x, y, { batchSize: 0 }),
+    /batchSize must be a positive integer, got 0/,
+  );
 });

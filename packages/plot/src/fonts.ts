@@ -129,6 +129,19 @@ export interface TextStyle {
 
 /** Width in pixels of `text` drawn in DejaVu with `style` (Vega's default size is 11 px). */
 export function measureText(text: string, style: TextStyle): number {
+  const key = `${style.fontSize}|${style.fontWeight}|${style.font}|${text}`;
+  let w = widthCache.get(key);
+  if (w === undefined) {
+    if (widthCache.size > 10_000) widthCache.clear();
+    w = measureUncached(text, style);
+    widthCache.set(key, w);
+  }
+  return w;
+}
+
+const widthCache = new Map<string, number>();
+
+function measureUncached(text: string, style: TextStyle): number {
   const m = loadMetrics();
   const size = style.fontSize != null ? +style.fontSize || 0 : 11;
   const weight = style.fontWeight;

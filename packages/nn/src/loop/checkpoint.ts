@@ -52,7 +52,8 @@ function skeletonOf(tree: unknown, path: string, tensors: Record<string, nx.Tens
     }
     return out;
   }
-  if (tree === null || ["boolean", "number", "string"].includes(typeof tree)) return tree as Skeleton;
+  if (tree === null || ["boolean", "number", "string"].includes(typeof tree))
+    return tree as Skeleton;
   if (tree === undefined) return null;
   throw new Error(`checkpoint: cannot save ${show(tree)} at ${path} in the step state`);
 }
@@ -76,8 +77,9 @@ function treeOf(skeleton: Skeleton, tensors: Record<string, nx.Tensor>, file: st
 /** JSON of handler metadata, leaving out what JSON cannot hold (functions, tensors become arrays). */
 function jsonSafe(value: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(value, (_k, v) => (nx.isTensor(v) ? v.toArray() : typeof v === "function" ? undefined : v)) ??
-      "null",
+    JSON.stringify(value, (_k, v) =>
+      nx.isTensor(v) ? v.toArray() : typeof v === "function" ? undefined : v,
+    ) ?? "null",
   );
 }
 
@@ -138,7 +140,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file = "the checkpoint"): Ch
     );
   const meta = JSON.parse(raw) as CheckpointMeta;
   if (meta.format !== FORMAT)
-    throw new Error(`loadCheckpoint: ${file} has checkpoint format ${meta.format}; this version reads ${FORMAT}`);
+    throw new Error(
+      `loadCheckpoint: ${file} has checkpoint format ${meta.format}; this version reads ${FORMAT}`,
+    );
   const tree = treeOf(meta.tree, tensors, file);
   const metricValues = meta.metricNames.map((name, i) => {
     const t = tensors[`metric.${i}`];
@@ -153,7 +157,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file = "the checkpoint"): Ch
       ? new ModelState(
           ms.parameters as never,
           (ms.state ?? {}) as never,
-          Array.isArray((tree as { frozen?: unknown }).frozen) ? ((tree as { frozen: string[] }).frozen) : [],
+          Array.isArray((tree as { frozen?: unknown }).frozen)
+            ? (tree as { frozen: string[] }).frozen
+            : [],
         )
       : undefined;
   return {
@@ -211,7 +217,9 @@ export function checkpointHandler<S>(options: CheckpointOptions<S> = {}) {
   const where = "checkpoint";
   const path = options.path ?? "checkpoint/latest.ckpt";
   if (typeof path !== "string" && typeof path !== "function")
-    throw new TypeError(`${where}: path must be a file name or a function of the state, got ${show(path)}`);
+    throw new TypeError(
+      `${where}: path must be a file name or a function of the state, got ${show(path)}`,
+    );
   const mode = checkMode(options.mode ?? "min", where);
   const criteria = options.criteria;
   return async (state: LoopState<S>) => {
@@ -225,7 +233,9 @@ export function checkpointHandler<S>(options: CheckpointOptions<S> = {}) {
     const bad = Object.entries(metrics).find(([, v]) => !Number.isFinite(v));
     if ((bad && bad[0] === "loss") || hasNonFinite(state._tree)) {
       const why = bad ? `${bad[0]} is ${bad[1]}` : "the step state holds NaN or Infinity";
-      process.stderr.write(`${where}: not written at epoch ${state.epoch}, batch ${state.iteration} (${why}); the previous checkpoint is kept\n`);
+      process.stderr.write(
+        `${where}: not written at epoch ${state.epoch}, batch ${state.iteration} (${why}); the previous checkpoint is kept\n`,
+      );
       return;
     }
     const file = typeof path === "function" ? path(state) : path;

@@ -19,7 +19,8 @@ export type LoopEvent = (typeof EVENTS)[number];
 export type HandlerStatus = "continue" | "haltEpoch" | "haltLoop";
 
 /** A handler's return value: a status, nothing (= "continue"), or a promise of either. */
-export type HandlerReturn = HandlerStatus | void | undefined | Promise<HandlerStatus | void | undefined>;
+export type HandlerReturn =
+  HandlerStatus | void | undefined | Promise<HandlerStatus | void | undefined>;
 
 /**
  * When a handler runs. `n` below counts the earlier firings of the event (0 the first time),
@@ -79,7 +80,9 @@ export function compileFilter<S>(filter: EventFilter<S> | undefined, where: stri
     return (_t, _e, state) => {
       const r = filter(state);
       if (typeof r !== "boolean")
-        throw new TypeError(`${where}: a filter function must return true or false, got ${show(r)}`);
+        throw new TypeError(
+          `${where}: a filter function must return true or false, got ${show(r)}`,
+        );
       return r;
     };
   }
@@ -94,7 +97,9 @@ export function compileFilter<S>(filter: EventFilter<S> | undefined, where: stri
       );
   const { every, once, before, after, per = "total" } = filter;
   if (per !== "total" && per !== "epoch")
-    throw new RangeError(`${where}: filter option per must be "total" or "epoch", got ${show(per)}`);
+    throw new RangeError(
+      `${where}: filter option per must be "total" or "epoch", got ${show(per)}`,
+    );
   const count = (name: string, v: number | undefined, min: number) => {
     if (v !== undefined && (!Number.isInteger(v) || v < min))
       throw new RangeError(

@@ -22,7 +22,12 @@ export function monitored(state: LoopState<any>, monitor: string, where: string)
 }
 
 /** True when `value` is better than `best` by more than `minDelta`. */
-export function improved(value: number, best: number | undefined, mode: MonitorMode, minDelta = 0): boolean {
+export function improved(
+  value: number,
+  best: number | undefined,
+  mode: MonitorMode,
+  minDelta = 0,
+): boolean {
   if (best === undefined || Number.isNaN(best)) return !Number.isNaN(value);
   return mode === "min" ? value < best - minDelta : value > best + minDelta;
 }
@@ -161,11 +166,14 @@ export interface PointSink {
 export function plotHandler(sink: PointSink, metric: string) {
   const where = "plot";
   if (!sink || typeof (sink as PointSink).push !== "function")
-    throw new TypeError(`${where}: expected something with a push(point) method (a live chart), got ${show(sink)}`);
+    throw new TypeError(
+      `${where}: expected something with a push(point) method (a live chart), got ${show(sink)}`,
+    );
   if (typeof metric !== "string") throw new TypeError(`${where}: name the metric to plot`);
   return (state: LoopState<any>) => {
     const value = monitored(state, metric, where);
-    const iterationEvent = state.event === "iterationStarted" || state.event === "iterationCompleted";
+    const iterationEvent =
+      state.event === "iterationStarted" || state.event === "iterationCompleted";
     const step = state.totalIterations + (iterationEvent ? 1 : 0);
     const r = sink.push({ step, epoch: state.epoch, [metric]: value });
     if (r instanceof Promise) return r.then(() => undefined);

@@ -18,6 +18,7 @@ import {
   EVENTS,
 } from "./events.js";
 import { LoopState, type EpochRecord, type StepOutputs, type StepView } from "./state.js";
+import { flatten, specId, specOf, unflatten } from "./flat.js";
 import type { ModelState } from "../state.js";
 import { Model } from "../model.js";
 import {
@@ -118,7 +119,9 @@ export interface ResumeState {
 }
 
 function isResume(x: unknown): x is ResumeState {
-  return typeof x === "object" && x !== null && (x as ResumeState).kind === "dendrite.loop-checkpoint";
+  return (
+    typeof x === "object" && x !== null && (x as ResumeState).kind === "dendrite.loop-checkpoint"
+  );
 }
 
 /**
@@ -171,9 +174,13 @@ export class Loop<S = unknown, Out = RunResult<S>> {
   ): this {
     const fn = metricsLib.get(metric as string | metricsLib.Metric);
     const key = name ?? metricsLib.nameOf(metric as string | metricsLib.Metric);
-    if (typeof key !== "string" || key === "" || (typeof metric === "function" && !name && !metric.name))
+    if (
+      typeof key !== "string" ||
+      key === "" ||
+      (typeof metric === "function" && !name && !metric.name)
+    )
       throw new TypeError(
-        "metric: give a name for a custom metric function, e.g. loop.metric(fn, \"my_metric\")",
+        'metric: give a name for a custom metric function, e.g. loop.metric(fn, "my_metric")',
       );
     if (this.metricList.some((m) => m.name === key))
       throw new Error(
@@ -358,7 +365,11 @@ export class Loop<S = unknown, Out = RunResult<S>> {
 
     const state = new LoopState<S>(this.definition);
     state._metricNames = this.metricNames;
-    const resumed = isResume(initState) ? initState : initState instanceof LoopState ? initState : undefined;
+    const resumed = isResume(initState)
+      ? initState
+      : initState instanceof LoopState
+        ? initState
+        : undefined;
     if (resumed) {
       restoreState(state, resumed);
       state.maxEpoch = options?.epochs ?? state.maxEpoch;
@@ -469,7 +480,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
     const lossAt = this.metricList.findIndex((m) => m.fn === "loss");
     const max = state.maxIteration;
     let batch = pending;
-    let checkedShape: string | undefined;
+    let checked: unknown = NO_BATCH;
     for (;;) {
       if (max >= 0 && state.iteration >= max) return "continue";
       if (batch === NO_BATCH) {
@@ -478,22 +489,22 @@ export class Loop<S = unknown, Out = RunResult<S>> {
         if (res.done) return "continue";
         batch = res.value;
       }
-      const sig = batchSignature(batch);
-      if (sig !== checkedShape) {
+      if (checked === NO_BATCH || !sameForm(batch, checked)) {
         def.checkBatch?.(batch, `${where}: epoch ${state.epoch}, batch ${state.iteration}`);
-        checkedShape = sig;
+        checked = batch;
       }
       if (started.length > 0) {
         const s = await this.fire("iterationStarted", state);
         if (s !== "continue") return s;
       }
-      let result: [unknown, unknown, unknown, nx.Tensor[], nx.Tensor];
+      state._sync();
+      let result: [nx.Tensor[] | null, string, unknown, unknown, nx.Tensor[], nx.Tensor];
       try {
-        result = step(batch, state._tree, state._metricValues, state._counter);
+        result = step(batch, state._leaves, state._specId, state._metricValues, state._counter);
       } catch (err) {
         throw withContext(err, `${where}: epoch ${state.epoch}, batch ${state.iteration}`);
       }
-      const [tree, yPred, yTrue, values, counter] = result;
+      const [leaves, id, yPred, yTrue, values, counter] = result;
       if (lossAt >= 0) {
         const loss = values[lossAt]!.toNumber();
         if (!Number.isFinite(loss)) {
@@ -505,7 +516,13 @@ export class Loop<S = unknown, Out = RunResult<S>> {
           return "haltLoop";
         }
       }
-      state._setStep(tree === undefined ? state._tree : tree, { yTrue: yTrue ?? (batch as unknown[])[1], yPred }, values, counter);
+      state._setStep(
+        leaves,
+        id,
+        { yTrue: yTrue ?? (batch as unknown[])[1], yPred },
+        values,
+        counter,
+      );
       state._position = {
         epoch: state.epoch,
         iteration: state.iteration + 1,
@@ -531,25 +548,43 @@ export class Loop<S = unknown, Out = RunResult<S>> {
     if (this.jitted) return this.jitted;
     const def = this.definition;
     const metrics = this.metricList.slice();
-    this.jitted = nx.jit((batch: unknown, tree: unknown, values: nx.Tensor[], counter: nx.Tensor) => {
-      const out = def.step(batch, tree);
-      const yTrue = out.yTrue ?? (Array.isArray(batch) ? batch[1] : undefined);
-      const next = metrics.map((m, k) => {
-        let v: nx.Tensor;
-        if (m.fn === "loss") {
-          if (!out.loss) throw new Error(`${def.kind}: the step returned no loss`);
-          v = out.loss;
-        } else {
-          v = m.fn(yTrue, out.yPred);
-        }
-        if (!nx.isTensor(v) || v.rank !== 0)
-          throw new TypeError(
-            `metric "${m.name}" returned ${nx.isTensor(v) ? nx.formatType(v.shape, v.dtype) : show(v)}; a metric must return a scalar tensor`,
-          );
-        return m.accumulate(values[k]!, nx.asType(v, "f32"), counter);
-      });
-      return [out.state, out.yPred ?? null, out.yTrue ?? null, next, nx.add(counter, 1)];
-    });
+    this.jitted = nx.jit(
+      (
+        batch: unknown,
+        leaves: nx.Tensor[],
+        id: string,
+        values: nx.Tensor[],
+        counter: nx.Tensor,
+      ) => {
+        const out = def.step(batch, unflatten(specOf(id), leaves));
+        const yTrue = out.yTrue ?? (Array.isArray(batch) ? batch[1] : undefined);
+        const next = metrics.map((m, k) => {
+          let v: nx.Tensor;
+          if (m.fn === "loss") {
+            if (!out.loss) throw new Error(`${def.kind}: the step returned no loss`);
+            v = out.loss;
+          } else {
+            v = m.fn(yTrue, out.yPred);
+          }
+          if (!nx.isTensor(v) || v.rank !== 0)
+            throw new TypeError(
+              `metric "${m.name}" returned ${nx.isTensor(v) ? nx.formatType(v.shape, v.dtype) : show(v)}; a metric must return a scalar tensor`,
+            );
+          return m.accumulate(values[k]!, nx.asType(v, "f32"), counter);
+        });
+        if (out.state === undefined)
+          return [null, id, out.yPred ?? null, out.yTrue ?? null, next, nx.add(counter, 1)];
+        const flat = flatten(out.state);
+        return [
+          flat.leaves,
+          specId(flat.spec),
+          out.yPred ?? null,
+          out.yTrue ?? null,
+          next,
+          nx.add(counter, 1),
+        ];
+      },
+    );
     return this.jitted;
   }
 
@@ -596,15 +631,28 @@ const NO_BATCH = Symbol("no batch");
 const ZERO = nx.tensor(0, { dtype: "f32" });
 const COUNTER_ZERO = nx.tensor(0, { dtype: "s32" });
 
-/** A cheap key of a batch's tensor shapes, to re-check a batch only when its form changes. */
-function batchSignature(batch: unknown): string {
-  if (Array.isArray(batch)) {
-    let key = "";
-    for (const b of batch) key += nx.isTensor(b) ? b.shape.join(",") + b.dtype + "|" : batchSignature(b) + "|";
-    return key;
+/** True when two batches have the same structure, shapes and dtypes (cheap, for every step). */
+function sameForm(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (nx.isTensor(a)) {
+    if (!nx.isTensor(b) || a.dtype !== b.dtype || a.shape.length !== b.shape.length) return false;
+    for (let i = 0; i < a.shape.length; i++) if (a.shape[i] !== b.shape[i]) return false;
+    return true;
   }
-  if (nx.isTensor(batch)) return batch.shape.join(",") + batch.dtype;
-  return typeof batch === "object" && batch !== null ? "o" : typeof batch;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameForm(a[i], b[i])) return false;
+    return true;
+  }
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return (
+      ka.length === kb.length &&
+      ka.every((k, i) => k === kb[i] && sameForm((a as any)[k], (b as any)[k]))
+    );
+  }
+  return typeof a === typeof b;
 }
 
 function withContext(err: unknown, where: string): Error {
@@ -618,7 +666,8 @@ function withContext(err: unknown, where: string): Error {
 const RUN_KEYS = ["epochs", "iterations"];
 
 function isRunOptions(x: unknown): boolean {
-  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype) return false;
+  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype)
+    return false;
   const keys = Object.keys(x);
   return keys.length > 0 && keys.every((k) => RUN_KEYS.includes(k));
 }
@@ -628,12 +677,16 @@ function checkRunOptions(options: RunOptions, where: string): void {
     throw new TypeError(`${where}: options must be an object { epochs, iterations }`);
   for (const k of Object.keys(options))
     if (!RUN_KEYS.includes(k))
-      throw new RangeError(`${where}: unknown option ${JSON.stringify(k)}; use ${RUN_KEYS.join(", ")}`);
+      throw new RangeError(
+        `${where}: unknown option ${JSON.stringify(k)}; use ${RUN_KEYS.join(", ")}`,
+      );
   const { epochs, iterations } = options;
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 0))
     throw new RangeError(`${where}: epochs must be a non-negative integer, got ${show(epochs)}`);
   if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1))
-    throw new RangeError(`${where}: iterations must be a positive integer, got ${show(iterations)}`);
+    throw new RangeError(
+      `${where}: iterations must be a positive integer, got ${show(iterations)}`,
+    );
 }
 
 interface EpochSource {
@@ -648,7 +701,11 @@ function epochSource(data: unknown, where: string): EpochSource {
   const length = typeof d?.length === "number" ? (d.length as number) : undefined;
   const endless = d?.[ENDLESS] === true;
   if (d && typeof d.forEpoch === "function")
-    return { open: (e) => (d.forEpoch(e) as Iterable<unknown>)[Symbol.iterator](), endless, length };
+    return {
+      open: (e) => (d.forEpoch(e) as Iterable<unknown>)[Symbol.iterator](),
+      endless,
+      length,
+    };
   if (d && typeof d[Symbol.asyncIterator] === "function")
     return { open: () => d[Symbol.asyncIterator]() as AsyncIterator<unknown>, endless, length };
   if (d && typeof d[Symbol.iterator] === "function" && typeof data !== "string")

@@ -3,6 +3,7 @@
  */
 import type * as nx from "@dendrite/tensor";
 import type { LoopEvent } from "./events.js";
+import { flatten, specId, specOf, unflatten } from "./flat.js";
 
 /** Where the loop is: running, finished all epochs, or stopped early (a handler, or a NaN loss). */
 export type LoopStatus = "initialized" | "running" | "completed" | "halted";
@@ -63,8 +64,14 @@ export class LoopState<S = unknown> {
   /** Per-epoch metrics so far. */
   history: EpochRecord[] = [];
 
-  /** @internal The traced step state (what the jitted step takes and returns). */
-  _tree: unknown;
+  /** @internal The step state's tensors, in order (what the compiled step takes and returns). */
+  _leaves: nx.Tensor[] = [];
+  /** @internal The id of the step state's structure (see `flat.ts`). */
+  _specId = "";
+  /** @internal True when the nested step state was handed out and may have been changed. */
+  _treeOut = false;
+  private _treeCache: unknown = undefined;
+  private _treeValid = true;
   /** @internal The last step's targets and predictions. */
   _outputs: StepOutputs = { yTrue: undefined, yPred: undefined };
   /** @internal Metric accumulators (scalar tensors), in the loop's metric order. */
@@ -89,12 +96,37 @@ export class LoopState<S = unknown> {
   /** The step state: for a trainer `{ loss, yTrue, yPred, modelState, optimizerState }`. */
   get stepState(): S {
     if (this._view === undefined) this._view = this._stepView.view(this._tree, this._outputs, this);
+    this._treeOut = true;
     return this._view;
   }
 
   set stepState(value: S) {
     this._tree = this._stepView.unview(value);
     this._view = undefined;
+  }
+
+  /** @internal The traced step state as a nested tree (rebuilt from the tensors on demand). */
+  get _tree(): unknown {
+    if (!this._treeValid) {
+      this._treeCache = unflatten(specOf(this._specId), this._leaves);
+      this._treeValid = true;
+    }
+    return this._treeCache;
+  }
+
+  set _tree(tree: unknown) {
+    const { leaves, spec } = flatten(tree);
+    this._leaves = leaves;
+    this._specId = specId(spec);
+    this._treeCache = tree;
+    this._treeValid = true;
+    this._treeOut = false;
+    this._view = undefined;
+  }
+
+  /** @internal Takes back changes handlers made to the nested step state, before the next step. */
+  _sync(): void {
+    if (this._treeOut) this._tree = this._tree;
   }
 
   /**
@@ -122,9 +154,21 @@ export class LoopState<S = unknown> {
     this._metricsCache = undefined;
   }
 
-  /** @internal Sets the traced state after a step (the step state view is rebuilt on demand). */
-  _setStep(tree: unknown, outputs: StepOutputs, metricValues: nx.Tensor[], counter: nx.Tensor): void {
-    this._tree = tree;
+  /** @internal Sets the step state after a step (the nested tree and view are rebuilt on demand). */
+  _setStep(
+    leaves: nx.Tensor[] | null,
+    id: string,
+    outputs: StepOutputs,
+    metricValues: nx.Tensor[],
+    counter: nx.Tensor,
+  ): void {
+    if (leaves !== null) {
+      this._leaves = leaves;
+      this._specId = id;
+      this._treeValid = false;
+      this._treeCache = undefined;
+      this._treeOut = false;
+    }
     this._outputs = outputs;
     this._metricValues = metricValues;
     this._counter = counter;

@@ -77,7 +77,9 @@ export interface EvalStepState {
 function checkLog(log: unknown, where: string): number {
   if (log === undefined) return 50;
   if (typeof log !== "number" || !Number.isInteger(log) || log < 0)
-    throw new RangeError(`${where}: log must be a non-negative integer (0 = silent), got ${show(log)}`);
+    throw new RangeError(
+      `${where}: log must be a non-negative integer (0 = silent), got ${show(log)}`,
+    );
   return log;
 }
 
@@ -130,9 +132,10 @@ function checkSupervisedBatch(batch: unknown, where: string): void {
     );
   const [x, y] = batch;
   if (!nx.isTensor(x) && (typeof x !== "object" || x === null))
-    throw new TypeError(`${where}: the inputs x must be a tensor (or tensors by input name), got ${show(x)}`);
-  if (y === undefined || y === null)
-    throw new TypeError(`${where}: the targets y are missing`);
+    throw new TypeError(
+      `${where}: the inputs x must be a tensor (or tensors by input name), got ${show(x)}`,
+    );
+  if (y === undefined || y === null) throw new TypeError(`${where}: the targets y are missing`);
 }
 
 /** `parameters` split into the trainable ones and the frozen ones (by `"layer.name"`). */
@@ -146,7 +149,7 @@ function splitFrozen(
   for (const [layer, tensors] of Object.entries(parameters))
     for (const [name, t] of Object.entries(tensors)) {
       const side = frozen.has(`${layer}.${name}`) ? fixed : trainable;
-      (side[layer] ??= {} as LayerTensors);
+      side[layer] ??= {} as LayerTensors;
       (side[layer] as Record<string, nx.Tensor>)[name] = t;
     }
   return [trainable, fixed];
@@ -307,7 +310,9 @@ export function trainer(
       if (s instanceof TrainView) return s._tree();
       const v = s as TrainStepState;
       if (!v || !(v.modelState instanceof ModelState))
-        throw new TypeError("stepState must keep a modelState (a ModelState) and an optimizerState");
+        throw new TypeError(
+          "stepState must keep a modelState (a ModelState) and an optimizerState",
+        );
       return {
         modelState: { parameters: v.modelState.parameters, state: v.modelState.state },
         frozen: [...v.modelState.frozen],
@@ -389,15 +394,22 @@ export function loop<S>(
   step: (batch: any, stepState: S) => S,
   init: (batch: any, initState: any) => S = (_batch, initState) => initState as S,
 ): Loop<S> {
-  if (typeof step !== "function") throw new TypeError(`loop: step must be a function, got ${show(step)}`);
-  if (typeof init !== "function") throw new TypeError(`loop: init must be a function, got ${show(init)}`);
+  if (typeof step !== "function")
+    throw new TypeError(`loop: step must be a function, got ${show(step)}`);
+  if (typeof init !== "function")
+    throw new TypeError(`loop: init must be a function, got ${show(init)}`);
   const definition: StepDefinition<S> = {
     kind: "loop",
     init: (batch, initState) => init(batch, initState),
     step(batch, tree: S): StepResult {
       const next = step(batch, tree) as any;
       const fields = next && typeof next === "object" ? next : {};
-      return { state: next, yTrue: fields.yTrue, yPred: fields.yPred, loss: nx.isTensor(fields.loss) ? fields.loss : undefined };
+      return {
+        state: next,
+        yTrue: fields.yTrue,
+        yPred: fields.yPred,
+        loss: nx.isTensor(fields.loss) ? fields.loss : undefined,
+      };
     },
     view: (tree) => tree as S,
     unview: (s) => s,
@@ -406,12 +418,16 @@ export function loop<S>(
       return ms instanceof ModelState ? ms : undefined;
     },
   };
-  return new Loop<S>(definition, (state) => ({
-    modelState: definition.modelState!(state._tree),
-    history: state.history,
-    metrics: { ...state.metrics },
-    state,
-  }) as never);
+  return new Loop<S>(
+    definition,
+    (state) =>
+      ({
+        modelState: definition.modelState!(state._tree),
+        history: state.history,
+        metrics: { ...state.metrics },
+        state,
+      }) as never,
+  );
 }
 
 /** The ModelState in an initial state given to `run` (a ModelState, a run result, or nothing). */
