@@ -523,16 +523,20 @@ test("checkpoint errors: a missing metric for criteria, a model file that is no 
     nn.loadCheckpoint(path.join(dir, "model.safetensors")),
     /is not a loop checkpoint/,
   );
-  // With criteria, only improvements are written.
+  // With criteria, only improvements are written: a score of 3, 1, 2 over three epochs is
+  // saved after epochs 0 and 1, not after epoch 2.
   const best = path.join(dir, "best.ckpt");
-  const writes: number[] = [];
+  const scores = [3, 1, 2];
   await silentTrainer()
-    .checkpoint({ path: best, criteria: "loss" })
     .handleEvent("epochCompleted", (s) => {
-      writes.push(fs.statSync(best).mtimeMs);
+      s.metrics.score = scores[s.epoch]!;
     })
+    .checkpoint({ path: best, criteria: "score" })
     .run(nn.batches(x, y, { batchSize: 2 }), { epochs: 3 });
-  assert.equal((await nn.loadCheckpoint(best)).epoch, 3);
+  const saved = await nn.loadCheckpoint(best);
+  assert.equal(saved.epoch, 2, "the checkpoint of epoch 1 (resuming at epoch 2)");
+  assert.deepEqual(saved.handlerMetadata, { checkpoint: { score: 1 } });
+  assert.deepEqual(saved.history.map((h) => h.score), [3, 1]);
 });
 
 test("validate adds validation_* metrics; earlyStop halts; reduceLrOnPlateau lowers the learning rate", async () => {
@@ -744,11 +748,13 @@ test("console: Axon's line once per epoch off a terminal; redrawn with a progres
   await nn
     .trainer(mlp(), "meanSquaredError", "adam", { logTo: tty, log: 1 })
     .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 1 });
+  // Each redraw clears the line (carriage return, ESC [2K) and writes the line with a bar.
+  const shown = tty.text.replaceAll("\r\u001b[2K", "<clear>");
   assert.match(
-    tty.text,
-    /^\r\x1b\[2KEpoch: 0, Batch: 0, loss: \d+\.\d{7} \[=====>\s{14}\] 1\/4 [\d.k]+ it\/s ETA \d+s/,
+    shown,
+    /^<clear>Epoch: 0, Batch: 0, loss: \d+\.\d{7} \[=====>\s{14}\] 1\/4 [\d.k]+ it\/s ETA \d+s/,
   );
-  assert.match(tty.text, /\r\x1b\[2KEpoch: 0, Batch: 3, loss: \d+\.\d{7}\n$/);
+  assert.match(shown, /<clear>Epoch: 0, Batch: 3, loss: \d+\.\d{7}\n$/);
 
   const quiet = {
     text: "",

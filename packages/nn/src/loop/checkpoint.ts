@@ -97,6 +97,14 @@ function hasNonFinite(tree: unknown): boolean {
   return false;
 }
 
+/** The history, its last record brought up to date when saved at the end of an epoch. */
+function currentHistory(state: LoopState<any>): EpochRecord[] {
+  const last = state.history.at(-1);
+  const atEpochEnd = state.event === "epochCompleted" || state.event === "epochHalted";
+  if (!last || !atEpochEnd || last.epoch !== state.epoch) return state.history;
+  return [...state.history.slice(0, -1), { ...last, ...state.metrics }];
+}
+
 /** The bytes of a checkpoint of `state`. */
 export function encodeCheckpoint(state: LoopState<any>): Uint8Array {
   const tensors: Record<string, nx.Tensor> = {};
@@ -109,7 +117,7 @@ export function encodeCheckpoint(state: LoopState<any>): Uint8Array {
     maxEpoch: state.maxEpoch,
     maxIteration: state.maxIteration,
     times: state.times,
-    history: state.history,
+    history: currentHistory(state),
     handlerMetadata: jsonSafe(state.handlerMetadata) as Record<string, unknown>,
     metricNames: [...state._metricNames],
     tree,

@@ -126,7 +126,9 @@ export class LoopState<S = unknown> {
 
   /** @internal Takes back changes handlers made to the nested step state, before the next step. */
   _sync(): void {
-    if (this._treeOut) this._tree = this._tree;
+    if (!this._treeOut) return;
+    const changed = this._tree;
+    this._tree = changed;
   }
 
   /**
