@@ -1,8 +1,10 @@
 /**
  * Small dense f64 numerics the estimators share, on plain Float64Arrays: Householder QR with
- * column pivoting, least squares (minimum-norm when rank-deficient), one-sided Jacobi SVD.
+ * column pivoting (after a blocked QR for tall matrices), least squares (minimum-norm when rank-deficient), one-sided Jacobi SVD.
  * Matrices here are column-major (`a[j * m + i]` is row i, column j) unless a name says otherwise.
  */
+
+import { householderQR } from "./householder.js";
 
 const EPS = 2.220446049250313e-16;
 
@@ -31,9 +33,11 @@ export function toColumnMajor(rowMajor: Float64Array, m: number, n: number): Flo
 
 /**
  * Householder QR with column pivoting of a column-major m × n matrix (overwritten). Pivoting puts
- * the largest remaining column first at each step, so the rank shows on R's diagonal.
+ * the largest remaining column first at each step, so the rank shows on R's diagonal. The rank
+ * tolerance is max(rankRows, n) · eps · |R₀₀|; `rankRows` (default m) is the row count of the
+ * original matrix when `a` is the R of an earlier QR.
  */
-export function pivotedQR(a: Float64Array, m: number, n: number): PivotedQR {
+export function pivotedQR(a: Float64Array, m: number, n: number, rankRows = m): PivotedQR {
   const steps = Math.min(m, n);
   const tau = new Float64Array(steps);
   const perm = new Int32Array(n);
@@ -106,7 +110,7 @@ export function pivotedQR(a: Float64Array, m: number, n: number): PivotedQR {
     }
   }
   const r00 = steps > 0 ? Math.abs(a[0]!) : 0;
-  const tol = Math.max(m, n) * EPS * r00;
+  const tol = Math.max(rankRows, n) * EPS * r00;
   let rank = 0;
   while (rank < steps && Math.abs(a[rank * m + rank]!) > tol) rank++;
   return { m, n, qr: a, tau, perm, rank };
@@ -147,10 +151,37 @@ export interface LeastSquares {
   readonly rank: number;
 }
 
+/** True when a matrix is tall enough that a blocked QR to n × n first pays off. */
+function isTall(m: number, n: number): boolean {
+  return m >= 2 * n;
+}
+
+/**
+ * The n × n R (column-major) of a tall column-major m × n matrix `a` (overwritten), by the
+ * blocked, unpivoted Householder QR; the same reflectors turn the m × k matrix `b` into Qᵀ b,
+ * whose first n rows are returned. Pivoting R afterwards reveals the same rank as pivoting A,
+ * since A = Q R changes neither column norms nor singular values.
+ */
+function reduceTall(
+  a: Float64Array,
+  m: number,
+  n: number,
+  b: Float64Array,
+  k: number,
+): { r: Float64Array; qtb: Float64Array } {
+  householderQR(a, m, n, b, k);
+  const r = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) for (let i = 0; i <= j; i++) r[j * n + i] = a[j * m + i]!;
+  const qtb = new Float64Array(n * k);
+  for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) qtb[c * n + i] = b[c * m + i]!;
+  return { r, qtb };
+}
+
 /**
  * Least squares min ‖A X − B‖ for a column-major m × n matrix A (overwritten) and m × k right-hand
- * sides B (overwritten), through a pivoted QR. When A is rank-deficient the minimum-norm solution
- * is returned (through an SVD of R), as LAPACK's xGELSD does.
+ * sides B (overwritten), through a pivoted QR. A tall A (m ≥ 2n) is first reduced to its n × n R
+ * by a blocked Householder QR, and the pivoted QR runs on R. When A is rank-deficient the
+ * minimum-norm solution is returned (through an SVD of R), as LAPACK's xGELSD does.
  */
 export function leastSquares(
   a: Float64Array,
@@ -160,7 +191,23 @@ export function leastSquares(
   k: number,
 ): LeastSquares {
   if (m < n) return minimumNormBySVD(a, m, n, b, k);
-  const f = pivotedQR(a, m, n);
+  if (isTall(m, n)) {
+    const { r, qtb } = reduceTall(a, m, n, b, k);
+    return pivotedLeastSquares(r, n, n, qtb, k, m);
+  }
+  return pivotedLeastSquares(a, m, n, b, k, m);
+}
+
+/** Least squares through a pivoted QR of A (m ≥ n); `rankRows` as in {@link pivotedQR}. */
+function pivotedLeastSquares(
+  a: Float64Array,
+  m: number,
+  n: number,
+  b: Float64Array,
+  k: number,
+  rankRows: number,
+): LeastSquares {
+  const f = pivotedQR(a, m, n, rankRows);
   applyQT(f, b, k);
   const x = new Float64Array(n * k);
   if (f.rank === n) {
@@ -305,7 +352,9 @@ export function singularValuesAndVectors(
     const r = jacobiSVD(a, m, n);
     return { s: r.s, v: r.v, cols: r.cols };
   }
-  const f = pivotedQR(a, m, n);
+  const f = isTall(m, n)
+    ? pivotedQR(reduceTall(a, m, n, new Float64Array(0), 0).r, n, n, m)
+    : pivotedQR(a, m, n);
   const r = upperR(f);
   const svd = jacobiSVD(r, n, n);
   // A P = Q R = Q U S Vᵀ, so A's right vectors are P V.

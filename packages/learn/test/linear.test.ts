@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as nx from "@dendrite/tensor";
 import * as learn from "@dendrite/learn";
-import { linear as L, autoMpg as A } from "./reference/sklearn.js";
+import { linear as L, autoMpg as A, tall as T } from "./reference/sklearn.js";
 import { assertClose, autoMpg } from "./helpers.js";
 
 const x = nx.tensor(L.x, { dtype: "f64" });
@@ -123,4 +123,34 @@ test("linear models refuse bad input with clear messages", () => {
     () => learn.LinearRegression.fit("abc" as never, y),
     /expected a tensor, a DataFrame/,
   );
+});
+
+test("LinearRegression on a tall 150 × 70 problem (blocked QR over three panels) matches scikit-learn", () => {
+  // Inputs from the integer formula in make_refs.py.
+  const rows = Array.from({ length: 150 }, (_, i) =>
+    Array.from(
+      { length: 70 },
+      (_, j) => ((37 * i * i + 61 * j * j + 17 * i * j + 5 * i + 11 * j) % 1009) / 1009 - 0.5,
+    ),
+  );
+  const ty = rows.map(
+    (r, i) => r.reduce((s, v, j) => s + v * Math.cos(j), 0) + 0.1 * Math.sin(3.1 * i) + 2,
+  );
+  const y2 = ty.map((v, i) => [v, Math.cos(0.3 * i)]);
+  const m = learn.LinearRegression.fit(
+    nx.tensor(rows, { dtype: "f64" }),
+    nx.tensor(y2, { dtype: "f64" }),
+  );
+  assert.equal(m.rank, 70);
+  assertClose(m.coefficients, T.coef, 1e-8, "coef");
+  assertClose(m.intercept, T.intercept, 1e-8, "intercept");
+  // Two collinear columns (x0 + 2 x5, a copy of x3): rank 70 of 72, the minimum-norm solution.
+  const xc = rows.map((r) => [...r, r[0]! + 2 * r[5]!, r[3]!]);
+  const mc = learn.LinearRegression.fit(
+    nx.tensor(xc, { dtype: "f64" }),
+    nx.tensor(ty, { dtype: "f64" }),
+  );
+  assert.equal(mc.rank, T.rankCollinear);
+  assertClose(mc.coefficients, T.coefCollinear, 1e-8, "coef (collinear)");
+  assertClose(mc.intercept.toNumber(), T.interceptCollinear, 1e-8, "intercept (collinear)");
 });

@@ -261,6 +261,7 @@ test("a page that cannot keep up is skipped, then resynced with a snapshot", asy
         }
       }
     });
+    res.resume();
   });
   res.destroy();
   assert.ok(snapshots >= 2, `expected a resync snapshot, got ${snapshots} snapshots`);

@@ -189,6 +189,22 @@ for avg in ["micro", "macro", "weighted"]:
 cls["f1_none"] = tolist(metrics.f1_score(ct, cp, average=None))
 out["classificationMetrics"] = cls
 
+# --- a tall least-squares problem crossing the blocked QR's 32-column panels ---------------------
+# Inputs from an integer formula (exact in both languages, no data pasted):
+# x[i, j] = ((37 i² + 61 j² + 17 i j + 5 i + 11 j) mod 1009) / 1009 − 0.5, 150 × 70 (condition
+# number ≈ 4), and the same with two collinear columns appended (x0 + 2 x5, a copy of x3: rank 70 of 72).
+ti, tj = np.meshgrid(np.arange(150), np.arange(70), indexing="ij")
+tx = ((37 * ti * ti + 61 * tj * tj + 17 * ti * tj + 5 * ti + 11 * tj) % 1009) / 1009.0 - 0.5
+tw = np.cos(np.arange(70.0))
+ty = tx @ tw + 0.1 * np.sin(3.1 * np.arange(150.0)) + 2.0
+ty2 = np.stack([ty, np.cos(0.3 * np.arange(150.0))], axis=1)
+txc = np.concatenate([tx, tx[:, :1] + 2.0 * tx[:, 5:6], tx[:, 3:4]], axis=1)
+tall = linear_model.LinearRegression().fit(tx, ty2)
+tallc = linear_model.LinearRegression().fit(txc, ty)
+out["tall"] = {"coef": tolist(tall.coef_), "intercept": tolist(tall.intercept_),
+               "coefCollinear": tolist(tallc.coef_), "interceptCollinear": float(tallc.intercept_),
+               "rankCollinear": int(np.linalg.matrix_rank(txc - txc.mean(axis=0)))}
+
 
 def to_ts(v):
     return json.dumps(v, indent=None, default=float)

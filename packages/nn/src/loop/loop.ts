@@ -433,7 +433,10 @@ export class Loop<S = unknown, Out = RunResult<S>> {
           );
       }
       const ms = performance.now() - t0;
-      if (status === "haltLoop") break;
+      if (status === "haltLoop") {
+        if (state.iteration > 0) this.progress?.epochCompleted(state); // keep the epoch's line
+        break;
+      }
       state.times[epoch] = ms;
       state._position = { epoch: epoch + 1, iteration: 0, total: state.totalIterations };
       this.record(state, ms);

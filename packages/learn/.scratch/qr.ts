@@ -1,0 +1,11 @@
+import { householderQR } from "../src/householder.js";
+const [m, n] = [Number(process.argv[2]), Number(process.argv[3])];
+const a = new Float64Array(m * n);
+for (let i = 0; i < a.length; i++) a[i] = Math.random();
+const b = new Float64Array(m);
+for (let i = 0; i < m; i++) b[i] = Math.random();
+const t0 = performance.now();
+householderQR(a, m, n, b, 1);
+const ms = performance.now() - t0;
+const flops = 2 * m * n * n - (2 / 3) * n ** 3;
+console.log(`${m}x${n}: ${ms.toFixed(0)} ms, ${(flops / ms / 1e6).toFixed(2)} GFLOP/s`);
