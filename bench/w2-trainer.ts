@@ -82,7 +82,7 @@ export async function runW2(): Promise<Row[]> {
   const layer = heDense(new Rng(7), F, C);
   const init: Weights = { w: layer.w, b: layer.b };
   console.log(
-    `\nW2 iris softmax through nn.trainer: 4→3 softmax, categorical cross-entropy, Adam (lr ${ADAM.lr}), batch ${data.rows}, ${EPOCHS} epochs × ${ITERATIONS} iterations = ${STEPS.toLocaleString("en-US")} steps, with the accuracy metric`,
+    `\nW2 iris softmax through nn.trainer: 4→3 softmax, categorical cross-entropy, Adam (lr ${ADAM.lr}), batch ${data.rows}, ${EPOCHS} epochs × ${ITERATIONS} iterations = ${STEPS.toLocaleString("en-US")} steps`,
   );
   const X = nx.fromBuffer(data.x, "f32", [data.rows, F]);
   const Y = nx.fromBuffer(data.onehot, "f32", [data.rows, C]);

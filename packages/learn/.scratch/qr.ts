@@ -9,3 +9,4 @@ householderQR(a, m, n, b, 1);
 const ms = performance.now() - t0;
 const flops = 2 * m * n * n - (2 / 3) * n ** 3;
 console.log(`${m}x${n}: ${ms.toFixed(0)} ms, ${(flops / ms / 1e6).toFixed(2)} GFLOP/s`);
+console.log("panel", (globalThis as any).tp, "T+V", (globalThis as any).tt);

@@ -536,7 +536,10 @@ test("checkpoint errors: a missing metric for criteria, a model file that is no 
   const saved = await nn.loadCheckpoint(best);
   assert.equal(saved.epoch, 2, "the checkpoint of epoch 1 (resuming at epoch 2)");
   assert.deepEqual(saved.handlerMetadata, { checkpoint: { score: 1 } });
-  assert.deepEqual(saved.history.map((h) => h.score), [3, 1]);
+  assert.deepEqual(
+    saved.history.map((h) => h.score),
+    [3, 1],
+  );
 });
 
 test("validate adds validation_* metrics; earlyStop halts; reduceLrOnPlateau lowers the learning rate", async () => {

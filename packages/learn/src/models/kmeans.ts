@@ -44,7 +44,12 @@ function sqDist(x: Float64Array, i: number, c: Float64Array, k: number, d: numbe
   return s;
 }
 
-/** Nearest centre of each row and the squared distance to it. */
+/**
+ * Nearest centre of each row and the squared distance to it. The nearest centre minimises
+ * ‖c‖²/2 − x·c (‖x‖² is the same for every centre), computed for four centres per pass over a row
+ * so each value of x is loaded once per four products; the distance to the chosen centre is then
+ * computed exactly, as (x − c)², so the inertia does not suffer from cancellation.
+ */
 function assign(
   x: Matrix,
   centers: Float64Array,
@@ -52,21 +57,70 @@ function assign(
   labels: Int32Array,
   dist: Float64Array,
 ): number {
-  const { rows, cols } = x;
+  const { rows, cols: d, data: xs } = x;
+  const half = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += centers[c * d + j]! * centers[c * d + j]!;
+    half[c] = 0.5 * s;
+  }
   let inertia = 0;
   for (let i = 0; i < rows; i++) {
+    const a = i * d;
     let best = 0;
-    let bestD = Infinity;
-    for (let c = 0; c < k; c++) {
-      const dd = sqDist(x.data, i, centers, c, cols);
-      if (dd < bestD) {
-        bestD = dd;
+    let bestScore = Infinity;
+    let c = 0;
+    for (; c + 4 <= k; c += 4) {
+      const b0 = c * d;
+      const b1 = b0 + d;
+      const b2 = b1 + d;
+      const b3 = b2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = xs[a + j]!;
+        s0 += v * centers[b0 + j]!;
+        s1 += v * centers[b1 + j]!;
+        s2 += v * centers[b2 + j]!;
+        s3 += v * centers[b3 + j]!;
+      }
+      const t0 = half[c]! - s0;
+      const t1 = half[c + 1]! - s1;
+      const t2 = half[c + 2]! - s2;
+      const t3 = half[c + 3]! - s3;
+      if (t0 < bestScore) {
+        bestScore = t0;
+        best = c;
+      }
+      if (t1 < bestScore) {
+        bestScore = t1;
+        best = c + 1;
+      }
+      if (t2 < bestScore) {
+        bestScore = t2;
+        best = c + 2;
+      }
+      if (t3 < bestScore) {
+        bestScore = t3;
+        best = c + 3;
+      }
+    }
+    for (; c < k; c++) {
+      const b = c * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += xs[a + j]! * centers[b + j]!;
+      const t = half[c]! - s;
+      if (t < bestScore) {
+        bestScore = t;
         best = c;
       }
     }
     labels[i] = best;
-    dist[i] = bestD;
-    inertia += bestD;
+    const e = sqDist(xs, i, centers, best, d);
+    dist[i] = e;
+    inertia += e;
   }
   return inertia;
 }
