@@ -45,7 +45,7 @@ function engineered(df: data.DataFrame): data.DataFrame {
   const origin = df.select(
     ...[1, 2, 3].map((o) => pl.col("origin").eq(o).cast(pl.Float64).alias(`origin_${o}`)),
   );
-  return data.fromTensor(square.transform(logs)).hstack(origin);
+  return pl.concat([data.fromTensor(square.transform(logs)), origin], { how: "horizontal" });
 }
 
 /** Runs the second post end to end, writing its charts under `outDir`. */

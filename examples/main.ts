@@ -1,0 +1,58 @@
+// The main job (`npm start`): redoes both seed posts and leaves a report with every chart under
+// out/ — out/report.md and out/report.html (the charts inlined, readable offline).
+import { readFileSync, writeFileSync } from "node:fs";
+import { relative } from "node:path";
+import { runIris } from "./iris.js";
+import { runAutoMpg } from "./auto-mpg.js";
+
+const iris = await runIris("out/iris");
+const cars = await runAutoMpg("out/auto-mpg");
+
+const fmt = (v: number, digits = 4) => v.toFixed(digits);
+const rows: [string, string, string][] = [
+  ["Iris row 0, sepal_length (normalised)", fmt(iris.firstRow.sepal_length, 7), "-1.0840606"],
+  ["Iris row 0, sepal_width (normalised)", fmt(iris.firstRow.sepal_width, 7), "2.3722896"],
+  ["Iris softmax model: final loss (epoch mean)", fmt(iris.finalLoss), "0.1974 (run mean)"],
+  ["Iris softmax model: accuracy", fmt(iris.finalAccuracy), "0.9733"],
+  ["Iris logistic regression: accuracy", fmt(iris.logisticRegressionAccuracy), "—"],
+  ["Auto MPG MLP: test mean absolute error", fmt(cars.testMae), "2.35"],
+  ["Auto MPG MLP: test R²", fmt(cars.mlpR2, 3), "0.86"],
+  ["Auto MPG linear regression: test R²", fmt(cars.linearR2, 3), "0.68"],
+  ["Auto MPG linear regression, engineered features: test R²", fmt(cars.engineeredR2, 3), "0.87"],
+];
+const charts = [...iris.charts, ...cars.charts];
+
+const markdown = [
+  "# Dendrite: the seed posts, redone",
+  "",
+  "| measure | Dendrite | the post |",
+  "| --- | --- | --- |",
+  ...rows.map((r) => `| ${r.join(" | ")} |`),
+  "",
+  "## Models",
+  "",
+  ...[iris.table, ...cars.tables].flatMap((t) => ["```text", t, "```", ""]),
+  "## Charts",
+  "",
+  ...charts.map((c) => `![${c}](${relative("out", c)})`),
+  "",
+].join("\n");
+writeFileSync("out/report.md", markdown);
+
+const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+const html = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Dendrite: the seed posts, redone</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:1100px}td,th{padding:4px 10px;text-align:left}
+pre{background:#f6f6f6;padding:8px;overflow:auto}figure{margin:1em 0}</style></head><body>
+<h1>Dendrite: the seed posts, redone</h1>
+<table><tr><th>measure</th><th>Dendrite</th><th>the post</th></tr>
+${rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join("")}</tr>`).join("\n")}
+</table>
+<h2>Models</h2>
+${[iris.table, ...cars.tables].map((t) => `<pre>${escape(t)}</pre>`).join("\n")}
+<h2>Charts</h2>
+${charts.map((c) => `<figure>${readFileSync(c, "utf8")}<figcaption>${escape(c)}</figcaption></figure>`).join("\n")}
+</body></html>
+`;
+writeFileSync("out/report.html", html);
+console.log(`\nReport: out/report.md and out/report.html (${charts.length} charts)`);
