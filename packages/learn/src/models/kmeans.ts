@@ -127,25 +127,25 @@ function assign(
 
 /** scikit-learn's greedy k-means++: each new centre is the best of 2 + ⌊ln k⌋ candidates drawn ∝ D². */
 function kMeansPlusPlus(x: Matrix, k: number, key: nx.Tensor): Float64Array {
-  const { rows, cols } = x;
+  const { rows, cols, data: xs } = x;
   const trials = 2 + Math.floor(Math.log(k));
+  let T1 = performance.now();
   const u = nx.random.uniform(key, [1 + (k - 1) * trials], { dtype: "f64" }).data() as Float64Array;
+  console.log("  uniform", performance.now() - T1); T1 = performance.now();
   const centers = new Float64Array(k * cols);
   const first = Math.min(rows - 1, Math.floor(u[0]! * rows));
-  centers.set(x.data.subarray(first * cols, first * cols + cols), 0);
-  const closest = new Float64Array(rows);
-  let potential = 0;
-  for (let i = 0; i < rows; i++) {
-    closest[i] = sqDist(x.data, i, centers, 0, cols);
-    potential += closest[i]!;
-  }
+  centers.set(xs.subarray(first * cols, first * cols + cols), 0);
+  let closest = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) closest[i] = sqDist(xs, i, centers, 0, cols);
   const cumulative = new Float64Array(rows);
+  const candidates = new Int32Array(trials);
+  const candidateRows = new Float64Array(trials * cols);
+  // D² to the nearest chosen centre, were each candidate added: one array per candidate.
+  let tried = Array.from({ length: trials }, () => new Float64Array(rows));
+  const potentials = new Float64Array(trials);
   for (let c = 1; c < k; c++) {
     let acc = 0;
     for (let i = 0; i < rows; i++) cumulative[i] = acc += closest[i]!;
-    let bestCandidate = -1;
-    let bestPotential = Infinity;
-    let bestDist: Float64Array | undefined;
     for (let t = 0; t < trials; t++) {
       const r = u[1 + (c - 1) * trials + t]! * acc;
       // First index whose cumulative sum exceeds r.
@@ -156,30 +156,95 @@ function kMeansPlusPlus(x: Matrix, k: number, key: nx.Tensor): Float64Array {
         if (cumulative[mid]! <= r) lo = mid + 1;
         else hi = mid;
       }
-      const cand = lo;
-      const d = new Float64Array(rows);
-      let pot = 0;
-      for (let i = 0; i < rows; i++) {
-        let s = 0;
-        for (let j = 0; j < cols; j++) {
-          const diff = x.data[i * cols + j]! - x.data[cand * cols + j]!;
-          s += diff * diff;
-        }
-        d[i] = Math.min(closest[i]!, s);
-        pot += d[i]!;
-      }
-      if (pot < bestPotential) {
-        bestPotential = pot;
-        bestCandidate = cand;
-        bestDist = d;
-      }
+      candidates[t] = lo;
+      candidateRows.set(xs.subarray(lo * cols, lo * cols + cols), t * cols);
     }
-    centers.set(x.data.subarray(bestCandidate * cols, bestCandidate * cols + cols), c * cols);
-    closest.set(bestDist!);
-    potential = bestPotential;
+    console.log("  cum", performance.now() - T1); T1 = performance.now();
+    distancesWithCandidates(x, candidateRows, trials, closest, tried, potentials);
+    console.log("  dist", performance.now() - T1); T1 = performance.now();
+    let best = 0;
+    for (let t = 1; t < trials; t++) if (potentials[t]! < potentials[best]!) best = t;
+    const cand = candidates[best]!;
+    centers.set(xs.subarray(cand * cols, cand * cols + cols), c * cols);
+    // The winner's distances become the new D²; its array is reused for the next round's trials.
+    const next = tried[best]!;
+    tried = tried.map((d, t) => (t === best ? closest : d));
+    closest = next;
   }
-  void potential;
   return centers;
+}
+
+/**
+ * For each candidate t (rows of `cand`, trials × cols): `out[t][i]` = min(closest[i], ‖x_i − cand_t‖²)
+ * and `potentials[t]` its sum. Rows of x are read once per four candidates.
+ */
+function distancesWithCandidates(
+  x: Matrix,
+  cand: Float64Array,
+  trials: number,
+  closest: Float64Array,
+  out: Float64Array[],
+  potentials: Float64Array,
+): void {
+  const { rows, cols: d, data: xs } = x;
+  potentials.fill(0);
+  let t = 0;
+  for (; t + 4 <= trials; t += 4) {
+    const o0 = out[t]!;
+    const o1 = out[t + 1]!;
+    const o2 = out[t + 2]!;
+    const o3 = out[t + 3]!;
+    const b0 = t * d;
+    const b1 = b0 + d;
+    const b2 = b1 + d;
+    const b3 = b2 + d;
+    let p0 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    let p3 = 0;
+    for (let i = 0; i < rows; i++) {
+      const a = i * d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const v = xs[a + j]!;
+        const e0 = v - cand[b0 + j]!;
+        const e1 = v - cand[b1 + j]!;
+        const e2 = v - cand[b2 + j]!;
+        const e3 = v - cand[b3 + j]!;
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+        s2 += e2 * e2;
+        s3 += e3 * e3;
+      }
+      const ci = closest[i]!;
+      p0 += o0[i] = Math.min(ci, s0);
+      p1 += o1[i] = Math.min(ci, s1);
+      p2 += o2[i] = Math.min(ci, s2);
+      p3 += o3[i] = Math.min(ci, s3);
+    }
+    potentials[t] = p0;
+    potentials[t + 1] = p1;
+    potentials[t + 2] = p2;
+    potentials[t + 3] = p3;
+  }
+  for (; t < trials; t++) {
+    const o = out[t]!;
+    const b = t * d;
+    let p = 0;
+    for (let i = 0; i < rows; i++) {
+      const a = i * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const e = xs[a + j]! - cand[b + j]!;
+        s += e * e;
+      }
+      p += o[i] = Math.min(closest[i]!, s);
+    }
+    potentials[t] = p;
+  }
 }
 
 /** Lloyd's algorithm from `init` (scikit-learn's "lloyd"): stops when labels settle or centres barely move. */
