@@ -121,11 +121,17 @@ test("Auto MPG: standardised linear regression, then feature engineering, over f
   );
   // scikit-learn 1.2.1 on the same train/test rows (see the comment at the top).
   assertClose(plain, [0.7835555, 0.78241607, 0.80111227, 0.82344232, 0.80306081], 1e-6, "plain R²");
-  assertClose(engineered, [0.8517128, 0.8357624, 0.85546205, 0.90915011, 0.84426187], 1e-6, "engineered R²");
+  assertClose(
+    engineered,
+    [0.8517128, 0.8357624, 0.85546205, 0.90915011, 0.84426187],
+    1e-6,
+    "engineered R²",
+  );
   assert.ok(mean(plain) > 0.75 && mean(plain) < 0.84, `plain mean R² ${mean(plain)}`);
   assert.ok(mean(engineered) >= 0.855, `engineered mean R² ${mean(engineered)}`);
   assert.ok(mean(engineered) - mean(plain) > 0.05, "engineering helps on average");
-  for (let i = 0; i < 5; i++) assert.ok(engineered[i]! > plain[i]!, `split ${i}: engineering helps`);
+  for (let i = 0; i < 5; i++)
+    assert.ok(engineered[i]! > plain[i]!, `split ${i}: engineering helps`);
 });
 
 test("Auto MPG: the same split from a DataFrame and from tensors gives the same model", () => {

@@ -5,7 +5,12 @@ export * as optimizers from "./optimizers/index.js";
 export * as schedules from "./schedules.js";
 export type { Loss, LossOptions, Reduction } from "./losses.js";
 export type { Metric, Accumulator } from "./metrics.js";
-export type { Optimizer, OptState, GradientTransformation, LearningRate } from "./optimizers/index.js";
+export type {
+  Optimizer,
+  OptState,
+  GradientTransformation,
+  LearningRate,
+} from "./optimizers/index.js";
 export type { Schedule } from "./schedules.js";
 export type { Tree } from "./tree.js";
 // The training loop (Axon.Loop) and batching helpers.
@@ -25,12 +30,7 @@ export {
   type Mode,
   type NameOption,
 } from "./model.js";
-export {
-  ModelState,
-  type ParameterTree,
-  type LayerTensors,
-  type TensorSelector,
-} from "./state.js";
+export { ModelState, type ParameterTree, type LayerTensors, type TensorSelector } from "./state.js";
 export {
   build,
   predict,

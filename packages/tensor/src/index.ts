@@ -131,5 +131,6 @@ export { grad, valueAndGrad, type GradOptions } from "./autodiff.js";
 export { jit, type Jitted, type JitOptions } from "./jit.js";
 export { javascript, type Backend } from "./compile/backend.js";
 export type { Program, CompileOptions } from "./compile/compiler.js";
-export type { TensorTree } from "./tree.js";
+export type { TensorTree, TreeSpec, Flat } from "./tree.js";
+export { flattenTree, unflattenTree } from "./tree.js";
 export * as random from "./random.js";

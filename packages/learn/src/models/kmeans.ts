@@ -129,9 +129,7 @@ function assign(
 function kMeansPlusPlus(x: Matrix, k: number, key: nx.Tensor): Float64Array {
   const { rows, cols, data: xs } = x;
   const trials = 2 + Math.floor(Math.log(k));
-  let T1 = performance.now();
   const u = nx.random.uniform(key, [1 + (k - 1) * trials], { dtype: "f64" }).data() as Float64Array;
-  console.log("  uniform", performance.now() - T1); T1 = performance.now();
   const centers = new Float64Array(k * cols);
   const first = Math.min(rows - 1, Math.floor(u[0]! * rows));
   centers.set(xs.subarray(first * cols, first * cols + cols), 0);
@@ -159,9 +157,7 @@ function kMeansPlusPlus(x: Matrix, k: number, key: nx.Tensor): Float64Array {
       candidates[t] = lo;
       candidateRows.set(xs.subarray(lo * cols, lo * cols + cols), t * cols);
     }
-    console.log("  cum", performance.now() - T1); T1 = performance.now();
     distancesWithCandidates(x, candidateRows, trials, closest, tried, potentials);
-    console.log("  dist", performance.now() - T1); T1 = performance.now();
     let best = 0;
     for (let t = 1; t < trials; t++) if (potentials[t]! < potentials[best]!) best = t;
     const cand = candidates[best]!;

@@ -5,59 +5,17 @@
  */
 import * as nx from "@dendrite/tensor";
 
-/** The structure of a tree with its tensors taken out. */
-export type Spec =
-  | { readonly kind: "tensor" }
-  | { readonly kind: "array"; readonly items: readonly Spec[] }
-  | { readonly kind: "object"; readonly keys: readonly string[]; readonly items: readonly Spec[] }
-  | { readonly kind: "static"; readonly value: unknown };
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
+/** The structure of a tree with its tensors taken out (the tensor package's tree structure). */
+export type Spec = nx.TreeSpec;
 
 /** The tensors of `tree` in order and its structure. */
 export function flatten(tree: unknown): { leaves: nx.Tensor[]; spec: Spec } {
-  const leaves: nx.Tensor[] = [];
-  const walk = (x: unknown): Spec => {
-    if (nx.isTensor(x)) {
-      leaves.push(x);
-      return TENSOR;
-    }
-    if (Array.isArray(x)) return { kind: "array", items: x.map(walk) };
-    if (isPlainObject(x)) {
-      const keys = Object.keys(x);
-      return { kind: "object", keys, items: keys.map((k) => walk(x[k])) };
-    }
-    return { kind: "static", value: x };
-  };
-  return { leaves, spec: walk(tree) };
+  const { leaves, spec } = nx.flattenTree(tree);
+  return { leaves, spec };
 }
-
-const TENSOR: Spec = { kind: "tensor" };
 
 /** The tree of `spec` with `leaves` put back in order. */
-export function unflatten(spec: Spec, leaves: readonly nx.Tensor[]): unknown {
-  let k = 0;
-  const build = (s: Spec): unknown => {
-    switch (s.kind) {
-      case "tensor":
-        return leaves[k++];
-      case "array":
-        return s.items.map(build);
-      case "object": {
-        const out: Record<string, unknown> = {};
-        s.keys.forEach((key, i) => (out[key] = build(s.items[i]!)));
-        return out;
-      }
-      case "static":
-        return s.value;
-    }
-  };
-  return build(spec);
-}
+export const unflatten: (spec: Spec, leaves: readonly nx.Tensor[]) => unknown = nx.unflattenTree;
 
 function signature(spec: Spec): string {
   switch (spec.kind) {
