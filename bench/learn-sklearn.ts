@@ -136,7 +136,7 @@ export async function runS1(): Promise<Row[]> {
   return rows("S1 linreg 314×7", ours, peer, "2000 fits", 0.2);
 }
 
-/** S2: LinearRegression on 60,000 × 784 (MNIST-sized) random data: one fit each, three repetitions. */
+/** S2: LinearRegression on 60,000 × 784 (MNIST-sized) random data, blocked Householder QR: 3 fits. */
 export async function runS2(): Promise<Row[]> {
   const x = uniform(1, [60000, 784]);
   const w = uniform(2, [784]);
