@@ -18,7 +18,11 @@ const rows: [string, string, string][] = [
   ["Auto MPG MLP: test mean absolute error", fmt(cars.testMae), "2.35"],
   ["Auto MPG MLP: test R²", fmt(cars.mlpR2, 3), "0.86"],
   ["Auto MPG linear regression: test R²", fmt(cars.linearR2, 3), "0.68"],
-  ["Auto MPG ridge regression (alpha 0.1), engineered features: test R²", fmt(cars.engineeredR2, 3), "0.87"],
+  [
+    "Auto MPG ridge regression (alpha 0.1), engineered features: test R²",
+    fmt(cars.engineeredR2, 3),
+    "0.87",
+  ],
 ];
 const charts = [...iris.charts, ...cars.charts];
 
