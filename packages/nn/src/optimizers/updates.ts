@@ -36,6 +36,19 @@ function biasCorrected(m: nx.Tensor, decay: number, t: nx.Tensor): nx.Tensor {
   return nx.divide(m, nx.subtract(1, nx.pow(decay, nx.asType(t, m.dtype))));
 }
 
+/** Adam's step direction m̂ / (√(v̂ + epsRoot) + eps), with both moments bias-corrected at step t. */
+function adamDirection(
+  m: nx.Tensor,
+  v: nx.Tensor,
+  o: { b1: number; b2: number; eps: number; epsRoot: number },
+  t: nx.Tensor,
+): nx.Tensor {
+  return nx.divide(
+    biasCorrected(m, o.b1, t),
+    nx.add(nx.sqrt(nx.add(biasCorrected(v, o.b2, t), o.epsRoot)), o.eps),
+  );
+}
+
 /** The L2 norm of a tensor. */
 function norm(x: nx.Tensor): nx.Tensor {
   return nx.sqrt(nx.sum(nx.multiply(x, x)));
@@ -172,15 +185,7 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<M
       const t = nx.add(state.count, 1);
       const mu = treeMap(updates, (g, m) => moment(g, m!, b1, 1), state.mu);
       const nu = treeMap(updates, (g, v) => moment(g, v!, b2, 2), state.nu);
-      const out = treeMap(
-        mu,
-        (m, v) =>
-          nx.divide(
-            biasCorrected(m, b1, t),
-            nx.add(nx.sqrt(nx.add(biasCorrected(v!, b2, t), epsRoot)), eps),
-          ),
-        nu,
-      );
+      const out = treeMap(mu, (m, v) => adamDirection(m, v!, { b1, b2, eps, epsRoot }, t), nu);
       return { updates: out, state: { mu, nu, count: t } };
     },
   };
@@ -212,15 +217,7 @@ export function scaleByBelief(options: BeliefOptions = {}): GradientTransformati
       const t = nx.add(state.count, 1);
       const mu = treeMap(updates, (g, m) => moment(g, m!, b1, 1), state.mu);
       const nu = treeMap(updates, (g, s, m) => moment(nx.subtract(g, m!), s!, b2, 2), state.nu, mu);
-      const out = treeMap(
-        mu,
-        (m, s) =>
-          nx.divide(
-            biasCorrected(m, b1, t),
-            nx.add(nx.sqrt(nx.add(biasCorrected(s!, b2, t), epsRoot)), eps),
-          ),
-        nu,
-      );
+      const out = treeMap(mu, (m, v) => adamDirection(m, v!, { b1, b2, eps, epsRoot }, t), nu);
       return { updates: out, state: { mu, nu, count: t } };
     },
   };
@@ -315,15 +312,7 @@ export function scaleByYogi(options: YogiOptions = {}): GradientTransformation<M
         },
         state.nu,
       );
-      const out = treeMap(
-        mu,
-        (m, v) =>
-          nx.divide(
-            biasCorrected(m, b1, t),
-            nx.add(nx.sqrt(nx.add(biasCorrected(v!, b2, t), epsRoot)), eps),
-          ),
-        nu,
-      );
+      const out = treeMap(mu, (m, v) => adamDirection(m, v!, { b1, b2, eps, epsRoot }, t), nu);
       return { updates: out, state: { mu, nu, count: t } };
     },
   };
