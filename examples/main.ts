@@ -3,18 +3,34 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { runIris } from "./iris.js";
-import { runAutoMpg } from "./auto-mpg.js";
+import { explainFirstModel, runAutoMpg } from "./auto-mpg.js";
 
 const iris = await runIris("out/iris");
 const cars = await runAutoMpg("out/auto-mpg");
 
 const fmt = (v: number, digits = 4) => v.toFixed(digits);
+const first = cars.firstModel;
 const rows: [string, string, string][] = [
   ["Iris row 0, sepal_length (normalised)", fmt(iris.firstRow.sepal_length, 7), "-1.0840606"],
   ["Iris row 0, sepal_width (normalised)", fmt(iris.firstRow.sepal_width, 7), "2.3722896"],
   ["Iris softmax model: final loss (epoch mean)", fmt(iris.finalLoss), "0.1974 (run mean)"],
   ["Iris softmax model: accuracy", fmt(iris.finalAccuracy), "0.9733"],
   ["Iris logistic regression: accuracy", fmt(iris.logisticRegressionAccuracy), "—"],
+  [
+    `Auto MPG first model (7 → 1 relu → 1, batch 4, 30 epochs): test R², median of seeds 0–${first.runs.length - 1}`,
+    fmt(first.medianR2, 3),
+    "0.59 (one run)",
+  ],
+  [
+    `Auto MPG first model: best test R² of seeds 0–${first.runs.length - 1}`,
+    fmt(first.bestR2, 3),
+    "0.59 (one run)",
+  ],
+  [
+    "Auto MPG first model: seeds with R² > 0 / dead ReLU at initialisation / dead after training",
+    `${first.runs.length - first.nonPositive} / ${first.deadAtInit} / ${first.deadAfter} of ${first.runs.length}`,
+    "—",
+  ],
   ["Auto MPG MLP: test mean absolute error", fmt(cars.testMae), "2.35"],
   ["Auto MPG MLP: test R²", fmt(cars.mlpR2, 3), "0.86"],
   ["Auto MPG linear regression: test R²", fmt(cars.linearR2, 3), "0.68"],
@@ -26,12 +42,44 @@ const rows: [string, string, string][] = [
 ];
 const charts = [...iris.charts, ...cars.charts];
 
+// The post's first model, seed by seed: the first ten seeds in a table, every seed's R² after it.
+const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
+const seedHeader = [
+  "seed",
+  "ReLU unit on at initialisation (training cars)",
+  "on after training",
+  "output weight at initialisation",
+  "test R²",
+  "test MAE",
+];
+const seedRows = first.runs
+  .slice(0, 10)
+  .map((r) => [
+    String(r.seed),
+    pct(r.activeAtInit),
+    pct(r.activeAfter),
+    fmt(r.outputWeightAtInit, 3),
+    fmt(r.testR2, 3),
+    fmt(r.testMae, 2),
+  ]);
+const firstText = explainFirstModel(first);
+const allR2 = `Test R² of every seed, 0 to ${first.runs.length - 1}: ${first.runs.map((r) => fmt(r.testR2, 2)).join(", ")}.`;
+
 const markdown = [
   "# Dendrite: the seed posts, redone",
   "",
   "| measure | Dendrite | the post |",
   "| --- | --- | --- |",
   ...rows.map((r) => `| ${r.join(" | ")} |`),
+  "",
+  "## The post's first model, seed by seed",
+  "",
+  ...firstText.flatMap((p) => [p, ""]),
+  `| ${seedHeader.join(" | ")} |`,
+  `| ${seedHeader.map(() => "---").join(" | ")} |`,
+  ...seedRows.map((r) => `| ${r.join(" | ")} |`),
+  "",
+  allR2,
   "",
   "## Models",
   "",
@@ -52,6 +100,12 @@ pre{background:#f6f6f6;padding:8px;overflow:auto}figure{margin:1em 0}</style></h
 <table><tr><th>measure</th><th>Dendrite</th><th>the post</th></tr>
 ${rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join("")}</tr>`).join("\n")}
 </table>
+<h2>The post's first model, seed by seed</h2>
+${firstText.map((p) => `<p>${escape(p)}</p>`).join("\n")}
+<table><tr>${seedHeader.map((h) => `<th>${escape(h)}</th>`).join("")}</tr>
+${seedRows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join("")}</tr>`).join("\n")}
+</table>
+<p>${escape(allR2)}</p>
 <h2>Models</h2>
 ${[iris.table, ...cars.tables].map((t) => `<pre>${escape(t)}</pre>`).join("\n")}
 <h2>Charts</h2>

@@ -354,7 +354,14 @@ export interface MatrixHeatmapOptions extends HeatmapOptions {
   columnTitle?: string;
 }
 
-function matrixRows(matrix: unknown, opts: MatrixHeatmapOptions): Row[] {
+/** A matrix as long-form rows, with the row and column names in the matrix's order. */
+interface MatrixCells {
+  rows: Row[];
+  rowOrder: string[] | number[];
+  columnOrder: string[] | number[];
+}
+
+function matrixRows(matrix: unknown, opts: MatrixHeatmapOptions): MatrixCells {
   const values = (
     Array.isArray(matrix)
       ? matrix
@@ -390,6 +397,20 @@ function matrixRows(matrix: unknown, opts: MatrixHeatmapOptions): Row[] {
       `heatmap: the matrix is ${nRows}×${nCols} but the labels name ${rowNames?.length ?? nRows} rows and ${colNames?.length ?? nCols} columns`,
     );
   }
+  for (const [what, names] of [
+    ["row", rowNames],
+    ["column", colNames],
+  ] as const) {
+    const seen = new Set<string>();
+    for (const n of names ?? []) {
+      if (seen.has(n)) {
+        throw new RangeError(
+          `heatmap: the ${what} label ${JSON.stringify(n)} appears twice; cells with the same labels would overlap`,
+        );
+      }
+      seen.add(n);
+    }
+  }
   const rowTitle = opts.rowTitle ?? "row";
   const colTitle = opts.columnTitle ?? "column";
   const rows: Row[] = [];
@@ -402,13 +423,20 @@ function matrixRows(matrix: unknown, opts: MatrixHeatmapOptions): Row[] {
       });
     }),
   );
-  return rows;
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  return {
+    rows,
+    rowOrder: rowNames ? [...rowNames] : range(nRows),
+    columnOrder: colNames ? [...colNames] : range(nCols),
+  };
 }
 
 /**
  * A heatmap: a coloured cell per (x, y) with its value written in it. Either
  * `heatmap(rows, x, y, valueField, opts)`, or `heatmap(matrix, opts)` for a matrix or rank-2
  * tensor, such as a confusion matrix (`{ labels, rowTitle: "actual", columnTitle: "predicted" }`).
+ * A matrix keeps its order on the axes: rows top to bottom, columns left to right, named by
+ * `labels` in the order given (not sorted). Long-form rows are sorted by value on each axis.
  */
 export function heatmap(matrix: unknown, opts?: MatrixHeatmapOptions): Chart;
 export function heatmap(
@@ -430,6 +458,9 @@ export function heatmap(
   let y: string;
   let color: string;
   let opts: HeatmapOptions;
+  // The axis orders of a matrix (Vega-Lite would sort ordinal values, reordering the labels).
+  let xSort: string[] | number[] | undefined;
+  let ySort: string[] | number[] | undefined;
   if (typeof xOrOpts === "string") {
     if (typeof yField !== "string" || typeof colorField !== "string") {
       throw new TypeError("heatmap(data, x, y, color): x, y and color must be field names");
@@ -448,7 +479,10 @@ export function heatmap(
       "rowTitle",
       "columnTitle",
     ]);
-    rows = matrixRows(data, o);
+    const cells = matrixRows(data, o);
+    rows = cells.rows;
+    xSort = cells.columnOrder;
+    ySort = cells.rowOrder;
     x = o.columnTitle ?? "column";
     y = o.rowTitle ?? "row";
     color = "value";
@@ -490,8 +524,13 @@ export function heatmap(
     layers.push(text);
   }
   return chart
-    .encodeField("x", x, { type: "ordinal", title: x, axis: { labelAngle: 0 } })
-    .encodeField("y", y, { type: "ordinal", title: y })
+    .encodeField("x", x, {
+      type: "ordinal",
+      title: x,
+      axis: { labelAngle: 0 },
+      ...(xSort ? { sort: xSort } : {}),
+    })
+    .encodeField("y", y, { type: "ordinal", title: y, ...(ySort ? { sort: ySort } : {}) })
     .layers(layers);
 }
 

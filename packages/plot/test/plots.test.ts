@@ -150,6 +150,66 @@ test("heatmap: a confusion matrix with its counts written in the cells", async (
   );
 });
 
+/** The texts of the first SVG group whose class starts with `cls`, with their positions. */
+function textsIn(svg: string, cls: string, nth = 0): { text: string; x: number; y: number }[] {
+  const groups = [...svg.matchAll(new RegExp(`<g class="${cls}[^"]*"[^>]*>(.*?)</g>`, "g"))];
+  const body = groups[nth]?.[1] ?? "";
+  return [
+    ...body.matchAll(
+      /<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>([^<]*)<\/text>/g,
+    ),
+  ].map((m) => ({ text: m[3]!, x: Number(m[1]), y: Number(m[2]) }));
+}
+
+test("heatmap: a matrix keeps its label order on both axes, not sorted", async () => {
+  const cm = [
+    [1, 2, 3],
+    [4, 5, 6],
+    [7, 8, 9],
+  ];
+  const names = ["setosa", "virginica", "versicolor"];
+  const c = plot.heatmap(cm, { labels: names, rowTitle: "actual", columnTitle: "predicted" });
+  const enc = (c.toSpec() as unknown as Spec).encoding as Record<string, Spec>;
+  assert.deepEqual(enc.x!.sort, names);
+  assert.deepEqual(enc.y!.sort, names);
+  const svg = await check(c, "heatmap-order");
+  // Axis labels: the x axis left to right, the y axis top to bottom, in the given order.
+  const xLabels = textsIn(svg, "mark-text role-axis-label", 0).sort((a, b) => a.x - b.x);
+  const yLabels = textsIn(svg, "mark-text role-axis-label", 1).sort((a, b) => a.y - b.y);
+  assert.deepEqual(
+    xLabels.map((t) => t.text),
+    names,
+  );
+  assert.deepEqual(
+    yLabels.map((t) => t.text),
+    names,
+  );
+  // The cells stay where the matrix has them: 1 top left, 3 top right, 7 bottom left.
+  const cells = textsIn(svg, "mark-text role-mark").sort((a, b) => a.y - b.y || a.x - b.x);
+  assert.deepEqual(
+    cells.map((t) => t.text),
+    ["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+  );
+
+  // Separate row and column names, and the unlabelled matrix (0, 1, ... in order).
+  const sep = plot.heatmap([[1, 2]], { labels: { rows: ["z"], columns: ["b", "a"] } });
+  const sepEnc = (sep.toSpec() as unknown as Spec).encoding as Record<string, Spec>;
+  assert.deepEqual(sepEnc.x!.sort, ["b", "a"]);
+  assert.deepEqual(sepEnc.y!.sort, ["z"]);
+  const plain = plot.heatmap(cm).toSpec() as unknown as Spec;
+  assert.deepEqual((plain.encoding as Record<string, Spec>).x!.sort, [0, 1, 2]);
+  assert.throws(
+    () => plot.heatmap([[1, 2]], { labels: { rows: ["z"], columns: ["a", "a"] } }),
+    /the column label "a" appears twice/,
+  );
+  // Long-form rows are still sorted by Vega-Lite (no sort given).
+  const long = plot.heatmap(data, "species", "sepal_width", "petal_length", { aggregate: "mean" });
+  assert.equal(
+    ((long.toSpec() as unknown as Spec).encoding as Record<string, Spec>).x!.sort,
+    undefined,
+  );
+});
+
 test("pairplot: the 4×4 matrix in one call", async () => {
   const c = plot.pairplot(data, FEATURES, { colorBy: "species", cellSize: 120 });
   const s = c.toSpec() as unknown as Spec;
