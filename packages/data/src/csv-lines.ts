@@ -4,6 +4,7 @@
  * chunks (never loaded whole), for the first line that matches the error.
  */
 import fs from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 
 /** The fields of one CSV line (quotes honoured within the line; `""` is an escaped quote). */
 export function splitCsvLine(line: string, sep: string, quote: string): string[] {
@@ -28,24 +29,30 @@ export function splitCsvLine(line: string, sep: string, quote: string): string[]
   return fields;
 }
 
-/** Calls `visit(line, lineNumber)` (1-based) for each line until it returns true; gives that number. */
+/**
+ * Calls `visit(line, lineNumber)` (1-based) for each line until it returns true; gives that number.
+ * Lines end in `eol`: LF (a CRLF's CR is dropped) or, for classic Mac OS files, CR alone.
+ */
 export function findLine(
   path: string,
   visit: (line: string, lineNumber: number) => boolean,
+  eol: "\n" | "\r" = "\n",
 ): number | undefined {
   const fd = fs.openSync(path, "r");
   try {
     const chunk = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder("utf8");
     let rest = "";
     let lineNumber = 0;
     for (;;) {
       const read = fs.readSync(fd, chunk, 0, chunk.length, null);
-      const text = rest + chunk.toString("utf8", 0, read);
-      const lines = text.split("\n");
+      const text = rest + (read === 0 ? decoder.end() : decoder.write(chunk.subarray(0, read)));
+      const lines = text.split(eol);
       rest = read === 0 ? "" : lines.pop()!;
       for (const raw of lines) {
         lineNumber++;
-        if (visit(raw.endsWith("\r") ? raw.slice(0, -1) : raw, lineNumber)) return lineNumber;
+        const line = eol === "\n" && raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+        if (visit(line, lineNumber)) return lineNumber;
       }
       if (read === 0) return undefined;
     }
@@ -61,16 +68,22 @@ export interface CsvLayout {
   hasHeader: boolean;
   /** Lines skipped before the header. */
   skipRows: number;
+  /** What ends a line: LF (or CRLF), the default, or CR alone. */
+  eol?: "\n" | "\r";
 }
 
-/** A line-and-reason for a Polars CSV error, or undefined when the line cannot be found. */
+/** The index of `column` among the fields (from the header, or from `column_N` without one). */
 function columnIndex(path: string, column: string, layout: CsvLayout): number {
   if (!layout.hasHeader) return Number(/^column_(\d+)$/.exec(column)?.[1] ?? 0) - 1;
   let header: string[] = [];
-  findLine(path, (text, n) => {
-    if (n === layout.skipRows + 1) header = splitCsvLine(text, layout.sep, layout.quote);
-    return n > layout.skipRows;
-  });
+  findLine(
+    path,
+    (text, n) => {
+      if (n === layout.skipRows + 1) header = splitCsvLine(text, layout.sep, layout.quote);
+      return n > layout.skipRows;
+    },
+    layout.eol,
+  );
   return header.indexOf(column);
 }
 
@@ -80,7 +93,7 @@ export function locateCsvError(
   message: string,
   layout: CsvLayout,
 ): { line: number; reason: string } | undefined {
-  const { sep, quote, hasHeader, skipRows } = layout;
+  const { sep, quote, hasHeader, skipRows, eol } = layout;
   const firstData = skipRows + (hasHeader ? 2 : 1);
   const dataFields = (text: string, n: number) =>
     n < firstData ? undefined : splitCsvLine(text, sep, quote);
@@ -89,6 +102,7 @@ export function locateCsvError(
     const line = findLine(
       path,
       (text, n) => n > skipRows && (text.split(quote).length - 1) % 2 === 1,
+      eol,
     );
     if (line === undefined) return undefined;
     return { line, reason: `a quoted field (${quote}) is not closed on this line` };
@@ -98,7 +112,7 @@ export function locateCsvError(
     const [, value, dtype, column] = parse as unknown as [string, string, string, string];
     const index = columnIndex(path, column, layout);
     if (index < 0) return undefined;
-    const line = findLine(path, (text, n) => dataFields(text, n)?.[index] === value);
+    const line = findLine(path, (text, n) => dataFields(text, n)?.[index] === value, eol);
     if (line === undefined) return undefined;
     return {
       line,
@@ -112,12 +126,16 @@ export function locateCsvError(
   }
   if (/more fields than/.test(message)) {
     let width = -1;
-    const line = findLine(path, (text, n) => {
-      if (n <= skipRows) return false;
-      const count = splitCsvLine(text, sep, quote).length;
-      if (width < 0) width = count;
-      return count > width;
-    });
+    const line = findLine(
+      path,
+      (text, n) => {
+        if (n <= skipRows) return false;
+        const count = splitCsvLine(text, sep, quote).length;
+        if (width < 0) width = count;
+        return count > width;
+      },
+      eol,
+    );
     if (line === undefined) return undefined;
     return { line, reason: `the line has more fields than the ${width} of the first line` };
   }

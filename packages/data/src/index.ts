@@ -22,5 +22,6 @@ export {
   writeParquet,
   writeCsv,
   type CsvOptions,
+  type JsonOptions,
 } from "./io.js";
 export { batches, type BatchOptions, type BatchSource } from "./batches.js";

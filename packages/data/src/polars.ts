@@ -1,8 +1,12 @@
 /**
  * The DataFrame engine: nodejs-polars, re-exported whole as `pl`. Dendrite writes no DataFrame of its
- * own; it adds what machine learning needs around Polars (datasets, tensors, batches).
+ * own; it adds what machine learning needs around Polars (datasets, tensors, batches). Loading it
+ * fixes a boolean Series' `sum()` (see `polars-patches.ts`).
  */
 import pl from "nodejs-polars";
+import { patchBooleanSum } from "./polars-patches.js";
+
+patchBooleanSum();
 
 export { pl };
 export type { DataFrame, LazyDataFrame, Series, Expr, DataType } from "nodejs-polars";

@@ -14,28 +14,34 @@ export interface Asset {
 const require = createRequire(import.meta.url);
 const staticDir = new URL("../static/", import.meta.url);
 
-/** Where each asset the page may request comes from. */
-const SOURCES: Record<string, { path: () => string; type: string }> = {
-  "vega.min.js": { path: () => require.resolve("vega/build/vega.min.js"), type: "text/javascript" },
-  "vega-lite.min.js": {
-    path: () => require.resolve("vega-lite/build/vega-lite.min.js"),
-    type: "text/javascript",
-  },
-  "dashboard.js": {
-    path: () => fileURLToPath(new URL("dashboard.js", staticDir)),
-    type: "text/javascript",
-  },
-  "dashboard.css": {
-    path: () => fileURLToPath(new URL("dashboard.css", staticDir)),
-    type: "text/css",
-  },
-};
+/**
+ * Where each asset the page may request comes from. A `Map`, not an object literal: the name
+ * comes from the request, and `constructor` or `__proto__` must not find anything.
+ */
+const SOURCES: ReadonlyMap<string, { path: () => string; type: string }> = new Map([
+  [
+    "vega.min.js",
+    { path: () => require.resolve("vega/build/vega.min.js"), type: "text/javascript" },
+  ],
+  [
+    "vega-lite.min.js",
+    { path: () => require.resolve("vega-lite/build/vega-lite.min.js"), type: "text/javascript" },
+  ],
+  [
+    "dashboard.js",
+    { path: () => fileURLToPath(new URL("dashboard.js", staticDir)), type: "text/javascript" },
+  ],
+  [
+    "dashboard.css",
+    { path: () => fileURLToPath(new URL("dashboard.css", staticDir)), type: "text/css" },
+  ],
+]);
 
 const cache = new Map<string, Asset>();
 
 /** The asset called `name`, or undefined if the page has no such file. Read once, then cached. */
 export function asset(name: string): Asset | undefined {
-  const source = SOURCES[name];
+  const source = SOURCES.get(name);
   if (source === undefined) return undefined;
   let a = cache.get(name);
   if (a === undefined) {
@@ -48,7 +54,7 @@ export function asset(name: string): Asset | undefined {
 }
 
 /** The names of every asset (for tests and the page). */
-export const ASSET_NAMES: readonly string[] = Object.keys(SOURCES);
+export const ASSET_NAMES: readonly string[] = [...SOURCES.keys()];
 
 /** The dashboard's HTML page; `?chart=<id>` in its URL shows only that chart. */
 export function dashboardHtml(): string {

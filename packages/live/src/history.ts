@@ -54,6 +54,23 @@ export class DatasetHistory {
     this.compact();
   }
 
+  /** The sequence number of the oldest live point (sequence numbers are never reused). */
+  get first(): number {
+    return this.start;
+  }
+
+  /** The sequence number the next pushed point gets: the live points are `first` to `next - 1`. */
+  get next(): number {
+    return this.end;
+  }
+
+  /** A copy of the live points numbered `from` to `to - 1` (clamped to the live ones). */
+  between(from: number, to: number): Point[] {
+    const a = Math.max(from, this.start) - this.bufferStart;
+    const b = Math.min(to, this.end) - this.bufferStart;
+    return a < b ? this.buffer.slice(a, b) : [];
+  }
+
   /** A copy of the live points, oldest first. */
   values(): Point[] {
     return this.buffer.slice(this.start - this.bufferStart);

@@ -28,6 +28,8 @@ export interface RegistryListener {
 }
 
 const charts: ChartState[] = [];
+/** The same charts by id: a `Map`, since ids come from requests (`/api/charts/<id>`). */
+const byId = new Map<string, ChartState>();
 const listeners = new Set<RegistryListener>();
 let nextId = 1;
 
@@ -39,6 +41,7 @@ export function newChartId(): string {
 /** Adds a chart and tells the listeners. */
 export function register(chart: ChartState): void {
   charts.push(chart);
+  byId.set(chart.id, chart);
   for (const l of listeners) l.added(chart);
 }
 
@@ -52,15 +55,20 @@ export function allCharts(): readonly ChartState[] {
   return charts;
 }
 
+/** The chart with this id, or undefined if there is none. */
+export function chartById(id: string): ChartState | undefined {
+  return byId.get(id);
+}
+
 /** Subscribes; returns the function that unsubscribes. */
 export function subscribe(listener: RegistryListener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
-/** The chart's current points, by dataset. */
+/** The chart's current points, by dataset (a null-prototype record: any dataset name is safe). */
 export function snapshotOf(chart: ChartState): ChartSnapshot {
-  const data: Record<string, Point[]> = {};
+  const data = Object.create(null) as Record<string, Point[]>;
   for (const [name, history] of chart.datasets) data[name] = history.values();
   return { id: chart.id, title: chart.title, spec: chart.spec, data };
 }

@@ -1,6 +1,8 @@
-// Helpers shared by the live tests: an SSE client and a child-process runner.
+// Helpers shared by the live tests: an SSE client, raw HTTP over TCP, a seeded random generator
+// and a child-process runner.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -129,4 +131,57 @@ export function runProgram(
 /** The dashboard URL a program printed on stderr, if any. */
 export function printedUrl(stderr: string): string | undefined {
   return /Dendrite live dashboard: (http:\/\/\S+)/.exec(stderr)?.[1];
+}
+
+/** What came back on a raw connection: the status of the first response (undefined if none). */
+export interface RawAnswer {
+  readonly status: number | undefined;
+  /** The first bytes received (at most 4 KiB), as latin1 text. */
+  readonly head: string;
+}
+
+/**
+ * Sends `request` as is over a TCP connection to 127.0.0.1:`port` (so that malformed request
+ * lines reach the server), half-closes, and returns the first response's status once the server
+ * closes the connection, or after `timeoutMs`, or as soon as a status line came if `early`.
+ */
+export function rawHttp(
+  port: number,
+  request: string | Buffer,
+  timeoutMs = 3000,
+  early = false,
+): Promise<RawAnswer> {
+  return new Promise((resolve) => {
+    let head = "";
+    const socket = net.connect({ host: "127.0.0.1", port });
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      const m = /^HTTP\/1\.[01] (\d{3}) /.exec(head);
+      resolve({ status: m ? Number(m[1]) : undefined, head });
+    };
+    const timer = setTimeout(done, timeoutMs);
+    socket.on("connect", () => {
+      socket.write(request);
+      socket.end();
+    });
+    socket.on("data", (d: Buffer) => {
+      if (head.length < 4096) head += d.toString("latin1");
+      if (early && /^HTTP\/1\.[01] \d{3} /.test(head)) done();
+    });
+    socket.on("close", done);
+    socket.on("error", () => undefined); // a reset is an answer too: "close" follows
+  });
+}
+
+/** A deterministic pseudo-random generator (mulberry32): numbers in [0, 1) from a 32-bit seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

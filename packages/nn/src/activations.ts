@@ -7,6 +7,7 @@
  */
 import * as nx from "@dendrite/tensor";
 import { recordLogits } from "./logits.js";
+import { canonicalName } from "./names.js";
 
 /** Options of the activations that take some (alpha, axis, ...). */
 export interface ActivationOptions {
@@ -41,8 +42,19 @@ export const linear: Activation = (x) => x;
 /** e^x. */
 export const exp: Activation = (x) => nx.exp(x);
 
-/** log(1 + e^x), computed stably as max(x, 0) + log1p(e^-|x|). */
-export const softplus: Activation = (x) => nx.add(nx.log1p(nx.exp(nx.negate(nx.abs(x)))), relu(x));
+/**
+ * log(1 + eˣ), stable for any x, with derivative σ(x) everywhere (½ at 0). The losses use this
+ * definition too.
+ */
+export const softplus: Activation = (x) => {
+  // softplus(x) = p + log1p(e^(n − p)) with p = max(x, 0), n = min(x, 0): e^(n − p) = e^−|x| ≤ 1
+  // never overflows. p and n are selects, so at x = 0 all of x's derivative goes to n, giving
+  // σ(0) = ½ (with |x| and max(x, 0) it would be 0).
+  const positive = nx.greater(x, 0);
+  const p = nx.select(positive, x, 0);
+  const n = nx.select(positive, 0, x);
+  return nx.add(p, nx.log1p(nx.exp(nx.subtract(n, p))));
+};
 
 /** x / (|x| + 1). */
 export const softsign: Activation = (x) => nx.divide(x, nx.add(nx.abs(x), 1));
@@ -94,7 +106,7 @@ export const hardSilu: Activation = (x, o = {}) => nx.multiply(x, hardSigmoid(x,
 /** clip(x, −1, 1). */
 export const hardTanh: Activation = (x) => nx.clip(x, -1, 1);
 
-/** log(sigmoid(x)) = −softplus(−x). */
+/** log(sigmoid(x)) = −softplus(−x), with derivative σ(−x) (½ at 0). */
 export const logSigmoid: Activation = (x) => nx.negate(softplus(nx.negate(x)));
 
 function axisOf(x: nx.Tensor, o: ActivationOptions, op: string): number {
@@ -104,26 +116,51 @@ function axisOf(x: nx.Tensor, o: ActivationOptions, op: string): number {
   return axis < 0 ? axis + x.rank : axis;
 }
 
-/** e^x / Σ e^x along `axis` (default −1), shifted by the (constant) maximum for stability. */
+/**
+ * The pieces of softmax and logSoftmax along `axes` (kept): `shifted` = x − the row maximum as a
+ * constant (or 0 where that is infinite, as `nx.logsumexp` does); `e` = e^shifted; `sum` = Σ e,
+ * made 1 where it is 0. A row masked entirely to −∞ sums to 0: its softmax is 0 and its
+ * logSoftmax −∞, with finite gradients (never 0/0 or ∞ · 0). Other rows are unchanged.
+ */
+function shiftedExpSum(
+  x: nx.Tensor,
+  axes: number[],
+): { shifted: nx.Tensor; e: nx.Tensor; sum: nx.Tensor } {
+  const m = nx.reduceMax(x, { axes, keepAxes: true });
+  const shift = nx.stopGradient(nx.select(nx.isInfinite(m), 0, m));
+  const shifted = nx.subtract(x, shift);
+  const e = nx.exp(shifted);
+  const s = nx.sum(e, { axes, keepAxes: true });
+  return { shifted, e, sum: nx.select(nx.equal(s, 0), 1, s) };
+}
+
+/**
+ * e^x / Σ e^x along `axis` (default −1), shifted by the (constant) maximum for stability. A row
+ * that is all −∞ (fully masked) gives 0s, with gradient 0.
+ */
 export const softmax: Activation = (x, o = {}) => {
   const axes = [axisOf(x, o, "softmax")];
-  const e = nx.exp(nx.subtract(x, nx.stopGradient(nx.reduceMax(x, { axes, keepAxes: true }))));
-  const out = nx.divide(e, nx.sum(e, { axes, keepAxes: true }));
+  const { e, sum } = shiftedExpSum(x, axes);
+  const out = nx.divide(e, sum);
   return axes[0] === x.rank - 1 ? recordLogits(out, x, "softmax") : out;
 };
 
-/** x − log Σ e^x along `axis` (default −1), computed stably. */
+/**
+ * x − log Σ e^x along `axis` (default −1), computed stably. A row that is all −∞ gives −∞ (the
+ * log of softmax's 0s); its Jacobian is I − softmax = I, as for the masked entries of any row.
+ */
 export const logSoftmax: Activation = (x, o = {}) => {
   const axes = [axisOf(x, o, "logSoftmax")];
-  const shifted = nx.subtract(x, nx.stopGradient(nx.reduceMax(x, { axes, keepAxes: true })));
-  return nx.subtract(shifted, nx.log(nx.sum(nx.exp(shifted), { axes, keepAxes: true })));
+  const { shifted, sum } = shiftedExpSum(x, axes);
+  return nx.subtract(shifted, nx.log(sum));
 };
 
-/** log Σ e^x along `axis` (default −1), keeping the axis (size 1). */
+/**
+ * log Σ e^x along `axis` (default −1), keeping the axis (size 1). A row that is all −∞ gives −∞
+ * (as `nx.logsumexp`), with gradient softmax = 0.
+ */
 export const logSumexp: Activation = (x, o = {}) => {
-  const axes = [axisOf(x, o, "logSumexp")];
-  const m = nx.stopGradient(nx.reduceMax(x, { axes, keepAxes: true }));
-  return nx.add(nx.log(nx.sum(nx.exp(nx.subtract(x, m)), { axes, keepAxes: true })), m);
+  return nx.logsumexp(x, { axes: axisOf(x, o, "logSumexp"), keepAxes: true });
 };
 
 /** Every activation by its camelCase name. */
@@ -157,9 +194,9 @@ export type ActivationName = keyof typeof ACTIVATIONS;
 
 /** The camelCase name of an activation, or an error listing the valid names. */
 export function activationName(name: string, where: string): ActivationName {
-  const key = String(name).replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  if (Object.prototype.hasOwnProperty.call(ACTIVATIONS, key)) return key as ActivationName;
-  throw new Error(
-    `${where}: unknown activation "${name}"; valid: ${Object.keys(ACTIVATIONS).join(", ")}`,
-  );
+  try {
+    return canonicalName("activation", ACTIVATIONS, String(name)) as ActivationName;
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
 }

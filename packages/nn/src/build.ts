@@ -17,7 +17,16 @@ export interface BuildOptions<M extends Mode = Mode> {
   seed?: number;
   /** Float type of new parameters (default `"f32"`). */
   dtype?: "f32" | "f64";
+  /**
+   * How many compiled `predict` programs to keep, one per input shape (default 16): past it the
+   * least recently used is dropped and compiled again if its shape comes back, so a stream of
+   * varying batch sizes keeps memory bounded.
+   */
+  cacheSize?: number;
 }
+
+/** The default of `BuildOptions.cacheSize`. */
+const DEFAULT_PREDICT_CACHE_SIZE = 16;
 
 /** What a train-mode `predict` returns. */
 export interface TrainPrediction<Out> {
@@ -44,9 +53,10 @@ export interface BuiltModel<Out, M extends Mode> {
    */
   init(inputs: Inputs, state?: ModelState): ModelState;
   /**
-   * Runs the model, compiled with `nx.jit` (one program per input shape). Inference mode returns
-   * the output; train mode returns `{ prediction, state }` with the updated layer state. Works
-   * inside an outer `nx.jit` or `nx.grad` too.
+   * Runs the model, compiled with `nx.jit` (one program per input shape; the `cacheSize` most
+   * recently used are kept). Inference mode returns the output; train mode returns
+   * `{ prediction, state }` with the updated layer state. Works inside an outer `nx.jit` or
+   * `nx.grad` too.
    */
   predict(state: ModelState, inputs: Inputs): M extends "train" ? TrainPrediction<Out> : Out;
   /**
@@ -82,10 +92,16 @@ export function build<Out, M extends Mode = "inference">(
 
   const forward = (parameters: ParameterTree, state: ParameterTree, inputs: Inputs) =>
     graph.run(parameters, state, inputs, mode) as ForwardResult<Out>;
-  const compiled = nx.jit((parameters: ParameterTree, state: ParameterTree, inputs: Inputs) => {
-    const r = forward(parameters, state, inputs);
-    return mode === "train" ? r : r.prediction;
-  });
+  const cacheSize = options.cacheSize ?? DEFAULT_PREDICT_CACHE_SIZE;
+  if (typeof cacheSize !== "number" || !Number.isInteger(cacheSize) || cacheSize < 1)
+    throw new RangeError(`build: cacheSize must be a positive integer, got ${String(cacheSize)}`);
+  const compiled = nx.jit(
+    (parameters: ParameterTree, state: ParameterTree, inputs: Inputs) => {
+      const r = forward(parameters, state, inputs);
+      return mode === "train" ? r : r.prediction;
+    },
+    { cacheSize },
+  );
 
   return {
     mode,

@@ -237,7 +237,7 @@ export function resolveInitializer(init: InitializerLike, where: string): Initia
   if (typeof init !== "string")
     throw new TypeError(`${where}: expected an initializer name or function, got ${typeof init}`);
   const key = init.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  const factory = FACTORIES[key];
+  const factory = Object.hasOwn(FACTORIES, key) ? FACTORIES[key] : undefined;
   if (!factory || key === "full")
     throw new Error(
       `${where}: unknown initializer "${init}"; known: ${Object.keys(FACTORIES)
@@ -252,8 +252,9 @@ export function initializerFromConfig(config: {
   readonly name: string;
   readonly [k: string]: Json;
 }): Initializer {
-  const factory = FACTORIES[config.name];
-  if (!factory) throw new Error(`load: unknown initializer "${config.name}"`);
+  // own keys only: a saved name such as "constructor" must not reach Object.prototype
+  const factory = Object.hasOwn(FACTORIES, config.name) ? FACTORIES[config.name] : undefined;
+  if (!factory) throw new Error(`load: unknown initializer ${JSON.stringify(config.name)}`);
   const { name: _name, ...options } = config;
   return factory(options);
 }

@@ -6,6 +6,7 @@
 import * as nx from "@dendrite/tensor";
 import type { Initializer } from "./initializers.js";
 import type { LayerTensors } from "./state.js";
+import { parentsFirst } from "./walk.js";
 
 /** An axis size, or `null` for the batch axis (any size). */
 export type Dim = number | null;
@@ -120,14 +121,7 @@ export class Model<Out = nx.Tensor> {
 
   /** All nodes, parents before children (creation order). */
   nodes(): GraphNode[] {
-    const seen = new Set<GraphNode>();
-    const visit = (n: GraphNode): void => {
-      if (seen.has(n)) return;
-      seen.add(n);
-      n.parents.forEach(visit);
-    };
-    this.outputNodes().forEach(visit);
-    return [...seen].sort((a, b) => a.id - b.id);
+    return parentsFirst(this.outputNodes()).sort((a, b) => a.id - b.id);
   }
 
   /** The input nodes by name with their declared shapes (`undefined` when not declared). */
@@ -200,9 +194,7 @@ export function nameNodes(model: Model<unknown>): Map<GraphNode, string> {
   const names = new Map<GraphNode, string>();
   const counts = new Map<string, number>();
   const taken = new Map<string, GraphNode>();
-  const visit = (n: GraphNode): void => {
-    if (names.has(n)) return;
-    n.parents.forEach(visit);
+  for (const n of parentsFirst(model.outputNodes())) {
     const count = counts.get(n.def.op) ?? 0;
     const name = n.name ?? `${n.def.op}_${count}`;
     counts.set(n.def.op, count + 1);
@@ -216,8 +208,7 @@ export function nameNodes(model: Model<unknown>): Map<GraphNode, string> {
     }
     taken.set(name, n);
     names.set(n, name);
-  };
-  model.outputNodes().forEach(visit);
+  }
   return names;
 }
 
@@ -250,16 +241,29 @@ export function paramTemplates(
   return { params, state };
 }
 
-/** Runs a layer on template inputs (shapes only) and returns its output template. */
+/**
+ * Runs a layer on template inputs (shapes only) and returns its output template. `name` may be a
+ * function, called only if the layer reads its name.
+ */
 export function inferOutput(
   def: LayerDef,
   inputs: readonly nx.Tensor[],
-  name: string,
+  name: string | (() => string),
   dtype: nx.DType = "f32",
 ): nx.Tensor {
   const shapes = inputs.map((t) => t.shape);
   const { params, state } = paramTemplates(def, shapes, dtype);
-  const out = def.forward(inputs, params, { mode: "inference", name, state });
+  const context: LayerContext =
+    typeof name === "string"
+      ? { mode: "inference", name, state }
+      : {
+          mode: "inference",
+          state,
+          get name() {
+            return name();
+          },
+        };
+  const out = def.forward(inputs, params, context);
   return out instanceof nx.Tensor ? out : out.output;
 }
 
@@ -269,7 +273,7 @@ const PROBE_SIZES = [2, 3] as const;
 function staticShape(
   def: LayerDef,
   parents: readonly GraphNode[],
-  name: string,
+  name: () => string,
 ): ShapeSpec | undefined {
   // Only a null batch axis can be probed; other unknown sizes wait for the real inputs.
   if (parents.some((p) => p.shape === undefined || p.shape.slice(1).includes(null)))
@@ -293,24 +297,12 @@ function staticShape(
 }
 
 /**
- * The name a new node would get in a model ending at it (used in construction-time errors, before
- * the whole graph is known).
+ * The name a new unnamed node would get in a model ending at it (used in construction-time errors,
+ * before the whole graph is known). Walks the whole graph: call it only when the name is needed.
  */
-function provisionalName(
-  def: LayerDef,
-  parents: readonly GraphNode[],
-  name: string | undefined,
-): string {
-  if (name !== undefined) return name;
-  const seen = new Set<GraphNode>();
+function provisionalName(def: LayerDef, parents: readonly GraphNode[]): string {
   let count = 0;
-  const visit = (n: GraphNode): void => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    n.parents.forEach(visit);
-    if (n.def.op === def.op) count++;
-  };
-  parents.forEach(visit);
+  for (const n of parentsFirst(parents)) if (n.def.op === def.op) count++;
   return `${def.op}_${count}`;
 }
 
@@ -327,12 +319,15 @@ export interface NameOption {
 export function addNode(def: LayerDef, parents: readonly GraphNode[], name?: string): Model {
   if (name !== undefined && (typeof name !== "string" || name.length === 0))
     throw new TypeError(`${def.op}: name must be a non-empty string, got ${describeValue(name)}`);
-  const shownName = provisionalName(def, parents, name);
+  // The generated name costs a walk of the graph: it is made only for an error or a layer that
+  // reads its name, so that adding a layer takes constant time.
+  let shownName = name;
+  const nameOf = () => (shownName ??= provisionalName(def, parents));
   let shape: ShapeSpec | undefined;
   try {
-    shape = staticShape(def, parents, shownName);
+    shape = staticShape(def, parents, nameOf);
   } catch (err) {
-    throw layerError(shownName, def.op, err);
+    throw layerError(nameOf(), def.op, err);
   }
   const node: GraphNode = Object.freeze({
     id: nextId++,

@@ -5,8 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import * as path from "node:path";
 import * as nx from "@dendrite/tensor";
+import { writeAtomic, writeAtomicSync } from "./atomic.js";
+import { checkModelJson, parseModelJson, parseNameList } from "./model-file-check.js";
 import { compileGraph, type Inputs } from "./graph.js";
 import {
   Model,
@@ -20,7 +21,10 @@ import {
 import { input } from "./layers/core.js";
 import { layerFromConfig } from "./layers/registry.js";
 import { ModelState, type LayerTensors } from "./state.js";
-import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
+import { IN_MEMORY, decodeSafetensors, encodeSafetensors } from "./safetensors.js";
+import { forbiddenSegment, layerTreeFromPaths } from "./tree.js";
+
+export { writeAtomic, writeAtomicSync };
 
 /** The JSON form of a model graph. */
 export interface ModelJson {
@@ -120,6 +124,7 @@ const FROZEN_KEY = "dendrite.frozen";
 export function encodeModel(model: Model<unknown>, state: ModelState): Uint8Array {
   if (!(state instanceof ModelState)) throw new TypeError("save: the state must be a ModelState");
   const json = modelToJson(model);
+  checkModelJson(json, "save"); // what is saved must load
   const tensors: Record<string, nx.Tensor> = {};
   const stateNames: string[] = [];
   for (const [tree, isState] of [
@@ -129,6 +134,9 @@ export function encodeModel(model: Model<unknown>, state: ModelState): Uint8Arra
     for (const [layer, ts] of Object.entries(tree)) {
       for (const [name, t] of Object.entries(ts)) {
         const key = `${layer}.${name}`;
+        const bad = forbiddenSegment(key);
+        if (bad !== undefined)
+          throw new Error(`save: tensor "${key}" has the name part "${bad}", which is not allowed`);
         tensors[key] = t;
         if (isState) stateNames.push(key);
       }
@@ -160,34 +168,70 @@ export interface Loaded {
   readonly state: ModelState;
 }
 
-/** Reads the bytes written by `encodeModel`, checking every tensor against the graph. */
-export function decodeModel(bytes: Uint8Array, options: LoadOptions = {}): Loaded {
-  const { tensors, metadata } = decodeSafetensors(bytes);
+/**
+ * Reads the bytes written by `encodeModel`, checking every tensor against the graph. Errors start
+ * with `load:` (or `safetensors:` for a broken container) and `file`, what to call the bytes.
+ */
+export function decodeModel(
+  bytes: Uint8Array,
+  options: LoadOptions = {},
+  file: string = IN_MEMORY,
+): Loaded {
+  const where = `load: ${file}`;
+  try {
+    return decodeModelIn(bytes, options, file, where);
+  } catch (err) {
+    throw loadError(err, where);
+  }
+}
+
+/** An error from loading, its message starting with `where` (or `safetensors:`). */
+function loadError(err: unknown, where: string): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (
+    err instanceof Error &&
+    (message.startsWith(`${where}:`) || message.startsWith("safetensors: "))
+  )
+    return err;
+  const rest = message.startsWith("load: ") ? message.slice("load: ".length) : message;
+  return new Error(`${where}: ${rest}`, { cause: err });
+}
+
+function decodeModelIn(
+  bytes: Uint8Array,
+  options: LoadOptions,
+  file: string,
+  where: string,
+): Loaded {
+  const { tensors, metadata } = decodeSafetensors(bytes, file);
   let model = options.model;
   if (!model) {
     const graph = metadata[GRAPH_KEY];
     if (graph === undefined)
       throw new Error(
-        "load: the file has no model graph in its metadata; pass { model } to load only its tensors",
+        `${where}: the file has no model graph in its metadata; pass { model } to load only its tensors`,
       );
-    model = modelFromJson(JSON.parse(graph) as ModelJson);
+    model = modelFromJson(parseModelJson(graph, `metadata "${GRAPH_KEY}"`, where));
   }
-  const stateNames = new Set<string>(JSON.parse(metadata[STATE_KEY] ?? "[]"));
-  const parameters: Record<string, Record<string, nx.Tensor>> = {};
-  const state: Record<string, Record<string, nx.Tensor>> = {};
-  for (const [key, t] of Object.entries(tensors)) {
-    const dot = key.lastIndexOf(".");
-    if (dot <= 0) throw new Error(`load: tensor "${key}" is not named "layer.name"`);
-    const tree = stateNames.has(key) ? state : parameters;
-    (tree[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = t;
-  }
-  const frozen: string[] = JSON.parse(metadata[FROZEN_KEY] ?? "[]");
+  const stateNames = new Set(
+    parseNameList(metadata[STATE_KEY] ?? "[]", `metadata "${STATE_KEY}"`, where),
+  );
+  const entries = Object.entries(tensors);
+  const parameters = layerTreeFromPaths(
+    entries.filter(([key]) => !stateNames.has(key)),
+    where,
+  );
+  const state = layerTreeFromPaths(
+    entries.filter(([key]) => stateNames.has(key)),
+    where,
+  );
+  const frozen = parseNameList(metadata[FROZEN_KEY] ?? "[]", `metadata "${FROZEN_KEY}"`, where);
   const loaded = new ModelState(
     parameters,
     state,
-    frozen.filter((f) => f in tensors),
+    frozen.filter((f) => Object.hasOwn(tensors, f)),
   );
-  checkTensors(model, loaded, options.inputs, "load");
+  checkTensors(model, loaded, options.inputs, where);
   return { model: model as Model, state: loaded };
 }
 
@@ -204,9 +248,13 @@ function checkTensors(
   const graph = compileGraph(model);
   const templates = inputs ?? declaredTemplates(graph.inputs, (n) => graph.nameOf(n));
   const have = new Map<string, nx.Tensor>();
+  const stateKeys = new Set<string>();
   for (const tree of [state.parameters, state.state])
     for (const [layer, ts] of Object.entries(tree))
-      for (const [k, t] of Object.entries(ts as LayerTensors)) have.set(`${layer}.${k}`, t);
+      for (const [k, t] of Object.entries(ts as LayerTensors)) {
+        have.set(`${layer}.${k}`, t);
+        if (tree === state.state) stateKeys.add(`${layer}.${k}`);
+      }
   if (templates) {
     const dtype = [...have.values()].find((t) => t.dtype === "f64") ? "f64" : "f32";
     const shapes = graph.shapes(templates, dtype, where);
@@ -225,6 +273,11 @@ function checkTensors(
         if (t.shape.join() !== shape.join() || t.dtype !== dt)
           throw new Error(
             `${where}: tensor "${key}" is ${nx.formatType(t.shape, t.dtype)}, the model expects ${nx.formatType(shape, dt)}`,
+          );
+        const kind = spec.kind ?? "parameter";
+        if (stateKeys.has(key) !== (kind === "state"))
+          throw new Error(
+            `${where}: tensor "${key}" is stored as ${stateKeys.has(key) ? "layer state" : "a parameter"}, the model has it as ${kind === "state" ? "layer state" : "a parameter"}`,
           );
       }
     }
@@ -257,50 +310,6 @@ function declaredTemplates(
   return out;
 }
 
-/** Writes `bytes` to `file` atomically: a temporary file in the same folder, then a rename. */
-export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`,
-  );
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  try {
-    const handle = await fsp.open(tmp, "w");
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(tmp, file);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
-}
-
-/** The synchronous `writeAtomic`. */
-export function writeAtomicSync(file: string, bytes: Uint8Array): void {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`,
-  );
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  try {
-    const fd = fs.openSync(tmp, "w");
-    try {
-      fs.writeFileSync(fd, bytes);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
 /**
  * Saves `model` and `state` to `file` (a `.safetensors` file readable by any safetensors reader;
  * the graph is JSON in its metadata). Atomic: the old file stays whole until the new one is.
@@ -316,10 +325,28 @@ export function saveSync(file: string, model: Model<unknown>, state: ModelState)
 
 /** Loads a model saved by `save`: `{ model, state }`, every tensor checked against the graph. */
 export async function load(file: string, options: LoadOptions = {}): Promise<Loaded> {
-  return decodeModel(new Uint8Array(await fsp.readFile(file)), options);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await fsp.readFile(file));
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  return decodeModel(bytes, options, file);
+}
+
+function unreadable(file: string, err: unknown): Error {
+  return new Error(`load: ${file}: cannot read the file (${(err as Error).message})`, {
+    cause: err,
+  });
 }
 
 /** The synchronous `load`. */
 export function loadSync(file: string, options: LoadOptions = {}): Loaded {
-  return decodeModel(new Uint8Array(fs.readFileSync(file)), options);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(fs.readFileSync(file));
+  } catch (err) {
+    throw unreadable(file, err);
+  }
+  return decodeModel(bytes, options, file);
 }

@@ -10,6 +10,7 @@ import { formatType } from "./format.js";
 import { full, zeros } from "./ops/creation.js";
 import { add, cast } from "./ops/elementwise.js";
 import { unbroadcast } from "./ops/reduce.js";
+import { checkBoolean, checkOptions } from "./ops/check.js";
 import { identity } from "./primitives/shape.js";
 import { shapesEqual } from "./shape.js";
 import { Tensor } from "./tensor.js";
@@ -32,7 +33,16 @@ export function valueAndGrad<F extends Fn>(
   f: F,
   options: GradOptions = {},
 ): (...args: Parameters<F>) => [ReturnType<F>, Parameters<F>[0]] {
-  if (typeof f !== "function") throw new TypeError("valueAndGrad: expected a function");
+  return makeValueAndGrad("valueAndGrad", f, options);
+}
+
+function makeValueAndGrad<F extends Fn>(
+  op: string,
+  f: F,
+  options: GradOptions,
+): (...args: Parameters<F>) => [ReturnType<F>, Parameters<F>[0]] {
+  if (typeof f !== "function") throw new TypeError(`${op}: expected a function`);
+  const hasAux = checkBoolean(op, "hasAux", checkOptions(op, options).hasAux, false);
   return (...args: any[]) => {
     const [x, ...rest] = args;
     const flat = flattenTree(x as TensorTree, "x");
@@ -41,7 +51,7 @@ export function valueAndGrad<F extends Fn>(
     const tape = new Tape();
     for (const t of inputs) tape.tracked.add(t);
     const result = withTape(tape, () => f(unflattenTree(flat.spec, inputs), ...rest));
-    const value = options.hasAux ? checkAuxResult(result) : result;
+    const value = hasAux ? checkAuxResult(result) : result;
     checkScalar(value);
     const grads = withoutTape(tape, () => backward(tape, value, inputs));
     return [result, unflattenTree(flat.spec, grads)];
@@ -53,7 +63,7 @@ export function grad<F extends Fn>(
   f: F,
   options: GradOptions = {},
 ): (...args: Parameters<F>) => Parameters<F>[0] {
-  const vg = valueAndGrad(f, options);
+  const vg = makeValueAndGrad("grad", f, options);
   return (...args) => vg(...args)[1];
 }
 

@@ -8,6 +8,7 @@ import { Tensor } from "./tensor.js";
 import { Graph, type Node } from "./graph.js";
 import type { Program } from "./compile/compiler.js";
 import { javascript } from "./compile/backend.js";
+import { LruCache } from "./lru.js";
 
 /** A record of one primitive application, kept by a tape for the backward pass. */
 export interface TapeRecord {
@@ -132,18 +133,26 @@ function record(prim: Primitive, inputs: readonly Tensor[], params: any, out: Te
 }
 
 /** Compiled single-op programs, per primitive, keyed by params, shapes and dtypes. */
-const eagerPrograms = new WeakMap<Primitive, Map<string, Program>>();
+const eagerPrograms = new WeakMap<Primitive, LruCache<string, Program>>();
 const EAGER_CACHE_LIMIT = 4096;
+
+/**
+ * JSON of params with every value told apart: non-finite numbers and −0 (which JSON would print as
+ * null and 0) are spelled out, and strings are marked so no string can pass for one of them.
+ */
+function paramsKey(_k: string, v: unknown): unknown {
+  if (typeof v === "number")
+    return Number.isFinite(v) && !Object.is(v, -0) ? v : `#${Object.is(v, -0) ? "-0" : v}`;
+  if (typeof v === "bigint") return `#${v}n`;
+  return typeof v === "string" ? `'${v}` : v;
+}
 
 function runEager(prim: Primitive, inputs: readonly Tensor[], params: any, aval: Aval): Tensor {
   const data = inputs.map((x) => x._data!);
   if (prim.lowering.kind === "alias") return new Tensor(aval.shape, aval.dtype, data[0]);
   let cache = eagerPrograms.get(prim);
-  if (!cache) eagerPrograms.set(prim, (cache = new Map()));
-  // Non-finite numbers (pad with -Infinity or NaN) would all print as null: spell them out.
-  let key = JSON.stringify(params, (_k, v) =>
-    typeof v === "number" && !Number.isFinite(v) ? String(v) : v,
-  );
+  if (!cache) eagerPrograms.set(prim, (cache = new LruCache(EAGER_CACHE_LIMIT)));
+  let key = JSON.stringify(params, paramsKey);
   for (const x of inputs) key += `|${x.dtype}${x.shape.join(",")}`;
   let program = cache.get(key);
   if (!program) {
@@ -151,7 +160,6 @@ function runEager(prim: Primitive, inputs: readonly Tensor[], params: any, aval:
     const ins = inputs.map((x) => graph.input(x.shape, x.dtype));
     const node = graph.apply(prim, ins, params, aval.shape, aval.dtype);
     program = javascript.compile(graph, [node], { inlineScalars: false });
-    if (cache.size >= EAGER_CACHE_LIMIT) cache.delete(cache.keys().next().value!);
     cache.set(key, program);
   }
   return new Tensor(aval.shape, aval.dtype, program.run(data)[0]);

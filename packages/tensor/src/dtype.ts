@@ -9,6 +9,7 @@
  * - a JS number is "weak": it takes the tensor's type, except that a non-integer number with an
  *   integer tensor gives f32.
  */
+import { describeValue } from "./compile/literal.js";
 
 /** The element types a tensor can hold. */
 export type DType = "f32" | "f64" | "s32" | "u32" | "u8";
@@ -41,7 +42,7 @@ export function isDType(x: unknown): x is DType {
 export function checkDType(x: unknown, where: string): DType {
   if (!isDType(x)) {
     throw new TypeError(
-      `${where}: unknown dtype ${JSON.stringify(x)}; expected one of ${DTYPES.join(", ")}`,
+      `${where}: unknown dtype ${describeValue(x)}; expected one of ${DTYPES.join(", ")}`,
     );
   }
   return x;

@@ -17,6 +17,8 @@ const DEFAULT_LIMIT = 50;
 
 /** `f32[2][3]`; a scalar is `f32`. */
 export function formatType(shape: readonly number[], dtype: DType): string {
+  if (!Array.isArray(shape))
+    throw new TypeError(`formatType: shape must be an array, got ${typeof shape}`);
   let s: string = dtype;
   for (const d of shape) s += `[${d}]`;
   return s;

@@ -128,7 +128,7 @@ export {
 } from "./ops/linalg.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
 export { grad, valueAndGrad, type GradOptions } from "./autodiff.js";
-export { jit, type Jitted, type JitOptions } from "./jit.js";
+export { jit, type Jitted, type JitOptions, type JitCacheInfo } from "./jit.js";
 export { javascript, type Backend } from "./compile/backend.js";
 export type { Program, CompileOptions } from "./compile/compiler.js";
 export type { TensorTree, TreeSpec, Flat } from "./tree.js";

@@ -10,6 +10,12 @@ import { javascript, type Backend } from "./compile/backend.js";
 import { Graph, printGraph, type Node } from "./graph.js";
 import { Tensor } from "./tensor.js";
 import { flattenTree, treeKey, unflattenTree, type TreeSpec } from "./tree.js";
+import { LruCache } from "./lru.js";
+import { describeValue } from "./compile/literal.js";
+import { checkOptions } from "./ops/check.js";
+
+/** How many programs a jitted function keeps by default. */
+export const DEFAULT_JIT_CACHE_SIZE = 64;
 
 interface Compiled {
   readonly graph: Graph;
@@ -22,6 +28,22 @@ interface Compiled {
 export interface JitOptions {
   /** The compiler to use (default: the JavaScript code generator). */
   backend?: Backend;
+  /**
+   * How many compiled programs (one per signature) to keep: past it the least recently used is
+   * dropped, and traced and compiled again if its signature comes back. A positive integer, or
+   * Infinity; default 64.
+   */
+  cacheSize?: number;
+}
+
+/** What a jitted function's cache holds (for tests and tuning). */
+export interface JitCacheInfo {
+  /** Programs held now. */
+  readonly size: number;
+  /** The most it holds (`cacheSize`). */
+  readonly limit: number;
+  /** Traces (and compilations) so far, evicted signatures that came back included. */
+  readonly compiles: number;
 }
 
 /** A jitted function: call it like `f`; inspect what it compiles to with `debugExpr` and `source`. */
@@ -30,22 +52,36 @@ export type Jitted<F extends (...args: any[]) => any> = F & {
   debugExpr(...args: Parameters<F>): string;
   /** The generated JavaScript for these arguments. */
   source(...args: Parameters<F>): string;
+  /** The state of its cache of compiled programs. */
+  cacheInfo(): JitCacheInfo;
 };
 
 /**
  * Compiles `f`. Tensor arguments (anywhere in arrays and plain objects) are inputs of the program;
- * numbers, strings and booleans are compile-time constants (a new value compiles a new program).
+ * other arguments are compile-time constants: numbers, strings, booleans, null and undefined by
+ * value (−0 apart from 0), functions and other objects (class instances, Maps, Dates) by identity.
+ * A new value compiles a new program; the last `cacheSize` programs are kept.
  * `f` must be pure: it may not read tensor values (e.g. `toNumber`) of its traced arguments.
  */
 export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions = {}): Jitted<F> {
-  const backend = options.backend ?? javascript;
   if (typeof f !== "function") throw new TypeError("jit: expected a function");
-  const cache = new Map<string, Compiled>();
+  const o = checkOptions("jit", options);
+  const backend = o.backend ?? javascript;
+  if (typeof backend !== "object" || backend === null || typeof backend.compile !== "function")
+    throw new TypeError(`jit: backend must be a Backend, got ${describeValue(backend)}`);
+  const limit = o.cacheSize ?? DEFAULT_JIT_CACHE_SIZE;
+  if (typeof limit !== "number" || !(Number.isInteger(limit) || limit === Infinity) || limit < 1)
+    throw new RangeError(
+      `jit: cacheSize must be a positive integer or Infinity, got ${describeValue(limit)}`,
+    );
+  const cache = new LruCache<string, Compiled>(limit);
+  let compiles = 0;
   const compiled = (args: unknown[], key: string): Compiled => {
     let c = cache.get(key);
     if (!c) {
       const flat = flattenTree(args, "args");
       c = trace(f, flat.spec, flat.leaves, backend);
+      compiles++;
       cache.set(key, c);
     }
     return c;
@@ -71,6 +107,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
       return printGraph(c.graph, c.outputs);
     },
     source: (...args: Parameters<F>) => lower(args).program.source,
+    cacheInfo: (): JitCacheInfo => ({ size: cache.size, limit, compiles }),
   });
 }
 

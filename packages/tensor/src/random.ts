@@ -7,6 +7,7 @@
  * const w = random.normal(k1, [3, 4]);
  */
 import { bind } from "./core.js";
+import { describeValue } from "./compile/literal.js";
 import type { DType } from "./dtype.js";
 import { checkDType, isFloat } from "./dtype.js";
 import { randomBits } from "./primitives/random.js";
@@ -17,6 +18,8 @@ import { tensor } from "./ops/creation.js";
 import * as e from "./ops/elementwise.js";
 import { argsort } from "./ops/sort.js";
 import { reshape, sliceAlong, take } from "./ops/shape.js";
+import { checkInteger, checkNumber, checkOptions, checkTensorArg } from "./ops/check.js";
+import { normalizeAxis } from "./shape.js";
 
 function bits(key: Tensor, shape: Shape): Tensor {
   if (!(key instanceof Tensor))
@@ -26,16 +29,15 @@ function bits(key: Tensor, shape: Shape): Tensor {
 
 /** A key from an integer seed (as JAX's PRNGKey: [high 32 bits, low 32 bits]). */
 export function key(seed: number): Tensor {
-  if (!Number.isSafeInteger(seed))
-    throw new RangeError(`random.key: seed must be a safe integer, got ${seed}`);
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed))
+    throw new RangeError(`random.key: seed must be a safe integer, got ${describeValue(seed)}`);
   const big = BigInt.asUintN(64, BigInt(seed));
   return tensor(new Uint32Array([Number(big >> 32n), Number(big & 0xffffffffn)]));
 }
 
 /** `n` new independent keys, as a u32[n][2] tensor (default n = 2); destructure it: `const [a, b] = split(k)`. */
 export function split(key: Tensor, n = 2): Tensor {
-  if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`random.split: n must be a positive integer, got ${n}`);
+  checkInteger("random.split", "n", n, 1);
   return reshape(bits(key, [2 * n]), [n, 2]);
 }
 
@@ -45,10 +47,13 @@ export function uniform(
   shape: Shape,
   options: { min?: number; max?: number; dtype?: DType } = {},
 ): Tensor {
-  const dtype = checkDType(options.dtype ?? "f32", "random.uniform");
+  checkShape(shape, "random.uniform");
+  const o = checkOptions("random.uniform", options);
+  const dtype = checkDType(o.dtype ?? "f32", "random.uniform");
   if (!isFloat(dtype))
     throw new TypeError(`random.uniform: dtype must be f32 or f64, got ${dtype}`);
-  const { min = 0, max = 1 } = options;
+  const min = checkNumber("random.uniform", "min", o.min ?? 0);
+  const max = checkNumber("random.uniform", "max", o.max ?? 1);
   let unit: Tensor;
   if (dtype === "f32") {
     // The top 23 bits as a multiple of 2⁻²³: exactly representable, in [0, 1).
@@ -73,12 +78,15 @@ export function normal(
   shape: Shape,
   options: { mean?: number; std?: number; dtype?: DType } = {},
 ): Tensor {
-  const dtype = checkDType(options.dtype ?? "f32", "random.normal");
+  const o = checkOptions("random.normal", options);
+  const dtype = checkDType(o.dtype ?? "f32", "random.normal");
+  const mean = checkNumber("random.normal", "mean", o.mean ?? 0);
+  const std = checkNumber("random.normal", "std", o.std ?? 1);
   const s = checkShape(shape, "random.normal");
   const u = uniform(key, [2, ...s], { dtype: "f64" });
   const radius = e.sqrt(e.multiply(e.log(e.subtract(1, reshape(sliceAlong(u, 0, 1), s))), -2));
   const z = e.multiply(radius, e.cos(e.multiply(reshape(sliceAlong(u, 1, 1), s), 2 * Math.PI)));
-  return e.cast(e.add(e.multiply(z, options.std ?? 1), options.mean ?? 0), dtype);
+  return e.cast(e.add(e.multiply(z, std), mean), dtype);
 }
 
 /** Uniform integers in [min, max) (default dtype s32). */
@@ -87,29 +95,34 @@ export function randint(
   shape: Shape,
   options: { min: number; max: number; dtype?: DType },
 ): Tensor {
-  const { min, max } = options;
-  if (!Number.isInteger(min) || !Number.isInteger(max) || max <= min) {
+  checkShape(shape, "random.randint");
+  const o = checkOptions("random.randint", options);
+  const { min, max } = o;
+  if (typeof min !== "number" || typeof max !== "number")
+    throw new RangeError(
+      `random.randint: need integers min < max, got min ${describeValue(min)}, max ${describeValue(max)}`,
+    );
+  if (!Number.isInteger(min) || !Number.isInteger(max) || max <= min)
     throw new RangeError(`random.randint: need integers min < max, got min ${min}, max ${max}`);
-  }
+  const dtype = checkDType(o.dtype ?? "s32", "random.randint");
   const u = uniform(key, shape, { dtype: "f64" });
-  return e.cast(e.add(e.floor(e.multiply(u, max - min)), min), options.dtype ?? "s32");
+  return e.cast(e.add(e.floor(e.multiply(u, max - min)), min), dtype);
 }
 
 /** A random permutation of 0..n-1 (s32), or of the rows of a tensor. */
 export function permutation(key: Tensor, n: number | Tensor): Tensor {
   if (n instanceof Tensor) return shuffle(key, n);
-  if (!Number.isInteger(n) || n < 0)
-    throw new RangeError(`random.permutation: n must be a non-negative integer, got ${n}`);
+  checkInteger("random.permutation", "n", n, 0);
   return argsort(bits(key, [n]));
 }
 
 /** `x` with its slices along `axis` (default 0) in random order. */
 export function shuffle(key: Tensor, x: Tensor, options: { axis?: number } = {}): Tensor {
-  const axis = options.axis ?? 0;
-  const n = x.shape.at(axis);
-  if (n === undefined)
-    throw new RangeError(
-      `random.shuffle: axis ${axis} is out of range for a tensor of rank ${x.rank}`,
-    );
-  return take(x, permutation(key, n), { axis });
+  checkTensorArg("random.shuffle", x, "x");
+  const axis = normalizeAxis(
+    "random.shuffle",
+    checkOptions("random.shuffle", options).axis ?? 0,
+    x.rank,
+  );
+  return take(x, permutation(key, x.shape[axis]!), { axis });
 }

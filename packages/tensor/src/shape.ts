@@ -1,6 +1,7 @@
 /** Shapes: sizes, strides, broadcasting and axis normalisation, with errors that name the op. */
 import { formatType } from "./format.js";
 import type { DType } from "./dtype.js";
+import { describeValue } from "./compile/literal.js";
 
 /** A tensor shape: one non-negative integer per axis. */
 export type Shape = readonly number[];
@@ -33,11 +34,13 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 /** Checks that `shape` is an array of non-negative integers. */
 export function checkShape(shape: unknown, where: string): number[] {
   if (!Array.isArray(shape))
-    throw new TypeError(`${where}: shape must be an array of integers, got ${String(shape)}`);
+    throw new TypeError(
+      `${where}: shape must be an array of integers, got ${describeValue(shape)}`,
+    );
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
       throw new RangeError(
-        `${where}: shape [${shape.join(", ")}] has ${JSON.stringify(d)}; every dimension must be a non-negative integer`,
+        `${where}: shape [${shape.join(", ")}] has ${describeValue(d)}; every dimension must be a non-negative integer`,
       );
     }
   }
@@ -64,7 +67,7 @@ export function broadcastShapes(op: string, a: Shape, ad: DType, b: Shape, bd: D
 /** Normalises a possibly negative axis; the error names the op, the axis and the rank. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
   if (typeof axis !== "number" || !Number.isInteger(axis)) {
-    throw new TypeError(`${op}: axis must be an integer, got ${String(axis)}`);
+    throw new TypeError(`${op}: axis must be an integer, got ${describeValue(axis)}`);
   }
   const a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank) {
@@ -80,7 +83,11 @@ export function normalizeAxes(
   rank: number,
 ): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axes === "number" ? [axes] : axes;
+  if (typeof axes !== "number" && !Array.isArray(axes))
+    throw new TypeError(
+      `${op}: axes must be an integer or an array of them, got ${describeValue(axes)}`,
+    );
+  const list: readonly number[] = typeof axes === "number" ? [axes] : axes;
   const out = list.map((a) => normalizeAxis(op, a, rank));
   const sorted = [...out].sort((x, y) => x - y);
   for (let i = 1; i < sorted.length; i++) {
@@ -88,4 +95,18 @@ export function normalizeAxes(
       throw new RangeError(`${op}: axis ${sorted[i]} appears twice in [${list.join(", ")}]`);
   }
   return sorted;
+}
+
+/** The largest index an s32 holds: ops that return s32 indices refuse longer axes. */
+export const MAX_S32_INDEX = 2 ** 31 - 1;
+
+/**
+ * Checks that every position along an axis of `n` elements has an s32 index (n − 1 ≤ 2³¹ − 1);
+ * the error names the op and the size rather than letting indices wrap to negative numbers.
+ */
+export function checkIndexable(op: string, n: number): void {
+  if (n - 1 > MAX_S32_INDEX)
+    throw new RangeError(
+      `${op}: an axis of ${n} elements has positions past ${MAX_S32_INDEX}, the largest s32 index`,
+    );
 }

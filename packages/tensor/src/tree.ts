@@ -74,11 +74,14 @@ class Walker {
       this.paths?.push(path);
       this.key += `T${x.dtype}`;
       for (const d of x.shape) this.key += `,${d}`;
+      this.key += ";";
       return full ? { kind: "tensor" } : undefined;
     }
     if (Array.isArray(x)) {
       this.key += "[";
-      const items = x.map((v, i) => this.walk(v, full ? `${path}[${i}]` : ""));
+      // A plain loop: holes count as undefined (map would skip them, and [, 1] would key as [1]).
+      const items: (TreeSpec | undefined)[] = [];
+      for (let i = 0; i < x.length; i++) items.push(this.walk(x[i], full ? `${path}[${i}]` : ""));
       this.key += "]";
       return full ? { kind: "array", items: items as TreeSpec[] } : undefined;
     }
@@ -92,21 +95,69 @@ class Walker {
       this.key += "}";
       return full ? { kind: "object", keys, items: items as TreeSpec[] } : undefined;
     }
-    this.key += typeof x === "function" ? "F" : `S${typeof x}:${String(x)};`;
+    this.key += staticKey(x);
     return full ? { kind: "static", value: x } : undefined;
+  }
+}
+
+/** Identity numbers of objects, functions and (unregistered) symbols seen as static leaves. */
+const identities = new WeakMap<WeakKey, number>();
+let nextId = 0;
+
+function identityOf(x: WeakKey): number {
+  let id = identities.get(x);
+  if (id === undefined) identities.set(x, (id = nextId++));
+  return id;
+}
+
+/**
+ * The key of a non-tensor leaf: equal keys mean interchangeable values. Numbers keep −0 apart from
+ * 0 (NaN is one value), strings are length-prefixed (no two lists of strings run together into one
+ * key), and functions, class instances, Maps, Dates, typed arrays and symbols are keyed by identity
+ * (the same object reuses a program, another object of equal contents compiles its own).
+ */
+export function staticKey(x: unknown): string {
+  switch (typeof x) {
+    case "number":
+      return Object.is(x, -0) ? "n-0;" : `n${x};`;
+    case "string":
+      return `s${x.length}:${x}`;
+    case "boolean":
+      return x ? "b1" : "b0";
+    case "undefined":
+      return "u";
+    case "bigint":
+      return `i${x};`;
+    case "symbol": {
+      // A registered symbol (Symbol.for) is its key; it cannot be held weakly.
+      const registered = Symbol.keyFor(x);
+      return registered === undefined
+        ? `o${identityOf(x)};`
+        : `y${registered.length}:${registered}`;
+    }
+    case "function":
+      return `o${identityOf(x)};`;
+    default:
+      return x === null ? "z" : `o${identityOf(x as object)};`;
   }
 }
 
 /** Puts a tree back together from its structure and (new) tensors. */
 export function unflattenTree(spec: TreeSpec, leaves: readonly Tensor[]): any {
+  if (!Array.isArray(leaves))
+    throw new TypeError("unflattenTree: leaves must be an array of tensors");
   let k = 0;
   const build = (s: TreeSpec): any => {
-    switch (s.kind) {
+    switch (s?.kind) {
       case "tensor":
+        if (k >= leaves.length)
+          throw new RangeError(`unflattenTree: the spec needs more than ${leaves.length} tensors`);
         return leaves[k++];
       case "array":
+        if (!Array.isArray(s.items)) break;
         return s.items.map(build);
       case "object": {
+        if (!Array.isArray(s.keys) || !Array.isArray(s.items)) break;
         const out: Record<string, unknown> = {};
         s.keys.forEach((key, i) => (out[key] = build(s.items[i]!)));
         return out;
@@ -114,6 +165,7 @@ export function unflattenTree(spec: TreeSpec, leaves: readonly Tensor[]): any {
       case "static":
         return s.value;
     }
+    throw new TypeError("unflattenTree: spec is not a TreeSpec made by flattenTree");
   };
   return build(spec);
 }

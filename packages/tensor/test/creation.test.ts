@@ -548,7 +548,7 @@ describe("creation errors", () => {
     const bad = { dtype: "f16" as nx.DType };
     const message = 'unknown dtype "f16"; expected one of f32, f64, s32, u32, u8';
     assert.throws(() => nx.tensor([1], bad), { name: "TypeError", message: `tensor: ${message}` });
-    assert.throws(() => nx.zeros([1], bad), { name: "TypeError", message: `full: ${message}` });
+    assert.throws(() => nx.zeros([1], bad), { name: "TypeError", message: `zeros: ${message}` });
     assert.throws(() => nx.iota([1], bad), { name: "TypeError", message: `iota: ${message}` });
     assert.throws(() => nx.linspace(0, 1, bad), {
       name: "TypeError",
@@ -568,21 +568,21 @@ describe("creation errors", () => {
   it("negative or non-integer shapes are refused", () => {
     assert.throws(() => nx.zeros([2, -1]), {
       name: "RangeError",
-      message: "full: shape [2, -1] has -1; every dimension must be a non-negative integer",
+      message: "zeros: shape [2, -1] has -1; every dimension must be a non-negative integer",
     });
     assert.throws(() => nx.ones([1.5]), {
       name: "RangeError",
-      message: "full: shape [1.5] has 1.5; every dimension must be a non-negative integer",
+      message: "ones: shape [1.5] has 1.5; every dimension must be a non-negative integer",
     });
     assert.throws(
       () => nx.iota([NaN]),
-      /iota: shape \[NaN\] has null; every dimension must be a non-negative integer/,
+      /iota: shape \[NaN\] has NaN; every dimension must be a non-negative integer/,
     );
     assert.throws(() => nx.template([-3]), /template: shape \[-3\] has -3/);
     assert.throws(() => nx.eye(-1), /eye: shape \[-1, -1\] has -1/);
     assert.throws(() => nx.zeros(3 as any), {
       name: "TypeError",
-      message: "full: shape must be an array of integers, got 3",
+      message: "zeros: shape must be an array of integers, got 3",
     });
   });
 

@@ -165,7 +165,7 @@ describe("axes out of range", () => {
     [
       "standardDeviation",
       () => nx.standardDeviation(X, { axes: 3 }),
-      "variance: axis 3 is out of range for a tensor of rank 3",
+      "standardDeviation: axis 3 is out of range for a tensor of rank 3",
     ],
     [
       "reduceMax",
@@ -365,7 +365,7 @@ describe("slicing, gathering and padding", () => {
     throwsExactly(
       () => nx.sliceAlong(X, 2, 2, { axis: 1 }),
       "RangeError",
-      "slice: start 2 with length 2 on axis 1 is outside f32[2][3][4]",
+      "sliceAlong: start 2 with length 2 on axis 1 is outside f32[2][3][4]",
     );
   });
 
@@ -392,21 +392,26 @@ describe("slicing, gathering and padding", () => {
     );
   });
 
-  it("take with an out-of-range index", () => {
+  it("take with an out-of-range index (NumPy: valid indices are -n ≤ i < n)", () => {
     throwsExactly(
       () => nx.take(X, [0, 2]),
       "RangeError",
-      "take: index 2 is out of range for an axis of size 2",
+      "take: index 2 is out of bounds for axis 0 with size 2",
     );
     throwsExactly(
-      () => nx.take(X, [-1]),
+      () => nx.take(X, [-3]),
       "RangeError",
-      "take: index -1 is out of range for an axis of size 2",
+      "take: index -3 is out of bounds for axis 0 with size 2",
     );
     throwsExactly(
       () => nx.take(X, [4], { axis: 2 }),
       "RangeError",
-      "take: index 4 is out of range for an axis of size 4",
+      "take: index 4 is out of bounds for axis 2 with size 4",
+    );
+    throwsExactly(
+      () => nx.take(X, [0], { axis: -1 }).take([-5], { axis: 2 }),
+      "RangeError",
+      "take: index -5 is out of bounds for axis 2 with size 1",
     );
     throwsExactly(
       () => nx.take(X, nx.tensor([0])),
@@ -418,7 +423,7 @@ describe("slicing, gathering and padding", () => {
     throwsExactly(
       () => f(nx.zeros([3]), nx.tensor([5], { dtype: "s32" })),
       "RangeError",
-      "take: index 5 is out of range for an axis of size 3",
+      "take: index 5 is out of bounds for axis 0 with size 3",
     );
   });
 

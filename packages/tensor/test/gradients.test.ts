@@ -510,6 +510,21 @@ describe("reduction primitives", () => {
       1e-15,
     );
   });
+
+  it("logsumexp of a row all −∞ is −∞ with gradient 0, eager and under jit", () => {
+    // Softmax's 0s: Σ e^x = 0 there, so the value is log 0 = −∞; the other row is unchanged.
+    const x = nx.tensor(
+      [
+        [-Infinity, -Infinity],
+        [0, 1],
+      ],
+      { dtype: "f64" },
+    );
+    const f = (t: nx.Tensor) => nx.sum(nx.logsumexp(t, { axes: 1 }));
+    const p = Math.exp(1) / (1 + Math.exp(1));
+    for (const g of [nx.grad(f), nx.jit(nx.grad(f))]) assertClose(g(x), [0, 0, 1 - p, p], 1e-15);
+    assert.deepEqual(nx.logsumexp(x, { axes: 1 }).toArray(), [-Infinity, Math.log(1 + Math.E)]);
+  });
 });
 
 describe("shape primitives", () => {

@@ -278,7 +278,7 @@ describe("errors", () => {
       () => random.uniform(k, [2], { dtype: "f16" as nx.DType }),
       /random.uniform: unknown dtype "f16"/,
     );
-    assert.throws(() => random.uniform(k, [-1]), /random: shape \[-1\] has -1/);
+    assert.throws(() => random.uniform(k, [-1]), /random\.uniform: shape \[-1\] has -1/);
     assert.throws(() => random.randint(k, [2], { min: 3, max: 3 }), {
       name: "RangeError",
       message: "random.randint: need integers min < max, got min 3, max 3",

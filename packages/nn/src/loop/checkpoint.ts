@@ -5,34 +5,29 @@
  */
 import fs from "node:fs/promises";
 import * as nx from "@dendrite/tensor";
-import { decodeSafetensors, encodeSafetensors } from "../safetensors.js";
-import { writeAtomic } from "../serialize.js";
+import { writeAtomic } from "../atomic.js";
+import { IN_MEMORY, decodeSafetensors, encodeSafetensors } from "../safetensors.js";
+import { brief, isJsonObject } from "../safe-json.js";
 import { ModelState } from "../state.js";
+import { FORBIDDEN_SEGMENTS } from "../tree.js";
+import {
+  FORMAT,
+  parseCheckpointMeta,
+  type CheckpointMeta,
+  type Skeleton,
+} from "./checkpoint-meta.js";
 import { show, type EventFilter, type LoopEvent } from "./events.js";
 import { checkMode, improved, monitored, type MonitorMode } from "./handlers.js";
-import type { ResumeState } from "./loop.js";
+import type { ResumeState, StepDefinition } from "./loop.js";
 import { LoopState, type EpochRecord } from "./state.js";
 
 const META_KEY = "dendrite.loop";
-const FORMAT = 1;
 
-/** A JSON skeleton of a tree: tensors replaced by `{ $tensor: name }`. */
-type Skeleton = null | boolean | number | string | Skeleton[] | { [k: string]: Skeleton };
-
-interface CheckpointMeta {
-  format: number;
-  position: { epoch: number; iteration: number; total: number };
-  maxEpoch: number;
-  maxIteration: number;
-  times: Record<number, number>;
-  history: EpochRecord[];
-  handlerMetadata: Record<string, unknown>;
-  metricNames: string[];
-  tree: Skeleton;
-}
-
+/** A plain object: made by `{}` or without a prototype. */
 function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && Object.getPrototypeOf(x) === Object.prototype;
+  if (typeof x !== "object" || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Takes the tensors out of `tree` (into `tensors`, named by path) and returns its skeleton. */
@@ -48,6 +43,8 @@ function skeletonOf(tree: unknown, path: string, tensors: Record<string, nx.Tens
       if (v === undefined) continue;
       if (k.includes(".") || k === "$tensor")
         throw new Error(`checkpoint: cannot save the key "${k}" at ${path} (it contains a dot)`);
+      if (FORBIDDEN_SEGMENTS.has(k))
+        throw new Error(`checkpoint: cannot save the key "${k}" at ${path} (a reserved name)`);
       out[k] = skeletonOf(v, `${path}.${k}`, tensors);
     }
     return out;
@@ -58,28 +55,55 @@ function skeletonOf(tree: unknown, path: string, tensors: Record<string, nx.Tens
   throw new Error(`checkpoint: cannot save ${show(tree)} at ${path} in the step state`);
 }
 
-function treeOf(skeleton: Skeleton, tensors: Record<string, nx.Tensor>, file: string): unknown {
-  if (Array.isArray(skeleton)) return skeleton.map((s) => treeOf(s, tensors, file));
-  if (isPlainObject(skeleton)) {
-    const name = (skeleton as { $tensor?: unknown }).$tensor;
-    if (typeof name === "string") {
-      const t = tensors[name];
-      if (!t) throw new Error(`loadCheckpoint: ${file} lacks the tensor "${name}"`);
-      return t;
+/**
+ * Rebuilds the step state from its skeleton: every `{ $tensor }` must name the tensor saved at
+ * its own path (each used once, recorded in `used`); object keys must be names `skeletonOf`
+ * writes (no dots, none of `FORBIDDEN_SEGMENTS`), so the objects built hold only own data keys.
+ */
+function treeOf(
+  skeleton: unknown,
+  path: string,
+  tensors: Record<string, nx.Tensor>,
+  used: Set<string>,
+  where: string,
+): unknown {
+  if (Array.isArray(skeleton))
+    return skeleton.map((s, i) => treeOf(s, `${path}.${i}`, tensors, used, where));
+  if (isJsonObject(skeleton)) {
+    if (Object.hasOwn(skeleton, "$tensor")) {
+      const name = skeleton.$tensor;
+      if (name !== path || Object.keys(skeleton).length !== 1)
+        throw new Error(
+          `${where}: the step state at ${path} refers to the tensor ${brief(name)}; expected "${path}"`,
+        );
+      if (!Object.hasOwn(tensors, path))
+        throw new Error(`${where}: the file lacks the tensor "${path}"`);
+      used.add(path);
+      return tensors[path];
     }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(skeleton)) out[k] = treeOf(v as Skeleton, tensors, file);
+    for (const [k, v] of Object.entries(skeleton)) {
+      if (k.includes(".") || FORBIDDEN_SEGMENTS.has(k))
+        throw new Error(
+          `${where}: the step state at ${path} has the key "${k}", which is not allowed`,
+        );
+      out[k] = treeOf(v, `${path}.${k}`, tensors, used, where);
+    }
     return out;
   }
-  return skeleton;
+  if (skeleton === null || ["boolean", "number", "string"].includes(typeof skeleton))
+    return skeleton;
+  throw new Error(`${where}: the step state at ${path} is ${brief(skeleton)}`);
 }
 
 /** JSON of handler metadata, leaving out what JSON cannot hold (functions, tensors become arrays). */
 function jsonSafe(value: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(value, (_k, v) =>
-      nx.isTensor(v) ? v.toArray() : typeof v === "function" ? undefined : v,
-    ) ?? "null",
+    JSON.stringify(value, (k, v) => {
+      if (k === "__proto__")
+        throw new Error('checkpoint: handlerMetadata has a "__proto__" key, which cannot be saved');
+      return nx.isTensor(v) ? v.toArray() : typeof v === "function" ? undefined : v;
+    }) ?? "null",
   );
 }
 
@@ -138,38 +162,160 @@ export interface Checkpoint extends ResumeState {
   readonly handlerMetadata: Record<string, unknown>;
 }
 
-/** Reads checkpoint bytes (`file` names them in errors). */
-export function decodeCheckpoint(bytes: Uint8Array, file = "the checkpoint"): Checkpoint {
-  const { tensors, metadata } = decodeSafetensors(bytes);
+/** The message of an error, prefixed with `where` unless it already names a loader. */
+function loaderError(err: unknown, where: string): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (
+    err instanceof Error &&
+    (message.startsWith(`${where}:`) || message.startsWith("safetensors: "))
+  )
+    return err;
+  return new Error(`${where}: ${message}`, { cause: err });
+}
+
+/** The model state in a trainer's step state `{ modelState: { parameters, state }, frozen }`. */
+function modelStateOf(tree: unknown, where: string): ModelState | undefined {
+  const ms = isPlainObject(tree) ? tree.modelState : undefined;
+  if (!isPlainObject(ms) || !isPlainObject(ms.parameters)) return undefined;
+  const layers = (x: unknown, what: string) => {
+    if (x === undefined) return {};
+    if (!isPlainObject(x)) throw new Error(`${where}: ${what} is ${brief(x)}, not an object`);
+    for (const [layer, ts] of Object.entries(x)) {
+      if (!isPlainObject(ts) || !Object.values(ts).every(nx.isTensor))
+        throw new Error(`${where}: ${what}.${layer} is not an object of tensors`);
+    }
+    return x as Record<string, Record<string, nx.Tensor>>;
+  };
+  const frozen = (tree as { frozen?: unknown }).frozen ?? [];
+  if (!Array.isArray(frozen) || !frozen.every((f) => typeof f === "string"))
+    throw new Error(`${where}: step.frozen is ${brief(frozen)}, not a list of tensor names`);
+  return new ModelState(
+    layers(ms.parameters, "step.modelState.parameters"),
+    layers(ms.state, "step.modelState.state"),
+    frozen,
+  );
+}
+
+/** A tree node in words, for errors: `f32[3][2]`, `an array of 2`, `an object with keys a, b`. */
+function describe(x: unknown): string {
+  if (nx.isTensor(x)) return nx.formatType(x.shape, x.dtype);
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  if (isPlainObject(x)) return `an object with keys ${Object.keys(x).join(", ") || "(none)"}`;
+  return x === null ? "null" : `a ${typeof x}`;
+}
+
+/**
+ * Checks that `saved` has the structure of `wanted`: the same tensors (shapes and dtypes), array
+ * lengths and object keys, and values of the same types elsewhere. Names the first difference.
+ */
+function sameStructure(saved: unknown, wanted: unknown, path: string, where: string): void {
+  const differ = (): never => {
+    const what = nx.isTensor(saved) || nx.isTensor(wanted) ? "tensor" : "the step state at";
+    throw new Error(
+      `${where}: ${what === "tensor" ? `tensor "${path}"` : `${what} ${path}`} is ${describe(saved)}, this run expects ${describe(wanted)}`,
+    );
+  };
+  if (nx.isTensor(wanted)) {
+    if (
+      !nx.isTensor(saved) ||
+      saved.dtype !== wanted.dtype ||
+      saved.shape.join() !== wanted.shape.join()
+    )
+      differ();
+  } else if (Array.isArray(wanted)) {
+    if (!Array.isArray(saved) || saved.length !== wanted.length) differ();
+    wanted.forEach((w, i) => sameStructure((saved as unknown[])[i], w, `${path}.${i}`, where));
+  } else if (isPlainObject(wanted)) {
+    if (!isPlainObject(saved)) return differ();
+    const keys = Object.keys(wanted);
+    for (const k of Object.keys(saved))
+      if (!Object.hasOwn(wanted, k))
+        throw new Error(
+          `${where}: the step state at ${path}.${k} is not part of this run's step state`,
+        );
+    for (const k of keys) {
+      if (wanted[k] === undefined) continue; // never saved
+      if (!Object.hasOwn(saved, k))
+        throw new Error(
+          `${where}: the file lacks the step state at ${path}.${k} (${describe(wanted[k])}) that this run needs`,
+        );
+      sameStructure(saved[k], wanted[k], `${path}.${k}`, where);
+    }
+  } else if (
+    typeof saved !== typeof wanted ||
+    nx.isTensor(saved) ||
+    Array.isArray(saved) ||
+    isPlainObject(saved)
+  )
+    differ();
+}
+
+/**
+ * Checks the saved step state against the one this run makes from `batch` and the saved model
+ * state: the same structure and tensor types. The error names the first place that differs.
+ */
+function checkAgainstRun(
+  tree: unknown,
+  definition: StepDefinition<any>,
+  batch: unknown,
+  where: string,
+): void {
+  let expected: unknown;
+  try {
+    const ms = definition.modelState?.(tree);
+    if (!(ms instanceof ModelState)) return;
+    expected = definition.init(batch, ms);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${where}: the saved step state does not fit this run (${message})`, {
+      cause: err,
+    });
+  }
+  sameStructure(tree, expected, "step", where);
+}
+
+/** Reads checkpoint bytes; errors start with `checkpoint:` and `file` (what to call the bytes). */
+export function decodeCheckpoint(bytes: Uint8Array, file: string = IN_MEMORY): Checkpoint {
+  const where = `checkpoint: ${file}`;
+  try {
+    return decodeIn(bytes, file, where);
+  } catch (err) {
+    throw loaderError(err, where);
+  }
+}
+
+function decodeIn(bytes: Uint8Array, file: string, where: string): Checkpoint {
+  const { tensors, metadata } = decodeSafetensors(bytes, file);
   const raw = metadata[META_KEY];
   if (raw === undefined)
     throw new Error(
-      `loadCheckpoint: ${file} is not a loop checkpoint (no "${META_KEY}" metadata); a model saved with save() loads with load()`,
+      `${where}: the file is not a loop checkpoint (no "${META_KEY}" metadata); a model saved with save() loads with load()`,
     );
-  const meta = JSON.parse(raw) as CheckpointMeta;
-  if (meta.format !== FORMAT)
-    throw new Error(
-      `loadCheckpoint: ${file} has checkpoint format ${meta.format}; this version reads ${FORMAT}`,
-    );
-  const tree = treeOf(meta.tree, tensors, file);
+  const meta = parseCheckpointMeta(raw, `metadata "${META_KEY}"`, where);
+  const used = new Set<string>();
+  const tree = treeOf(meta.tree, "step", tensors, used, where);
   const metricValues = meta.metricNames.map((name, i) => {
     const t = tensors[`metric.${i}`];
-    if (!t) throw new Error(`loadCheckpoint: ${file} lacks the accumulator of metric "${name}"`);
+    if (!t) throw new Error(`${where}: the file lacks the accumulator of metric "${name}"`);
+    if (t.rank !== 0)
+      throw new Error(
+        `${where}: the accumulator of metric "${name}" is ${nx.formatType(t.shape, t.dtype)}, not a scalar`,
+      );
+    used.add(`metric.${i}`);
     return t;
   });
   const counter = tensors["counter"];
-  const ms = (tree as { modelState?: { parameters?: unknown; state?: unknown }; frozen?: unknown })
-    ?.modelState;
-  const modelState =
-    ms && isPlainObject(ms.parameters)
-      ? new ModelState(
-          ms.parameters as never,
-          (ms.state ?? {}) as never,
-          Array.isArray((tree as { frozen?: unknown }).frozen)
-            ? (tree as { frozen: string[] }).frozen
-            : [],
-        )
-      : undefined;
+  if (counter !== undefined) {
+    if (counter.rank !== 0 || counter.dtype !== "s32")
+      throw new Error(
+        `${where}: the tensor "counter" is ${nx.formatType(counter.shape, counter.dtype)}, not an s32 scalar`,
+      );
+    used.add("counter");
+  }
+  for (const name of Object.keys(tensors))
+    if (!used.has(name))
+      throw new Error(`${where}: the tensor "${name}" belongs to no part of the loop state`);
+  const modelState = modelStateOf(tree, where);
   return {
     kind: "dendrite.loop-checkpoint",
     modelState,
@@ -191,16 +337,27 @@ export function decodeCheckpoint(bytes: Uint8Array, file = "the checkpoint"): Ch
       state._resetMetrics(metricValues, counter ?? nx.tensor(0, { dtype: "s32" }));
       state._position = { ...meta.position };
     },
+    check(definition, batch) {
+      checkAgainstRun(tree, definition, batch, where);
+    },
   };
 }
 
 /**
  * Reads a checkpoint written by `loop.checkpoint(...)`. Pass it to `run` to resume:
  * `await trainer(...).run(data, await loadCheckpoint(file), { epochs })`; its `modelState` holds
- * the model's tensors at that point.
+ * the model's tensors at that point. Errors start with `checkpoint:` and the file name.
  */
 export async function loadCheckpoint(file: string): Promise<Checkpoint> {
-  return decodeCheckpoint(new Uint8Array(await fs.readFile(file)), file);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await fs.readFile(file));
+  } catch (err) {
+    throw new Error(`checkpoint: ${file}: cannot read the file (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  return decodeCheckpoint(bytes, file);
 }
 
 /** Options of `loop.checkpoint`. */

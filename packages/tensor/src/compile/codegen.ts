@@ -2,6 +2,9 @@
 import type { DType } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { stridesOf } from "../shape.js";
+import { CodegenError, describeValue, int } from "./literal.js";
+
+export { CodegenError, bool, int, lit, literal } from "./literal.js";
 
 const CTOR: Record<DType, string> = {
   f32: "Float32Array",
@@ -11,18 +14,11 @@ const CTOR: Record<DType, string> = {
   u8: "Uint8Array",
 };
 
-/** The typed-array constructor name for a dtype. */
+/** The typed-array constructor name for a dtype (an unknown dtype is refused, not written). */
 export function ctorName(dtype: DType): string {
+  if (!Object.prototype.hasOwnProperty.call(CTOR, dtype))
+    throw new CodegenError(`codegen: refusing unknown dtype ${describeValue(dtype)}`);
   return CTOR[dtype];
-}
-
-/** A JS literal for a number (parenthesised when negative). */
-export function lit(x: number): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (x === Infinity) return "Infinity";
-  if (x === -Infinity) return "(-Infinity)";
-  if (Object.is(x, -0)) return "(-0)";
-  return x < 0 ? `(${x})` : String(x);
 }
 
 /** Wraps an expression so its value is exactly what storing into a `dtype` array would keep. */
@@ -38,6 +34,8 @@ export function coerce(expr: string, dtype: DType): string {
       return `((${expr}) >>> 0)`;
     case "u8":
       return `((${expr}) & 255)`;
+    default:
+      throw new CodegenError(`codegen: refusing unknown dtype ${describeValue(dtype)}`);
   }
 }
 
@@ -51,11 +49,12 @@ export function loopNest(
   body: (vars: readonly string[]) => string,
 ): string {
   const vars = shape.map((d, i) => (d === 1 ? "0" : `${prefix}${i}`));
+  const sizes = shape.map((d) => int(d, "loop size"));
   let code = body(vars);
   for (let d = shape.length - 1; d >= 0; d--) {
     if (shape[d] === 1) continue;
     const v = vars[d]!;
-    code = `for (let ${v} = 0; ${v} < ${shape[d]}; ${v}++) {\n${code}\n}`;
+    code = `for (let ${v} = 0; ${v} < ${sizes[d]}; ${v}++) {\n${code}\n}`;
   }
   return code;
 }
@@ -67,9 +66,9 @@ export function indexExpr(vars: readonly string[], strides: readonly number[], o
     const s = strides[d]!;
     const v = vars[d]!;
     if (s === 0 || v === "0") continue;
-    terms.push(s === 1 ? v : `${v} * ${lit(s)}`);
+    terms.push(s === 1 ? v : `${v} * ${int(s, "stride")}`);
   }
-  if (offset !== 0 || terms.length === 0) terms.unshift(String(offset));
+  if (offset !== 0 || terms.length === 0) terms.unshift(int(offset, "offset"));
   return terms.join(" + ");
 }
 

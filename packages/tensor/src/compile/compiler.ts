@@ -7,7 +7,8 @@
 import type { DType, TypedArray } from "../dtype.js";
 import { liveNodes, type Graph, type Node } from "../graph.js";
 import { shapesEqual, sizeOf } from "../shape.js";
-import { broadcastStrides, coerce, ctorName, indexExpr, lit, loopNest } from "./codegen.js";
+import { broadcastStrides, coerce, ctorName, indexExpr, loopNest } from "./codegen.js";
+import { CodegenError, int, lit } from "./literal.js";
 
 /** A compiled program: buffers in, buffers out. */
 export interface Program {
@@ -85,10 +86,13 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
       emitter.prelude.push(`const b${n.id} = C[${emitter.constant(n.value!)}];`);
 
   const free = new Map<string, string[]>();
-  steps.forEach((s, k) => {
+  steps.forEach((s, k) => naming(s.op, () => emitStep(s, k)));
+  function emitStep(s: Node, k: number): void {
     const key = `${s.dtype}:${sizeOf(s.shape)}`;
     if (escaping.has(s)) {
-      body.push(`const b${s.id} = new ${ctorName(s.dtype)}(${sizeOf(s.shape)});`);
+      body.push(
+        `const b${s.id} = new ${ctorName(s.dtype)}(${int(sizeOf(s.shape), "buffer size")});`,
+      );
     } else {
       const pooled = free.get(key)?.pop() ?? emitter.pool(s.dtype, sizeOf(s.shape));
       body.push(`const b${s.id} = ${pooled};`);
@@ -104,7 +108,7 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
         free.get(rk)!.push(pooled);
       }
     }
-  });
+  }
   body.push(`return [${outputs.map((o) => `b${base(o).id}`).join(", ")}];`);
 
   const source = `"use strict";\n${emitter.prelude.join("\n")}\nreturn function run(inp) {\n${body.join("\n")}\n};`;
@@ -140,7 +144,7 @@ class Emitter {
 
   pool(dtype: DType, size: number): string {
     const name = `p${this.names++}`;
-    this.prelude.push(`const ${name} = new ${ctorName(dtype)}(${size});`);
+    this.prelude.push(`const ${name} = new ${ctorName(dtype)}(${int(size, "buffer size")});`);
     return name;
   }
 
@@ -149,14 +153,16 @@ class Emitter {
   kernel(n: Node, base: (n: Node) => Node): string {
     const lowering = n.prim!.lowering;
     if (lowering.kind !== "kernel") throw new Error(`internal: ${n.op} is not a kernel`);
-    const code = lowering.emit({
-      node: n,
-      ins: n.inputs.map((i) => `b${base(i).id}`),
-      out: `b${n.id}`,
-      helper: this.helper,
-      scratch: this.scratch,
-    });
-    return `{ // ${n.op}\n${code}\n}`;
+    const code = naming(n.op, () =>
+      lowering.emit({
+        node: n,
+        ins: n.inputs.map((i) => `b${base(i).id}`),
+        out: `b${n.id}`,
+        helper: this.helper,
+        scratch: this.scratch,
+      }),
+    );
+    return `{ // ${comment(n.op)}\n${code}\n}`;
   }
 
   cluster(c: Cluster, base: (n: Node) => Node): string {
@@ -195,22 +201,41 @@ class Emitter {
         if (lowering.kind !== "elementwise")
           throw new Error(`internal: ${m.op} is not elementwise`);
         const args = m.inputs.map((i) => (inside.has(i) ? `t${i.id}` : reads.get(i)!(vars)));
-        const expr = lowering.expr(args, {
-          params: m.params,
-          inDtypes: m.inputs.map((i) => i.dtype),
-          outDtype: m.dtype,
-          helper: this.helper,
-        });
+        const expr = naming(m.op, () =>
+          lowering.expr(args, {
+            params: m.params,
+            inDtypes: m.inputs.map((i) => i.dtype),
+            outDtype: m.dtype,
+            helper: this.helper,
+          }),
+        );
         if (m === c.root)
           lines.push(`b${m.id}[${vars ? "o" : "j"}] = ${expr};${vars ? " o++;" : ""}`);
         else lines.push(`const t${m.id} = ${coerce(expr, m.dtype)};`);
       }
       return lines.join("\n");
     };
-    const ops = members.map((m) => m.op).join(",");
+    const ops = comment(members.map((m) => m.op).join(","));
     if (flat) {
-      return `{ // ${ops}\n${hoisted.join("\n")}\nfor (let j = 0; j < ${size}; j++) {\n${bodyFor(null)}\n}\n}`;
+      return `{ // ${ops}\n${hoisted.join("\n")}\nfor (let j = 0; j < ${int(size, "loop size")}; j++) {\n${bodyFor(null)}\n}\n}`;
     }
     return `{ // ${ops}\n${hoisted.join("\n")}\nlet o = 0;\n${loopNest(shape, "i", (vars) => bodyFor(vars))}\n}`;
   }
+}
+
+/** Runs a step's emitter so that a refused value's error names the primitive it came from. */
+function naming<T>(op: string, emit: () => T): T {
+  try {
+    return emit();
+  } catch (e) {
+    const named = e instanceof Error && /^\w+/.exec(e.message)?.[0] === op;
+    if (e instanceof CodegenError && !named)
+      throw new CodegenError(`${op}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/** Text for a `//` comment: only word characters and commas (op names are ours, but a comment never ends a line early). */
+function comment(text: string): string {
+  return text.replace(/[^\w,]/g, "_");
 }

@@ -4,6 +4,8 @@ import { allocate, arrayConstructor, byteSize, checkDType, dtypeOfArray } from "
 import type { Shape } from "../shape.js";
 import { checkShape, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { describeValue } from "../compile/literal.js";
+import { checkBoolean, checkNumber, checkOptions } from "./check.js";
 
 /** Nested arrays of numbers (or booleans), any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -22,7 +24,8 @@ export function tensor(
   value: NestedArray | TypedArray | Tensor,
   options: DTypeOptions = {},
 ): Tensor {
-  const dtype = options.dtype === undefined ? undefined : checkDType(options.dtype, "tensor");
+  const o = checkOptions("tensor", options);
+  const dtype = o.dtype === undefined ? undefined : checkDType(o.dtype, "tensor");
   if (value instanceof Tensor) {
     const data = value._concrete("tensor");
     if (!dtype || dtype === value.dtype) return value;
@@ -79,8 +82,13 @@ function inferShape(value: NestedArray): number[] {
 
 /** A tensor of `shape` with every element equal to `value`. */
 export function full(shape: Shape, value: number, options: DTypeOptions = {}): Tensor {
-  const s = checkShape(shape, "full");
-  const dtype = checkDType(options.dtype ?? "f32", "full");
+  return filled("full", shape, value, options);
+}
+
+function filled(op: string, shape: Shape, value: number, options: DTypeOptions): Tensor {
+  const s = checkShape(shape, op);
+  checkNumber(op, "value", value);
+  const dtype = checkDType(checkOptions(op, options).dtype ?? "f32", op);
   const data = allocate(dtype, sizeOf(s));
   if (value !== 0) data.fill(value);
   return new Tensor(s, dtype, data);
@@ -88,12 +96,12 @@ export function full(shape: Shape, value: number, options: DTypeOptions = {}): T
 
 /** A tensor of zeros. */
 export function zeros(shape: Shape, options: DTypeOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 
 /** A tensor of ones. */
 export function ones(shape: Shape, options: DTypeOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
 /** Zeros with the shape and dtype of `x`. */
@@ -112,6 +120,7 @@ export function onesLike(x: Tensor): Tensor {
  */
 export function iota(shape: Shape, options: DTypeOptions & { axis?: number } = {}): Tensor {
   const s = checkShape(shape, "iota");
+  options = checkOptions("iota", options);
   const dtype = checkDType(options.dtype ?? "s32", "iota");
   const data = allocate(dtype, sizeOf(s));
   if (options.axis === undefined) {
@@ -127,9 +136,10 @@ export function iota(shape: Shape, options: DTypeOptions & { axis?: number } = {
 
 /** The identity matrix n×n (or n×m). */
 export function eye(n: number, options: DTypeOptions & { m?: number } = {}): Tensor {
+  options = checkOptions("eye", options);
   const m = options.m ?? n;
   const s = checkShape([n, m], "eye");
-  const t = zeros(s, options);
+  const t = zeros(s, { dtype: checkDType(options.dtype ?? "f32", "eye") });
   const d = t._data!;
   for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
   return t;
@@ -141,9 +151,12 @@ export function linspace(
   stop: number,
   options: DTypeOptions & { n?: number; endpoint?: boolean } = {},
 ): Tensor {
+  checkNumber("linspace", "start", start);
+  checkNumber("linspace", "stop", stop);
+  options = checkOptions("linspace", options);
   const n = options.n ?? 50;
   checkShape([n], "linspace");
-  const endpoint = options.endpoint ?? true;
+  const endpoint = checkBoolean("linspace", "endpoint", options.endpoint, true);
   const dtype = checkDType(options.dtype ?? "f32", "linspace");
   const data = allocate(dtype, n);
   const div = endpoint ? n - 1 : n;
@@ -159,9 +172,19 @@ export function linspace(
  */
 export function arange(start: number, stop?: number, step = 1, options: DTypeOptions = {}): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
+  checkNumber("arange", "start", start);
+  checkNumber("arange", "stop", stop);
+  checkNumber("arange", "step", step);
+  if (![start, stop, step].every(Number.isFinite))
+    throw new RangeError(
+      `arange: start, stop and step must be finite, got ${start}, ${stop}, ${step}`,
+    );
   if (step === 0) throw new RangeError("arange: step must not be zero");
   const allInt = [start, stop, step].every(Number.isInteger);
-  const dtype = checkDType(options.dtype ?? (allInt ? "s32" : "f32"), "arange");
+  const dtype = checkDType(
+    checkOptions("arange", options).dtype ?? (allInt ? "s32" : "f32"),
+    "arange",
+  );
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const data = allocate(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
@@ -183,6 +206,11 @@ export function fromBuffer(
   shape?: Shape,
 ): Tensor {
   checkDType(dtype, "fromBuffer");
+  const buffer = bytes instanceof ArrayBuffer || bytes instanceof SharedArrayBuffer;
+  if (!buffer && !ArrayBuffer.isView(bytes))
+    throw new TypeError(
+      `fromBuffer: bytes must be an ArrayBuffer or a typed array, got ${describeValue(bytes)}`,
+    );
   const view = ArrayBuffer.isView(bytes)
     ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     : new Uint8Array(bytes);

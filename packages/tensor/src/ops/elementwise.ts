@@ -131,6 +131,9 @@ export const trunc = (x: TensorLike): Tensor => integral(p.trunc, x);
 
 /** x clipped into [min, max]. */
 export function clip(x: TensorLike, min: TensorLike, max: TensorLike): Tensor {
+  checkOperand(x, "clip");
+  checkOperand(min, "clip", "min");
+  checkOperand(max, "clip", "max");
   // Check the three shapes first, so that an error names clip rather than maximum or minimum.
   let acc: { shape: readonly number[]; dtype: DType } | undefined;
   for (const v of [x, min, max]) {

@@ -7,6 +7,7 @@ import { normalizeAxis, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { eye, iota } from "./creation.js";
 import * as e from "./elementwise.js";
+import { checkBoolean, checkChoice, checkInteger, checkOptions } from "./check.js";
 import { broadcastTo, newAxis, reshape, squeeze, transpose } from "./shape.js";
 
 function checkMatrixOperand(x: unknown, op: string): asserts x is Tensor {
@@ -22,9 +23,17 @@ export function matmulPrim(a: Tensor, b: Tensor, transA: boolean, transB: boolea
 
 /** Swaps the last two axes. */
 export function matrixTranspose(x: Tensor): Tensor {
+  checkMatrices("matrixTranspose", x);
   const perm = x.shape.map((_, i) => i);
   perm.splice(-2, 2, x.rank - 1, x.rank - 2);
   return transpose(x, perm);
+}
+
+/** `x` is a tensor with at least two axes (a batch of matrices). */
+function checkMatrices(op: string, x: unknown): asserts x is Tensor {
+  checkMatrixOperand(x, op);
+  if (x.rank < 2)
+    throw new RangeError(`${op}: expected matrices (…, m, n), got ${formatType(x.shape, x.dtype)}`);
 }
 
 function checkAxes(op: string, x: Tensor, axes: readonly number[]): number[] {
@@ -60,6 +69,15 @@ export function dotGeneral(
       : undefined;
   const err = mismatch("contraction", ca, cb) ?? mismatch("batch", ba, bb);
   if (err) throw err;
+  for (const [x, axes] of [
+    [a, [...ca, ...ba]],
+    [b, [...cb, ...bb]],
+  ] as const) {
+    if (new Set(axes).size !== axes.length)
+      throw new RangeError(
+        `dot: the contraction and batch axes [${axes.join(", ")}] of ${formatType(x.shape, x.dtype)} repeat an axis`,
+      );
+  }
   const freeA = a.shape.map((_, i) => i).filter((i) => !ca.includes(i) && !ba.includes(i));
   const freeB = b.shape.map((_, i) => i).filter((i) => !cb.includes(i) && !bb.includes(i));
   const size = (x: Tensor, axes: number[]) => sizeOf(axes.map((i) => x.shape[i]!));
@@ -177,11 +195,15 @@ function lowerMask(rows: number, cols: number, k = 0): Tensor {
 
 /** The lower triangle (on and below diagonal `k`) of each matrix; the rest set to 0. */
 export function tril(x: Tensor, k = 0): Tensor {
+  checkMatrices("tril", x);
+  checkInteger("tril", "k", k);
   return e.select(lowerMask(x.shape.at(-2)!, x.shape.at(-1)!, k), x, 0);
 }
 
 /** The upper triangle (on and above diagonal `k`) of each matrix; the rest set to 0. */
 export function triu(x: Tensor, k = 0): Tensor {
+  checkMatrices("triu", x);
+  checkInteger("triu", "k", k);
   return e.select(lowerMask(x.shape.at(-2)!, x.shape.at(-1)!, k - 1), 0, x);
 }
 
@@ -231,10 +253,11 @@ export function triangularSolve(
   const dtype = promoteTypes(asFloat(a).dtype, asFloat(b).dtype);
   const vector = b.rank === a.rank - 1;
   const rhs = vector ? newAxis(b, -1) : b;
+  const o = checkOptions("triangularSolve", options);
   const params = {
-    lower: options.lower ?? true,
-    transpose: options.transposeA ?? false,
-    unitDiagonal: options.unitDiagonal ?? false,
+    lower: checkBoolean("triangularSolve", "lower", o.lower, true),
+    transpose: checkBoolean("triangularSolve", "transposeA", o.transposeA, false),
+    unitDiagonal: checkBoolean("triangularSolve", "unitDiagonal", o.unitDiagonal, false),
   };
   const x = bind(p.triangularSolve, [e.cast(a, dtype), e.cast(rhs, dtype)], params);
   return vector ? squeeze(x, { axes: -1 }) : x;
@@ -273,9 +296,10 @@ export function qr(
   options: { mode?: "reduced" | "complete" } = {},
 ): { q: Tensor; r: Tensor } {
   checkMatrixOperand(a, "qr");
-  const mode = options.mode ?? "reduced";
-  if (mode !== "reduced" && mode !== "complete")
-    throw new RangeError(`qr: mode must be "reduced" or "complete", got ${JSON.stringify(mode)}`);
+  const mode = checkChoice("qr", "mode", checkOptions("qr", options).mode ?? "reduced", [
+    "reduced",
+    "complete",
+  ]);
   const x = asFloat(a);
   return { q: bind(p.qrQ, [x], { mode }), r: bind(p.qrR, [x], { mode }) };
 }

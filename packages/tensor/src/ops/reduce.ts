@@ -5,6 +5,7 @@ import * as p from "../primitives/reduce.js";
 import { normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import * as e from "./elementwise.js";
+import { checkBoolean, checkNumber, checkOptions } from "./check.js";
 import { reshape, stopGradient } from "./shape.js";
 
 /** Which axes to reduce (all by default) and whether to keep them as size 1. */
@@ -18,12 +19,20 @@ function toTensor(x: Tensor | number, op: string): Tensor {
   return typeof x === "number" ? e.cast(x, "f32") : x;
 }
 
+/** The options of a reduction, checked against `x` (the error names `op`). */
+function reduceOptions(op: string, x: Tensor, options: ReduceOptions | undefined): ReduceOptions {
+  const o = checkOptions(op, options);
+  normalizeAxes(op, o.axes, x.rank);
+  return { axes: o.axes, keepAxes: checkBoolean(op, "keepAxes", o.keepAxes, false) };
+}
+
 function reduceWith(
   prim: typeof p.reduceSum,
   x: Tensor,
   options: ReduceOptions,
   op: string,
 ): Tensor {
+  options = reduceOptions(op, x, options);
   const axes = normalizeAxes(op, options.axes, x.rank);
   // Axes of size 1 hold one element each: reducing them is only a reshape.
   const real = axes.filter((a) => x.shape[a] !== 1);
@@ -76,6 +85,7 @@ function count(x: Tensor, options: ReduceOptions, op: string): number {
 /** Arithmetic mean (a float). */
 export function mean(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, "mean");
+  options = reduceOptions("mean", t, options);
   const n = count(t, options, "mean");
   const f = e.cast(t, floatType(t.dtype));
   return e.divide(sum(f, options), n);
@@ -86,11 +96,21 @@ export function variance(
   x: Tensor | number,
   options: ReduceOptions & { ddof?: number } = {},
 ): Tensor {
-  const t = toTensor(x, "variance");
-  const n = count(t, options, "variance");
+  return varianceOf("variance", x, options);
+}
+
+function varianceOf(
+  op: string,
+  x: Tensor | number,
+  options: ReduceOptions & { ddof?: number },
+): Tensor {
+  const t = toTensor(x, op);
+  const ddof = checkNumber(op, "ddof", checkOptions(op, options).ddof ?? 0);
+  options = reduceOptions(op, t, options);
+  const n = count(t, options, op);
   const f = e.cast(t, floatType(t.dtype));
   const centered = e.subtract(f, mean(f, { axes: options.axes, keepAxes: true }));
-  return e.divide(sum(e.multiply(centered, centered), options), n - (options.ddof ?? 0));
+  return e.divide(sum(e.multiply(centered, centered), options), n - ddof);
 }
 
 /** Standard deviation: the square root of `variance`. */
@@ -98,18 +118,22 @@ export function standardDeviation(
   x: Tensor | number,
   options: ReduceOptions & { ddof?: number } = {},
 ): Tensor {
-  return e.sqrt(variance(x, options));
+  return e.sqrt(varianceOf("standardDeviation", x, options));
 }
 
 /** log Σ exp(x), computed stably (the max is subtracted first). */
 export function logsumexp(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, "logsumexp");
+  options = reduceOptions("logsumexp", t, options);
   const axes = normalizeAxes("logsumexp", options.axes, t.rank);
   const f = e.cast(t, floatType(t.dtype));
   const m = reduceMax(f, { axes: options.axes, keepAxes: true });
   const safe = stopGradient(e.select(e.isInfinite(m), 0, m));
   const s = sum(e.exp(e.subtract(f, safe)), { axes: options.axes, keepAxes: true });
-  const out = e.add(e.log(s), safe);
+  // A row that is all −∞ sums to 0: its value is −∞ and its gradient 0 (softmax's 0s), not the
+  // NaN of log's 1/0 times exp's 0.
+  const empty = e.equal(s, 0);
+  const out = e.select(empty, -Infinity, e.add(e.log(e.select(empty, 1, s)), safe));
   return options.keepAxes
     ? out
     : reshape(
@@ -122,14 +146,14 @@ export function logsumexp(x: Tensor | number, options: ReduceOptions = {}): Tens
 export function all(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   // Not reduceMin: its empty-reduction Infinity would store as 0 in a u8.
   const t = toTensor(x, "all");
-  normalizeAxes("all", options.axes, t.rank);
+  options = reduceOptions("all", t, options);
   return e.logicalNot(reduceMax(e.equal(t, 0), options));
 }
 
 /** 1 (u8) where some element is non-zero (0 for an empty reduction). */
 export function any(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   const t = toTensor(x, "any");
-  normalizeAxes("any", options.axes, t.rank);
+  options = reduceOptions("any", t, options);
   return reduceMax(e.notEqual(t, 0), options);
 }
 
@@ -140,6 +164,8 @@ function argReduce(
 ): Tensor {
   const name = `arg${op}`;
   const src = toTensor(x, name);
+  options = checkOptions(name, options);
+  const keepAxis = checkBoolean(name, "keepAxis", options.keepAxis, false);
   let t = src;
   let axis: number;
   if (options.axis === undefined) {
@@ -151,7 +177,7 @@ function argReduce(
   if (t.shape[axis] === 0)
     throw new RangeError(`${name}: cannot take the ${name} of an empty axis`);
   const out = bind(p.argReduce, [t], { axis, op });
-  if (!options.keepAxis) return out;
+  if (!keepAxis) return out;
   const shape =
     options.axis === undefined
       ? src.shape.map(() => 1)
@@ -184,11 +210,10 @@ export function cumulativeSum(
   options: { axis?: number; reverse?: boolean } = {},
 ): Tensor {
   const t = toTensor(x, "cumulativeSum");
-  const axis = normalizeAxis("cumulativeSum", options.axis ?? 0, t.rank);
-  return bind(p.cumulativeSum, [t.dtype === "u8" ? e.cast(t, "u32") : t], {
-    axis,
-    reverse: options.reverse ?? false,
-  });
+  const o = checkOptions("cumulativeSum", options);
+  const axis = normalizeAxis("cumulativeSum", o.axis ?? 0, t.rank);
+  const reverse = checkBoolean("cumulativeSum", "reverse", o.reverse, false);
+  return bind(p.cumulativeSum, [t.dtype === "u8" ? e.cast(t, "u32") : t], { axis, reverse });
 }
 
 /** @internal Sums `g` down to `shape` (undoing a NumPy broadcast). */

@@ -3,6 +3,8 @@ import { bind, anyTracked } from "../core.js";
 import { promoteTypes } from "../dtype.js";
 import { formatType } from "../format.js";
 import * as p from "../primitives/shape.js";
+import * as gp from "../primitives/gather.js";
+import { describeValue } from "../compile/literal.js";
 import { broadcast as broadcastPrim } from "../primitives/elementwise.js";
 import type { Shape } from "../shape.js";
 import {
@@ -16,6 +18,7 @@ import {
 import { Tensor } from "../tensor.js";
 import { tensor } from "./creation.js";
 import { cast, checkOperand, type TensorLike } from "./elementwise.js";
+import { checkChoice, checkInteger, checkNumber, checkOptions, show } from "./check.js";
 
 function checkTensor(x: unknown, op: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
@@ -28,9 +31,7 @@ function checkInts(op: string, what: string, xs: unknown, rank: number): number[
     xs.length !== rank ||
     xs.some((v) => typeof v !== "number" || !Number.isInteger(v))
   ) {
-    throw new RangeError(
-      `${op}: ${what} must be ${rank} integers (one per axis), got ${JSON.stringify(xs)}`,
-    );
+    throw new RangeError(`${op}: ${what} must be ${rank} integers (one per axis), got ${show(xs)}`);
   }
   return xs as number[];
 }
@@ -74,6 +75,7 @@ export function flatten(x: Tensor): Tensor {
 /** Removes axes of size 1 (all of them, or the given ones, which must have size 1). */
 export function squeeze(x: Tensor, options: { axes?: number | readonly number[] } = {}): Tensor {
   checkTensor(x, "squeeze");
+  options = checkOptions("squeeze", options);
   const axes =
     options.axes === undefined
       ? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))
@@ -117,7 +119,8 @@ export function broadcast(
   checkOperand(x, "broadcast");
   const t = typeof x === "number" ? cast(x, "f32") : x;
   const target = checkShape(shape, "broadcast");
-  if (options.axes) {
+  options = checkOptions("broadcast", options);
+  if (options.axes !== undefined) {
     const axes = checkInts("broadcast", "axes", options.axes, t.rank).map((a) =>
       normalizeAxis("broadcast", a, target.length),
     );
@@ -145,7 +148,11 @@ export function concatenate(xs: readonly Tensor[], options: { axis?: number } = 
   if (!Array.isArray(xs) || xs.length === 0)
     throw new RangeError("concatenate: expected a non-empty array of tensors");
   xs.forEach((x) => checkTensor(x, "concatenate"));
-  const axis = normalizeAxis("concatenate", options.axis ?? 0, xs[0]!.rank);
+  const axis = normalizeAxis(
+    "concatenate",
+    checkOptions("concatenate", options).axis ?? 0,
+    xs[0]!.rank,
+  );
   const dtype = xs.map((x) => x.dtype).reduce(promoteTypes);
   if (xs.length === 1) return cast(xs[0]!, dtype);
   return bind(
@@ -167,7 +174,7 @@ export function stack(xs: readonly Tensor[], options: { axis?: number } = {}): T
       );
     }
   });
-  const axis = normalizeAxis("stack", options.axis ?? 0, xs[0]!.rank + 1);
+  const axis = normalizeAxis("stack", checkOptions("stack", options).axis ?? 0, xs[0]!.rank + 1);
   return concatenate(
     xs.map((x) => newAxis(x, axis)),
     { axis },
@@ -210,30 +217,58 @@ export function sliceAlong(
   options: { axis?: number; stride?: number } = {},
 ): Tensor {
   checkTensor(x, "sliceAlong");
+  options = checkOptions("sliceAlong", options);
   const axis = normalizeAxis("sliceAlong", options.axis ?? 0, x.rank);
+  checkInteger("sliceAlong", "start", start);
+  checkInteger("sliceAlong", "length", length);
+  const stride = checkInteger("sliceAlong", "stride", options.stride ?? 1);
+  if (stride < 1)
+    throw new RangeError(`sliceAlong: stride ${stride} on axis ${axis} must be at least 1`);
+  if (start < 0 || length < 0 || start + length > x.shape[axis]!)
+    throw new RangeError(
+      `sliceAlong: start ${start} with length ${length} on axis ${axis} is outside ${formatType(x.shape, x.dtype)}`,
+    );
   const starts = x.shape.map((_, d) => (d === axis ? start : 0));
   const lengths = x.shape.map((n, d) => (d === axis ? length : n));
-  const strides = x.shape.map((_, d) => (d === axis ? (options.stride ?? 1) : 1));
+  const strides = x.shape.map((_, d) => (d === axis ? stride : 1));
   return slice(x, starts, lengths, strides);
 }
 
-/** Gathers slices of `x` along `axis` (default 0) at integer `indices`; out-of-range indices are an error. */
+/**
+ * Gathers slices of `x` along `axis` (default 0) at integer `indices` (NumPy's take): indices in
+ * [-n, n) are valid, negative ones counting from the end; others throw a RangeError naming the
+ * axis and the index.
+ */
 export function take(
   x: Tensor,
   indices: Tensor | readonly number[],
   options: { axis?: number } = {},
 ): Tensor {
   checkTensor(x, "take");
-  const idx = indices instanceof Tensor ? indices : tensor(indices as number[], { dtype: "s32" });
+  const idx =
+    indices instanceof Tensor ? indices : tensor(checkIndexList(indices), { dtype: "s32" });
   if (idx.dtype === "f32" || idx.dtype === "f64")
     throw new TypeError(`take: indices must be integers, got ${formatType(idx.shape, idx.dtype)}`);
-  const axis = normalizeAxis("take", options.axis ?? 0, x.rank);
-  return bind(p.take, [x, idx], { axis });
+  const axis = normalizeAxis("take", checkOptions("take", options).axis ?? 0, x.rank);
+  return bind(gp.take, [x, idx], { axis });
+}
+
+/** Indices given as (nested) arrays: s32 integers only. */
+function checkIndexList(xs: unknown): number[] {
+  const check = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(check);
+    else if (typeof v !== "number" || !Number.isInteger(v) || Math.abs(v) > 2 ** 31 - 1)
+      throw new TypeError(`take: indices must be integers, got ${describeValue(v)}`);
+  };
+  if (!Array.isArray(xs))
+    throw new TypeError(`take: indices must be a Tensor or an array, got ${describeValue(xs)}`);
+  check(xs);
+  return xs;
 }
 
 /** @internal Adds `updates` into zeros of `shape` at `indices` along `axis` (the transpose of take). */
 export function scatterAdd(updates: Tensor, indices: Tensor, shape: Shape, axis: number): Tensor {
-  return bind(p.scatterAdd, [updates, indices], { axis, shape });
+  return bind(gp.scatterAdd, [updates, indices], { axis, shape });
 }
 
 /** `x` with `update` written into it starting at `starts` (as Nx's put_slice). */
@@ -269,16 +304,22 @@ export function padPrim(
  */
 export function pad(x: Tensor, value: number, config: readonly (readonly number[])[]): Tensor {
   checkTensor(x, "pad");
+  checkNumber("pad", "value", value);
   if (!Array.isArray(config) || config.length !== x.rank) {
     throw new RangeError(
-      `pad: expected ${x.rank} [low, high, interior] entries, one per axis, got ${JSON.stringify(config)}`,
+      `pad: expected ${x.rank} [low, high, interior] entries, one per axis, got ${show(config)}`,
     );
   }
-  const full = config.map((c, d) => {
-    const [lo = 0, hi = 0, mid = 0] = c;
-    if (![lo, hi, mid].every(Number.isInteger) || mid < 0)
-      throw new RangeError(`pad: bad padding ${JSON.stringify(c)} for axis ${d}`);
-    return [lo, hi, mid] as const;
+  const full = config.map((c: unknown, d) => {
+    const ok = Array.isArray(c) && c.length <= 3;
+    const [lo = 0, hi = 0, mid = 0] = ok ? (c as unknown[]) : [];
+    if (
+      !ok ||
+      ![lo, hi, mid].every((v) => typeof v === "number" && Number.isInteger(v)) ||
+      (mid as number) < 0
+    )
+      throw new RangeError(`pad: bad padding ${show(c)} for axis ${d}`);
+    return [lo, hi, mid] as [number, number, number];
   });
   const grown = padPrim(
     x,
@@ -297,7 +338,9 @@ export function pad(x: Tensor, value: number, config: readonly (readonly number[
 /** Reverses the order of elements along `axes` (all by default). */
 export function reverse(x: Tensor, options: { axes?: number | readonly number[] } = {}): Tensor {
   checkTensor(x, "reverse");
-  const axes = normalizeAxes("reverse", options.axes, x.rank).filter((a) => x.shape[a]! > 1);
+  const axes = normalizeAxes("reverse", checkOptions("reverse", options).axes, x.rank).filter(
+    (a) => x.shape[a]! > 1,
+  );
   if (axes.length === 0) return x;
   return bind(p.reverse, [x], { axes });
 }
@@ -335,13 +378,13 @@ export function* toBatched(
 ): Generator<Tensor> {
   checkTensor(x, "toBatched");
   if (x.rank === 0) throw new RangeError("toBatched: a scalar has no axis to batch");
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError(`toBatched: batchSize must be a positive integer, got ${batchSize}`);
-  const leftover = options.leftover ?? "discard";
-  if (leftover !== "repeat" && leftover !== "discard")
-    throw new RangeError(
-      `toBatched: leftover must be "repeat" or "discard", got ${JSON.stringify(leftover)}`,
-    );
+  checkInteger("toBatched", "batchSize", batchSize, 1);
+  const leftover = checkChoice(
+    "toBatched",
+    "leftover",
+    checkOptions("toBatched", options).leftover ?? "discard",
+    ["repeat", "discard"],
+  );
   const n = x.shape[0]!;
   const row = stridesOf(x.shape)[0]!;
   const direct = x._data !== undefined && !anyTracked([x]);

@@ -1,11 +1,17 @@
 /** Sorting, top-k and one-hot encoding. */
 import { bind } from "../core.js";
+import { checkDType, type DType } from "../dtype.js";
 import * as p from "../primitives/sort.js";
-import { normalizeAxis, stridesOf } from "../shape.js";
-import { Tensor } from "../tensor.js";
+import { describeValue } from "../compile/literal.js";
+import { normalizeAxis } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { checkBoolean, checkInteger, checkOptions } from "./check.js";
 import { iota } from "./creation.js";
 import * as e from "./elementwise.js";
-import { reshape, sliceAlong, take } from "./shape.js";
+import { takeAlongAxis } from "./gather.js";
+import { reshape, sliceAlong } from "./shape.js";
+
+export { takeAlongAxis };
 
 function toTensor(x: Tensor | number, op: string): Tensor {
   e.checkOperand(x, op);
@@ -23,32 +29,26 @@ export interface SortOptions {
 /** Indices (s32) that sort `x` along an axis; stable (equal values keep their order); NaN sorts as the largest. */
 export function argsort(x: Tensor | number, options: SortOptions = {}): Tensor {
   const t = toTensor(x, "argsort");
+  const { axis, descending } = sortOptions("argsort", options, t.rank);
   if (t.rank === 0) return e.cast(0, "s32");
-  const axis = normalizeAxis("argsort", options.axis ?? -1, t.rank);
-  return bind(p.argsort, [t], { axis, descending: options.descending ?? false });
+  return bind(p.argsort, [t], { axis, descending });
 }
 
-/**
- * Gathers `x` along `axis` with indices shaped like `x` (NumPy's take_along_axis); differentiable
- * with respect to `x`.
- */
-export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor {
-  const a = normalizeAxis("takeAlongAxis", axis, x.rank);
-  const strides = stridesOf(x.shape);
-  // Flat index into x: the index's own coordinates on the other axes, its value on `axis` (indices
-  // may be shorter than x along `axis`, as in topK).
-  let flat = e.multiply(e.cast(indices, "s32"), strides[a]!);
-  for (let d = 0; d < x.rank; d++)
-    if (d !== a) flat = e.add(flat, e.multiply(iota(indices.shape, { axis: d }), strides[d]!));
-  return reshape(take(reshape(x, [-1]), reshape(flat, [-1])), indices.shape);
+function sortOptions(op: string, options: SortOptions | undefined, rank: number) {
+  const o = checkOptions(op, options);
+  const descending = checkBoolean(op, "descending", o.descending, false);
+  // A scalar has one (trivial) order: its axis is only checked to be an integer.
+  if (rank === 0 && o.axis !== undefined) checkInteger(op, "axis", o.axis);
+  const axis = rank === 0 ? 0 : normalizeAxis(op, o.axis ?? -1, rank);
+  return { axis, descending };
 }
 
 /** Sorts along an axis (default: the last); NaN sorts as the largest. */
 export function sort(x: Tensor | number, options: SortOptions = {}): Tensor {
   const t = toTensor(x, "sort");
+  const { axis, descending } = sortOptions("sort", options, t.rank);
   if (t.rank === 0) return t;
-  const axis = normalizeAxis("sort", options.axis ?? -1, t.rank);
-  return takeAlongAxis(t, argsort(t, { ...options, axis }), axis);
+  return takeAlongAxis(t, argsort(t, { axis, descending }), axis);
 }
 
 /** The `k` largest values along the last axis and their indices, largest first. */
@@ -56,8 +56,8 @@ export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
   const t = toTensor(x, "topK");
   if (t.rank === 0) throw new RangeError("topK: expected a tensor with at least one axis");
   const n = t.shape.at(-1)!;
-  if (!Number.isInteger(k) || k < 0 || k > n)
-    throw new RangeError(`topK: k must be an integer from 0 to ${n}, got ${k}`);
+  if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k > n)
+    throw new RangeError(`topK: k must be an integer from 0 to ${n}, got ${describeValue(k)}`);
   const indices = sliceAlong(argsort(t, { descending: true }), 0, k, { axis: -1 });
   return { values: takeAlongAxis(t, indices, t.rank - 1), indices };
 }
@@ -69,12 +69,13 @@ export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
 export function oneHot(
   labels: Tensor,
   numClasses: number,
-  options: { dtype?: import("../dtype.js").DType } = {},
+  options: { dtype?: DType } = {},
 ): Tensor {
   const t = toTensor(labels, "oneHot");
-  if (!Number.isInteger(numClasses) || numClasses < 1)
-    throw new RangeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+  checkInteger("oneHot", "numClasses", numClasses, 1);
+  const o = checkOptions("oneHot", options);
+  const dtype = o.dtype === undefined ? undefined : checkDType(o.dtype, "oneHot");
   const classes = iota([numClasses], { dtype: "s32" });
   const hot = e.equal(reshape(t, [...t.shape, 1]), classes);
-  return options.dtype ? e.cast(hot, options.dtype) : hot;
+  return dtype ? e.cast(hot, dtype) : hot;
 }

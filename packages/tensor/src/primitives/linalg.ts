@@ -8,6 +8,7 @@ import { formatType } from "../format.js";
 import { isFloat } from "../dtype.js";
 import { sizeOf } from "../shape.js";
 import { matmul as matmulKernel } from "../kernels/matmul.js";
+import { bool, int } from "../compile/literal.js";
 import * as K from "../kernels/linalg.js";
 import type { Tensor } from "../tensor.js";
 import * as e from "../ops/elementwise.js";
@@ -15,6 +16,22 @@ import * as la from "../ops/linalg.js";
 import { matrixTranspose as swap } from "../ops/linalg.js";
 
 const batchOf = (shape: readonly number[]) => sizeOf(shape.slice(0, -2));
+
+/** Sizes as integer literals, comma-separated, for a kernel call. */
+const ints = (op: string, xs: readonly number[]) => xs.map((x) => int(x, `${op} size`)).join(", ");
+
+/** The QR kernel with its mode as a flag (a mode string is never written into code). */
+function qrKernel(
+  q: K.FloatArray,
+  r: K.FloatArray,
+  a: K.FloatArray,
+  batch: number,
+  m: number,
+  n: number,
+  complete: boolean,
+): void {
+  K.qr(q, r, a, batch, m, n, complete ? "complete" : "reduced");
+}
 
 function requireFloat(op: string, xs: readonly Aval[]): void {
   for (const x of xs) {
@@ -52,7 +69,9 @@ export const matmul = definePrimitive<{ transA: boolean; transB: boolean }>({
       const r = a!.shape.length;
       const k = a!.shape[r - (transA ? 2 : 1)]!;
       const [m, n] = node.shape.slice(-2);
-      return `${helper(matmulKernel)}(${out}, ${ins[0]}, ${ins[1]}, ${batchOf(node.shape)}, ${m}, ${n}, ${k}, ${transA}, ${transB});`;
+      const sizes = ints("matmul", [batchOf(node.shape), m!, n!, k]);
+      const flags = [bool(transA, "matmul transA"), bool(transB, "matmul transB")];
+      return `${helper(matmulKernel)}(${out}, ${ins[0]}, ${ins[1]}, ${sizes}, ${flags.join(", ")});`;
     },
   },
   vjp: (g, [a, b], _out, { transA, transB }) => {
@@ -75,7 +94,7 @@ export const cholesky = definePrimitive({
   lowering: {
     kind: "kernel",
     emit: ({ node, ins, out, helper }) =>
-      `${helper(K.cholesky)}(${out}, ${ins[0]}, ${batchOf(node.shape)}, ${node.shape.at(-1)});`,
+      `${helper(K.cholesky)}(${out}, ${ins[0]}, ${ints("cholesky", [batchOf(node.shape), node.shape.at(-1)!])});`,
   },
   vjp: (g, _a, l) => {
     // G = L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹ (Murray 2016); only A's lower triangle is read, so fold G onto it.
@@ -108,7 +127,13 @@ export const triangularSolve = definePrimitive<{
     emit: ({ node, ins, out, helper }) => {
       const { lower, transpose, unitDiagonal } = node.params;
       const [n, m] = node.shape.slice(-2);
-      return `${helper(K.triangularSolve)}(${out}, ${ins[0]}, ${ins[1]}, ${batchOf(node.shape)}, ${n}, ${m}, ${lower}, ${transpose}, ${unitDiagonal});`;
+      const sizes = ints("triangularSolve", [batchOf(node.shape), n!, m!]);
+      const flags = [
+        bool(lower, "triangularSolve lower"),
+        bool(transpose, "triangularSolve transpose"),
+        bool(unitDiagonal, "triangularSolve unitDiagonal"),
+      ];
+      return `${helper(K.triangularSolve)}(${out}, ${ins[0]}, ${ins[1]}, ${sizes}, ${flags.join(", ")});`;
     },
   },
   vjp: (g, [t], x, { lower, transpose, unitDiagonal }) => {
@@ -143,7 +168,7 @@ export const solve = definePrimitive({
     kind: "kernel",
     emit: ({ node, ins, out, helper }) => {
       const [n, m] = node.shape.slice(-2);
-      return `${helper(K.solve)}(${out}, ${ins[0]}, ${ins[1]}, ${batchOf(node.shape)}, ${n}, ${m});`;
+      return `${helper(K.solve)}(${out}, ${ins[0]}, ${ins[1]}, ${ints("solve", [batchOf(node.shape), n!, m!])});`;
     },
   },
   vjp: (g, [a], x) => {
@@ -164,7 +189,7 @@ export const determinant = definePrimitive({
     kind: "kernel",
     emit: ({ node, ins, out, helper }) => {
       const n = node.inputs[0]!.shape.at(-1)!;
-      return `${helper(K.determinant)}(${out}, ${ins[0]}, ${sizeOf(node.shape)}, ${n});`;
+      return `${helper(K.determinant)}(${out}, ${ins[0]}, ${ints("determinant", [sizeOf(node.shape), n])});`;
     },
   },
   // d det(A) = det(A) · A⁻ᵀ (A must be invertible).
@@ -178,6 +203,8 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
   return definePrimitive({
     name: part === "q" ? "qrQ" : "qrR",
     infer: ([a], { mode }) => {
+      if (mode !== "reduced" && mode !== "complete")
+        throw new RangeError(`qr: mode must be "reduced" or "complete"`);
       requireFloat("qr", [a!]);
       if (a!.shape.length < 2)
         throw new RangeError(
@@ -198,7 +225,8 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
         const batch = batchOf(a.shape);
         const other = scratch(a.dtype, batch * (part === "q" ? k * n : m * k));
         const [q, r] = part === "q" ? [out, other] : [other, out];
-        return `${helper(K.qr)}(${q}, ${r}, ${ins[0]}, ${batch}, ${m}, ${n}, ${JSON.stringify(node.params.mode)});`;
+        const complete = bool(node.params.mode === "complete", "qr mode");
+        return `${helper(qrKernel)}(${q}, ${r}, ${ins[0]}, ${ints("qr", [batch, m, n])}, ${complete});`;
       },
     },
     vjp: (g, [a], _out, { mode }) => {

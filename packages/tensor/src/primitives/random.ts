@@ -3,6 +3,7 @@ import { definePrimitive } from "../primitive.js";
 import { formatType } from "../format.js";
 import { sizeOf } from "../shape.js";
 import { randomBits as bitsKernel } from "../kernels/threefry.js";
+import { int } from "../compile/literal.js";
 
 /** u32 random words of `shape` from a u32[2] key (JAX's threefry counter layout). */
 export const randomBits = definePrimitive<{ shape: readonly number[] }>({
@@ -18,6 +19,6 @@ export const randomBits = definePrimitive<{ shape: readonly number[] }>({
   lowering: {
     kind: "kernel",
     emit: ({ node, ins, out, helper }) =>
-      `${helper(bitsKernel)}(${out}, ${ins[0]}[0], ${ins[0]}[1], ${sizeOf(node.shape)});`,
+      `${helper(bitsKernel)}(${out}, ${ins[0]}[0], ${ins[0]}[1], ${int(sizeOf(node.shape), "randomBits size")});`,
   },
 });

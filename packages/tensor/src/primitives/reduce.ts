@@ -1,8 +1,9 @@
 /** Reductions over axes (sum, product, max, min), arg-reductions and cumulative sums. */
 import type { KernelContext, Primitive } from "../primitive.js";
 import { definePrimitive } from "../primitive.js";
-import { normalizeAxis, sizeOf, stridesOf } from "../shape.js";
-import { indexExpr, lit, loopNest } from "../compile/codegen.js";
+import { checkIndexable, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
+import { indexExpr, loopNest } from "../compile/codegen.js";
+import { CodegenError, bool, int } from "../compile/literal.js";
 import type { Tensor } from "../tensor.js";
 import * as o from "../ops/elementwise.js";
 import { broadcastTo, reshape } from "../ops/shape.js";
@@ -71,7 +72,7 @@ function emitReduce(monoid: Monoid, ctx: KernelContext<ReduceParams>): string {
       const oi = indexExpr(v, outStridesFull);
       return `${acc}[${oi}] = ${monoid.step(`${acc}[${oi}]`, `${src}[${indexExpr(v, inStrides)}]`, int32)};`;
     }),
-    `for (let j = 0; j < ${outSize}; j++) ${ctx.out}[j] = ${acc}[j];`,
+    `for (let j = 0; j < ${int(outSize, "reduce size")}; j++) ${ctx.out}[j] = ${acc}[j];`,
   ].join("\n");
 }
 
@@ -119,7 +120,10 @@ export const reduceMin = reducePrim("reduceMin", extremumVjp);
 /** Index of the max (or min) along one axis: the first one on ties; NaN counts as the extreme (NumPy). */
 export const argReduce = definePrimitive<{ axis: number; op: "max" | "min" }>({
   name: "argReduce",
-  infer: ([x], { axis }) => ({ shape: x!.shape.filter((_, d) => d !== axis), dtype: "s32" }),
+  infer: ([x], { axis, op }) => {
+    checkIndexable(`arg${op}`, x!.shape[axis]!);
+    return { shape: x!.shape.filter((_, d) => d !== axis), dtype: "s32" };
+  },
   lowering: {
     kind: "kernel",
     emit: (ctx) => {
@@ -130,14 +134,16 @@ export const argReduce = definePrimitive<{ axis: number; op: "max" | "min" }>({
       const strides = stridesOf(shape);
       const outer = shape.filter((_, d) => d !== axis);
       const outerStrides = strides.filter((_, d) => d !== axis);
+      if (op !== "max" && op !== "min") throw new CodegenError(`argReduce: unknown op`);
       const better = op === "max" ? ">" : "<";
+      const [count, stride] = [int(n, "argReduce size"), int(strides[axis]!, "argReduce stride")];
       const src = ctx.ins[0]!;
       return `let o = 0;\n${loopNest(outer, "k", (kv) => {
         const base = indexExpr(kv, outerStrides);
         return `const base = ${base};
 let best = ${src}[base], at = 0;
-if (best === best) for (let r = 1; r < ${n}; r++) {
-  const v = ${src}[base + r * ${strides[axis]}];
+if (best === best) for (let r = 1; r < ${count}; r++) {
+  const v = ${src}[base + r * ${stride}];
   if (v !== v) { at = r; break; }
   if (v ${better} best) { best = v; at = r; }
 }
@@ -160,13 +166,15 @@ export const cumulativeSum = definePrimitive<{ axis: number; reverse: boolean }>
       const shape = ctx.node.shape;
       const { axis, reverse } = ctx.node.params;
       const strides = stridesOf(shape);
-      const n = shape[axis]!;
-      const s = strides[axis]!;
+      const n = int(shape[axis]!, "cumulativeSum size");
+      const last = int(shape[axis]! - 1, "cumulativeSum size");
+      const s = int(strides[axis]!, "cumulativeSum stride");
       const outer = shape.map((d, i) => (i === axis ? 1 : d));
       const [src, dst] = [ctx.ins[0]!, ctx.out];
+      bool(reverse, "cumulativeSum reverse"); // a flag that is not a boolean is refused
       return loopNest(outer, "k", (kv) => {
         const base = indexExpr(kv, strides);
-        const idx = reverse ? `base + (${n - 1} - r) * ${lit(s)}` : `base + r * ${lit(s)}`;
+        const idx = reverse ? `base + (${last} - r) * ${s}` : `base + r * ${s}`;
         return `const base = ${base};\nlet acc = 0;\nfor (let r = 0; r < ${n}; r++) { const q = ${idx}; acc += ${src}[q]; ${dst}[q] = acc; }`;
       });
     },

@@ -1,12 +1,13 @@
 /**
  * Shape primitives. reshape/identity/stopGradient share the input's buffer; the rest are affine
- * copies (transpose, slice, pad, reverse, concatenate, updateSlice) or gathers (take, scatterAdd).
+ * copies (transpose, slice, pad, reverse, concatenate, updateSlice). Gathers are in gather.ts.
  */
 import { definePrimitive } from "../primitive.js";
 import type { Aval } from "../primitive.js";
 import { formatType } from "../format.js";
-import { sizeOf, stridesOf } from "../shape.js";
+import { stridesOf } from "../shape.js";
 import { stridedCopy } from "../compile/codegen.js";
+import { lit } from "../compile/literal.js";
 import * as s from "../ops/shape.js";
 import { zeros } from "../ops/creation.js";
 
@@ -120,7 +121,7 @@ export const pad = definePrimitive<{
       const ost = stridesOf(node.shape);
       const offset = config.reduce((acc, [lo], d) => acc + lo * ost[d]!, 0);
       const xs = node.inputs[0]!.shape;
-      return `${out}.fill(${value});\n${stridedCopy(
+      return `${out}.fill(${lit(value, "pad value")});\n${stridedCopy(
         out,
         offset,
         ost.map((v, d) => v * (config[d]![2] + 1)),
@@ -238,86 +239,3 @@ export const updateSlice = definePrimitive<{ starts: readonly number[] }>({
     s.slice(g, starts, u!.shape),
   ],
 });
-
-/** Gathers entries of x along `axis` at integer `indices`: shape x[:axis] + indices + x[axis+1:]. */
-export const take = definePrimitive<{ axis: number }>({
-  name: "take",
-  infer: ([x, idx], { axis }) => ({
-    shape: [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)],
-    dtype: x!.dtype,
-  }),
-  lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) => {
-      const [x, idx] = node.inputs;
-      const axis = node.params.axis;
-      const outer = sizeOf(x!.shape.slice(0, axis));
-      const inner = sizeOf(x!.shape.slice(axis + 1));
-      return `${helper(gather)}(${out}, ${ins[0]}, ${ins[1]}, ${outer}, ${x!.shape[axis]}, ${sizeOf(idx!.shape)}, ${inner});`;
-    },
-  },
-  vjp: (g, [x, idx], _o, { axis }) => [s.scatterAdd(g, idx!, x!.shape, axis), null],
-});
-
-/** The transpose of `take`: adds `updates` into zeros of `shape` at `indices` along `axis`. */
-export const scatterAdd = definePrimitive<{ axis: number; shape: readonly number[] }>({
-  name: "scatterAdd",
-  infer: ([u], { shape }) => ({ shape, dtype: u!.dtype }),
-  lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) => {
-      const { axis, shape } = node.params;
-      const idx = node.inputs[1]!;
-      const outer = sizeOf(shape.slice(0, axis));
-      const inner = sizeOf(shape.slice(axis + 1));
-      return `${out}.fill(0);\n${helper(scatter)}(${out}, ${ins[0]}, ${ins[1]}, ${outer}, ${shape[axis]}, ${sizeOf(idx.shape)}, ${inner});`;
-    },
-  },
-  vjp: (g, [, idx], _o, { axis }) => [s.take(g, idx!, { axis }), null],
-});
-
-function checkIndex(op: string, i: number, n: number): void {
-  if (!(i >= 0 && i < n) || !Number.isInteger(i)) {
-    throw new RangeError(`${op}: index ${i} is out of range for an axis of size ${n}`);
-  }
-}
-
-function gather(
-  out: any,
-  x: any,
-  idx: any,
-  outer: number,
-  n: number,
-  m: number,
-  inner: number,
-): void {
-  let o = 0;
-  for (let a = 0; a < outer; a++) {
-    for (let k = 0; k < m; k++) {
-      const i = idx[k];
-      checkIndex("take", i, n);
-      const base = (a * n + i) * inner;
-      for (let b = 0; b < inner; b++) out[o++] = x[base + b];
-    }
-  }
-}
-
-function scatter(
-  out: any,
-  u: any,
-  idx: any,
-  outer: number,
-  n: number,
-  m: number,
-  inner: number,
-): void {
-  let o = 0;
-  for (let a = 0; a < outer; a++) {
-    for (let k = 0; k < m; k++) {
-      const i = idx[k];
-      checkIndex("scatterAdd", i, n);
-      const base = (a * n + i) * inner;
-      for (let b = 0; b < inner; b++) out[base + b] += u[o++];
-    }
-  }
-}

@@ -1,11 +1,15 @@
 /** Sorting: the stable argsort primitive (sort and topK gather with it). */
 import { definePrimitive } from "../primitive.js";
-import { stridesOf } from "../shape.js";
+import { checkIndexable, stridesOf } from "../shape.js";
+import { bool, int } from "../compile/literal.js";
 
 /** Stable argsort along `axis`; NaN counts as the largest value (as in NumPy). */
 export const argsort = definePrimitive<{ axis: number; descending: boolean }>({
   name: "argsort",
-  infer: ([x]) => ({ shape: x!.shape, dtype: "s32" }),
+  infer: ([x], { axis }) => {
+    checkIndexable("argsort", x!.shape[axis] ?? 1);
+    return { shape: x!.shape, dtype: "s32" };
+  },
   lowering: {
     kind: "kernel",
     emit: ({ node, ins, out, helper }) => {
@@ -14,7 +18,8 @@ export const argsort = definePrimitive<{ axis: number; descending: boolean }>({
       const n = shape[axis]!;
       const stride = stridesOf(shape)[axis]!;
       const lines = n === 0 ? 0 : shape.reduce((a, b) => a * b, 1) / n;
-      return `${helper(argsortLines)}(${out}, ${ins[0]}, ${lines}, ${n}, ${stride}, ${descending});`;
+      const sizes = [lines, n, stride].map((v) => int(v, "argsort size"));
+      return `${helper(argsortLines)}(${out}, ${ins[0]}, ${sizes.join(", ")}, ${bool(descending, "argsort descending")});`;
     },
   },
 });

@@ -1,0 +1,61 @@
+/**
+ * The one way a value enters generated code. Everything a kernel emitter or the compiler writes
+ * into source text that is not its own fixed text or a name it made up goes through `literal` (or
+ * `lit`, `int`, `bool`, which narrow it): numbers and booleans become literals, anything else —
+ * strings, objects whose `toString` says something else, `undefined` — is refused.
+ */
+
+/** A value was about to be written into generated code and is not a number or a boolean. */
+export class CodegenError extends TypeError {
+  override name = "CodegenError";
+}
+
+/** A short, safe description of a value for an error message (never its `toString`). */
+export function describeValue(x: unknown): string {
+  if (typeof x === "string") return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+  if (typeof x === "number") return Object.is(x, -0) ? "-0" : String(x);
+  if (typeof x === "boolean") return String(x);
+  if (typeof x === "bigint") return `${x}n`;
+  if (x === null || x === undefined) return String(x);
+  if (typeof x === "function") return "a function";
+  if (typeof x === "symbol") return "a symbol";
+  return Array.isArray(x) ? "an array" : "an object";
+}
+
+function refuse(what: string, x: unknown, where: string): never {
+  throw new CodegenError(
+    `${where}: refusing to write ${describeValue(x)} into generated code; expected ${what}`,
+  );
+}
+
+/**
+ * The JavaScript literal for a number (any, NaN and ±Infinity included) or a boolean; negative
+ * numbers are parenthesised. Throws a `CodegenError` naming `where` for anything else.
+ */
+export function literal(x: number | boolean, where = "codegen"): string {
+  if (typeof x === "boolean") return x ? "true" : "false";
+  if (typeof x !== "number") refuse("a number or a boolean", x, where);
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "(-Infinity)";
+  if (Object.is(x, -0)) return "(-0)";
+  return x < 0 ? `(${x})` : String(x);
+}
+
+/** `literal` for a number (a constant such as a fill value: NaN and ±Infinity allowed). */
+export function lit(x: number, where = "codegen"): string {
+  if (typeof x !== "number") refuse("a number", x, where);
+  return literal(x, where);
+}
+
+/** `literal` for an integer (a size, stride, offset, axis or index: finite and whole). */
+export function int(x: number, where = "codegen"): string {
+  if (typeof x !== "number" || !Number.isInteger(x)) refuse("an integer", x, where);
+  return literal(x, where);
+}
+
+/** `literal` for a boolean (a flag). */
+export function bool(x: boolean, where = "codegen"): string {
+  if (typeof x !== "boolean") refuse("a boolean", x, where);
+  return literal(x, where);
+}
