@@ -92,7 +92,11 @@
     }
     async start(spec) {
       try {
-        const compiled = vegaLite.compile(spec).spec;
+        // Views open before their data arrives: without `resize`, the padding computed for the
+        // empty axes stays, and wider tick labels push the axis titles out of the drawing.
+        const sized =
+          spec.autosize === undefined ? { ...spec, autosize: { type: "pad", resize: true } } : spec;
+        const compiled = vegaLite.compile(sized).spec;
         this.view = new vega.View(vega.parse(compiled), {
           renderer: "svg",
           container: this.body,

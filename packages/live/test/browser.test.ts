@@ -232,6 +232,50 @@ test(
   },
 );
 
+test("axis titles stay inside the chart as the data widens the axis labels", { skip }, async () => {
+  // A loss chart as the seed post draws it: it opens empty, then long tick labels arrive.
+  const chart = live.chart({
+    title: "titles",
+    width: 300,
+    height: 200,
+    mark: "line",
+    encoding: {
+      x: { field: "epoch", type: "quantitative", title: "Epoch" },
+      y: { field: "loss", type: "quantitative", title: "Loss" },
+    },
+  });
+  const page = await open();
+  await waitForCount(page, chart, 0);
+  chart.pushMany(
+    Array.from({ length: 50 }, (_, i) => ({ epoch: i * 1000, loss: 123456.789 / (i + 1) })),
+  );
+  await waitForCount(page, chart, 50);
+  const boxes = await page.evaluate(`(() => {
+    const svg = document.querySelector("#chart-${chart.id} svg");
+    const outer = svg.getBoundingClientRect();
+    const titles = [...svg.querySelectorAll(".role-axis-title text")].map((t) => {
+      const r = t.getBoundingClientRect();
+      return { text: t.textContent, left: r.left - outer.left, top: r.top - outer.top,
+               right: outer.right - r.right, bottom: outer.bottom - r.bottom };
+    });
+    return titles;
+  })()`);
+  const titles = boxes as {
+    text: string;
+    left: number;
+    top: number;
+    right: number;
+    bottom: number;
+  }[];
+  assert.deepEqual(titles.map((t) => t.text).sort(), ["Epoch", "Loss"]);
+  for (const t of titles) {
+    for (const side of ["left", "top", "right", "bottom"] as const) {
+      assert.ok(t[side] >= 0, `${t.text} sticks out ${-t[side]}px on the ${side}`);
+    }
+  }
+  await page.close();
+});
+
 test("no request left the dashboard's server, and no page reported an error", { skip }, () => {
   assert.ok(requested.length > 0);
   const foreign = requested.filter((u) => !u.startsWith(server.url) && !u.startsWith("data:"));

@@ -74,6 +74,13 @@ export class CompiledGraph {
         throw new TypeError(
           `${where}: inputs must be a tensor or an object of tensors by input name (${expected.join(", ")})`,
         );
+      if (isDataFrameLike(inputs))
+        throw new TypeError(
+          `${where}: got a DataFrame; convert it to a tensor first: data.toTensor(df, [${inputs.columns
+            .slice(0, 4)
+            .map((c) => JSON.stringify(c))
+            .join(", ")}${inputs.columns.length > 4 ? ", …" : ""}])`,
+        );
       for (const key of Object.keys(inputs)) {
         if (!expected.includes(key))
           throw new Error(
@@ -280,4 +287,12 @@ export function compileGraph(model: Model<unknown>): CompiledGraph {
     COMPILED.set(model, g);
   }
   return g;
+}
+
+/** A DataFrame (Polars' or Arrow's) rather than tensors: it has column names and a row count. */
+function isDataFrameLike(x: object): x is { columns: string[] } {
+  const d = x as { columns?: unknown; height?: unknown; numRows?: unknown };
+  return (
+    Array.isArray(d.columns) && (typeof d.height === "number" || typeof d.numRows === "number")
+  );
 }

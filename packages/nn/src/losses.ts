@@ -12,8 +12,9 @@
  * loss(yTrue, yPred); // a scalar
  */
 import * as nx from "@dendrite/tensor";
+import { logSigmoid, logSoftmax, softplus } from "./activations.js";
 import { logitsOf } from "./logits.js";
-import { lookupName, toSnakeCase } from "./names.js";
+import { canonicalName, lookupName, toSnakeCase } from "./names.js";
 
 export { recordLogits, logitsOf } from "./logits.js";
 
@@ -56,8 +57,21 @@ export function checkSameShape(name: string, yTrue: nx.Tensor, yPred: nx.Tensor)
   if (!sameShape(yTrue.shape, yPred.shape))
     throw new RangeError(
       `${name}: yTrue ${nx.formatType(yTrue.shape, yTrue.dtype)} and yPred ` +
-        `${nx.formatType(yPred.shape, yPred.dtype)} must have the same shape`,
+        `${nx.formatType(yPred.shape, yPred.dtype)} must have the same shape` +
+        shapeHint(yTrue.shape, yPred.shape),
     );
+}
+
+/** What to do when targets and predictions differ only by a trailing axis of size 1. */
+function shapeHint(yTrue: readonly number[], yPred: readonly number[]): string {
+  if (sameShape([...yTrue, 1], yPred))
+    return (
+      `; give the targets that axis too: yTrue.reshape([-1, 1]), or ` +
+      `data.toTensor(df, column, { keepDims: true }) for a DataFrame column`
+    );
+  if (sameShape(yTrue, [...yPred, 1]))
+    return `; the model predicts one value per row: yTrue.reshape([-1]) matches it`;
+  return "";
 }
 
 /** Mean over the last axis (one value per sample); a scalar stays as it is. */
@@ -90,19 +104,13 @@ export function reduce(
   }
 }
 
-/** log(1 + eˣ) without overflow. */
-function softplus(x: nx.Tensor): nx.Tensor {
-  return nx.add(nx.maximum(x, 0), nx.log1p(nx.exp(nx.negate(nx.abs(x)))));
-}
-
-/** log σ(x) = −softplus(−x), stable for any x. */
-function logSigmoid(x: nx.Tensor): nx.Tensor {
-  return nx.negate(softplus(nx.negate(x)));
-}
-
-/** log softmax over the last axis, stable for any logit size. */
-function logSoftmax(x: nx.Tensor): nx.Tensor {
-  return nx.subtract(x, nx.logsumexp(x, { axes: [-1], keepAxes: true }));
+/**
+ * w · log p, with 0 · log 0 = 0: a term whose weight is 0 and whose log p is −∞ (a masked logit)
+ * counts 0 and has finite gradients (0 in w, as PyTorch's `xlogy`) instead of NaN.
+ */
+function timesLog(w: nx.Tensor, logP: nx.Tensor): nx.Tensor {
+  const zero = nx.logicalAnd(nx.equal(w, 0), nx.equal(logP, -Infinity));
+  return nx.multiply(w, nx.select(zero, 0, logP));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -144,7 +152,7 @@ export function binaryCrossEntropy(
     logNotP = nx.log1p(nx.negate(clipped));
   }
   const notY = nx.subtract(1, y);
-  let terms = nx.negate(nx.add(nx.multiply(y, logP), nx.multiply(notY, logNotP)));
+  let terms = nx.negate(nx.add(timesLog(y, logP), timesLog(notY, logNotP)));
   if (options.positiveWeight !== undefined || options.negativeWeight !== undefined) {
     const weights = nx.add(
       nx.multiply(y, options.positiveWeight ?? 1),
@@ -208,7 +216,7 @@ export function categoricalCrossEntropy(
   const logP = logits
     ? logSoftmax(nx.asType(logits, dtype))
     : nx.log(nx.clip(nx.asType(yPred, dtype), EPSILON, 1));
-  const perSample = nx.negate(nx.sum(nx.multiply(target, logP), { axes: [-1] }));
+  const perSample = nx.negate(nx.sum(timesLog(target, logP), { axes: [-1] }));
   if (options.classWeights === undefined) return reduce(name, perSample, options.reduction);
 
   const weights =
@@ -225,6 +233,18 @@ export function categoricalCrossEntropy(
   if ((options.reduction ?? "mean") === "mean")
     return nx.divide(nx.sum(weighted), nx.sum(sampleWeights));
   return reduce(name, weighted, options.reduction);
+}
+
+/**
+ * Categorical cross-entropy against integer class labels (Keras' `sparse_categorical_crossentropy`):
+ * `yTrue` holds one class index per sample, shape `[n]` or `[n, 1]`.
+ */
+export function sparseCategoricalCrossEntropy(
+  yTrue: nx.Tensor,
+  yPred: nx.Tensor,
+  options: Omit<CategoricalCrossEntropyOptions, "sparse"> = {},
+): nx.Tensor {
+  return categoricalCrossEntropy(yTrue, yPred, { ...options, sparse: true });
 }
 
 /**
@@ -391,6 +411,7 @@ export function cosineSimilarity(
 const LOSSES = {
   binaryCrossEntropy,
   categoricalCrossEntropy,
+  sparseCategoricalCrossEntropy,
   categoricalHinge,
   hinge,
   klDivergence,
@@ -403,6 +424,9 @@ const LOSSES = {
   cosineSimilarity,
 } as const satisfies Record<string, Loss>;
 
+/** Keras' short loss names (its long ones, such as `binary_crossentropy`, match as they are). */
+const LOSS_ALIASES = { mse: "meanSquaredError", mae: "meanAbsoluteError", kld: "klDivergence" };
+
 /** The names of the built-in losses (camelCase; the snake_case forms are accepted too). */
 export const names: readonly string[] = Object.keys(LOSSES);
 
@@ -414,14 +438,13 @@ export function get(nameOrFn: string | Loss): Loss {
   if (typeof nameOrFn === "function") return nameOrFn;
   if (typeof nameOrFn !== "string")
     throw new TypeError(`losses.get: expected a loss name or function, got ${typeof nameOrFn}`);
-  return lookupName("loss", LOSSES, nameOrFn);
+  return lookupName("loss", LOSSES, nameOrFn, LOSS_ALIASES);
 }
 
 /** The name Axon would print for a loss: `"mean_squared_error"` (a function's own name, snake_cased). */
 export function nameOf(nameOrFn: string | Loss): string {
   if (typeof nameOrFn === "string") {
-    get(nameOrFn);
-    return toSnakeCase(nameOrFn);
+    return toSnakeCase(canonicalName("loss", LOSSES, nameOrFn, LOSS_ALIASES));
   }
   return toSnakeCase(nameOrFn.name || "loss");
 }

@@ -8,7 +8,7 @@
  * nn.metrics.get("mean_absolute_error"); // lookup by name (camelCase or snake_case)
  */
 import * as nx from "@dendrite/tensor";
-import { lookupName, toSnakeCase } from "./names.js";
+import { canonicalName, lookupName, toSnakeCase } from "./names.js";
 import { checkSameShape } from "./losses.js";
 
 /** A metric: targets and predictions in, a scalar tensor out. */
@@ -301,8 +301,11 @@ export function get(nameOrFn: string | Metric): Metric {
   if (typeof nameOrFn === "function") return nameOrFn;
   if (typeof nameOrFn !== "string")
     throw new TypeError(`metrics.get: expected a metric name or function, got ${typeof nameOrFn}`);
-  return lookupName("metric", METRICS, nameOrFn);
+  return lookupName("metric", METRICS, nameOrFn, METRIC_ALIASES);
 }
+
+/** Keras' short metric names. */
+const METRIC_ALIASES = { mae: "meanAbsoluteError", mse: "meanSquaredError", acc: "accuracy" };
 
 /**
  * The name Axon prints for a metric: `"mean_absolute_error"` for `"meanAbsoluteError"` or
@@ -310,8 +313,7 @@ export function get(nameOrFn: string | Metric): Metric {
  */
 export function nameOf(nameOrFn: string | Metric): string {
   if (typeof nameOrFn === "string") {
-    get(nameOrFn);
-    return toSnakeCase(nameOrFn);
+    return toSnakeCase(canonicalName("metric", METRICS, nameOrFn, METRIC_ALIASES));
   }
   return toSnakeCase(nameOrFn.name || "metric");
 }

@@ -133,7 +133,7 @@ test("activation layers are named after the activation (snake_case), and snake_c
   assert.match(table, /log_softmax_0 \( log_softmax\["leaky_relu_0"\] \)/);
   assert.throws(
     () => nn.input("x", [null, 3]).dense(2, { activation: "rleu" }),
-    /unknown activation "rleu"; valid: celu/,
+    /unknown activation "rleu"; did you mean "relu"\? Valid activation names: celu/,
   );
 });
 

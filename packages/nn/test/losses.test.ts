@@ -490,7 +490,10 @@ describe("losses: options", () => {
 describe("losses: errors and lookup", () => {
   it("mismatched shapes name the loss and both shapes", () => {
     assert.throws(() => losses.meanSquaredError(nx.zeros([32]), nx.zeros([32, 1])), {
-      message: "meanSquaredError: yTrue f32[32] and yPred f32[32][1] must have the same shape",
+      message:
+        "meanSquaredError: yTrue f32[32] and yPred f32[32][1] must have the same shape; give the " +
+        "targets that axis too: yTrue.reshape([-1, 1]), or data.toTensor(df, column, " +
+        "{ keepDims: true }) for a DataFrame column",
     });
     assert.throws(
       () => losses.binaryCrossEntropy(nx.zeros([4, 2]), nx.zeros([4, 1])),
@@ -528,7 +531,7 @@ describe("losses: errors and lookup", () => {
     );
     assert.equal(losses.nameOf("meanSquaredError"), "mean_squared_error");
     assert.equal(losses.nameOf(losses.categoricalCrossEntropy), "categorical_cross_entropy");
-    assert.equal(losses.names.length, 12);
+    assert.equal(losses.names.length, 13); // with sparse_categorical_cross_entropy
   });
 });
 

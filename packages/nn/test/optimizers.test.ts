@@ -266,7 +266,9 @@ describe("optimizers: Polaris' defaults", () => {
       () => opt.get("adamm"),
       /^Error: unknown optimizer "adamm"; did you mean "adam"\? Valid optimizer names: sgd, adam, adamw/,
     );
-    assert.throws(() => opt.get("rms_prop"), /did you mean "rmsprop"/);
+    // Case and underscores do not matter (Keras' "RMSprop", "rms_prop"); a typo gets a suggestion.
+    for (const n of ["RMSprop", "rms_prop"]) assert.equal(typeof opt.get(n).update, "function");
+    assert.throws(() => opt.get("rmsprp"), /did you mean "rmsprop"/);
     assert.throws(
       () => opt.get(42 as unknown as string),
       /optimizers.get: expected an optimizer name/,

@@ -6,6 +6,7 @@
 import * as optimizersLib from "../optimizers/index.js";
 import { show } from "./events.js";
 import type { LoopState } from "./state.js";
+import { ModelState } from "../state.js";
 
 /** Whether a smaller (`"min"`, losses) or a larger (`"max"`, accuracies) value is better. */
 export type MonitorMode = "min" | "max";
@@ -95,17 +96,46 @@ function plateauOptions(options: PlateauOptions, where: string): Required<Platea
   return { mode, patience, minDelta };
 }
 
+/** Options of `earlyStop`. */
+export interface EarlyStopOptions extends PlateauOptions {
+  /**
+   * When it stops the loop, put back the model state of the best epoch seen by this run (Keras'
+   * `restore_best_weights`; default false). A run resumed from a checkpoint restores only states it
+   * saw itself.
+   */
+  restoreBestWeights?: boolean;
+}
+
 /**
  * Halts the loop when `monitor` has not improved for `patience` events (Keras' meaning: with
  * patience 3, the third event in a row without improvement stops training).
  */
-export function earlyStopHandler(monitor: string, options: PlateauOptions = {}) {
+export function earlyStopHandler(monitor: string, options: EarlyStopOptions = {}) {
   const where = "earlyStop";
   if (typeof monitor !== "string") throw new TypeError(`${where}: name the metric to monitor`);
   const opts = plateauOptions(options, where);
+  const restore = options.restoreBestWeights ?? false;
+  if (typeof restore !== "boolean")
+    throw new TypeError(`${where}: restoreBestWeights must be true or false, got ${show(restore)}`);
+  // The best state per run: keyed by the run's plateau record, which every new run makes afresh.
+  const bests = new WeakMap<PlateauMeta, { modelState: ModelState; epoch: number }>();
   return (state: LoopState<any>) => {
-    if (!plateau(state, "earlyStop", monitor, opts, where)) return "continue" as const;
+    const stop = plateau(state, "earlyStop", monitor, opts, where);
+    const step = state.stepState as { modelState?: ModelState };
+    if (restore && !(step?.modelState instanceof ModelState))
+      throw new Error(`${where}: restoreBestWeights needs a loop with a model state (a trainer)`);
+    const meta = (state.handlerMetadata.earlyStop as Record<string, PlateauMeta>)[monitor]!;
+    if (!stop) {
+      if (restore && meta.since === 0)
+        bests.set(meta, { modelState: step.modelState!, epoch: state.epoch });
+      return "continue" as const;
+    }
     state.haltReason = `earlyStop: ${monitor} did not improve for ${opts.patience} epochs`;
+    const best = bests.get(meta);
+    if (restore && best) {
+      step.modelState = best.modelState;
+      state.haltReason += `; restored the model state of epoch ${best.epoch}`;
+    }
     return "haltLoop" as const;
   };
 }

@@ -34,4 +34,11 @@ export {
   type Checkpoint,
   type CheckpointOptions,
 } from "./checkpoint.js";
-export type { PointSink, PlateauOptions, ReduceLrOptions, MonitorMode } from "./handlers.js";
+export type {
+  PointSink,
+  PlateauOptions,
+  EarlyStopOptions,
+  ReduceLrOptions,
+  MonitorMode,
+} from "./handlers.js";
+export { fit, type FitOptions, type FitCallbacks } from "./fit.js";

@@ -17,15 +17,21 @@ import {
   type LoopEvent,
   EVENTS,
 } from "./events.js";
-import { LoopState, type EpochRecord, type StepOutputs, type StepView } from "./state.js";
+import {
+  LoopState,
+  type EpochRecord,
+  type LoopStatus,
+  type StepOutputs,
+  type StepView,
+} from "./state.js";
 import { flatten, specId, specOf, unflatten } from "./flat.js";
 import type { ModelState } from "../state.js";
 import { Model } from "../model.js";
 import {
   earlyStopHandler,
   plotHandler,
+  type EarlyStopOptions,
   reduceLrOnPlateauHandler,
-  type PlateauOptions,
   type PointSink,
   type ReduceLrOptions,
 } from "./handlers.js";
@@ -90,6 +96,10 @@ export interface RunResult<S> {
   history: EpochRecord[];
   /** The last epoch's metrics. */
   metrics: Record<string, number>;
+  /** `"completed"` when every epoch ran, `"halted"` when a handler or a non-finite loss stopped it. */
+  status: LoopStatus;
+  /** Why the loop halted (early stopping, a NaN loss, …); undefined when it completed. */
+  haltReason: string | undefined;
   /** The final loop state. */
   state: LoopState<S>;
 }
@@ -116,6 +126,11 @@ export interface ResumeState {
   readonly kind: "dendrite.loop-checkpoint";
   /** Restores the loop state (traced state, counters, metrics, metadata). */
   restore<S>(state: LoopState<S>): void;
+  /**
+   * Checks the restored step state against what this run would make from `batch` (tensor
+   * shapes and dtypes), before the first resumed step.
+   */
+  check?(definition: StepDefinition<any>, batch: unknown): void;
 }
 
 function isResume(x: unknown): x is ResumeState {
@@ -151,6 +166,8 @@ export class Loop<S = unknown, Out = RunResult<S>> {
           modelState: definition.modelState?.(state._tree),
           history: state.history,
           metrics: { ...state.metrics },
+          status: state.status,
+          haltReason: state.haltReason,
           state,
         }) as Out);
   }
@@ -284,9 +301,10 @@ export class Loop<S = unknown, Out = RunResult<S>> {
 
   /**
    * Stops the loop when `monitor` (e.g. `"validation_loss"`) has not improved for `patience`
-   * epochs (default 3; `mode` "min" by default, "max" for accuracies).
+   * epochs (default 3; `mode` "min" by default, "max" for accuracies). With
+   * `restoreBestWeights`, the stopped run's model state is the best epoch's.
    */
-  earlyStop(monitor: string, options: PlateauOptions & HandlerOptions<S> = {}): this {
+  earlyStop(monitor: string, options: EarlyStopOptions & HandlerOptions<S> = {}): this {
     return this.handleEvent(
       options.event ?? "epochCompleted",
       earlyStopHandler(monitor, options),
@@ -378,6 +396,10 @@ export class Loop<S = unknown, Out = RunResult<S>> {
         throw new Error(
           `${where}: the saved run had metrics ${state._metricNames.join(", ") || "(none)"}, this loop has ${this.metricNames.join(", ") || "(none)"}`,
         );
+      if (state.maxIteration >= 0 && state.iteration > state.maxIteration)
+        throw new Error(
+          `${where}: the saved run is at batch ${state.iteration} of epoch ${state.epoch}, past the ${state.maxIteration} iterations of an epoch`,
+        );
     } else {
       state.maxEpoch = options?.epochs ?? 1;
       state.maxIteration = options?.iterations ?? -1;
@@ -404,6 +426,17 @@ export class Loop<S = unknown, Out = RunResult<S>> {
       state._tree = this.definition.init(pending, initState);
     }
 
+    // A checkpoint's step state is checked against this run's once a batch is at hand.
+    let unchecked = isResume(resumed) ? resumed : undefined;
+    const checkResumed = () => {
+      if (unchecked && pending !== NO_BATCH) {
+        const at = state.epoch === startEpoch ? skip : 0;
+        this.definition.checkBatch?.(pending, `${where}: epoch ${state.epoch}, batch ${at}`);
+        unchecked.check?.(this.definition, pending);
+        unchecked = undefined;
+      }
+    };
+    checkResumed();
     state.status = "running";
     let status = await this.fire("started", state);
     let epoch = startEpoch;
@@ -414,6 +447,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
         const r = await iterator.next();
         pending = r.done ? NO_BATCH : r.value;
       }
+      checkResumed();
       if (epoch !== startEpoch || skip === 0) {
         state.iteration = 0;
         state._resetMetrics(
@@ -515,7 +549,8 @@ export class Loop<S = unknown, Out = RunResult<S>> {
             `the loss became ${loss} at epoch ${state.epoch}, batch ${state.iteration}; training halted and ` +
             "the model state is the one before that step (no checkpoint was written from it). " +
             "Try a lower learning rate, standardised features, or look for NaN/Infinity in the data.";
-          if (progress) process.stderr.write(`\n${where}: ${state.haltReason}\n`);
+          // Said even with logging off: a run that stops on a NaN must never look like a success.
+          process.stderr.write(`${progress ? "\n" : ""}${where}: ${state.haltReason}\n`);
           return "haltLoop";
         }
       }
