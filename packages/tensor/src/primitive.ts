@@ -3,6 +3,7 @@
  * code runs eagerly and under `jit`), and its derivative rule (a vector-Jacobian product written
  * with other ops, so derivatives are themselves differentiable and traceable).
  */
+import type { Expr } from "./compile/expr.js";
 import type { DType } from "./dtype.js";
 import type { Node } from "./graph.js";
 import type { Shape } from "./shape.js";
@@ -14,13 +15,9 @@ export interface Aval {
   readonly dtype: DType;
 }
 
-/** What an elementwise primitive's expression builder receives. */
+/** What an elementwise primitive's expression builder receives besides its operands. */
 export interface ExprContext<P> {
   readonly params: P;
-  readonly inDtypes: readonly DType[];
-  readonly outDtype: DType;
-  /** Makes a function available to the generated code; returns its name there. */
-  helper(fn: (...args: any[]) => any): string;
 }
 
 /** What a kernel primitive's code emitter receives. */
@@ -38,8 +35,11 @@ export interface KernelContext<P> {
 
 /** How the compiler turns a primitive application into code. */
 export type Lowering<P> =
-  /** One JS expression per element; fused with neighbours into single loops. Inputs broadcast. */
-  | { kind: "elementwise"; expr(args: readonly string[], ctx: ExprContext<P>): string }
+  /**
+   * One expression per element, built from the operands' expressions in the target-neutral IR
+   * (`compile/expr.ts`); fused with neighbours into single loops. Inputs broadcast.
+   */
+  | { kind: "elementwise"; expr(args: readonly Expr[], ctx: ExprContext<P>): Expr }
   /** Statements that fill the output buffer from the input buffers. */
   | { kind: "kernel"; emit(ctx: KernelContext<P>): string }
   /** The output is the input's buffer seen with another shape (no code, no copy). */

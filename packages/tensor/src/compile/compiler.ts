@@ -8,6 +8,8 @@ import type { DType, TypedArray } from "../dtype.js";
 import { liveNodes, type Graph, type Node } from "../graph.js";
 import { shapesEqual, sizeOf } from "../shape.js";
 import { broadcastStrides, coerce, ctorName, indexExpr, loopNest } from "./codegen.js";
+import { leaf } from "./expr.js";
+import { printJs } from "./js-expr.js";
 import { CodegenError, int, lit } from "./literal.js";
 
 /** A compiled program: buffers in, buffers out. */
@@ -200,15 +202,15 @@ class Emitter {
         const lowering = m.prim!.lowering;
         if (lowering.kind !== "elementwise")
           throw new Error(`internal: ${m.op} is not elementwise`);
+        // Operand k of the member is leaf k; its text is a temporary or a read of the input.
         const args = m.inputs.map((i) => (inside.has(i) ? `t${i.id}` : reads.get(i)!(vars)));
-        const expr = naming(m.op, () =>
-          lowering.expr(args, {
-            params: m.params,
-            inDtypes: m.inputs.map((i) => i.dtype),
-            outDtype: m.dtype,
-            helper: this.helper,
-          }),
+        const tree = naming(m.op, () =>
+          lowering.expr(
+            m.inputs.map((i, k) => leaf(k, i.dtype)),
+            { params: m.params },
+          ),
         );
+        const expr = printJs(tree, (k) => args[k]!, this.helper);
         if (m === c.root)
           lines.push(`b${m.id}[${vars ? "o" : "j"}] = ${expr};${vars ? " o++;" : ""}`);
         else lines.push(`const t${m.id} = ${coerce(expr, m.dtype)};`);

@@ -1,18 +1,19 @@
 /**
- * Elementwise primitives: one JS expression per element, fused by the compiler. Binary ones take
- * inputs of one dtype (the ops layer promotes) and broadcast their shapes as NumPy does.
+ * Elementwise primitives: one node of the expression IR (`compile/expr.ts`) per element, fused by
+ * the compiler. Binary ones take inputs of one dtype (the ops layer promotes) and broadcast their
+ * shapes as NumPy does.
  */
 import type { DType } from "../dtype.js";
 import { isFloat } from "../dtype.js";
-import { erf as erfKernel } from "../kernels/special.js";
-import type { Aval, ExprContext, Primitive } from "../primitive.js";
+import * as ir from "../compile/expr.js";
+import type { BinaryOp, UnaryOp } from "../compile/expr.js";
+import type { Aval, Primitive } from "../primitive.js";
 import { definePrimitive } from "../primitive.js";
 import { broadcastShapes, checkShape, shapesEqual } from "../shape.js";
 import { formatType } from "../format.js";
 import type { Tensor } from "../tensor.js";
 import * as o from "../ops/elementwise.js";
 
-type Expr = (args: readonly string[], ctx: ExprContext<any>) => string;
 type Vjp = (g: Tensor, inputs: readonly Tensor[], out: Tensor) => readonly (Tensor | null)[];
 
 function sameDtype(op: string, xs: readonly Aval[]): DType {
@@ -26,16 +27,16 @@ function sameDtype(op: string, xs: readonly Aval[]): DType {
   return xs[0]!.dtype;
 }
 
-function unary(name: string, expr: Expr, vjp?: Vjp): Primitive {
+function unary(name: string, op: UnaryOp, vjp?: Vjp): Primitive {
   return definePrimitive({
     name,
     infer: ([x]) => ({ shape: x!.shape, dtype: x!.dtype }),
-    lowering: { kind: "elementwise", expr },
+    lowering: { kind: "elementwise", expr: ([a]) => ir.unary(op, a!) },
     vjp,
   });
 }
 
-function binary(name: string, expr: Expr, vjp?: Vjp, outDtype?: DType): Primitive {
+function binary(name: string, op: BinaryOp, vjp?: Vjp, outDtype?: DType): Primitive {
   return definePrimitive({
     name,
     infer: ([a, b]) => {
@@ -45,138 +46,90 @@ function binary(name: string, expr: Expr, vjp?: Vjp, outDtype?: DType): Primitiv
         dtype: outDtype ?? dtype,
       };
     },
-    lowering: { kind: "elementwise", expr },
+    lowering: { kind: "elementwise", expr: ([a, b]) => ir.binary(op, a!, b!) },
     vjp,
   });
 }
 
-const isInt32 = (ctx: ExprContext<any>) => ctx.inDtypes[0] === "s32" || ctx.inDtypes[0] === "u32";
-const call = (fn: string) => (args: readonly string[]) => `${fn}(${args.join(", ")})`;
-
-export const add = binary(
-  "add",
-  ([a, b]) => `${a} + ${b}`,
-  (g) => [g, g],
-);
-export const subtract = binary(
-  "subtract",
-  ([a, b]) => `${a} - ${b}`,
-  (g) => [g, o.negate(g)],
-);
-export const multiply = binary(
-  "multiply",
-  ([a, b], ctx) => (isInt32(ctx) ? `Math.imul(${a}, ${b})` : `${a} * ${b}`),
-  (g, [a, b]) => [o.multiply(g, b!), o.multiply(g, a!)],
-);
-export const divide = binary(
-  "divide",
-  ([a, b]) => `${a} / ${b}`,
-  (g, [, b], out) => [o.divide(g, b!), o.negate(o.divide(o.multiply(g, out), b!))],
-);
-export const pow = binary("pow", call("Math.pow"), (g, [a, b], out) => [
+export const add = binary("add", "add", (g) => [g, g]);
+export const subtract = binary("subtract", "sub", (g) => [g, o.negate(g)]);
+export const multiply = binary("multiply", "mul", (g, [a, b]) => [
+  o.multiply(g, b!),
+  o.multiply(g, a!),
+]);
+export const divide = binary("divide", "div", (g, [, b], out) => [
+  o.divide(g, b!),
+  o.negate(o.divide(o.multiply(g, out), b!)),
+]);
+export const pow = binary("pow", "pow", (g, [a, b], out) => [
   o.multiply(g, o.multiply(b!, o.pow(a!, o.subtract(b!, 1)))),
   // d/db a^b = a^b log a, taken as 0 where a = 0 (the limit for b > 0).
   o.multiply(g, o.select(o.equal(a!, 0), 0, o.multiply(out, o.log(a!)))),
 ]);
-export const remainder = binary(
-  "remainder",
-  ([a, b]) => `${a} % ${b}`,
-  (g, [a, b]) => [g, o.negate(o.multiply(g, o.trunc(o.divide(a!, b!))))],
-);
-export const maximum = binary("maximum", call("Math.max"), (g, [a, b]) => {
+export const remainder = binary("remainder", "rem", (g, [a, b]) => [
+  g,
+  o.negate(o.multiply(g, o.trunc(o.divide(a!, b!)))),
+]);
+export const maximum = binary("maximum", "max", (g, [a, b]) => {
   const takeA = o.greaterEqual(a!, b!);
   return [o.select(takeA, g, 0), o.select(takeA, 0, g)];
 });
-export const minimum = binary("minimum", call("Math.min"), (g, [a, b]) => {
+export const minimum = binary("minimum", "min", (g, [a, b]) => {
   const takeA = o.lessEqual(a!, b!);
   return [o.select(takeA, g, 0), o.select(takeA, 0, g)];
 });
 
-export const negate = unary(
-  "negate",
-  ([a]) => `-${a}`,
-  (g) => [o.negate(g)],
-);
-export const abs = unary("abs", call("Math.abs"), (g, [x]) => [o.multiply(g, o.sign(x!))]);
-export const sign = unary("sign", call("Math.sign"), (g) => [o.multiply(g, 0)]);
-export const exp = unary("exp", call("Math.exp"), (g, _x, out) => [o.multiply(g, out)]);
-export const expm1 = unary("expm1", call("Math.expm1"), (g, _x, out) => [
-  o.multiply(g, o.add(out, 1)),
+export const negate = unary("negate", "neg", (g) => [o.negate(g)]);
+export const abs = unary("abs", "abs", (g, [x]) => [o.multiply(g, o.sign(x!))]);
+export const sign = unary("sign", "sign", (g) => [o.multiply(g, 0)]);
+export const exp = unary("exp", "exp", (g, _x, out) => [o.multiply(g, out)]);
+export const expm1 = unary("expm1", "expm1", (g, _x, out) => [o.multiply(g, o.add(out, 1))]);
+export const log = unary("log", "log", (g, [x]) => [o.divide(g, x!)]);
+export const log1p = unary("log1p", "log1p", (g, [x]) => [o.divide(g, o.add(x!, 1))]);
+export const sqrt = unary("sqrt", "sqrt", (g, _x, out) => [o.divide(o.multiply(g, 0.5), out)]);
+export const rsqrt = unary("rsqrt", "rsqrt", (g, [x], out) => [
+  o.multiply(g, o.divide(o.multiply(out, -0.5), x!)),
 ]);
-export const log = unary("log", call("Math.log"), (g, [x]) => [o.divide(g, x!)]);
-export const log1p = unary("log1p", call("Math.log1p"), (g, [x]) => [o.divide(g, o.add(x!, 1))]);
-export const sqrt = unary("sqrt", call("Math.sqrt"), (g, _x, out) => [
-  o.divide(o.multiply(g, 0.5), out),
-]);
-export const rsqrt = unary(
-  "rsqrt",
-  ([a]) => `1 / Math.sqrt(${a})`,
-  (g, [x], out) => [o.multiply(g, o.divide(o.multiply(out, -0.5), x!))],
-);
-export const sin = unary("sin", call("Math.sin"), (g, [x]) => [o.multiply(g, o.cos(x!))]);
-export const cos = unary("cos", call("Math.cos"), (g, [x]) => [o.negate(o.multiply(g, o.sin(x!)))]);
-export const tan = unary("tan", call("Math.tan"), (g, _x, out) => [
+export const sin = unary("sin", "sin", (g, [x]) => [o.multiply(g, o.cos(x!))]);
+export const cos = unary("cos", "cos", (g, [x]) => [o.negate(o.multiply(g, o.sin(x!)))]);
+export const tan = unary("tan", "tan", (g, _x, out) => [
   o.multiply(g, o.add(o.multiply(out, out), 1)),
 ]);
-export const tanh = unary("tanh", call("Math.tanh"), (g, _x, out) => [
+export const tanh = unary("tanh", "tanh", (g, _x, out) => [
   o.multiply(g, o.subtract(1, o.multiply(out, out))),
 ]);
-export const sigmoid = unary(
-  "sigmoid",
-  ([a]) => `1 / (1 + Math.exp(-${a}))`,
-  (g, _x, out) => [o.multiply(g, o.multiply(out, o.subtract(1, out)))],
-);
-export const erf = unary(
-  "erf",
-  ([a], ctx) => `${ctx.helper(erfKernel)}(${a})`,
-  (g, [x]) => [
-    o.multiply(g, o.multiply(o.exp(o.negate(o.multiply(x!, x!))), 2 / Math.sqrt(Math.PI))),
-  ],
-);
-export const floor = unary("floor", call("Math.floor"), (g) => [o.multiply(g, 0)]);
-export const ceil = unary("ceil", call("Math.ceil"), (g) => [o.multiply(g, 0)]);
+export const sigmoid = unary("sigmoid", "sigmoid", (g, _x, out) => [
+  o.multiply(g, o.multiply(out, o.subtract(1, out))),
+]);
+export const erf = unary("erf", "erf", (g, [x]) => [
+  o.multiply(g, o.multiply(o.exp(o.negate(o.multiply(x!, x!))), 2 / Math.sqrt(Math.PI))),
+]);
+export const floor = unary("floor", "floor", (g) => [o.multiply(g, 0)]);
+export const ceil = unary("ceil", "ceil", (g) => [o.multiply(g, 0)]);
 /** Rounds half away from zero, as Nx does. */
-export const round = unary(
-  "round",
-  ([a]) => `Math.sign(${a}) * Math.round(Math.abs(${a}))`,
-  (g) => [o.multiply(g, 0)],
-);
-export const trunc = unary("trunc", call("Math.trunc"), (g) => [o.multiply(g, 0)]);
+export const round = unary("round", "round", (g) => [o.multiply(g, 0)]);
+export const trunc = unary("trunc", "trunc", (g) => [o.multiply(g, 0)]);
 
-function predicate(name: string, expr: Expr): Primitive {
+function predicate(name: string, op: UnaryOp): Primitive {
   return definePrimitive({
     name,
     infer: ([x]) => ({ shape: x!.shape, dtype: "u8" }),
-    lowering: { kind: "elementwise", expr },
+    lowering: { kind: "elementwise", expr: ([a]) => ir.unary(op, a!) },
   });
 }
-export const isNan = predicate("isNan", ([a]) => `(${a} !== ${a} ? 1 : 0)`);
-export const isInfinite = predicate(
-  "isInfinite",
-  ([a]) => `(${a} === Infinity || ${a} === -Infinity ? 1 : 0)`,
-);
-export const logicalNot = predicate("logicalNot", ([a]) => `(${a} === 0 ? 1 : 0)`);
+export const isNan = predicate("isNan", "isNan");
+export const isInfinite = predicate("isInfinite", "isInfinite");
+export const logicalNot = predicate("logicalNot", "not");
 
-const compare = (name: string, op: string) =>
-  binary(name, ([a, b]) => `(${a} ${op} ${b} ? 1 : 0)`, undefined, "u8");
-export const equal = compare("equal", "===");
-export const notEqual = compare("notEqual", "!==");
-export const less = compare("less", "<");
-export const lessEqual = compare("lessEqual", "<=");
-export const greater = compare("greater", ">");
-export const greaterEqual = compare("greaterEqual", ">=");
-export const logicalAnd = binary(
-  "logicalAnd",
-  ([a, b]) => `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`,
-  undefined,
-  "u8",
-);
-export const logicalOr = binary(
-  "logicalOr",
-  ([a, b]) => `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`,
-  undefined,
-  "u8",
-);
+const compare = (name: string, op: BinaryOp) => binary(name, op, undefined, "u8");
+export const equal = compare("equal", "eq");
+export const notEqual = compare("notEqual", "ne");
+export const less = compare("less", "lt");
+export const lessEqual = compare("lessEqual", "le");
+export const greater = compare("greater", "gt");
+export const greaterEqual = compare("greaterEqual", "ge");
+export const logicalAnd = compare("logicalAnd", "and");
+export const logicalOr = compare("logicalOr", "or");
 
 /** select(pred, onTrue, onFalse): onTrue where pred ≠ 0. The three shapes broadcast together. */
 export const select = definePrimitive({
@@ -186,7 +139,7 @@ export const select = definePrimitive({
     const s = broadcastShapes("select", t!.shape, t!.dtype, f!.shape, f!.dtype);
     return { shape: broadcastShapes("select", p!.shape, p!.dtype, s, dtype), dtype };
   },
-  lowering: { kind: "elementwise", expr: ([p, t, f]) => `(${p} !== 0 ? ${t} : ${f})` },
+  lowering: { kind: "elementwise", expr: ([p, t, f]) => ir.select(p!, t!, f!) },
   vjp: (g, [p]) => [null, o.select(p!, g, 0), o.select(p!, 0, g)],
 });
 
@@ -194,7 +147,7 @@ export const select = definePrimitive({
 export const convert = definePrimitive<{ dtype: DType }>({
   name: "convert",
   infer: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
-  lowering: { kind: "elementwise", expr: ([a]) => a! },
+  lowering: { kind: "elementwise", expr: ([a], { params }) => ir.convert(a!, params.dtype) },
   vjp: (g, [x]) => (isFloat(x!.dtype) ? [o.asType(g, x!.dtype)] : [null]),
 });
 
