@@ -541,6 +541,56 @@ describe("jit: trees, identities and constants", () => {
   });
 });
 
+describe("jit: multi-output fusion", () => {
+  /** Number of steps (`{ // op,op` blocks: fused loops and kernels) in a jitted program. */
+  const loops = (source: string) => source.split("\n").filter((l) => /^\{ \/\/ \w/.test(l)).length;
+  const adam = (p: nx.Tensor, m: nx.Tensor, v: nx.Tensor, g: nx.Tensor) => {
+    const m2 = nx.add(nx.multiply(m, 0.9), nx.multiply(g, 0.1));
+    const v2 = nx.add(nx.multiply(v, 0.999), nx.multiply(nx.multiply(g, g), 0.001));
+    const p2 = nx.subtract(p, nx.divide(nx.multiply(m2, 1e-3), nx.add(nx.sqrt(v2), 1e-8)));
+    return { p2, m2, v2 };
+  };
+  const args = [rand(1, [4, 3]), rand(2, [4, 3]), nx.abs(rand(3, [4, 3])), rand(4, [4, 3])].map(
+    f32,
+  ) as [nx.Tensor, nx.Tensor, nx.Tensor, nx.Tensor];
+
+  it("Adam's new m, v and parameter come out of one loop, equal to eager", () => {
+    assert.equal(loops(nx.jit(adam).source(...args)), 1);
+    same(adam, ...args);
+  });
+
+  it("a value a kernel reads between the two loops keeps its own loop", () => {
+    // m2 feeds a matmul whose result the second loop needs: m2 must be in memory before it.
+    const f = (m: nx.Tensor, g: nx.Tensor) => {
+      const m2 = nx.multiply(nx.add(m, g), 0.5);
+      const s = nx.matmul(m2, nx.transpose(m2));
+      return { m2, out: nx.add(m2, nx.sum(s)) };
+    };
+    const blocks = nx
+      .jit(f)
+      .source(args[1], args[3])
+      .split("\n")
+      .filter((l) => l.startsWith("{ // "));
+    assert.deepEqual(blocks, [
+      "{ // add,multiply",
+      "{ // transpose",
+      "{ // matmul",
+      "{ // reduceSum",
+      "{ // add",
+    ]);
+    same(f, args[1], args[3]);
+  });
+
+  it("an alias of a value (a reshape) read by the next loop is not fused into it", () => {
+    const f = (a: nx.Tensor) => {
+      const b = nx.exp(a);
+      const c = nx.reshape(b, [3, 4]);
+      return { b, c: nx.add(nx.reshape(c, [4, 3]), b) };
+    };
+    same(f, args[0]);
+  });
+});
+
 describe("jit cache", () => {
   it("a second call with the same shapes does not retrace; a new shape or dtype does", () => {
     let calls = 0;

@@ -64,6 +64,7 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
   const steps = live.filter(
     (n) => n.prim && (n.prim.lowering.kind === "kernel" || clusterOf.get(n)?.root === n),
   );
+  mergeProducers(steps, clusterOf, base);
   const readsOf = (step: Node): Node[] => {
     const c = clusterOf.get(step);
     if (!c) return step.inputs.map(base);
@@ -71,6 +72,15 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
     const ext = new Set<Node>();
     for (const m of c.members) for (const i of m.inputs) if (!inside.has(i)) ext.add(base(i));
     return [...ext];
+  };
+  /** The nodes a step writes to memory: a kernel's node, or the cluster members needed outside it. */
+  const writesOf = (step: Node): Node[] => {
+    const c = clusterOf.get(step);
+    if (!c) return [step];
+    const inside = new Set(c.members);
+    return c.members
+      .filter((m) => m === c.root || isOutput.has(m) || users.get(m)!.some((u) => !inside.has(u)))
+      .sort((a, b) => a.id - b.id);
   };
 
   // Liveness of buffers, for reuse.
@@ -90,18 +100,21 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
   const free = new Map<string, string[]>();
   steps.forEach((s, k) => naming(s.op, () => emitStep(s, k)));
   function emitStep(s: Node, k: number): void {
-    const key = `${s.dtype}:${sizeOf(s.shape)}`;
-    if (escaping.has(s)) {
-      body.push(
-        `const b${s.id} = new ${ctorName(s.dtype)}(${int(sizeOf(s.shape), "buffer size")});`,
-      );
-    } else {
-      const pooled = free.get(key)?.pop() ?? emitter.pool(s.dtype, sizeOf(s.shape));
-      body.push(`const b${s.id} = ${pooled};`);
-      emitter.buffers.set(s, pooled);
+    const writes = writesOf(s);
+    for (const w of writes) {
+      const key = `${w.dtype}:${sizeOf(w.shape)}`;
+      if (escaping.has(w)) {
+        body.push(
+          `const b${w.id} = new ${ctorName(w.dtype)}(${int(sizeOf(w.shape), "buffer size")});`,
+        );
+      } else {
+        const pooled = free.get(key)?.pop() ?? emitter.pool(w.dtype, sizeOf(w.shape));
+        body.push(`const b${w.id} = ${pooled};`);
+        emitter.buffers.set(w, pooled);
+      }
     }
     const c = clusterOf.get(s);
-    body.push(c ? emitter.cluster(c, base) : emitter.kernel(s, base));
+    body.push(c ? emitter.cluster(c, new Set(writes), base) : emitter.kernel(s, base));
     for (const r of readsOf(s)) {
       const pooled = emitter.buffers.get(r);
       if (pooled && lastUse.get(r) === k) {
@@ -167,7 +180,8 @@ class Emitter {
     return `{ // ${comment(n.op)}\n${code}\n}`;
   }
 
-  cluster(c: Cluster, base: (n: Node) => Node): string {
+  /** A fused loop computing every member of `c`, storing those in `stored`. */
+  cluster(c: Cluster, stored: ReadonlySet<Node>, base: (n: Node) => Node): string {
     const members = [...c.members].sort((a, b) => a.id - b.id);
     const inside = new Set(members);
     const shape = c.root.shape;
@@ -211,10 +225,15 @@ class Emitter {
           ),
         );
         const expr = printJs(tree, (k) => args[k]!, this.helper);
-        if (m === c.root)
-          lines.push(`b${m.id}[${vars ? "o" : "j"}] = ${expr};${vars ? " o++;" : ""}`);
-        else lines.push(`const t${m.id} = ${coerce(expr, m.dtype)};`);
+        const at = `b${m.id}[${vars ? "o" : "j"}]`;
+        if (m === c.root) lines.push(`${at} = ${expr};`);
+        else {
+          // Rounded as storing would round it, so a fused value equals an unfused one.
+          lines.push(`const t${m.id} = ${coerce(expr, m.dtype)};`);
+          if (stored.has(m)) lines.push(`${at} = t${m.id};`);
+        }
       }
+      if (vars) lines.push("o++;");
       return lines.join("\n");
     };
     const ops = comment(members.map((m) => m.op).join(","));
@@ -223,6 +242,67 @@ class Emitter {
     }
     return `{ // ${ops}\n${hoisted.join("\n")}\nlet o = 0;\n${loopNest(shape, "i", (vars) => bodyFor(vars))}\n}`;
   }
+}
+
+/**
+ * Multi-output fusion: a fused loop whose value another loop of the same shape reads directly is
+ * moved into that loop when no step between the two reads anything it computes (so nothing can
+ * depend on it in between). The reader's loop then computes both and stores each value needed
+ * elsewhere: Adam's new m, v and parameter come out of one pass. `steps` and `clusterOf` are
+ * updated in place.
+ */
+function mergeProducers(
+  steps: Node[],
+  clusterOf: Map<Node, Cluster>,
+  base: (n: Node) => Node,
+): void {
+  const position = () => new Map(steps.map((s, k) => [s, k]));
+  for (let b = 0; b < steps.length; b++) {
+    const into = clusterOf.get(steps[b]!);
+    if (!into || into.root !== steps[b]) continue;
+    for (let again = true; again;) {
+      again = false;
+      const inside = new Set(into.members);
+      for (const m of [...into.members]) {
+        for (const input of m.inputs) {
+          const from = clusterOf.get(input);
+          if (!from || from === into || !shapesEqual(from.root.shape, into.root.shape)) continue;
+          const pos = position();
+          const a = pos.get(from.root)!;
+          if (a >= b) continue;
+          const mine = new Set(from.members);
+          // Every read of `from` by the other loop must be direct (an alias could read ahead).
+          const direct = [...inside].every((x) =>
+            x.inputs.every((i) => i === base(i) || !mine.has(base(i))),
+          );
+          const between = steps.slice(a + 1, b);
+          const untouched = between.every((s) => !readsAny(s, clusterOf, mine, base));
+          if (!direct || !untouched) continue;
+          for (const n of from.members) {
+            clusterOf.set(n, into);
+            into.members.push(n);
+          }
+          steps.splice(a, 1);
+          b--;
+          again = true;
+          break;
+        }
+        if (again) break;
+      }
+    }
+  }
+}
+
+/** Whether step `s` reads (directly or through an alias) any node of `nodes`. */
+function readsAny(
+  s: Node,
+  clusterOf: ReadonlyMap<Node, Cluster>,
+  nodes: ReadonlySet<Node>,
+  base: (n: Node) => Node,
+): boolean {
+  const c = clusterOf.get(s);
+  const members = c ? c.members : [s];
+  return members.some((m) => m.inputs.some((i) => nodes.has(base(i))));
 }
 
 /** Runs a step's emitter so that a refused value's error names the primitive it came from. */
