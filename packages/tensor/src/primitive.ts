@@ -33,6 +33,53 @@ export interface KernelContext<P> {
   scratch(dtype: DType, size: number): string;
 }
 
+/** The node a structural lowering describes (its params typed). */
+export type LoweredNode<P> = Omit<Node, "params"> & { readonly params: P };
+
+/**
+ * A buffer a kernel call reads or writes: input `input` of the primitive, its output, or a scratch
+ * buffer planned once per compiled program.
+ */
+export type KernelBuffer =
+  | { readonly input: number }
+  | { readonly output: true }
+  | { readonly scratch: DType; readonly size: number };
+
+/** An argument of a kernel call: a buffer, or a number or boolean passed by value. */
+export type KernelArg = KernelBuffer | number | boolean;
+
+/**
+ * A call of a hand-written kernel function (from `src/kernels/`) on typed arrays. A backend calls
+ * the function itself, or an implementation of its own registered for the same function.
+ */
+export interface KernelCall {
+  readonly kernel: (...args: any[]) => unknown;
+  readonly args: readonly KernelArg[];
+}
+
+/** Where a strided copy reads or writes: `offset + Σ index[d] · strides[d]` (strides may be negative). */
+export interface StridedView {
+  readonly offset: number;
+  readonly strides: readonly number[];
+}
+
+/**
+ * An affine copy: the output is filled with `fill` (when given), then each part copies input
+ * `input` seen through `src` over `shape` into the output seen through `dst`.
+ */
+export interface CopyPlan {
+  readonly fill?: number;
+  readonly parts: readonly {
+    readonly input: number;
+    readonly shape: Shape;
+    readonly src: StridedView;
+    readonly dst: StridedView;
+  }[];
+}
+
+/** The combining operation of a reduction (NaN propagates through max and min). */
+export type Monoid = "sum" | "product" | "max" | "min";
+
 /** How the compiler turns a primitive application into code. */
 export type Lowering<P> =
   /**
@@ -40,7 +87,16 @@ export type Lowering<P> =
    * (`compile/expr.ts`); fused with neighbours into single loops. Inputs broadcast.
    */
   | { kind: "elementwise"; expr(args: readonly Expr[], ctx: ExprContext<P>): Expr }
-  /** Statements that fill the output buffer from the input buffers. */
+  /** Fill the output by calling a kernel function on the buffers. */
+  | { kind: "call"; call(node: LoweredNode<P>): KernelCall }
+  /** Fill the output by affine copies of the inputs (transpose, slice, pad, concatenate …). */
+  | { kind: "copy"; copy(node: LoweredNode<P>): CopyPlan }
+  /** Reduce the single input over `params.axes` with `monoid`. */
+  | { kind: "reduce"; monoid: Monoid }
+  /**
+   * JavaScript statements that fill the output: the JavaScript backend only. Prefer `call`,
+   * `copy` or `reduce`, which every backend reads.
+   */
   | { kind: "kernel"; emit(ctx: KernelContext<P>): string }
   /** The output is the input's buffer seen with another shape (no code, no copy). */
   | { kind: "alias" };

@@ -10,6 +10,7 @@ import { shapesEqual, sizeOf } from "../shape.js";
 import { broadcastStrides, coerce, ctorName, indexExpr, loopNest } from "./codegen.js";
 import { leaf } from "./expr.js";
 import { printJs } from "./js-expr.js";
+import { printCall, printCopy, printReduce } from "./js-kernels.js";
 import { CodegenError, int, lit } from "./literal.js";
 
 /** A compiled program: buffers in, buffers out. */
@@ -62,7 +63,10 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
   }
 
   const steps = live.filter(
-    (n) => n.prim && (n.prim.lowering.kind === "kernel" || clusterOf.get(n)?.root === n),
+    (n) =>
+      n.prim &&
+      n.prim.lowering.kind !== "alias" &&
+      (n.prim.lowering.kind !== "elementwise" || clusterOf.get(n)?.root === n),
   );
   mergeProducers(steps, clusterOf, base);
   const readsOf = (step: Node): Node[] => {
@@ -167,16 +171,27 @@ class Emitter {
 
   kernel(n: Node, base: (n: Node) => Node): string {
     const lowering = n.prim!.lowering;
-    if (lowering.kind !== "kernel") throw new Error(`internal: ${n.op} is not a kernel`);
-    const code = naming(n.op, () =>
-      lowering.emit({
-        node: n,
-        ins: n.inputs.map((i) => `b${base(i).id}`),
-        out: `b${n.id}`,
-        helper: this.helper,
-        scratch: this.scratch,
-      }),
-    );
+    const ctx = {
+      node: n,
+      ins: n.inputs.map((i) => `b${base(i).id}`),
+      out: `b${n.id}`,
+      helper: this.helper,
+      scratch: this.scratch,
+    };
+    const code = naming(n.op, () => {
+      switch (lowering.kind) {
+        case "call":
+          return printCall(lowering.call(n), ctx);
+        case "copy":
+          return printCopy(lowering.copy(n), ctx);
+        case "reduce":
+          return printReduce(lowering.monoid, ctx);
+        case "kernel":
+          return lowering.emit(ctx);
+        default:
+          throw new Error(`internal: ${n.op} is not a kernel`);
+      }
+    });
     return `{ // ${comment(n.op)}\n${code}\n}`;
   }
 

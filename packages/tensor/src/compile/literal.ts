@@ -59,3 +59,9 @@ export function bool(x: boolean, where = "codegen"): string {
   if (typeof x !== "boolean") refuse("a boolean", x, where);
   return literal(x, where);
 }
+
+/** `x` itself when it is a boolean (a flag passed to a kernel call); refused as `bool` refuses. */
+export function flag(x: boolean, where = "codegen"): boolean {
+  bool(x, where);
+  return x;
+}

@@ -2,10 +2,9 @@
  * Gathers along one axis (take, takeAlong) and their transposes (scatter-adds), which are each
  * other's derivatives. Indices follow NumPy: negative ones count from the end of the axis.
  */
-import { definePrimitive, type KernelContext } from "../primitive.js";
+import { definePrimitive, type KernelCall } from "../primitive.js";
 import { formatType } from "../format.js";
 import { sizeOf } from "../shape.js";
-import { int } from "../compile/literal.js";
 import * as K from "../kernels/gather.js";
 import * as s from "../ops/shape.js";
 import * as g from "../ops/gather.js";
@@ -15,21 +14,20 @@ interface AxisParams {
 }
 
 /** The call of a gather/scatter kernel over x (or the scatter's output) viewed as [outer, n, inner]. */
-function emitAlong(
-  ctx: KernelContext<AxisParams>,
+function along(
+  axis: number,
   kernel: (...args: any[]) => void,
   full: readonly number[],
   indexCount: number,
-): string {
-  const axis = ctx.node.params.axis;
+): KernelCall {
   const sizes = [
     sizeOf(full.slice(0, axis)),
     full[axis]!,
     indexCount,
     sizeOf(full.slice(axis + 1)),
     axis,
-  ].map((v) => int(v, "gather size"));
-  return `${ctx.helper(kernel)}(${ctx.out}, ${ctx.ins[0]}, ${ctx.ins[1]}, ${sizes.join(", ")});`;
+  ];
+  return { kernel, args: [{ output: true }, { input: 0 }, { input: 1 }, ...sizes] };
 }
 
 /** Gathers entries of x along `axis` at integer `indices`: shape x[:axis] + indices + x[axis+1:]. */
@@ -40,11 +38,9 @@ export const take = definePrimitive<AxisParams>({
     dtype: x!.dtype,
   }),
   lowering: {
-    kind: "kernel",
-    emit: (ctx) => {
-      const [x, idx] = ctx.node.inputs;
-      return emitAlong(ctx, K.takeKernel, x!.shape, sizeOf(idx!.shape));
-    },
+    kind: "call",
+    call: ({ inputs: [x, idx], params: { axis } }) =>
+      along(axis, K.takeKernel, x!.shape, sizeOf(idx!.shape)),
   },
   vjp: (grad, [x, idx], _o, { axis }) => [s.scatterAdd(grad, idx!, x!.shape, axis), null],
 });
@@ -54,9 +50,9 @@ export const scatterAdd = definePrimitive<AxisParams & { shape: readonly number[
   name: "scatterAdd",
   infer: ([u], { shape }) => ({ shape, dtype: u!.dtype }),
   lowering: {
-    kind: "kernel",
-    emit: (ctx) =>
-      emitAlong(ctx, K.takeGradKernel, ctx.node.params.shape, sizeOf(ctx.node.inputs[1]!.shape)),
+    kind: "call",
+    call: ({ inputs: [, idx], params: { axis, shape } }) =>
+      along(axis, K.takeGradKernel, shape, sizeOf(idx!.shape)),
   },
   vjp: (grad, [, idx], _o, { axis }) => [s.take(grad, idx!, { axis }), null],
 });
@@ -78,11 +74,9 @@ export const takeAlong = definePrimitive<AxisParams>({
     return { shape: idx!.shape, dtype: x!.dtype };
   },
   lowering: {
-    kind: "kernel",
-    emit: (ctx) => {
-      const [x] = ctx.node.inputs;
-      return emitAlong(ctx, K.takeAlongKernel, x!.shape, ctx.node.shape[ctx.node.params.axis]!);
-    },
+    kind: "call",
+    call: ({ inputs: [x], shape, params: { axis } }) =>
+      along(axis, K.takeAlongKernel, x!.shape, shape[axis]!),
   },
   vjp: (grad, [x, idx], _o, { axis }) => [g.scatterAlong(grad, idx!, x!.shape, axis), null],
 });
@@ -92,14 +86,9 @@ export const scatterAlong = definePrimitive<AxisParams & { shape: readonly numbe
   name: "scatterAlong",
   infer: ([u], { shape }) => ({ shape, dtype: u!.dtype }),
   lowering: {
-    kind: "kernel",
-    emit: (ctx) =>
-      emitAlong(
-        ctx,
-        K.takeAlongGradKernel,
-        ctx.node.params.shape,
-        ctx.node.inputs[0]!.shape[ctx.node.params.axis]!,
-      ),
+    kind: "call",
+    call: ({ inputs: [u], params: { axis, shape } }) =>
+      along(axis, K.takeAlongGradKernel, shape, u!.shape[axis]!),
   },
   vjp: (grad, [, idx], _o, { axis }) => [g.takeAlong(grad, idx!, axis), null],
 });

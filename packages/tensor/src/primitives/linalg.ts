@@ -8,17 +8,14 @@ import { formatType } from "../format.js";
 import { isFloat } from "../dtype.js";
 import { sizeOf } from "../shape.js";
 import { matmul as matmulKernel } from "../kernels/matmul.js";
-import { bool, int } from "../compile/literal.js";
 import * as K from "../kernels/linalg.js";
+import { flag } from "../compile/literal.js";
 import type { Tensor } from "../tensor.js";
 import * as e from "../ops/elementwise.js";
 import * as la from "../ops/linalg.js";
 import { matrixTranspose as swap } from "../ops/linalg.js";
 
 const batchOf = (shape: readonly number[]) => sizeOf(shape.slice(0, -2));
-
-/** Sizes as integer literals, comma-separated, for a kernel call. */
-const ints = (op: string, xs: readonly number[]) => xs.map((x) => int(x, `${op} size`)).join(", ");
 
 /** The QR kernel with its mode as a flag (a mode string is never written into code). */
 function qrKernel(
@@ -62,16 +59,25 @@ export const matmul = definePrimitive<{ transA: boolean; transB: boolean }>({
     return { shape: [...a!.shape.slice(0, -2), m, n], dtype: a!.dtype };
   },
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) => {
-      const [a] = node.inputs;
-      const { transA, transB } = node.params;
+    kind: "call",
+    call: ({ inputs: [a], shape, params: { transA, transB } }) => {
       const r = a!.shape.length;
       const k = a!.shape[r - (transA ? 2 : 1)]!;
-      const [m, n] = node.shape.slice(-2);
-      const sizes = ints("matmul", [batchOf(node.shape), m!, n!, k]);
-      const flags = [bool(transA, "matmul transA"), bool(transB, "matmul transB")];
-      return `${helper(matmulKernel)}(${out}, ${ins[0]}, ${ins[1]}, ${sizes}, ${flags.join(", ")});`;
+      const [m, n] = shape.slice(-2);
+      return {
+        kernel: matmulKernel,
+        args: [
+          { output: true },
+          { input: 0 },
+          { input: 1 },
+          batchOf(shape),
+          m!,
+          n!,
+          k,
+          flag(transA, "matmul transA"),
+          flag(transB, "matmul transB"),
+        ],
+      };
     },
   },
   vjp: (g, [a, b], _out, { transA, transB }) => {
@@ -92,9 +98,11 @@ export const cholesky = definePrimitive({
     return a!;
   },
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) =>
-      `${helper(K.cholesky)}(${out}, ${ins[0]}, ${ints("cholesky", [batchOf(node.shape), node.shape.at(-1)!])});`,
+    kind: "call",
+    call: ({ shape }) => ({
+      kernel: K.cholesky,
+      args: [{ output: true }, { input: 0 }, batchOf(shape), shape.at(-1)!],
+    }),
   },
   vjp: (g, _a, l) => {
     // G = L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹ (Murray 2016); only A's lower triangle is read, so fold G onto it.
@@ -123,17 +131,23 @@ export const triangularSolve = definePrimitive<{
     return b!;
   },
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) => {
-      const { lower, transpose, unitDiagonal } = node.params;
-      const [n, m] = node.shape.slice(-2);
-      const sizes = ints("triangularSolve", [batchOf(node.shape), n!, m!]);
-      const flags = [
-        bool(lower, "triangularSolve lower"),
-        bool(transpose, "triangularSolve transpose"),
-        bool(unitDiagonal, "triangularSolve unitDiagonal"),
-      ];
-      return `${helper(K.triangularSolve)}(${out}, ${ins[0]}, ${ins[1]}, ${sizes}, ${flags.join(", ")});`;
+    kind: "call",
+    call: ({ shape, params: { lower, transpose, unitDiagonal } }) => {
+      const [n, m] = shape.slice(-2);
+      return {
+        kernel: K.triangularSolve,
+        args: [
+          { output: true },
+          { input: 0 },
+          { input: 1 },
+          batchOf(shape),
+          n!,
+          m!,
+          flag(lower, "triangularSolve lower"),
+          flag(transpose, "triangularSolve transpose"),
+          flag(unitDiagonal, "triangularSolve unitDiagonal"),
+        ],
+      };
     },
   },
   vjp: (g, [t], x, { lower, transpose, unitDiagonal }) => {
@@ -165,10 +179,13 @@ export const solve = definePrimitive({
     return b!;
   },
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) => {
-      const [n, m] = node.shape.slice(-2);
-      return `${helper(K.solve)}(${out}, ${ins[0]}, ${ins[1]}, ${ints("solve", [batchOf(node.shape), n!, m!])});`;
+    kind: "call",
+    call: ({ shape }) => {
+      const [n, m] = shape.slice(-2);
+      return {
+        kernel: K.solve,
+        args: [{ output: true }, { input: 0 }, { input: 1 }, batchOf(shape), n!, m!],
+      };
     },
   },
   vjp: (g, [a], x) => {
@@ -186,11 +203,11 @@ export const determinant = definePrimitive({
     return { shape: a!.shape.slice(0, -2), dtype: a!.dtype };
   },
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) => {
-      const n = node.inputs[0]!.shape.at(-1)!;
-      return `${helper(K.determinant)}(${out}, ${ins[0]}, ${ints("determinant", [sizeOf(node.shape), n])});`;
-    },
+    kind: "call",
+    call: ({ shape, inputs: [a] }) => ({
+      kernel: K.determinant,
+      args: [{ output: true }, { input: 0 }, sizeOf(shape), a!.shape.at(-1)!],
+    }),
   },
   // d det(A) = det(A) · A⁻ᵀ (A must be invertible).
   vjp: (g, [a], d) => {
@@ -217,16 +234,15 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
       return { shape, dtype: a!.dtype };
     },
     lowering: {
-      kind: "kernel",
-      emit: ({ node, ins, out, helper, scratch }) => {
-        const a = node.inputs[0]!;
-        const [m, n] = a.shape.slice(-2) as [number, number];
-        const k = node.params.mode === "reduced" ? Math.min(m, n) : m;
-        const batch = batchOf(a.shape);
-        const other = scratch(a.dtype, batch * (part === "q" ? k * n : m * k));
-        const [q, r] = part === "q" ? [out, other] : [other, out];
-        const complete = bool(node.params.mode === "complete", "qr mode");
-        return `${helper(qrKernel)}(${q}, ${r}, ${ins[0]}, ${ints("qr", [batch, m, n])}, ${complete});`;
+      kind: "call",
+      call: ({ inputs: [a], params: { mode } }) => {
+        const [m, n] = a!.shape.slice(-2) as [number, number];
+        const k = mode === "reduced" ? Math.min(m, n) : m;
+        const batch = batchOf(a!.shape);
+        const other = { scratch: a!.dtype, size: batch * (part === "q" ? k * n : m * k) };
+        const [q, r] =
+          part === "q" ? [{ output: true as const }, other] : [other, { output: true as const }];
+        return { kernel: qrKernel, args: [q, r, { input: 0 }, batch, m, n, mode === "complete"] };
       },
     },
     vjp: (g, [a], _out, { mode }) => {

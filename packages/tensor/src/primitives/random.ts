@@ -3,7 +3,6 @@ import { definePrimitive } from "../primitive.js";
 import { formatType } from "../format.js";
 import { sizeOf } from "../shape.js";
 import { randomBits as bitsKernel } from "../kernels/threefry.js";
-import { int } from "../compile/literal.js";
 
 /** u32 random words of `shape` from a u32[2] key (JAX's threefry counter layout). */
 export const randomBits = definePrimitive<{ shape: readonly number[] }>({
@@ -17,8 +16,15 @@ export const randomBits = definePrimitive<{ shape: readonly number[] }>({
     return { shape, dtype: "u32" };
   },
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) =>
-      `${helper(bitsKernel)}(${out}, ${ins[0]}[0], ${ins[0]}[1], ${int(sizeOf(node.shape), "randomBits size")});`,
+    kind: "call",
+    call: ({ shape }) => ({
+      kernel: keyedBits,
+      args: [{ output: true }, { input: 0 }, sizeOf(shape)],
+    }),
   },
 });
+
+/** `n` random words from the u32[2] `key`. */
+function keyedBits(out: Uint32Array, key: Uint32Array, n: number): void {
+  bitsKernel(out, key[0]!, key[1]!, n);
+}

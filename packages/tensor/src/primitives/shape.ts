@@ -6,10 +6,20 @@ import { definePrimitive } from "../primitive.js";
 import type { Aval } from "../primitive.js";
 import { formatType } from "../format.js";
 import { stridesOf } from "../shape.js";
-import { stridedCopy } from "../compile/codegen.js";
-import { lit } from "../compile/literal.js";
+import type { CopyPlan, StridedView } from "../primitive.js";
 import * as s from "../ops/shape.js";
 import { zeros } from "../ops/creation.js";
+
+const view = (offset: number, strides: readonly number[]): StridedView => ({ offset, strides });
+/** One copy of input `input` over `shape`, from `src` to `dst`. */
+const part = (input: number, shape: readonly number[], src: StridedView, dst: StridedView) => ({
+  input,
+  shape,
+  src,
+  dst,
+});
+/** A plan of the single copy `part(...)`. */
+const single = (...args: Parameters<typeof part>): CopyPlan => ({ parts: [part(...args)] });
 
 /** Same data, new shape (sizes must match). */
 export const reshape = definePrimitive<{ shape: readonly number[] }>({
@@ -39,17 +49,17 @@ export const transpose = definePrimitive<{ perm: readonly number[] }>({
   name: "transpose",
   infer: ([x], { perm }) => ({ shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype }),
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out }) => {
-      const st = stridesOf(node.inputs[0]!.shape);
-      return stridedCopy(
-        out,
+    kind: "copy",
+    copy: ({ inputs: [x], shape, params: { perm } }) => {
+      const st = stridesOf(x!.shape);
+      return single(
         0,
-        stridesOf(node.shape),
-        ins[0]!,
-        0,
-        node.params.perm.map((p) => st[p]!),
-        node.shape,
+        shape,
+        view(
+          0,
+          perm.map((p) => st[p]!),
+        ),
+        view(0, stridesOf(shape)),
       );
     },
   },
@@ -69,20 +79,15 @@ export const slice = definePrimitive<{
   name: "slice",
   infer: ([x], { sizes }) => ({ shape: sizes, dtype: x!.dtype }),
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out }) => {
-      const { starts, steps } = node.params;
-      const st = stridesOf(node.inputs[0]!.shape);
+    kind: "copy",
+    copy: ({ inputs: [x], shape, params: { starts, steps } }) => {
+      const st = stridesOf(x!.shape);
       const offset = starts.reduce((acc, a, d) => acc + a * st[d]!, 0);
-      return stridedCopy(
-        out,
-        0,
-        stridesOf(node.shape),
-        ins[0]!,
+      const src = view(
         offset,
         st.map((v, d) => v * steps[d]!),
-        node.shape,
       );
+      return single(0, shape, src, view(0, stridesOf(shape)));
     },
   },
   vjp: (g, [x], _o, { starts, sizes, steps }) => [
@@ -115,21 +120,15 @@ export const pad = definePrimitive<{
     dtype: x!.dtype,
   }),
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out }) => {
-      const { value, config } = node.params;
-      const ost = stridesOf(node.shape);
+    kind: "copy",
+    copy: ({ inputs: [x], shape, params: { value, config } }) => {
+      const ost = stridesOf(shape);
       const offset = config.reduce((acc, [lo], d) => acc + lo * ost[d]!, 0);
-      const xs = node.inputs[0]!.shape;
-      return `${out}.fill(${lit(value, "pad value")});\n${stridedCopy(
-        out,
+      const dst = view(
         offset,
         ost.map((v, d) => v * (config[d]![2] + 1)),
-        ins[0]!,
-        0,
-        stridesOf(xs),
-        xs,
-      )}`;
+      );
+      return { fill: value, parts: [part(0, x!.shape, view(0, stridesOf(x!.shape)), dst)] };
     },
   },
   vjp: (g, [x], _o, { config }) => [
@@ -148,21 +147,15 @@ export const reverse = definePrimitive<{ axes: readonly number[] }>({
   name: "reverse",
   infer: ([x]) => x!,
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out }) => {
-      const shape = node.shape;
+    kind: "copy",
+    copy: ({ shape, params: { axes } }) => {
       const st = stridesOf(shape);
-      const axes = node.params.axes;
       const offset = axes.reduce((acc, d) => acc + (shape[d]! - 1) * st[d]!, 0);
-      return stridedCopy(
-        out,
-        0,
-        st,
-        ins[0]!,
+      const src = view(
         offset,
         st.map((v, d) => (axes.includes(d) ? -v : v)),
-        shape,
       );
+      return single(0, shape, src, view(0, st));
     },
   },
   vjp: (g, _x, _o, { axes }) => [s.reverse(g, { axes })],
@@ -189,26 +182,16 @@ export const concatenate = definePrimitive<{ axis: number }>({
     return { shape, dtype: first.dtype };
   },
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out }) => {
-      const axis = node.params.axis;
-      const ost = stridesOf(node.shape);
+    kind: "copy",
+    copy: ({ inputs, shape, params: { axis } }) => {
+      const ost = stridesOf(shape);
       let at = 0;
-      return node.inputs
-        .map((x, i) => {
-          const code = stridedCopy(
-            out,
-            at * ost[axis]!,
-            ost,
-            ins[i]!,
-            0,
-            stridesOf(x.shape),
-            x.shape,
-          );
-          at += x.shape[axis]!;
-          return code;
-        })
-        .join("\n");
+      const parts = inputs.map((x, i) => {
+        const p = part(i, x.shape, view(0, stridesOf(x.shape)), view(at * ost[axis]!, ost));
+        at += x.shape[axis]!;
+        return p;
+      });
+      return { parts };
     },
   },
   vjp: (g, xs, _o, { axis }) => {
@@ -226,12 +209,13 @@ export const updateSlice = definePrimitive<{ starts: readonly number[] }>({
   name: "updateSlice",
   infer: ([x]) => x!,
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out }) => {
-      const st = stridesOf(node.shape);
-      const u = node.inputs[1]!.shape;
-      const offset = node.params.starts.reduce((acc, a, d) => acc + a * st[d]!, 0);
-      return `${out}.set(${ins[0]});\n${stridedCopy(out, offset, st, ins[1]!, 0, stridesOf(u), u)}`;
+    kind: "copy",
+    copy: ({ inputs: [x, u], shape, params: { starts } }) => {
+      const st = stridesOf(shape);
+      const offset = starts.reduce((acc, a, d) => acc + a * st[d]!, 0);
+      const whole = part(0, x!.shape, view(0, st), view(0, st));
+      const block = part(1, u!.shape, view(0, stridesOf(u!.shape)), view(offset, st));
+      return { parts: [whole, block] };
     },
   },
   vjp: (g, [, u], _o, { starts }) => [

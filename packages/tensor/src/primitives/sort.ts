@@ -1,7 +1,7 @@
 /** Sorting: the stable argsort primitive (sort and topK gather with it). */
 import { definePrimitive } from "../primitive.js";
 import { checkIndexable, stridesOf } from "../shape.js";
-import { bool, int } from "../compile/literal.js";
+import { flag } from "../compile/literal.js";
 
 /** Stable argsort along `axis`; NaN counts as the largest value (as in NumPy). */
 export const argsort = definePrimitive<{ axis: number; descending: boolean }>({
@@ -11,15 +11,22 @@ export const argsort = definePrimitive<{ axis: number; descending: boolean }>({
     return { shape: x!.shape, dtype: "s32" };
   },
   lowering: {
-    kind: "kernel",
-    emit: ({ node, ins, out, helper }) => {
-      const shape = node.shape;
-      const { axis, descending } = node.params;
+    kind: "call",
+    call: ({ shape, params: { axis, descending } }) => {
       const n = shape[axis]!;
       const stride = stridesOf(shape)[axis]!;
       const lines = n === 0 ? 0 : shape.reduce((a, b) => a * b, 1) / n;
-      const sizes = [lines, n, stride].map((v) => int(v, "argsort size"));
-      return `${helper(argsortLines)}(${out}, ${ins[0]}, ${sizes.join(", ")}, ${bool(descending, "argsort descending")});`;
+      return {
+        kernel: argsortLines,
+        args: [
+          { output: true },
+          { input: 0 },
+          lines,
+          n,
+          stride,
+          flag(descending, "argsort descending"),
+        ],
+      };
     },
   },
 });

@@ -1,0 +1,118 @@
+/**
+ * The JavaScript backend's code for the structural lowerings: kernel calls, affine copies and
+ * reductions. Every size, stride, offset and value goes through the literal formatter.
+ */
+import type { CopyPlan, KernelCall, KernelContext, Monoid } from "../primitive.js";
+import { sizeOf, stridesOf } from "../shape.js";
+import { indexExpr, loopNest, stridedCopy } from "./codegen.js";
+import { CodegenError, int, lit, literal } from "./literal.js";
+
+/** Statements that call `c.kernel` with the step's buffers and literal arguments. */
+export function printCall(c: KernelCall, ctx: KernelContext<unknown>): string {
+  const args = c.args.map((a) => {
+    // Anything but a buffer is a value: `literal` writes numbers and booleans and refuses the rest.
+    if (typeof a !== "object" || a === null) return literal(a, ctx.node.op);
+    if ("input" in a) {
+      const name = ctx.ins[a.input];
+      if (name === undefined) throw new CodegenError(`codegen: no input ${String(a.input)}`);
+      return name;
+    }
+    if ("output" in a) return ctx.out;
+    return ctx.scratch(a.scratch, a.size);
+  });
+  return `${ctx.helper(c.kernel)}(${args.join(", ")});`;
+}
+
+/** Statements for an affine copy plan. */
+export function printCopy(plan: CopyPlan, ctx: KernelContext<unknown>): string {
+  const lines: string[] = [];
+  if (plan.fill !== undefined)
+    lines.push(`${ctx.out}.fill(${lit(plan.fill, `${ctx.node.op} value`)});`);
+  for (const p of plan.parts) {
+    const src = ctx.ins[p.input];
+    if (src === undefined) throw new CodegenError(`codegen: no input ${String(p.input)}`);
+    // The part covers all of the output and all of the input, both in memory order: one `set`.
+    const size = sizeOf(p.shape);
+    const whole =
+      size === sizeOf(ctx.node.shape) && size === sizeOf(ctx.node.inputs[p.input]!.shape);
+    const contiguous = (v: CopyPlan["parts"][number]["src"]) =>
+      v.offset === 0 && stridesOf(p.shape).every((s, d) => p.shape[d] === 1 || s === v.strides[d]);
+    if (whole && contiguous(p.src) && contiguous(p.dst)) lines.push(`${ctx.out}.set(${src});`);
+    else
+      lines.push(
+        stridedCopy(
+          ctx.out,
+          p.dst.offset,
+          p.dst.strides,
+          src,
+          p.src.offset,
+          p.src.strides,
+          p.shape,
+        ),
+      );
+  }
+  return lines.join("\n");
+}
+
+interface MonoidCode {
+  readonly init: string;
+  /** `int32`: the values are s32/u32, whose products must wrap like 32-bit integers. */
+  step(acc: string, x: string, int32: boolean): string;
+}
+
+const MONOIDS: Record<Monoid, MonoidCode> = {
+  sum: { init: "0", step: (a, x) => `${a} + ${x}` },
+  product: { init: "1", step: (a, x, int32) => (int32 ? `Math.imul(${a}, ${x})` : `${a} * ${x}`) },
+  max: { init: "-Infinity", step: (a, x) => `(${x} > ${a} || ${x} !== ${x} ? ${x} : ${a})` },
+  min: { init: "Infinity", step: (a, x) => `(${x} < ${a} || ${x} !== ${x} ? ${x} : ${a})` },
+};
+
+/**
+ * A reduction of the input over `ctx.node.params.axes`. When the last axis is reduced, the
+ * reduced axes are the inner loops and the accumulator is a local double; otherwise the input is
+ * walked in memory order and partial results accumulate in a double scratch buffer, which keeps
+ * both layouts cache-friendly.
+ */
+export function printReduce(
+  monoid: Monoid,
+  ctx: KernelContext<{ readonly axes: readonly number[] }>,
+): string {
+  if (!Object.prototype.hasOwnProperty.call(MONOIDS, monoid))
+    throw new CodegenError(`codegen: unknown reduction ${String(monoid)}`);
+  const m = MONOIDS[monoid];
+  const [x] = ctx.node.inputs;
+  const shape = x!.shape;
+  const axes = ctx.node.params.axes;
+  const inStrides = stridesOf(shape);
+  const outSize = sizeOf(ctx.node.shape);
+  const keep = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const outStridesFull = stridesOf(keep).map((s, d) => (axes.includes(d) ? 0 : s));
+  const src = ctx.ins[0]!;
+  const int32 = x!.dtype === "s32" || x!.dtype === "u32";
+  if (sizeOf(shape) === 0) return `${ctx.out}.fill(${m.init});`;
+  if (axes.length === 0) return `${ctx.out}.set(${src});`;
+  if (axes.includes(shape.length - 1)) {
+    const kept = shape.map((_, d) => d).filter((d) => !axes.includes(d));
+    const order = [...kept, ...axes];
+    const loopShape = order.map((d) => shape[d]!);
+    const strides = order.map((d) => inStrides[d]!);
+    const inner = kept.length;
+    return `let o = 0;\n${loopNest(loopShape.slice(0, inner), "k", (kv) => {
+      const red = loopNest(
+        loopShape.slice(inner),
+        "r",
+        (rv) => `acc = ${m.step("acc", `${src}[${indexExpr([...kv, ...rv], strides)}]`, int32)};`,
+      );
+      return `let acc = ${m.init};\n${red}\n${ctx.out}[o++] = acc;`;
+    })}`;
+  }
+  const acc = ctx.scratch("f64", outSize);
+  return [
+    `${acc}.fill(${m.init});`,
+    loopNest(shape, "i", (v) => {
+      const oi = indexExpr(v, outStridesFull);
+      return `${acc}[${oi}] = ${m.step(`${acc}[${oi}]`, `${src}[${indexExpr(v, inStrides)}]`, int32)};`;
+    }),
+    `for (let j = 0; j < ${int(outSize, "reduce size")}; j++) ${ctx.out}[j] = ${acc}[j];`,
+  ].join("\n");
+}
