@@ -7,7 +7,7 @@ import type { Aval, Primitive } from "./primitive.js";
 import { Tensor } from "./tensor.js";
 import { Graph, type Node } from "./graph.js";
 import type { Program } from "./compile/compiler.js";
-import { javascript } from "./compile/backend.js";
+import { getDefaultBackend } from "./compile/backend.js";
 import { LruCache } from "./lru.js";
 
 /** A record of one primitive application, kept by a tape for the backward pass. */
@@ -152,14 +152,15 @@ function runEager(prim: Primitive, inputs: readonly Tensor[], params: any, aval:
   if (prim.lowering.kind === "alias") return new Tensor(aval.shape, aval.dtype, data[0]);
   let cache = eagerPrograms.get(prim);
   if (!cache) eagerPrograms.set(prim, (cache = new LruCache(EAGER_CACHE_LIMIT)));
-  let key = JSON.stringify(params, paramsKey);
+  const backend = getDefaultBackend();
+  let key = `${backend.name}|${JSON.stringify(params, paramsKey)}`;
   for (const x of inputs) key += `|${x.dtype}${x.shape.join(",")}`;
   let program = cache.get(key);
   if (!program) {
     const graph = new Graph();
     const ins = inputs.map((x) => graph.input(x.shape, x.dtype));
     const node = graph.apply(prim, ins, params, aval.shape, aval.dtype);
-    program = javascript.compile(graph, [node], { inlineScalars: false });
+    program = backend.compile(graph, [node], { inlineScalars: false });
     cache.set(key, program);
   }
   return new Tensor(aval.shape, aval.dtype, program.run(data)[0]);

@@ -127,10 +127,28 @@ export {
   qr,
 } from "./ops/linalg.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
+export { conv, type ConvOptions, type ConvPadding } from "./ops/conv.js";
+export {
+  windowSum,
+  windowMean,
+  windowMax,
+  windowMin,
+  windowProduct,
+  type WindowOptions,
+} from "./ops/window.js";
 export { grad, valueAndGrad, type GradOptions } from "./autodiff.js";
 export { jit, type Jitted, type JitOptions, type JitCacheInfo } from "./jit.js";
-export { javascript, type Backend } from "./compile/backend.js";
+export {
+  auto,
+  backends,
+  getDefaultBackend,
+  javascript,
+  setDefaultBackend,
+  wasm,
+  type Backend,
+} from "./compile/backend.js";
 export type { Program, CompileOptions } from "./compile/compiler.js";
+export { setThreads, getThreads } from "./wasm/threads.js";
 export type { TensorTree, TreeSpec, Flat } from "./tree.js";
 export { flattenTree, unflattenTree } from "./tree.js";
 export * as random from "./random.js";

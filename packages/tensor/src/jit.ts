@@ -6,7 +6,7 @@
  */
 import { isTaping, isTracing, nodeOf, withTrace } from "./core.js";
 import type { Program } from "./compile/compiler.js";
-import { javascript, type Backend } from "./compile/backend.js";
+import { getDefaultBackend, resolveBackend, type Backend } from "./compile/backend.js";
 import { Graph, printGraph, type Node } from "./graph.js";
 import { Tensor } from "./tensor.js";
 import { flattenTree, treeKey, unflattenTree, type TreeSpec } from "./tree.js";
@@ -26,8 +26,11 @@ interface Compiled {
 
 /** Options of `jit`. */
 export interface JitOptions {
-  /** The compiler to use (default: the JavaScript code generator). */
-  backend?: Backend;
+  /**
+   * Which backend compiles the programs: `"auto"`, `"js"`, `"wasm"` or a Backend object. Default:
+   * the one `setDefaultBackend` set when a program is compiled (`"auto"` unless changed).
+   */
+  backend?: "auto" | "js" | "javascript" | "wasm" | Backend;
   /**
    * How many compiled programs (one per signature) to keep: past it the least recently used is
    * dropped, and traced and compiled again if its signature comes back. A positive integer, or
@@ -66,9 +69,7 @@ export type Jitted<F extends (...args: any[]) => any> = F & {
 export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions = {}): Jitted<F> {
   if (typeof f !== "function") throw new TypeError("jit: expected a function");
   const o = checkOptions("jit", options);
-  const backend = o.backend ?? javascript;
-  if (typeof backend !== "object" || backend === null || typeof backend.compile !== "function")
-    throw new TypeError(`jit: backend must be a Backend, got ${describeValue(backend)}`);
+  const chosen = o.backend === undefined ? undefined : resolveBackend(o.backend, "jit");
   const limit = o.cacheSize ?? DEFAULT_JIT_CACHE_SIZE;
   if (typeof limit !== "number" || !(Number.isInteger(limit) || limit === Infinity) || limit < 1)
     throw new RangeError(
@@ -80,7 +81,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
     let c = cache.get(key);
     if (!c) {
       const flat = flattenTree(args, "args");
-      c = trace(f, flat.spec, flat.leaves, backend);
+      c = trace(f, flat.spec, flat.leaves, chosen ?? getDefaultBackend());
       compiles++;
       cache.set(key, c);
     }

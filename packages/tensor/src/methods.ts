@@ -5,6 +5,8 @@ import * as reduce from "./ops/reduce.js";
 import * as shape from "./ops/shape.js";
 import * as linalg from "./ops/linalg.js";
 import * as sorting from "./ops/sort.js";
+import * as convolution from "./ops/conv.js";
+import * as windows from "./ops/window.js";
 
 const METHODS = {
   add: elementwise.add,
@@ -77,6 +79,12 @@ const METHODS = {
   sort: sorting.sort,
   argsort: sorting.argsort,
   topK: sorting.topK,
+  conv: convolution.conv,
+  windowSum: windows.windowSum,
+  windowMean: windows.windowMean,
+  windowMax: windows.windowMax,
+  windowMin: windows.windowMin,
+  windowProduct: windows.windowProduct,
 } as const;
 
 type Tail<T extends readonly unknown[]> = T extends readonly [unknown, ...infer R] ? R : never;

@@ -20,19 +20,6 @@ export interface ExprContext<P> {
   readonly params: P;
 }
 
-/** What a kernel primitive's code emitter receives. */
-export interface KernelContext<P> {
-  readonly node: Omit<Node, "params"> & { readonly params: P };
-  /** Variable names of the input buffers. */
-  readonly ins: readonly string[];
-  /** Variable name of the output buffer (already allocated, contents undefined). */
-  readonly out: string;
-  /** Makes a function available to the generated code; returns its name there. */
-  helper(fn: (...args: any[]) => any): string;
-  /** A scratch buffer allocated once per compiled program; returns its name. */
-  scratch(dtype: DType, size: number): string;
-}
-
 /** The node a structural lowering describes (its params typed). */
 export type LoweredNode<P> = Omit<Node, "params"> & { readonly params: P };
 
@@ -45,8 +32,16 @@ export type KernelBuffer =
   | { readonly output: true }
   | { readonly scratch: DType; readonly size: number };
 
-/** An argument of a kernel call: a buffer, or a number or boolean passed by value. */
-export type KernelArg = KernelBuffer | number | boolean;
+/**
+ * An argument of a kernel call: a buffer, a number or boolean passed by value, a list of numbers,
+ * or a record of such arguments (a geometry, a set of scratch buffers).
+ */
+export type KernelArg =
+  | KernelBuffer
+  | number
+  | boolean
+  | readonly number[]
+  | { readonly fields: Readonly<Record<string, KernelArg>> };
 
 /**
  * A call of a hand-written kernel function (from `src/kernels/`) on typed arrays. A backend calls
@@ -93,11 +88,6 @@ export type Lowering<P> =
   | { kind: "copy"; copy(node: LoweredNode<P>): CopyPlan }
   /** Reduce the single input over `params.axes` with `monoid`. */
   | { kind: "reduce"; monoid: Monoid }
-  /**
-   * JavaScript statements that fill the output: the JavaScript backend only. Prefer `call`,
-   * `copy` or `reduce`, which every backend reads.
-   */
-  | { kind: "kernel"; emit(ctx: KernelContext<P>): string }
   /** The output is the input's buffer seen with another shape (no code, no copy). */
   | { kind: "alias" };
 

@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 
-import { matmul, type MatmulArray } from "../src/kernels/matmul.js";
+// The JavaScript kernel (f64 sums, rounded once); the Wasm GEMM has its own tests (wasm-*.test.ts).
+import { matmulJs as matmul, type MatmulArray } from "../src/kernels/matmul.js";
 
 type ArrayConstructor =
   | Float32ArrayConstructor

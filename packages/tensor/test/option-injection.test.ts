@@ -198,6 +198,79 @@ const SPECS: Record<string, Spec> = {
   variance: moments(),
   zeros: { args: () => [[2, 2], { dtype: "u8" }] },
   zerosLike: unary(),
+  conv: {
+    args: () => [
+      nx.ones([1, 2, 4, 4]),
+      nx.ones([3, 2, 2, 2]),
+      {
+        strides: [1, 2],
+        padding: [
+          [1, 0],
+          [0, 1],
+        ],
+        inputDilation: 1,
+        kernelDilation: [1, 1],
+        featureGroupSize: 1,
+        batchGroupSize: 1,
+        inputPermutation: [0, 1, 2, 3],
+        kernelPermutation: [0, 1, 2, 3],
+        outputPermutation: [0, 1, 2, 3],
+      },
+    ],
+  },
+  windowSum: {
+    args: () => [
+      x(),
+      [1, 2],
+      {
+        strides: [1, 1],
+        padding: [
+          [0, 1],
+          [1, 0],
+        ],
+        windowDilations: 1,
+      },
+    ],
+  },
+  windowMean: {
+    args: () => [x(), [2, 1], { strides: 1, padding: "same", windowDilations: [1, 1] }],
+  },
+  windowMax: {
+    args: () => [
+      x(),
+      [1, 2],
+      {
+        strides: [1, 1],
+        padding: [
+          [0, 1],
+          [1, 0],
+        ],
+        windowDilations: 1,
+      },
+    ],
+  },
+  windowMin: {
+    args: () => [x(), [1, 2], { strides: [1, 1], padding: "valid", windowDilations: [2, 1] }],
+  },
+  windowProduct: {
+    args: () => [
+      x(),
+      [2, 2],
+      {
+        strides: [1, 1],
+        padding: [
+          [0, 1],
+          [1, 0],
+        ],
+        windowDilations: 1,
+      },
+    ],
+  },
+  // Settings: the valid calls keep the defaults.
+  getThreads: noJit(() => []),
+  setThreads: noJit(() => [nx.getThreads()]),
+  getDefaultBackend: noJit(() => []),
+  setDefaultBackend: noJit(() => ["auto"]),
   "random.key": { args: () => [7] },
   "random.split": { args: () => [key(), 3] },
   "random.uniform": { args: () => [key(), [2], { min: 0, max: 2, dtype: "f64" }] },

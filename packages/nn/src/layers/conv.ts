@@ -1,7 +1,8 @@
 /**
  * Convolution and pooling over 1-D, 2-D (or 3-D) inputs with channels last: `[batch, width,
- * channels]`, `[batch, height, width, channels]`. Built from slices and one matrix product
- * (im2col), so every op has its gradient already.
+ * channels]`, `[batch, height, width, channels]`. Convolutions are `nx.conv` in its native
+ * channels-last layout and pools are `nx.windowMax` / `nx.windowMean`, with the "same" padding of
+ * Axon and Keras (output ceil(size / stride), the odd pad at the end) passed explicitly.
  */
 import * as nx from "@dendrite/tensor";
 import { resolveInitializer, type InitializerLike } from "../initializers.js";
@@ -100,29 +101,27 @@ function geometry(
   return { pads, out };
 }
 
-/**
- * The input under each kernel tap: one `[batch, ...out, channels]` slice per window position, in
- * row-major order of the kernel.
- */
-function windows(x: nx.Tensor, w: Window, padValue: number): nx.Tensor[] {
-  const { pads, out } = geometry(x.shape, w);
-  const padded = pads.some(([a, b]) => a || b) ? nx.pad(x, padValue, [[0, 0], ...pads, [0, 0]]) : x;
-  const taps: number[][] = [[]];
-  for (const k of w.kernelSize) {
-    const next: number[][] = [];
-    for (const t of taps) for (let j = 0; j < k; j++) next.push([...t, j]);
-    taps.splice(0, taps.length, ...next);
-  }
-  const n = x.shape[0]!;
-  const c = x.shape.at(-1)!;
-  return taps.map((t) =>
-    nx.slice(
-      padded,
-      [0, ...t.map((j, i) => j * w.dilation[i]!), 0],
-      [n, ...out.map((o, i) => (o - 1) * w.strides[i]! + 1), c],
-      [1, ...w.strides, 1],
-    ),
-  );
+/** The channels-last layout of `nx.conv` for an input of `rank`: no transposes. */
+function channelsLast(rank: number): nx.ConvOptions {
+  const spatial = Array.from({ length: rank - 2 }, (_, i) => i + 1);
+  return {
+    inputPermutation: [0, rank - 1, ...spatial],
+    kernelPermutation: [rank - 1, rank - 2, ...spatial.map((d) => d - 1)],
+    outputPermutation: [0, rank - 1, ...spatial],
+  };
+}
+
+/** A window over the spatial axes of `x` as options of the `nx.window*` ops (batch and channels untouched). */
+function poolWindow(x: nx.Tensor, w: Window): [number[], nx.WindowOptions] {
+  const { pads } = geometry(x.shape, w);
+  return [
+    [1, ...w.kernelSize, 1],
+    {
+      strides: [1, ...w.strides, 1],
+      padding: [[0, 0], ...pads, [0, 0]],
+      windowDilations: [1, ...w.dilation, 1],
+    },
+  ];
 }
 
 type WindowConfig = {
@@ -194,8 +193,12 @@ const convDef = builtin(
             `expected an input with ${kernel.shape.at(-2)} channels on its last axis ` +
               `(kernel ${nx.formatType(kernel.shape, kernel.dtype)}), got shape ${showShape(x!.shape)}`,
           );
-        const patches = nx.concatenate(windows(x!, w, 0), { axis: -1 });
-        const y = nx.dot(patches, nx.reshape(kernel, [-1, c.filters]));
+        const y = nx.conv(x!, kernel, {
+          ...channelsLast(x!.rank),
+          strides: w.strides,
+          padding: geometry(x!.shape, w).pads,
+          kernelDilation: w.dilation,
+        });
         return c.useBias ? nx.add(y, p.bias!) : y;
       },
     };
@@ -234,12 +237,10 @@ function poolDef(op: "max_pool" | "avg_pool") {
     display: windowDisplay(c),
     forward: ([x]) => {
       const w = windowFor(op, c, x!.rank);
-      const taps = windows(x!, w, op === "max_pool" ? -Infinity : 0);
-      if (op === "max_pool") return taps.slice(1).reduce((a, b) => nx.maximum(a, b), taps[0]!);
-      return nx.divide(
-        taps.slice(1).reduce((a, b) => nx.add(a, b), taps[0]!),
-        taps.length,
-      );
+      const [window, options] = poolWindow(x!, w);
+      return op === "max_pool"
+        ? nx.windowMax(x!, window, options)
+        : nx.windowMean(x!, window, options);
     },
   }));
 }

@@ -6,12 +6,16 @@
  */
 import type { DType, TypedArray } from "../dtype.js";
 import { liveNodes, type Graph, type Node } from "../graph.js";
-import { shapesEqual, sizeOf } from "../shape.js";
+import { shapesEqual, sizeOf, stridesOf } from "../shape.js";
 import { broadcastStrides, coerce, ctorName, indexExpr, loopNest } from "./codegen.js";
 import { leaf } from "./expr.js";
 import { printJs } from "./js-expr.js";
-import { printCall, printCopy, printReduce } from "./js-kernels.js";
+import { printCall, printCopy, printReduce, type KernelContext } from "./js-kernels.js";
+import { columnSum, columnSumAvailable } from "../wasm/reduce.js";
+import { kernelForEngine } from "./engines.js";
+import type { Monoid } from "../primitive.js";
 import { CodegenError, int, lit } from "./literal.js";
+import { compileLoop, type FusedLoop, type LoopRead } from "../wasm/elementwise.js";
 
 /** A compiled program: buffers in, buffers out. */
 export interface Program {
@@ -21,11 +25,22 @@ export interface Program {
   readonly source: string;
 }
 
+/**
+ * Which engine runs the kernels that have a WebAssembly form: `"js"` never uses it, `"wasm"`
+ * always does, `"auto"` does where the work is large enough to pay for moving the data.
+ */
+export type Engine = "auto" | "js" | "wasm";
+
 /** Compiler options. */
 export interface CompileOptions {
   /** Write one-element constants into the code as literals (true under jit). */
   readonly inlineScalars: boolean;
+  /** Default `"auto"`. */
+  readonly engine?: Engine;
 }
+
+/** Fused loops with fewer elements than this stay in JavaScript under `"auto"` (measured). */
+export const WASM_LOOP_MIN = 1024;
 
 interface Cluster {
   readonly root: Node;
@@ -180,19 +195,110 @@ class Emitter {
     };
     const code = naming(n.op, () => {
       switch (lowering.kind) {
-        case "call":
-          return printCall(lowering.call(n), ctx);
+        case "call": {
+          const c = lowering.call(n);
+          const kernel = kernelForEngine(c.kernel, this.options.engine ?? "auto");
+          return printCall({ kernel, args: c.args }, ctx);
+        }
         case "copy":
           return printCopy(lowering.copy(n), ctx);
         case "reduce":
-          return printReduce(lowering.monoid, ctx);
-        case "kernel":
-          return lowering.emit(ctx);
+          return this.wasmSum(n, lowering.monoid, ctx) ?? printReduce(lowering.monoid, ctx);
         default:
           throw new Error(`internal: ${n.op} is not a kernel`);
       }
     });
     return `{ // ${comment(n.op)}\n${code}\n}`;
+  }
+
+  /**
+   * The call of a WebAssembly loop for a fused loop, or undefined where the engine, the size, an
+   * operation or a read keeps it in JavaScript. The loop runs over [outer, inner = last axis];
+   * each read is a full array, a row (broadcast over the leading axes), a column (broadcast along
+   * the last axis), a scalar or a constant.
+   */
+  private wasmLoop(
+    members: readonly Node[],
+    stored: ReadonlySet<Node>,
+    readNodes: readonly Node[],
+    shape: readonly number[],
+    base: (n: Node) => Node,
+  ): string | undefined {
+    const engine = this.options.engine ?? "auto";
+    const size = sizeOf(shape);
+    if (engine === "js" || size === 0 || (engine === "auto" && size < WASM_LOOP_MIN))
+      return undefined;
+    const inner = shape.length > 0 ? shape[shape.length - 1]! : 1;
+    const leading = stridesOf(shape.slice(0, -1));
+    const loopReads: (LoopRead | undefined)[] = readNodes.map((i) => {
+      const n = sizeOf(i.shape);
+      if (n === size)
+        return i.dtype === "f32" || i.dtype === "u8"
+          ? { kind: "array", dtype: i.dtype }
+          : undefined;
+      if (i.dtype !== "f32") return undefined;
+      if (n === 1) {
+        const b = base(i);
+        return this.options.inlineScalars && b.op === "const"
+          ? { kind: "const", value: b.value![0]! }
+          : { kind: "scalar" };
+      }
+      const st = broadcastStrides(i.shape, shape);
+      const last = st[st.length - 1];
+      const lead = st.slice(0, -1);
+      if (last === 1 && lead.every((x) => x === 0)) return { kind: "row" };
+      if (last === 0 && lead.every((x, d) => shape[d] === 1 || x === leading[d]))
+        return { kind: "column" };
+      return undefined;
+    });
+    if (loopReads.some((r) => r === undefined)) return undefined;
+    const R = readNodes.length;
+    const index = new Map(members.map((m, j) => [m, j]));
+    const loop: FusedLoop = {
+      reads: loopReads as LoopRead[],
+      members: members.map((m) => {
+        const lowering = m.prim!.lowering;
+        if (lowering.kind !== "elementwise")
+          throw new Error(`internal: ${m.op} is not elementwise`);
+        const operands = m.inputs.map((i) =>
+          leaf(index.has(i) ? R + index.get(i)! : readNodes.indexOf(i), i.dtype),
+        );
+        return { expr: lowering.expr(operands, { params: m.params }), stored: stored.has(m) };
+      }),
+    };
+    const runner = compileLoop(loop);
+    if (runner === undefined) return undefined;
+    const args = readNodes.map((i, k) => {
+      const b = `b${base(i).id}`;
+      const kind = loopReads[k]!.kind;
+      return kind === "scalar" ? `${b}[0]` : kind === "const" ? "0" : b;
+    });
+    const outs = members.filter((m) => stored.has(m)).map((m) => `b${m.id}`);
+    const sizes = `${int(size / inner, "loop size")}, ${int(inner, "loop size")}`;
+    const ops = comment(members.map((m) => m.op).join(","));
+    return `{ // ${ops} (wasm)\n${this.helper(runner)}(${sizes}, [${args.join(", ")}], [${outs.join(", ")}]);\n}`;
+  }
+
+  /**
+   * An f32 sum over leading axes as a call of the Wasm column sum (bit-identical to the
+   * JavaScript reduction), or undefined where the engine, the size or the axes keep it there.
+   */
+  private wasmSum(
+    n: Node,
+    monoid: Monoid,
+    ctx: KernelContext<{ readonly axes: readonly number[] }>,
+  ): string | undefined {
+    const engine = this.options.engine ?? "auto";
+    const shape = n.inputs[0]!.shape;
+    const size = sizeOf(shape);
+    const axes = (n.params as { axes: readonly number[] }).axes;
+    const leading = axes.length > 0 && axes.length < shape.length && axes.every((a, k) => a === k);
+    if (engine === "js" || monoid !== "sum" || n.dtype !== "f32" || !leading || size === 0)
+      return undefined;
+    if ((engine === "auto" && size < WASM_LOOP_MIN) || !columnSumAvailable()) return undefined;
+    const columns = sizeOf(n.shape);
+    const sizes = `${int(size / columns, "sum size")}, ${int(columns, "sum size")}`;
+    return `${ctx.helper(columnSum)}(${ctx.out}, ${ctx.ins[0]}, ${sizes}); // wasm`;
   }
 
   /** A fused loop computing every member of `c`, storing those in `stored`. */
@@ -225,6 +331,8 @@ class Emitter {
         }
       }
     }
+    const wasm = this.wasmLoop(members, stored, [...reads.keys()], shape, base);
+    if (wasm !== undefined) return wasm;
     const bodyFor = (vars: readonly string[] | null): string => {
       const lines: string[] = [];
       for (const m of members) {

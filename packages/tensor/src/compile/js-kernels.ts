@@ -2,25 +2,50 @@
  * The JavaScript backend's code for the structural lowerings: kernel calls, affine copies and
  * reductions. Every size, stride, offset and value goes through the literal formatter.
  */
-import type { CopyPlan, KernelCall, KernelContext, Monoid } from "../primitive.js";
+import type { DType } from "../dtype.js";
+import type { CopyPlan, KernelArg, KernelCall, LoweredNode, Monoid } from "../primitive.js";
 import { sizeOf, stridesOf } from "../shape.js";
 import { indexExpr, loopNest, stridedCopy } from "./codegen.js";
-import { CodegenError, int, lit, literal } from "./literal.js";
+import { CodegenError, describeValue, int, lit, literal } from "./literal.js";
+
+/** What the JavaScript code of one kernel step is written against: the names of its buffers. */
+export interface KernelContext<P> {
+  readonly node: LoweredNode<P>;
+  /** Variable names of the input buffers. */
+  readonly ins: readonly string[];
+  /** Variable name of the output buffer (already allocated, contents undefined). */
+  readonly out: string;
+  /** Makes a function available to the generated code; returns its name there. */
+  helper(fn: (...args: any[]) => any): string;
+  /** A scratch buffer allocated once per compiled program; returns its name. */
+  scratch(dtype: DType, size: number): string;
+}
 
 /** Statements that call `c.kernel` with the step's buffers and literal arguments. */
 export function printCall(c: KernelCall, ctx: KernelContext<unknown>): string {
-  const args = c.args.map((a) => {
-    // Anything but a buffer is a value: `literal` writes numbers and booleans and refuses the rest.
+  const arg = (a: KernelArg): string => {
+    // Anything but a buffer, a list or a record is a value: `literal` writes numbers and
+    // booleans and refuses the rest.
     if (typeof a !== "object" || a === null) return literal(a, ctx.node.op);
+    if (Array.isArray(a)) return `[${a.map((x) => literal(x, ctx.node.op)).join(", ")}]`;
     if ("input" in a) {
       const name = ctx.ins[a.input];
       if (name === undefined) throw new CodegenError(`codegen: no input ${String(a.input)}`);
       return name;
     }
     if ("output" in a) return ctx.out;
-    return ctx.scratch(a.scratch, a.size);
-  });
-  return `${ctx.helper(c.kernel)}(${args.join(", ")});`;
+    if ("scratch" in a) return ctx.scratch(a.scratch, a.size);
+    if ("fields" in a) {
+      const fields = Object.entries(a.fields).map(([k, v]) => {
+        if (!/^[A-Za-z_]\w*$/.test(k))
+          throw new CodegenError(`codegen: refusing field name ${describeValue(k)}`);
+        return `${k}: ${arg(v)}`;
+      });
+      return `{ ${fields.join(", ")} }`;
+    }
+    throw new CodegenError(`codegen: refusing kernel argument ${describeValue(a)}`);
+  };
+  return `${ctx.helper(c.kernel)}(${c.args.map(arg).join(", ")});`;
 }
 
 /** Statements for an affine copy plan. */

@@ -65,3 +65,9 @@ export function flag(x: boolean, where = "codegen"): boolean {
   bool(x, where);
   return x;
 }
+
+/** `x` itself when it is an integer (a size passed to a kernel call); refused as `int` refuses. */
+export function whole(x: number, where = "codegen"): number {
+  int(x, where);
+  return x;
+}

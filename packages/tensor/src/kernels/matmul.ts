@@ -10,8 +10,18 @@
 // All float sums are accumulated in doubles and rounded once when stored into the output.
 // Integer arrays take a simple exact path with 32-bit wrap-around arithmetic.
 //
+// Large f32 products (all three arrays Float32Array, work m·n·k at least WASM_MIN_WORK) go to the
+// WebAssembly SIMD GEMM in src/wasm/ (on several threads when large enough), which accumulates in
+// f32: its results agree with this kernel's to within f32 rounding of k terms. Eager and jitted
+// programs both call this function, so they stay bit-identical either way. `matmulJs` and
+// `matmulWasm` force one engine (the `js` and `wasm` backends call them).
+//
 // Tile shape note: in V8 a 4 × 3 tile (12 accumulators) measured slightly faster than 4 × 4,
 // which spills more of its accumulators to the stack; both reach roughly 1 multiply-add per cycle.
+
+import { gemmAvailable } from "../wasm/instance.js";
+import { wasmMatmul } from "../wasm/runtime.js";
+import { registerKernelForms } from "../compile/engines.js";
 
 /** Floating-point typed arrays: the arrays the fast paths are written for. */
 export type FloatArray = Float32Array | Float64Array;
@@ -41,6 +51,42 @@ const BLOCKED_MIN_K = 4;
 const BLOCKED_MIN_WORK = 16 * 16 * 16;
 
 /**
+ * f32 products with at least this much work (batch · m · n · k multiply-adds) go to the Wasm GEMM
+ * under the "auto" engine; below it the fixed cost of a Wasm call (about 0.7 µs: copies in and
+ * out, planning) outweighs the SIMD kernel. Measured (bench/wasm-gemm.ts, ns per call, JS vs
+ * Wasm): 1×7·7×32 304 vs 729, 8³ 570 vs 693, 12³ 2719 vs 882, 16³ 4886 vs 1036, 32³ 26264 vs
+ * 2955; the crossover is near 1000, and this threshold leaves a factor of two of margin.
+ */
+export const WASM_MIN_WORK = 2048;
+
+/**
+ * Which engine runs f32 products: `"auto"` (the Wasm GEMM for large ones, this file's kernel for
+ * the rest), `"js"` (always this file's kernel) or `"wasm"` (the Wasm GEMM for every non-empty f32
+ * product, where WebAssembly SIMD is available). f64 and integer products always run here.
+ */
+type MatmulEngine = "auto" | "js" | "wasm";
+
+/**
+ * Whether a product of `work` multiply-adds on these arrays goes to the Wasm GEMM under `engine`
+ * (the cheap tests first: small products leave after one comparison).
+ */
+function useWasm(
+  engine: MatmulEngine,
+  work: number,
+  out: MatmulArray,
+  a: MatmulArray,
+  b: MatmulArray,
+): boolean {
+  return (
+    (engine === "auto" ? work >= WASM_MIN_WORK : engine === "wasm") &&
+    out instanceof Float32Array &&
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    gemmAvailable()
+  );
+}
+
+/**
  * Batched matrix product: `out[b] = op(a[b]) · op(b[b])` for `b` in `0..batch-1`, where `op`
  * transposes its operand when `transA` / `transB` is set. All arrays are row-major and contiguous:
  * `a` is `[batch, m, k]` (or `[batch, k, m]` when `transA`), `b` is `[batch, k, n]` (or
@@ -48,7 +94,9 @@ const BLOCKED_MIN_WORK = 16 * 16 * 16;
  *
  * `out` is fully overwritten, never accumulated into, and must not overlap `a` or `b`. With
  * `k = 0` it is filled with zeros. Float sums are accumulated in doubles and rounded once on
- * store; when every array is an integer array the product is computed exactly modulo 2³².
+ * store, except for large f32 products, which the Wasm GEMM accumulates in f32 (this is the
+ * `auto` form; {@link matmulJs} and {@link matmulWasm} force one engine); when every array is an
+ * integer array the product is computed exactly modulo 2³².
  *
  * @throws RangeError when a size is not a non-negative integer or an array is too short.
  */
@@ -63,10 +111,53 @@ export function matmul(
   transA: boolean,
   transB: boolean,
 ): void {
+  product("auto", out, a, b, batch, m, n, k, transA, transB);
+}
+
+/** {@link matmul} on this file's JavaScript kernel only (float sums in doubles, rounded once). */
+export function matmulJs(...args: Parameters<typeof matmul>): void {
+  product("js", ...args);
+}
+
+/** {@link matmul} with every non-empty f32 product on the Wasm GEMM (where SIMD is available). */
+export function matmulWasm(...args: Parameters<typeof matmul>): void {
+  product("wasm", ...args);
+}
+
+registerKernelForms(matmul, matmulJs, matmulWasm);
+
+function product(
+  engine: MatmulEngine,
+  out: MatmulArray,
+  a: MatmulArray,
+  b: MatmulArray,
+  batch: number,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+): void {
   checkArguments(out, a, b, batch, m, n, k);
   if (batch === 0 || m === 0 || n === 0) return;
   if (k === 0) {
     out.fill(0, 0, batch * m * n);
+    return;
+  }
+  if (
+    useWasm(engine, batch * m * n * k, out, a, b) &&
+    wasmMatmul(
+      out as Float32Array,
+      a as Float32Array,
+      b as Float32Array,
+      batch,
+      m,
+      n,
+      k,
+      transA,
+      transB,
+    )
+  ) {
     return;
   }
   // Element (i, p) of op(a) sits at i * aRowStride + p * aColStride within one batch entry, and
