@@ -1,6 +1,8 @@
-// Dendrite's benchmark suite against TensorFlow.js (cpu and wasm backends) and hand-written JS.
+// Dendrite's benchmark suite against TensorFlow.js (cpu and wasm backends), hand-written JS,
+// scikit-learn and PyTorch.
 //   npm run bench            all benchmarks, then one results table
 //   npm run bench -- B1 B3   only those (case-insensitive)
+import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { runB1 } from "./b1-mlp.js";
 import { runB2 } from "./b2-iris.js";
@@ -8,6 +10,9 @@ import { runB3 } from "./b3-matmul.js";
 import { runP1 } from "./plot-render.js";
 import { runW1 } from "./w1-trainer.js";
 import { runW2 } from "./w2-trainer.js";
+import { runW3 } from "./w3-mlp.js";
+import { runW5 } from "./w5-cnn.js";
+import { runM1 } from "./matmul-torch.js";
 import { runS1, runS2, runS3, runS4 } from "./learn-sklearn.js";
 import { runL1 } from "./live-latency.js";
 import { runL2 } from "./live-flood.js";
@@ -22,6 +27,9 @@ const BENCHMARKS: { id: string; title: string; run: () => Promise<Row[]> }[] = [
   { id: "P1", title: "150-point scatter to SVG and PNG (plot)", run: runP1 },
   { id: "W1", title: "auto-mpg MLP through nn.trainer (batch 1)", run: runW1 },
   { id: "W2", title: "iris softmax through nn.trainer (batch 150)", run: runW2 },
+  { id: "W3", title: "MNIST-sized MLP 784-128-10 (batch 128) vs PyTorch", run: runW3 },
+  { id: "W5", title: "CNN conv 3×3×32 on 28×28 (batch 64) vs PyTorch", run: runW5 },
+  { id: "M1", title: "f32 matmul 256²–2048² vs PyTorch", run: runM1 },
   { id: "S1", title: "LinearRegression fit 314×7 vs scikit-learn", run: runS1 },
   { id: "S2", title: "LinearRegression fit 60,000×784 vs scikit-learn (slow)", run: runS2 },
   { id: "S3", title: "LogisticRegression fit on Iris vs scikit-learn", run: runS3 },
@@ -30,6 +38,16 @@ const BENCHMARKS: { id: string; title: string; run: () => Promise<Row[]> }[] = [
   { id: "L1", title: "live chart: push → point in the browser's view", run: runL1 },
   { id: "L2", title: "live chart: 10k points/s for 10 s, window 500, page responsive", run: runL2 },
 ];
+
+/** lscpu's "Model name" (os.cpus() can say less in a virtual machine). */
+function lscpuModel(): string {
+  try {
+    const out = execFileSync("lscpu", { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    return /^Model name:\s*(.+)$/m.exec(out)?.[1]?.trim() ?? "no model name";
+  } catch {
+    return "lscpu unavailable";
+  }
+}
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2).map((a) => a.toUpperCase());
@@ -47,7 +65,7 @@ async function main(): Promise<void> {
     `  date ${new Date().toISOString()}; node ${process.version}; ${os.platform()} ${os.arch()}`,
   );
   console.log(
-    `  ${os.availableParallelism()} CPUs (${cpus[0]?.model.trim() ?? "unknown model"}); tfjs ${TF_VERSION}`,
+    `  ${os.availableParallelism()} CPUs (${cpus[0]?.model.trim() ?? "unknown model"}; lscpu: ${lscpuModel()}); tfjs ${TF_VERSION}`,
   );
   console.log(`  running ${selected.map((b) => `${b.id} (${b.title})`).join(", ")}`);
   const started = performance.now();

@@ -34,3 +34,15 @@ export function iris(options: { categorical?: boolean } = {}): pl.DataFrame {
 export function autoMpg(): pl.DataFrame {
   return readCsv(datasetPath("auto-mpg.csv"), { nullValues: "?" });
 }
+
+/**
+ * Handwritten digits (the UCI "Optical Recognition of Handwritten Digits" test set, as
+ * scikit-learn's `load_digits()` returns it): 1,797 8×8 images, one per row. Columns
+ * `pixel_<row>_<col>` (row-major, `pixel_0_0` … `pixel_7_7`) hold integers 0–16, the count of
+ * set pixels in a 4×4 block of the original 32×32 bitmap; the last column, `digit`, is the class
+ * 0–9. Every column is an i64, as Polars reads it. `toTensor(df.drop("digit")).reshape([-1, 8, 8, 1])`
+ * gives channels-last images.
+ */
+export function digits(): pl.DataFrame {
+  return readCsv(datasetPath("digits.csv"));
+}
