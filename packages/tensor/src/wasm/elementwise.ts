@@ -10,8 +10,8 @@
  * reads — returns `undefined` and stays in JavaScript.
  */
 import type { BinaryOp, Expr, UnaryOp } from "../compile/expr.js";
-import { Local, ModuleBuilder, ValType, unsignedLeb128, type FunctionBuilder } from "./encoder.js";
-import { heapF32, isHeapView, MAXIMUM_PAGES, scratch, wasmMemory } from "./memory.js";
+import { Local, ModuleBuilder, ValType, type FunctionBuilder } from "./encoder.js";
+import { alignUp, heapF32, isHeapView, MAXIMUM_PAGES, scratch, wasmMemory } from "./memory.js";
 import { simdSupported } from "./features.js";
 import { webAssembly } from "./webassembly.js";
 
@@ -145,9 +145,8 @@ export function loopSupported(loop: FusedLoop): boolean {
   );
 }
 
-const SIMD = (f: FunctionBuilder, code: number) => f.emit(0xfd, ...unsignedLeb128(code));
 /** A SIMD memory instruction with alignment exponent `align` and offset 0. */
-const SIMD_MEM = (f: FunctionBuilder, code: number, align: number) => SIMD(f, code).emit(align, 0);
+const SIMD_MEM = (f: FunctionBuilder, code: number, align: number) => f.simd(code).emit(align, 0);
 
 /** Emits `e` lane-wise (v128) or as one scalar (f32, or i32 0/1 for predicates). */
 function emitExpr(
@@ -164,19 +163,19 @@ function emitExpr(
     case "unary": {
       if (e.op === "not") {
         go(e.a);
-        if (vector) SIMD(f, V128_NOT);
+        if (vector) f.simd(V128_NOT);
         else f.i32Eqz();
         return;
       }
       if (e.op === "isNan") {
         go(e.a);
         go(e.a);
-        if (vector) SIMD(f, SIMD_OPS.ne!);
+        if (vector) f.simd(SIMD_OPS.ne!);
         else f.emit(SCALAR_OPS.ne!);
         return;
       }
       go(e.a);
-      if (vector) SIMD(f, SIMD_OPS[e.op]!);
+      if (vector) f.simd(SIMD_OPS[e.op]!);
       else f.emit(SCALAR_OPS[e.op]!);
       return;
     }
@@ -184,25 +183,25 @@ function emitExpr(
       go(e.a);
       go(e.b);
       if (e.op === "and" || e.op === "or") {
-        if (vector) SIMD(f, e.op === "and" ? V128_AND : V128_OR);
+        if (vector) f.simd(e.op === "and" ? V128_AND : V128_OR);
         else f.emit(e.op === "and" ? 0x71 : 0x72);
         return;
       }
-      if (vector) SIMD(f, SIMD_OPS[e.op]!);
+      if (vector) f.simd(SIMD_OPS[e.op]!);
       else f.emit(SCALAR_OPS[e.op]!);
       return;
     case "select":
       go(e.t);
       go(e.f);
       go(e.p);
-      if (vector) SIMD(f, V128_BITSELECT);
+      if (vector) f.simd(V128_BITSELECT);
       else f.emit(0x1b);
       return;
     case "convert":
       go(e.a);
       if (e.a.dtype === "u8") {
         // A predicate: a lane mask becomes 1.0 or 0.0; an i32 0/1 becomes the same float.
-        if (vector) f.localGet(one).emit(0xfd, ...unsignedLeb128(V128_AND));
+        if (vector) f.localGet(one).simd(V128_AND);
         else f.emit(0xb3);
       }
       return;
@@ -263,10 +262,10 @@ function loopModule(loop: FusedLoop): Uint8Array {
           if (vector) {
             f.push(at);
             SIMD_MEM(f, V128_LOAD32_ZERO, 2);
-            SIMD(f, I16X8_EXTEND_LOW_U8);
-            SIMD(f, I32X4_EXTEND_LOW_U16);
+            f.simd(I16X8_EXTEND_LOW_U8);
+            f.simd(I32X4_EXTEND_LOW_U16);
             f.f32x4Const([0, 0, 0, 0]);
-            SIMD(f, I32X4_NE);
+            f.simd(I32X4_NE);
           } else {
             f.push(at);
             f.emit(I32_LOAD8_U, 0, 0);
@@ -292,10 +291,10 @@ function loopModule(loop: FusedLoop): Uint8Array {
         if (vector) {
           f.localGet(temp);
           f.f32x4Const([ONE_BITS, ONE_BITS, ONE_BITS, ONE_BITS]);
-          SIMD(f, V128_AND);
+          f.simd(V128_AND);
           f.localGet(temp);
           f.i8x16Shuffle([0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12, 0, 4, 8, 12]);
-          SIMD(f, I32X4_EXTRACT_LANE).emit(0);
+          f.simd(I32X4_EXTRACT_LANE).emit(0);
           f.emit(I32_STORE, 0, 0);
         } else f.localGet(temp).emit(I32_STORE8, 0, 0);
       } else if (m.stored) {
@@ -321,9 +320,6 @@ function loopModule(loop: FusedLoop): Uint8Array {
   f.end();
   return mod.encode();
 }
-
-const ALIGN = 64;
-const alignUp = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
 
 /**
  * Compiles `loop` to a runner, or returns `undefined` when it has an operation, a dtype or an

@@ -153,7 +153,8 @@ export class FunctionBuilder {
     return this.emit(code);
   }
 
-  private simd(code: number, ...operands: Operand[]): this {
+  /** A SIMD instruction (0xfd prefix) by its opcode, after pushing `operands`. */
+  simd(code: number, ...operands: Operand[]): this {
     for (const x of operands) this.push(x);
     return this.emit(SIMD, ...unsignedLeb128(code));
   }

@@ -42,7 +42,8 @@ let top = REGION_ALIGN;
 let scratchBase = -1;
 let scratchSize = 0;
 
-function alignUp(x: number): number {
+/** `x` bytes rounded up to a whole number of regions' alignment (a cache line). */
+export function alignUp(x: number): number {
   return Math.ceil(x / REGION_ALIGN) * REGION_ALIGN;
 }
 

@@ -4,12 +4,11 @@
  * f64x2 lane pair, each column adding its rows in order, then round once to f32: the same
  * operations in the same order as the JavaScript reduction, so the results are bit-identical.
  */
-import { ModuleBuilder, ValType, unsignedLeb128, type FunctionBuilder } from "./encoder.js";
+import { ModuleBuilder, ValType } from "./encoder.js";
 import { simdSupported } from "./features.js";
-import { heapF32, isHeapView, MAXIMUM_PAGES, scratch, wasmMemory } from "./memory.js";
+import { alignUp, heapF32, isHeapView, MAXIMUM_PAGES, scratch, wasmMemory } from "./memory.js";
 import { webAssembly } from "./webassembly.js";
 
-const SIMD = (f: FunctionBuilder, code: number) => f.emit(0xfd, ...unsignedLeb128(code));
 const V128_LOAD64_ZERO = 0x5d;
 const F64X2_ADD = 0xf0;
 const F64X2_PROMOTE_LOW_F32X4 = 0x5f;
@@ -55,9 +54,9 @@ function sumModule(): Uint8Array {
       f.push(at);
       f.v128Load(at);
       f.push(() => f.i32Add(row, () => f.i32Shl(c, 2)));
-      SIMD(f, V128_LOAD64_ZERO).emit(3, 0);
-      SIMD(f, F64X2_PROMOTE_LOW_F32X4);
-      SIMD(f, F64X2_ADD);
+      f.simd(V128_LOAD64_ZERO).emit(3, 0);
+      f.simd(F64X2_PROMOTE_LOW_F32X4);
+      f.simd(F64X2_ADD);
       f.v128Store();
     });
     f.forRange(c, pairs, cols, 1, () => {
@@ -79,9 +78,6 @@ function sumModule(): Uint8Array {
 }
 
 let sum: ((...args: number[]) => void) | undefined;
-
-const ALIGN = 64;
-const alignUp = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
 
 /** Whether the Wasm column sums can run here. */
 export function columnSumAvailable(): boolean {

@@ -7,15 +7,9 @@
  */
 import { gemmWorkspaceBytes, packedBBytes } from "./gemm.js";
 import { gemmKernel } from "./instance.js";
-import { heapF32, isHeapView, scratch } from "./memory.js";
+import { alignUp, heapF32, isHeapView, scratch } from "./memory.js";
 import { chooseSplit, Split, writePackParts, writeParts, type GemmProblem } from "./plan.js";
 import { getThreads, PART_BASE, partTable, runParts } from "./threads.js";
-
-const ALIGN = 64;
-
-function alignUp(x: number): number {
-  return Math.ceil(x / ALIGN) * ALIGN;
-}
 
 /** The problem description handed to the planner (one object, reused). */
 const problem: GemmProblem = {
