@@ -3,6 +3,7 @@
 // `a @ b` on one and two threads (OpenBLAS pinned to the same count). Both read A and B from the
 // same f32 files. In each of REPS + 1 rounds (the first untimed) every implementation takes one
 // sample: products repeated until SAMPLE_MS have passed, timed on its own side of the pipe.
+import { settle } from "./w1-trainer.js";
 import * as nx from "@dendrite/tensor";
 import { Rng } from "./data.js";
 import { dendriteThreadSettings } from "./dendrite-threads.js";
@@ -89,6 +90,7 @@ export async function runM1(): Promise<Row[]> {
       const samples = impls.map(() => [] as number[]);
       for (let round = 0; round <= REPS; round++)
         for (let k = 0; k < impls.length; k++) {
+          await settle();
           const g = await impls[k]!.sample();
           if (round > 0) samples[k]!.push(g);
         }

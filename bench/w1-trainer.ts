@@ -143,6 +143,14 @@ async function tfjsFit(
  * Times each of `runs` (each runs the whole job), one after the other, `reps` times after one
  * untimed round: all of them see the same machine load, so their ratios are fair.
  */
+/**
+ * A pause before each timed run, so that the threads a peer left spinning (OpenBLAS' idle
+ * workers spin for ~0.1 s after a product) are asleep and do not take a core from the next run.
+ */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 250));
+}
+
 export async function interleaved(
   reps: number,
   steps: number,
@@ -151,6 +159,7 @@ export async function interleaved(
   const out = runs.map(() => [] as number[]);
   for (let r = 0; r <= reps; r++) {
     for (let k = 0; k < runs.length; k++) {
+      await settle();
       const t0 = performance.now();
       await runs[k]!();
       if (r > 0) out[k]!.push(((performance.now() - t0) * 1e3) / steps);

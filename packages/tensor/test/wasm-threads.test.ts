@@ -10,7 +10,7 @@ import { DEFAULT_GEMM_OPTIONS } from "../src/wasm/gemm.js";
 import { setRelaxedSimd } from "../src/wasm/instance.js";
 import { chooseSplit, Split } from "../src/wasm/plan.js";
 import { wasmMatmul } from "../src/wasm/runtime.js";
-import { getThreads, setThreads } from "../src/wasm/threads.js";
+import { getThreads, runningWorkers, setThreads } from "../src/wasm/threads.js";
 import { assertClose, describeShape, randomF32, type Shape } from "./wasm-helpers.js";
 
 const CHILD = fileURLToPath(new URL("./wasm-exit-child.ts", import.meta.url));
@@ -166,6 +166,24 @@ describe("threaded GEMM", { skip: !simdSupported() && "no WebAssembly SIMD here"
       assert.deepEqual(product(s, a, b), one, `${threads} threads`);
       assert.deepEqual(product(s, a, b), one, `${threads} threads, again`);
     }
+  });
+
+  it("fewer threads keep the started workers parked: switching back starts none", () => {
+    const s: Shape = { batch: 1, m: 260, n: 70, k: 90, transA: false, transB: true };
+    const a = randomF32(s.batch * s.m * s.k, 5);
+    const b = randomF32(s.batch * s.k * s.n, 6);
+    setThreads(3);
+    const three = product(s, a, b);
+    const started = runningWorkers(); // 2, or more left by an earlier test
+    assert.ok(started >= 2);
+    setThreads(1);
+    const one = product(s, a, b);
+    assert.equal(runningWorkers(), started, "the workers stay, sitting jobs out");
+    setThreads(3);
+    assert.deepEqual(product(s, a, b), three);
+    assert.equal(runningWorkers(), started);
+    setThreads(1);
+    assert.deepEqual(product(s, a, b), one);
   });
 
   it("the process exits with the pool started", () => {

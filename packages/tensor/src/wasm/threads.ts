@@ -34,6 +34,8 @@ const LAYOUT = {
   DONE: 2,
   /** Non-zero when a part run by a worker threw. */
   ERROR: 3,
+  /** Threads taking part in the current job: workers with an index at or past it sit it out. */
+  ACTIVE: 4,
   /** Byte address of thread 0's workspace; thread i's is at WORK_BASE + i · WORK_BYTES. */
   WORK_BASE: 5,
   WORK_BYTES: 6,
@@ -78,6 +80,7 @@ for (;;) {
   }
   seen = now;
   if (!mine()) break;
+  if (index >= Atomics.load(c, L.ACTIVE)) continue;
   const tag = now & 0xffff;
   for (;;) {
     if (!mine()) break;
@@ -153,7 +156,7 @@ export function getThreads(): number {
 /**
  * Sets the number of threads large f32 matrix products use (1 keeps everything on the calling
  * thread). A given count gives bit-identical results run after run; different counts agree to
- * within f32 rounding.
+ * within f32 rounding. Workers already started stay parked when the count goes down.
  *
  * @throws RangeError unless `n` is an integer from 1 to 255.
  */
@@ -163,9 +166,10 @@ export function setThreads(n: number): void {
       `setThreads: the thread count must be an integer from 1 to ${MAX_THREADS}, got ${String(n)}`,
     );
   }
+  // Workers past the new count stay, parked: they sit out jobs (see LAYOUT.ACTIVE), so a later
+  // larger count finds them started.
   threads = n;
   spawnFailed = false;
-  stopWorkers(n);
 }
 
 /** The shared control array; the part table starts at {@link PART_BASE}. */
@@ -301,6 +305,7 @@ export function runParts(
   Atomics.store(c, LAYOUT.WORK_BYTES, workBytes);
   Atomics.store(c, LAYOUT.DONE, 0);
   Atomics.store(c, LAYOUT.ERROR, 0);
+  Atomics.store(c, LAYOUT.ACTIVE, threadCount);
   Atomics.store(c, LAYOUT.CLAIM, (tag << 16) | (parts << 8));
   Atomics.store(c, LAYOUT.SEQ, jobs);
   Atomics.notify(c, LAYOUT.SEQ);
