@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 
 import * as nx from "../src/index.js";
 import { rand } from "./gradcheck.js";
+import { allocateF32, isHeapView, releaseF32 } from "../src/wasm/memory.js";
 
 const f32 = (t: nx.Tensor) => nx.asType(t, "f32");
 const SIZES = [1, 3, 4, 17, 129, 1025];
@@ -166,6 +167,24 @@ describe("wasm fused loops are bit-identical to the JavaScript loops", () => {
       const src = nx.jit((a: nx.Tensor) => nx.sum(a, { axes: [0] }), { backend: "wasm" }).source(t);
       if (shape[0]! > 1) assert.match(src, /\/\/ wasm/);
     }
+  });
+
+  it("programs keep large f32 buffers in the Wasm memory; a released block is reused", () => {
+    const a = allocateF32(5000);
+    assert.ok(isHeapView(a));
+    releaseF32(a.byteOffset, a.length);
+    assert.equal(allocateF32(5000).byteOffset, a.byteOffset);
+    // A pooled intermediate (the product, read by the relu loop) sits in the Wasm memory.
+    const src = nx
+      .jit((x: nx.Tensor) => nx.maximum(nx.matmul(x, x), 0), { backend: "wasm" })
+      .source(nx.ones([64, 64]));
+    assert.match(src, /^const p\d+ = h\d+\(4096\);$/m);
+    assert.doesNotMatch(
+      nx
+        .jit((x: nx.Tensor) => nx.maximum(nx.matmul(x, x), 0), { backend: "js" })
+        .source(nx.ones([64, 64])),
+      /^const p\d+ = h\d+\(4096\);$/m,
+    );
   });
 
   it("the Wasm loop is used for supported ops, JavaScript for the others", () => {

@@ -13,6 +13,8 @@ import { printJs } from "./js-expr.js";
 import { printCall, printCopy, printReduce, type KernelContext } from "./js-kernels.js";
 import { columnSum, columnSumAvailable } from "../wasm/reduce.js";
 import { kernelForEngine } from "./engines.js";
+import { allocateF32, releaseF32 } from "../wasm/memory.js";
+import { simdSupported } from "../wasm/features.js";
 import type { Monoid } from "../primitive.js";
 import { CodegenError, int, lit } from "./literal.js";
 import { compileLoop, type FusedLoop, type LoopRead } from "../wasm/elementwise.js";
@@ -150,8 +152,15 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
     h: unknown[],
     c: TypedArray[],
   ) => Program["run"];
-  return { run: factory(emitter.helpers, emitter.constants), source };
+  const run = factory(emitter.helpers, emitter.constants);
+  // The blocks go back to the Wasm memory when nothing can call this program any more.
+  if (emitter.heapBlocks.length > 0) heapOwners.register(run, emitter.heapBlocks);
+  return { run, source };
 }
+
+const heapOwners = new FinalizationRegistry<[number, number][]>((blocks) => {
+  for (const [address, length] of blocks) releaseF32(address, length);
+});
 
 /** Collects the closure (helpers, constants, pooled buffers) and writes each step's code. */
 class Emitter {
@@ -178,9 +187,23 @@ class Emitter {
 
   pool(dtype: DType, size: number): string {
     const name = `p${this.names++}`;
-    this.prelude.push(`const ${name} = new ${ctorName(dtype)}(${int(size, "buffer size")});`);
+    const n = int(size, "buffer size");
+    // Large f32 buffers live in the Wasm memory, where the Wasm kernels use them without copying.
+    const inHeap = dtype === "f32" && size >= WASM_LOOP_MIN && this.options.engine !== "js";
+    if (inHeap && simdSupported())
+      this.prelude.push(`const ${name} = ${this.helper(this.heapArray)}(${n});`);
+    else this.prelude.push(`const ${name} = new ${ctorName(dtype)}(${n});`);
     return name;
   }
+
+  /** Blocks of the Wasm memory this program's buffers took: [byte address, length]. */
+  readonly heapBlocks: [number, number][] = [];
+
+  private readonly heapArray = (length: number): Float32Array => {
+    const a = allocateF32(length);
+    this.heapBlocks.push([a.byteOffset, length]);
+    return a as Float32Array;
+  };
 
   scratch = (dtype: DType, size: number): string => this.pool(dtype, size);
 

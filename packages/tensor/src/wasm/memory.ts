@@ -126,9 +126,13 @@ function ensureBytes(end: number): boolean {
   return true;
 }
 
+/** Blocks given back with {@link releaseF32}, by byte size, for later allocations of that size. */
+const released = new Map<number, number[]>();
+
 /**
- * A permanent, zero-filled Float32Array of `length` elements inside the shared memory; the Wasm
- * kernels use such arrays in place instead of copying them.
+ * A Float32Array of `length` elements inside the shared memory; the Wasm kernels use such arrays
+ * in place instead of copying them. A fresh block is zero-filled; a block given back earlier
+ * with {@link releaseF32} (reused when the size matches) holds whatever it held.
  *
  * @throws RangeError when the memory cannot grow that far.
  */
@@ -136,6 +140,8 @@ export function allocateF32(length: number): Float32Array<ArrayBufferLike> {
   if (!Number.isInteger(length) || length < 0) {
     throw new RangeError(`allocateF32: length must be a non-negative integer, got ${length}`);
   }
+  const reuse = released.get(alignUp(4 * length))?.pop();
+  if (reuse !== undefined) return new Float32Array(heapF32().buffer, reuse, length);
   const base = top;
   const end = alignUp(base + 4 * length);
   if (!ensureBytes(end)) {
@@ -145,6 +151,17 @@ export function allocateF32(length: number): Float32Array<ArrayBufferLike> {
   }
   top = end;
   return new Float32Array(heap.buffer, base, length);
+}
+
+/**
+ * Gives back the block of an array from {@link allocateF32} (its byte address and length) for
+ * reuse; the array must not be used afterwards.
+ */
+export function releaseF32(address: number, length: number): void {
+  const bytes = alignUp(4 * length);
+  let list = released.get(bytes);
+  if (list === undefined) released.set(bytes, (list = []));
+  list.push(address);
 }
 
 /**
