@@ -19,3 +19,17 @@ export function kernelForEngine(kernel: Kernel, engine: Engine): Kernel {
   if (engine === "auto") return kernel;
   return forms.get(kernel)?.[engine] ?? kernel;
 }
+
+/**
+ * The `auto` form of a kernel from its JavaScript and WebAssembly forms: the Wasm one where
+ * `large(...args)` says the work pays for it. The three forms are registered.
+ */
+export function withForms<A extends unknown[]>(
+  js: (...args: A) => void,
+  wasm: (...args: A) => void,
+  large: (...args: A) => boolean,
+): (...args: A) => void {
+  const auto = (...args: A): void => (large(...args) ? wasm(...args) : js(...args));
+  registerKernelForms(auto, js, wasm);
+  return auto;
+}

@@ -16,7 +16,7 @@
 
 import type { TypedArray } from "../dtype.js";
 import { sizeOf } from "../shape.js";
-import { registerKernelForms } from "../compile/engines.js";
+import { withForms } from "../compile/engines.js";
 import {
   wasmWindowReduce,
   wasmWindowSelectGather,
@@ -418,17 +418,11 @@ const WASM_REDUCTION: Partial<Record<number, WasmWindowReduction>> = {
  * propagate NaN. This is the `auto` form: f32 max, min and sum of inputs of at least
  * {@link WASM_WINDOW_MIN} elements run in WebAssembly (bit-identical), the rest here.
  */
-export function windowReduce(
-  out: TypedArray,
-  x: TypedArray,
-  geo: WindowGeometry,
-  op: number,
-  init: number,
-  int32: boolean,
-): void {
-  if (x.length >= WASM_WINDOW_MIN) windowReduceWasm(out, x, geo, op, init, int32);
-  else windowReduceJs(out, x, geo, op, init, int32);
-}
+export const windowReduce = withForms(
+  windowReduceJs,
+  windowReduceWasm,
+  (...args) => args[1].length >= WASM_WINDOW_MIN,
+);
 
 /** {@link windowReduce} in JavaScript only. */
 export function windowReduceJs(
@@ -469,8 +463,6 @@ export function windowReduceWasm(
   }
   windowReduceJs(out, x, geo, op, init, int32);
 }
-
-registerKernelForms(windowReduce, windowReduceJs, windowReduceWasm);
 
 /**
  * Fills `selected[o]` with the input index chosen in the window of output element `o`: its first
@@ -520,17 +512,11 @@ function gatherSelected(out: TypedArray, h: TypedArray, selected: Int32Array): v
  * min). `selected` (output size) is scratch. The `auto` form: f32 inputs of at least
  * {@link WASM_WINDOW_MIN} elements run in WebAssembly (bit-identical), the rest here.
  */
-export function windowSelectScatter(
-  out: TypedArray,
-  x: TypedArray,
-  y: TypedArray,
-  g: TypedArray,
-  geo: WindowGeometry,
-  selected: Int32Array,
-): void {
-  if (x.length >= WASM_WINDOW_MIN) windowSelectScatterWasm(out, x, y, g, geo, selected);
-  else windowSelectScatterJs(out, x, y, g, geo, selected);
-}
+export const windowSelectScatter = withForms(
+  windowSelectScatterJs,
+  windowSelectScatterWasm,
+  (...args) => args[1].length >= WASM_WINDOW_MIN,
+);
 
 /** {@link windowSelectScatter} in JavaScript only. */
 export function windowSelectScatterJs(
@@ -566,24 +552,16 @@ export function windowSelectScatterWasm(
     );
 }
 
-registerKernelForms(windowSelectScatter, windowSelectScatterJs, windowSelectScatterWasm);
-
 /**
  * The transpose of `windowSelectScatter` in `g`: `out[o]` (output shape) = `h` at the element
  * `select` chooses in window `o` (0 for a window with no valid tap). Scratch as the scatter. The
  * `auto` form, dispatching as the scatter.
  */
-export function windowSelectGather(
-  out: TypedArray,
-  x: TypedArray,
-  y: TypedArray,
-  h: TypedArray,
-  geo: WindowGeometry,
-  selected: Int32Array,
-): void {
-  if (x.length >= WASM_WINDOW_MIN) windowSelectGatherWasm(out, x, y, h, geo, selected);
-  else windowSelectGatherJs(out, x, y, h, geo, selected);
-}
+export const windowSelectGather = withForms(
+  windowSelectGatherJs,
+  windowSelectGatherWasm,
+  (...args) => args[1].length >= WASM_WINDOW_MIN,
+);
 
 /** {@link windowSelectGather} in JavaScript only. */
 export function windowSelectGatherJs(
@@ -618,5 +596,3 @@ export function windowSelectGatherWasm(
       tables,
     );
 }
-
-registerKernelForms(windowSelectGather, windowSelectGatherJs, windowSelectGatherWasm);
