@@ -507,92 +507,63 @@ function gatherSelected(out: TypedArray, h: TypedArray, selected: Int32Array): v
 }
 
 /**
+ * The three forms of a select-and-scatter or -gather kernel: `select` picks each window's element
+ * of x (given the windows' extremes y), then `apply(out, v, selected)` scatters or gathers `v`
+ * through it; the Wasm form runs `wasm` where every array is f32.
+ */
+function selectForms(
+  apply: (out: TypedArray, v: TypedArray, selected: Int32Array) => void,
+  wasm: (
+    out: Float32Array,
+    x: Float32Array,
+    y: Float32Array,
+    v: Float32Array,
+    t: WindowTables,
+  ) => void,
+) {
+  const js = (
+    out: TypedArray,
+    x: TypedArray,
+    y: TypedArray,
+    v: TypedArray,
+    geo: WindowGeometry,
+    selected: Int32Array,
+  ): void => {
+    select(selected, x, y, geo);
+    apply(out, v, selected);
+  };
+  const inWasm: typeof js = (out, x, y, v, geo, selected) => {
+    const tables = wasmSelectTables([out, x, y, v], geo);
+    if (tables === undefined) js(out, x, y, v, geo, selected);
+    else wasm(out as Float32Array, x as Float32Array, y as Float32Array, v as Float32Array, tables);
+  };
+  const auto = withForms(js, inWasm, (_out, x) => x.length >= WASM_WINDOW_MIN);
+  return [auto, js, inWasm] as const;
+}
+
+const scatterForms = selectForms(scatterSelected, wasmWindowSelectScatter);
+const gatherForms = selectForms(gatherSelected, wasmWindowSelectGather);
+
+/**
  * Select and scatter: `out` (x's shape) = zeros plus, for each window, its cotangent `g[o]` added
  * at the element `select` chooses, given the windows' extremes `y` (the gradient of window max or
- * min). `selected` (output size) is scratch. The `auto` form: f32 inputs of at least
- * {@link WASM_WINDOW_MIN} elements run in WebAssembly (bit-identical), the rest here.
+ * min). Arguments `(out, x, y, g, geo, selected)`; `selected` (output size) is scratch. The `auto`
+ * form: f32 inputs of at least {@link WASM_WINDOW_MIN} elements run in WebAssembly
+ * (bit-identical), the rest here.
  */
-export const windowSelectScatter = withForms(
-  windowSelectScatterJs,
-  windowSelectScatterWasm,
-  (...args) => args[1].length >= WASM_WINDOW_MIN,
-);
-
+export const windowSelectScatter = scatterForms[0];
 /** {@link windowSelectScatter} in JavaScript only. */
-export function windowSelectScatterJs(
-  out: TypedArray,
-  x: TypedArray,
-  y: TypedArray,
-  g: TypedArray,
-  geo: WindowGeometry,
-  selected: Int32Array,
-): void {
-  select(selected, x, y, geo);
-  scatterSelected(out, g, selected);
-}
-
+export const windowSelectScatterJs = scatterForms[1];
 /** {@link windowSelectScatter} in WebAssembly where every array is f32, else in JavaScript. */
-export function windowSelectScatterWasm(
-  out: TypedArray,
-  x: TypedArray,
-  y: TypedArray,
-  g: TypedArray,
-  geo: WindowGeometry,
-  selected: Int32Array,
-): void {
-  const tables = wasmSelectTables([out, x, y, g], geo);
-  if (tables === undefined) windowSelectScatterJs(out, x, y, g, geo, selected);
-  else
-    wasmWindowSelectScatter(
-      out as Float32Array,
-      x as Float32Array,
-      y as Float32Array,
-      g as Float32Array,
-      tables,
-    );
-}
+export const windowSelectScatterWasm = scatterForms[2];
 
 /**
  * The transpose of `windowSelectScatter` in `g`: `out[o]` (output shape) = `h` at the element
- * `select` chooses in window `o` (0 for a window with no valid tap). Scratch as the scatter. The
- * `auto` form, dispatching as the scatter.
+ * `select` chooses in window `o` (0 for a window with no valid tap); arguments and dispatch as
+ * the scatter's.
  */
-export const windowSelectGather = withForms(
-  windowSelectGatherJs,
-  windowSelectGatherWasm,
-  (...args) => args[1].length >= WASM_WINDOW_MIN,
-);
-
+export const windowSelectGather = gatherForms[0];
 /** {@link windowSelectGather} in JavaScript only. */
-export function windowSelectGatherJs(
-  out: TypedArray,
-  x: TypedArray,
-  y: TypedArray,
-  h: TypedArray,
-  geo: WindowGeometry,
-  selected: Int32Array,
-): void {
-  select(selected, x, y, geo);
-  gatherSelected(out, h, selected);
-}
-
+export const windowSelectGatherJs = gatherForms[1];
 /** {@link windowSelectGather} in WebAssembly where every array is f32, else in JavaScript. */
-export function windowSelectGatherWasm(
-  out: TypedArray,
-  x: TypedArray,
-  y: TypedArray,
-  h: TypedArray,
-  geo: WindowGeometry,
-  selected: Int32Array,
-): void {
-  const tables = wasmSelectTables([out, x, y, h], geo);
-  if (tables === undefined) windowSelectGatherJs(out, x, y, h, geo, selected);
-  else
-    wasmWindowSelectGather(
-      out as Float32Array,
-      x as Float32Array,
-      y as Float32Array,
-      h as Float32Array,
-      tables,
-    );
-}
+export const windowSelectGatherWasm = gatherForms[2];
