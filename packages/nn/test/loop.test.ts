@@ -453,6 +453,45 @@ test("a NaN loss halts training with a clear message and never overwrites a good
   assert.deepEqual(fs.readdirSync(dir), ["latest.ckpt"], "no temporary file left behind");
 });
 
+test("the loop reuses the memory of the state a step replaces, never of state handlers were given", async () => {
+  // Kernels of 16·64 and 64·32 floats: large enough to live in the Wasm memory.
+  const model = nn.input("x", [null, 16]).dense(64, { activation: "relu" }).dense(32).dense(1);
+  const x = nx.random.normal(nx.random.key(3), [40, 16]);
+  const y = nx.sum(x, { axes: [1], keepAxes: true });
+  const bad = nx.concatenate([nx.full([1, 1], Number.NaN), nx.zeros([39, 1])]);
+  const data = {
+    forEpoch: (e: number) => nn.batches(x, e < 3 ? y : nx.add(y, bad), { batchSize: 4 }),
+  };
+  const addresses = new Set<number>();
+  const kept: { state: nn.ModelState; copy: Record<string, number[]>; opt: nx.Tensor[] }[] = [];
+  const values = (ts: nx.Tensor[]) => ts.map((t) => [...t.data()]);
+  const optCopies: number[][][] = [];
+  const result = await nn
+    .trainer(model, "meanSquaredError", "adam", { log: 0 })
+    .handleEvent("iterationCompleted", (s) => {
+      // The loop's own leaves (not handed out): the 64×32 kernel's and its Adam moments' blocks.
+      for (const t of s._leaves) if (t.size === 64 * 32) addresses.add(t._data!.byteOffset);
+    })
+    .handleEvent("epochCompleted", (s) => {
+      const step = s.stepState as nn.TrainStepState;
+      const opt = nx.flattenTree(step.optimizerState as never).leaves;
+      kept.push({ state: step.modelState, copy: weights(step.modelState), opt });
+      optCopies.push(values(opt));
+    })
+    .run(data as never, { epochs: 5 });
+  // Each of the 30 steps made new arrays of that size (150 in all, 5 per step); they sat in two
+  // blocks per array taking turns, plus those a handler kept at the end of each epoch.
+  assert.ok(addresses.size <= 5 * 2 + 5 * 3, `${addresses.size} blocks`);
+  // What handlers were given still holds what it held; a NaN step still leaves the state before it.
+  assert.equal(result.state.status, "halted");
+  assert.equal(kept.length, 3);
+  kept.forEach((k, i) => {
+    assert.deepEqual(weights(k.state), k.copy);
+    assert.deepEqual(values(k.opt), optCopies[i]);
+  });
+  assert.deepEqual(weights(result.modelState), kept[2]!.copy);
+});
+
 test("resuming from a checkpoint gives bit-identical weights to an uninterrupted run", async () => {
   const { x, y } = regression(20);
   const dir = tmpDir();

@@ -102,7 +102,10 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], params: any = {
           `${prim.name}: a tensor traced inside jit was used after its trace ended; return it from the jitted function instead`,
         );
       }
-    } else if (!x._data) template = true;
+    } else if (!x._data) {
+      if (x._disposed) x._concrete(prim.name);
+      template = true;
+    }
   }
   if (graph) {
     const g = graph;

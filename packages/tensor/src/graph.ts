@@ -1,4 +1,5 @@
 /** The intermediate representation `jit` traces into: a graph of primitive applications. */
+import { isOutputBlock } from "./wasm/outputs.js";
 import type { DType, TypedArray } from "./dtype.js";
 import type { Primitive } from "./primitive.js";
 import { formatType } from "./format.js";
@@ -41,7 +42,10 @@ export class Graph {
     const known = this.consts.get(value);
     if (known && known.shape.length === shape.length && known.shape.every((d, i) => d === shape[i]))
       return known;
-    const node = this.push("const", undefined, [], undefined, shape, dtype, { value });
+    // A result in the Wasm memory is copied: `dispose` may give its block back while the
+    // program that captured it lives on.
+    const own = isOutputBlock(value) ? value.slice() : value;
+    const node = this.push("const", undefined, [], undefined, shape, dtype, { value: own });
     this.consts.set(value, node);
     return node;
   }

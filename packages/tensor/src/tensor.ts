@@ -4,21 +4,25 @@ import { formatTensor } from "./format.js";
 import type { Shape } from "./shape.js";
 import { sizeOf } from "./shape.js";
 import type { Node } from "./graph.js";
+import { retain } from "./wasm/outputs.js";
 
 /**
  * An immutable n-dimensional array. A tensor is concrete (it holds data), symbolic (it stands for a
  * value inside a function being traced by `jit`) or a template (shape and dtype only).
- * Ops never change a tensor; they return new ones, and memory is reclaimed by the garbage collector.
+ * Ops never change a tensor; they return new ones, and memory is reclaimed by the garbage collector
+ * (or at once by `dispose`).
  */
 export class Tensor {
   /** The size of each axis. */
   readonly shape: Shape;
   /** The element type. */
   readonly dtype: DType;
-  /** @internal Row-major data, when concrete. Never written after construction. */
-  readonly _data: TypedArray | undefined;
+  /** @internal Row-major data, when concrete. Never written after construction (`dispose` drops it). */
+  _data: TypedArray | undefined;
   /** @internal The graph node, when symbolic. */
   readonly _node: Node | undefined;
+  /** @internal True once `dispose` gave the data back. */
+  _disposed = false;
 
   /** @internal Use `tensor()` and the other creation functions instead. */
   constructor(shape: Shape, dtype: DType, data?: TypedArray, node?: Node) {
@@ -26,6 +30,7 @@ export class Tensor {
     this.dtype = dtype;
     this._data = data;
     this._node = node;
+    if (data !== undefined) retain(data);
   }
 
   /** Number of axes. */
@@ -40,12 +45,16 @@ export class Tensor {
 
   /** True when the tensor has no data (a `template`). */
   get isTemplate(): boolean {
-    return this._data === undefined && this._node === undefined;
+    return this._data === undefined && this._node === undefined && !this._disposed;
   }
 
   /** @internal The data, or an error that says why there is none. */
   _concrete(op: string): TypedArray {
     if (this._data) return this._data;
+    if (this._disposed)
+      throw new Error(
+        `${op}: this tensor was disposed (nx.dispose); its memory may hold other values now`,
+      );
     if (this._node) {
       throw new Error(
         `${op}: cannot read the values of a traced tensor (${this.toString().split("\n")[1]!.trim()}) inside jit; ` +

@@ -1,9 +1,12 @@
-// Users never dispose tensors: memory must stay flat across long loops of eager ops and jitted calls.
+// Users need not dispose tensors: memory must stay flat across long loops of eager ops and jitted
+// calls, and results kept in the Wasm memory stay within its limit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import v8 from "node:v8";
 import vm from "node:vm";
 import * as nx from "../src/index.js";
+import { wasmMemory } from "../src/wasm/memory.js";
+import { OUTPUT_LIMIT_BYTES } from "../src/wasm/outputs.js";
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
@@ -47,4 +50,25 @@ test("10k jitted calls keep memory flat", () => {
   run(10_000);
   const after = used();
   assert.ok(after - before < 4 * MB, `memory grew by ${((after - before) / MB).toFixed(1)} MB`);
+});
+
+test("large results in the Wasm memory: one block each when disposed, bounded when not", () => {
+  const bytes = () => wasmMemory().buffer.byteLength;
+  const big = nx.full([65536], 1); // 256 KiB results
+  let x = nx.add(big, 0);
+  // Disposed as it is replaced: each result takes the block its predecessor gave back.
+  const addresses = new Set<number>();
+  for (let i = 0; i < 2000; i++) {
+    const next = nx.add(x, big);
+    nx.dispose(x);
+    x = next;
+    addresses.add(x._data!.byteOffset);
+  }
+  assert.equal(x.data()[0], 2001);
+  assert.ok(addresses.size <= 2, `${addresses.size} blocks`);
+  // Never disposed and never collected (a synchronous loop runs no finalizers): past the limit,
+  // results go to ordinary arrays instead of growing the memory further.
+  for (let i = 0; i < 2000; i++) x = nx.add(x, big);
+  assert.equal(x.data()[0], 4001);
+  assert.ok(bytes() <= OUTPUT_LIMIT_BYTES + 64 * MB, `${bytes() / MB} MiB`);
 });

@@ -71,6 +71,7 @@ const SPECS: Record<string, Spec> = {
   cos: unary(),
   cumulativeSum: { args: () => [x(), { axis: 1, reverse: true }] },
   determinant: unary(),
+  dispose: noJit(() => [{ a: x(), b: [v()] }]),
   divide: binary(),
   dot: binary(),
   dotGeneral: { args: () => [x(), [1], [0], x(), [1], [0]] },

@@ -1,7 +1,7 @@
 /**
  * The loop state handlers see (Axon's `Axon.Loop.State`) and the per-epoch history a run returns.
  */
-import type * as nx from "@dendrite/tensor";
+import * as nx from "@dendrite/tensor";
 import type { LoopEvent } from "./events.js";
 import { flatten, specId, specOf, unflatten } from "./flat.js";
 
@@ -70,6 +70,11 @@ export class LoopState<S = unknown> {
   _specId = "";
   /** @internal True when the nested step state was handed out and may have been changed. */
   _treeOut = false;
+  /**
+   * @internal True when `_leaves` are a step's results that nothing outside the loop was given:
+   * the next step's results replace them and they are disposed (their memory reused at once).
+   */
+  private _private = false;
   private _treeCache: unknown = undefined;
   private _treeValid = true;
   /** @internal The last step's targets and predictions. */
@@ -107,6 +112,7 @@ export class LoopState<S = unknown> {
 
   /** @internal The traced step state as a nested tree (rebuilt from the tensors on demand). */
   get _tree(): unknown {
+    this._private = false;
     if (!this._treeValid) {
       this._treeCache = unflatten(specOf(this._specId), this._leaves);
       this._treeValid = true;
@@ -121,6 +127,7 @@ export class LoopState<S = unknown> {
     this._treeCache = tree;
     this._treeValid = true;
     this._treeOut = false;
+    this._private = false;
     this._view = undefined;
   }
 
@@ -165,6 +172,11 @@ export class LoopState<S = unknown> {
     counter: nx.Tensor,
   ): void {
     if (leaves !== null) {
+      if (this._private) {
+        const kept = new Set(leaves);
+        nx.dispose(this._leaves.filter((t) => !kept.has(t)));
+      }
+      this._private = true;
       this._leaves = leaves;
       this._specId = id;
       this._treeValid = false;

@@ -14,6 +14,7 @@ import { printCall, printCopy, printReduce, type KernelContext } from "./js-kern
 import { columnSum, columnSumAvailable } from "../wasm/reduce.js";
 import { kernelForEngine } from "./engines.js";
 import { allocateF32, releaseF32 } from "../wasm/memory.js";
+import { outputF32 } from "../wasm/outputs.js";
 import { simdSupported } from "../wasm/features.js";
 import type { Monoid } from "../primitive.js";
 import { CodegenError, int, lit } from "./literal.js";
@@ -125,9 +126,7 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
     for (const w of writes) {
       const key = `${w.dtype}:${sizeOf(w.shape)}`;
       if (escaping.has(w)) {
-        body.push(
-          `const b${w.id} = new ${ctorName(w.dtype)}(${int(sizeOf(w.shape), "buffer size")});`,
-        );
+        body.push(`const b${w.id} = ${emitter.result(w.dtype, sizeOf(w.shape))};`);
       } else {
         const pooled = free.get(key)?.pop() ?? emitter.pool(w.dtype, sizeOf(w.shape));
         body.push(`const b${w.id} = ${pooled};`);
@@ -189,11 +188,26 @@ class Emitter {
     const name = `p${this.names++}`;
     const n = int(size, "buffer size");
     // Large f32 buffers live in the Wasm memory, where the Wasm kernels use them without copying.
-    const inHeap = dtype === "f32" && size >= WASM_LOOP_MIN && this.options.engine !== "js";
-    if (inHeap && simdSupported())
+    if (this.inHeap(dtype, size))
       this.prelude.push(`const ${name} = ${this.helper(this.heapArray)}(${n});`);
     else this.prelude.push(`const ${name} = new ${ctorName(dtype)}(${n});`);
     return name;
+  }
+
+  /**
+   * A fresh array for a result: large f32 results of a program that may use Wasm kernels go to
+   * the Wasm memory (see wasm/outputs.ts), so the next program reads them in place.
+   */
+  result(dtype: DType, size: number): string {
+    const n = int(size, "buffer size");
+    if (this.inHeap(dtype, size)) return `${this.helper(outputF32)}(${n})`;
+    return `new ${ctorName(dtype)}(${n})`;
+  }
+
+  private inHeap(dtype: DType, size: number): boolean {
+    return (
+      dtype === "f32" && size >= WASM_LOOP_MIN && this.options.engine !== "js" && simdSupported()
+    );
   }
 
   /** Blocks of the Wasm memory this program's buffers took: [byte address, length]. */

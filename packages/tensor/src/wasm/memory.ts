@@ -137,6 +137,23 @@ const released = new Map<number, number[]>();
  * @throws RangeError when the memory cannot grow that far.
  */
 export function allocateF32(length: number): Float32Array<ArrayBufferLike> {
+  const a = allocateF32Within(length, Infinity);
+  if (a === undefined) {
+    throw new RangeError(
+      `allocateF32: ${length} floats do not fit in the Wasm memory (${maximumPages} pages at most)`,
+    );
+  }
+  return a;
+}
+
+/**
+ * Like {@link allocateF32}, but `undefined` where a new block would take the memory's used bytes
+ * past `limit` (or past its maximum); a given-back block of the same size is always reused.
+ */
+export function allocateF32Within(
+  length: number,
+  limit: number,
+): Float32Array<ArrayBufferLike> | undefined {
   if (!Number.isInteger(length) || length < 0) {
     throw new RangeError(`allocateF32: length must be a non-negative integer, got ${length}`);
   }
@@ -144,11 +161,7 @@ export function allocateF32(length: number): Float32Array<ArrayBufferLike> {
   if (reuse !== undefined) return new Float32Array(heapF32().buffer, reuse, length);
   const base = top;
   const end = alignUp(base + 4 * length);
-  if (!ensureBytes(end)) {
-    throw new RangeError(
-      `allocateF32: ${length} floats do not fit in the Wasm memory (${maximumPages} pages at most)`,
-    );
-  }
+  if (end > limit || !ensureBytes(end)) return undefined;
   top = end;
   return new Float32Array(heap.buffer, base, length);
 }

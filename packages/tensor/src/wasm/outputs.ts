@@ -1,0 +1,67 @@
+/**
+ * Results of compiled programs placed in the Wasm memory, so that the next program's Wasm kernels
+ * read them in place (a training step's parameters and optimizer state go round without a copy).
+ *
+ * Such a block is counted by reference: every tensor made over it adds one ({@link retain}), and
+ * {@link release} (from `dispose`) takes one away; at zero the block goes back for reuse at once.
+ * Otherwise it goes back when its array is collected. New blocks stop growing the memory past
+ * {@link OUTPUT_LIMIT_BYTES} (results then live in ordinary arrays), so a loop that keeps making
+ * results faster than the collector finds them cannot take the memory over.
+ */
+import type { TypedArray } from "../dtype.js";
+import { simdSupported } from "./features.js";
+import { allocateF32Within, releaseF32 } from "./memory.js";
+
+/** Used bytes of the Wasm memory up to which new result blocks may grow it. */
+export const OUTPUT_LIMIT_BYTES = 256 * 2 ** 20;
+/** Results larger than this stay in ordinary arrays (a dataset does not belong in the heap). */
+const LARGEST_OUTPUT_BYTES = 64 * 2 ** 20;
+
+/** Tensors over each result block that have not been disposed. */
+const refs = new WeakMap<TypedArray, number>();
+const collected = new FinalizationRegistry<[address: number, length: number]>(([address, length]) =>
+  releaseF32(address, length),
+);
+
+/**
+ * An array for a program's f32 result of `length` elements: a block of the Wasm memory where
+ * there is room, else an ordinary array. Its contents are undefined (the program writes them all).
+ */
+export function outputF32(length: number): Float32Array {
+  if (4 * length <= LARGEST_OUTPUT_BYTES && simdSupported()) {
+    const block = allocateF32Within(length, OUTPUT_LIMIT_BYTES) as Float32Array | undefined;
+    if (block !== undefined) {
+      refs.set(block, 0);
+      collected.register(block, [block.byteOffset, length], block);
+      return block;
+    }
+  }
+  return new Float32Array(length);
+}
+
+/** Whether `data` is a result block (whose memory {@link release} may give back). */
+export function isOutputBlock(data: TypedArray): boolean {
+  return refs.has(data);
+}
+
+/** Counts one more tensor over `data` when it is a result block. */
+export function retain(data: TypedArray): void {
+  const n = refs.get(data);
+  if (n !== undefined) refs.set(data, n + 1);
+}
+
+/**
+ * Counts one tensor over `data` fewer; the last one gives the block back for reuse (no array over
+ * it may be read afterwards). Arrays that are not result blocks are left to the collector.
+ */
+export function release(data: TypedArray): void {
+  const n = refs.get(data);
+  if (n === undefined) return;
+  if (n > 1) {
+    refs.set(data, n - 1);
+    return;
+  }
+  refs.delete(data);
+  collected.unregister(data);
+  releaseF32(data.byteOffset, data.length);
+}
