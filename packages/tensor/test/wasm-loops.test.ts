@@ -11,6 +11,8 @@ import { describe, it } from "node:test";
 import * as nx from "../src/index.js";
 import { rand } from "./gradcheck.js";
 import { allocateF32, isHeapView, releaseF32 } from "../src/wasm/memory.js";
+import { LOOP_THREAD_MIN } from "../src/wasm/elementwise.js";
+import { runningWorkers } from "../src/wasm/threads.js";
 
 const f32 = (t: nx.Tensor) => nx.asType(t, "f32");
 const SIZES = [1, 3, 4, 17, 129, 1025];
@@ -144,6 +146,36 @@ describe("wasm fused loops are bit-identical to the JavaScript loops", () => {
           .source(mask, g!),
         /\(wasm\)/,
       );
+    }
+  });
+
+  it("loops over many elements run on every thread, with the same bits as on one", () => {
+    // 517 × 129 = 66,693 elements (past LOOP_THREAD_MIN): uneven row ranges and a scalar tail.
+    const [rows, cols] = [517, 129];
+    assert.ok(rows * cols >= LOOP_THREAD_MIN);
+    const [x, g] = operands(rows * cols, 3).map((t) => nx.reshape(t, [rows, cols]));
+    const bias = f32(rand(11, [cols]));
+    const rowMax = nx.reduceMax(x!, { axes: 1, keepAxes: true });
+    const f = (a: nx.Tensor, dy: nx.Tensor, b: nx.Tensor, c: nx.Tensor, s: nx.Tensor) => {
+      const mask = nx.greater(nx.add(a, b), c);
+      return [nx.select(mask, nx.multiply(dy, s), nx.sqrt(nx.abs(a))), mask as nx.Tensor];
+    };
+    const args = [x!, g!, bias, rowMax, nx.tensor(0.5, { dtype: "f32" })];
+    const js = nx
+      .jit(f, { backend: "js" })(...args)
+      .map(bits);
+    const initial = nx.getThreads();
+    try {
+      for (const threads of [1, 2, 3]) {
+        nx.setThreads(threads);
+        const wasm = nx
+          .jit(f, { backend: "wasm" })(...args)
+          .map(bits);
+        assert.deepEqual(wasm, js, `${threads} threads`);
+      }
+      assert.ok(runningWorkers() > 0, "the loop ran on worker threads");
+    } finally {
+      nx.setThreads(initial);
     }
   });
 

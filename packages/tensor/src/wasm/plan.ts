@@ -35,6 +35,8 @@ export const PART_FUNCTION = 15;
 export const GEMM_PART = 0;
 /** A part that calls `packB` (its 10 arguments). */
 export const PACK_PART = 1;
+/** A part that runs rows of a fused elementwise loop (see threads.ts). */
+export const LOOP_PART = 2;
 /** Most parts one job is split into. */
 export const MAX_PARTS = 255;
 

@@ -1,7 +1,7 @@
 /**
- * A pool of `worker_threads` running the Wasm GEMM over the shared memory, and the thread-count
- * setting (`setThreads`, `getThreads`, the `DENDRITE_THREADS` environment variable; all cores by
- * default).
+ * A pool of `worker_threads` running the Wasm GEMM and fused elementwise loops over the shared
+ * memory, and the thread-count setting (`setThreads`, `getThreads`, the `DENDRITE_THREADS`
+ * environment variable; all cores by default).
  *
  * A product split into parts (see plan.ts) is published in a small shared control array: the
  * part table, then a claim word `(job tag << 16) | (parts << 8) | next part` that threads advance
@@ -12,13 +12,18 @@
  * microsecond) and then sleep in `Atomics.wait`. They are `unref`'d: the process exits as if they
  * were not there. A worker that is stopped (fewer threads, or another kernel) loses its owner word
  * first, so it can never run a part of a later job, even before its termination takes effect.
+ *
+ * A loop part runs rows `first … last` of a fused loop (wasm/elementwise.ts). Each loop module is
+ * registered once ({@link registerLoop}) and posted to a worker before the first job that needs
+ * it there; the worker takes it off its port synchronously when a part names it. The loop's other
+ * arguments (addresses and scalars) are the same for every part and sit in a shared array.
  */
 import os from "node:os";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 
 import type { GemmKernel } from "./instance.js";
 import { wasmMemory } from "./memory.js";
-import { GEMM_PART, MAX_PARTS, PART_FUNCTION, PART_WORDS } from "./plan.js";
+import { GEMM_PART, LOOP_PART, MAX_PARTS, PART_FUNCTION, PART_WORDS } from "./plan.js";
 import type { WasmModule } from "./webassembly.js";
 
 /** Largest thread count accepted (parts are counted in 8 bits of the claim word). */
@@ -42,9 +47,11 @@ const LAYOUT = {
   /** First word of the part table (PART_WORDS words per part). */
   PART_BASE: 16,
   PART_WORDS,
-  /** Word of a part naming its export: GEMM (…, then the workspace) or else `packB`. */
+  /** Word of a part naming its export: GEMM (…, then the workspace), LOOP, or else `packB`. */
   PART_FUNCTION,
   GEMM: GEMM_PART,
+  /** A loop part: words [loop slot, first row, last row, argument count]. */
+  LOOP: LOOP_PART,
   /**
    * First of the owner words, one per thread index: the generation of the worker that may claim
    * parts under that index. A worker being stopped or replaced finds another value there and ends
@@ -64,10 +71,20 @@ export const PART_BASE = LAYOUT.PART_BASE;
  * for a new job, claims parts until none are left, runs them (`runPart` below, in JavaScript).
  */
 const WORKER_SOURCE = `"use strict";
-const { workerData } = require("node:worker_threads");
-const { memory, module, control, index, generation, layout: L } = workerData;
+const { workerData, receiveMessageOnPort } = require("node:worker_threads");
+const { memory, module, control, loopArgs, port, index, generation, layout: L } = workerData;
 const c = new Int32Array(control);
+const args = new Float64Array(loopArgs);
 const { gemm, packB } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const loops = [];
+function loop(slot) {
+  while (loops[slot] === undefined) {
+    const m = receiveMessageOnPort(port);
+    if (m !== undefined)
+      loops[m.message.slot] = new WebAssembly.Instance(m.message.module, { env: { memory } }).exports.run;
+  }
+  return loops[slot];
+}
 let seen = Atomics.load(c, L.SEQ);
 const mine = () => Atomics.load(c, L.OWNER_BASE + index) === generation;
 for (;;) {
@@ -92,7 +109,9 @@ for (;;) {
     if (Atomics.compareExchange(c, L.CLAIM, v, v + 1) !== v) continue;
     const at = L.PART_BASE + part * L.PART_WORDS;
     try {
-      if (c[at + L.PART_FUNCTION] === L.GEMM) {
+      if (c[at + L.PART_FUNCTION] === L.LOOP) {
+        loop(c[at])(c[at + 1], c[at + 2], ...args.subarray(0, c[at + 3]));
+      } else if (c[at + L.PART_FUNCTION] === L.GEMM) {
         gemm(c[at], c[at + 1], c[at + 2], c[at + 3], c[at + 4], c[at + 5], c[at + 6], c[at + 7],
           c[at + 8], c[at + 9], c[at + 10], c[at + 11], c[at + 12], c[at + 13],
           c[L.WORK_BASE] + index * c[L.WORK_BYTES]);
@@ -114,6 +133,14 @@ let control: Int32Array | undefined;
 let generations = 0;
 /** Workers by thread index (1 …); index 0 is the main thread. */
 const workers: (Worker | undefined)[] = [];
+/** Each worker's port for loop modules, and the loop slots already posted there. */
+const ports: ({ port: MessagePort; posted: Set<number> } | undefined)[] = [];
+/** Registered loops by slot: the module (for workers) and the main thread's instance. */
+const loopTable: { module: WasmModule; run: LoopRun }[] = [];
+/** Arguments shared by every part of a loop job. */
+let loopArgs: Float64Array | undefined;
+/** Most arguments a loop job can pass (reads and outputs). */
+export const MAX_LOOP_ARGS = 64;
 let poolModule: WasmModule | undefined;
 let spawnFailed = false;
 
@@ -192,6 +219,8 @@ function stopWorkers(from: number): void {
   for (let i = Math.max(1, from); i < workers.length; i++) {
     const w = workers[i];
     workers[i] = undefined;
+    ports[i]?.port.close();
+    ports[i] = undefined;
     Atomics.store(c, LAYOUT.OWNER_BASE + i, 0);
     if (w !== undefined) void w.terminate();
   }
@@ -209,6 +238,7 @@ function startWorkers(module: WasmModule, count: number): void {
     let worker: Worker;
     const generation = ++generations;
     Atomics.store(partTable(), LAYOUT.OWNER_BASE + index, generation);
+    const channel = new MessageChannel();
     try {
       worker = new Worker(WORKER_SOURCE, {
         eval: true,
@@ -216,10 +246,13 @@ function startWorkers(module: WasmModule, count: number): void {
           memory: wasmMemory(),
           module,
           control: partTable().buffer,
+          loopArgs: sharedLoopArgs().buffer,
+          port: channel.port2,
           index,
           generation,
           layout: LAYOUT,
         },
+        transferList: [channel.port2],
       });
     } catch {
       // No workers here: the main thread claims every part itself.
@@ -228,6 +261,8 @@ function startWorkers(module: WasmModule, count: number): void {
       return;
     }
     worker.unref();
+    channel.port1.unref();
+    ports[index] = { port: channel.port1, posted: new Set() };
     const forget = () => {
       if (workers[index] === worker) workers[index] = undefined;
     };
@@ -243,6 +278,10 @@ function startWorkers(module: WasmModule, count: number): void {
 /** Runs part `part` of the table on the calling thread with workspace `work`. */
 function runPart(kernel: GemmKernel, c: Int32Array, part: number, work: number): void {
   const at = PART_BASE + part * PART_WORDS;
+  if (c[at + PART_FUNCTION] === LOOP_PART) {
+    loopTable[c[at]!]!.run(c[at + 1]!, c[at + 2]!, ...sharedLoopArgs().subarray(0, c[at + 3]));
+    return;
+  }
   if (c[at + PART_FUNCTION] !== GEMM_PART) {
     kernel.packB(
       c[at],
@@ -330,4 +369,56 @@ export function runParts(
   if (failure !== undefined) throw failure;
   if (Atomics.load(c, LAYOUT.ERROR) !== 0)
     throw new Error("wasm gemm: a part failed in a worker thread");
+}
+
+/** A fused loop's entry: rows `first … last` of it, then its shared arguments. */
+export type LoopRun = (first: number, last: number, ...args: number[]) => void;
+
+function sharedLoopArgs(): Float64Array {
+  loopArgs ??= new Float64Array(new SharedArrayBuffer(MAX_LOOP_ARGS * 8));
+  return loopArgs;
+}
+
+/** Registers a loop module (instantiated on this thread as `run`); returns its slot. */
+export function registerLoop(module: WasmModule, run: LoopRun): number {
+  return loopTable.push({ module, run }) - 1;
+}
+
+/**
+ * Runs rows `0 … rows - 1` of the loop in `slot` with `args` (at most {@link MAX_LOOP_ARGS}),
+ * split into `parts` row ranges over `threadCount` threads. Every element is computed the same
+ * way whoever runs its row, so the result never depends on the split.
+ *
+ * @throws Error when a part fails (in any thread).
+ */
+export function runLoopParts(
+  kernel: GemmKernel,
+  slot: number,
+  rows: number,
+  args: readonly number[],
+  parts: number,
+  threadCount: number,
+): void {
+  const shared = sharedLoopArgs();
+  for (let k = 0; k < args.length; k++) shared[k] = args[k]!;
+  const c = partTable();
+  for (let i = 0; i < parts; i++) {
+    const at = PART_BASE + i * PART_WORDS;
+    c[at] = slot;
+    c[at + 1] = Math.floor((rows * i) / parts);
+    c[at + 2] = Math.floor((rows * (i + 1)) / parts);
+    c[at + 3] = args.length;
+    c[at + PART_FUNCTION] = LOOP_PART;
+  }
+  if (parts > 1 && threadCount > 1) {
+    startWorkers(kernel.module, threadCount);
+    const { module } = loopTable[slot]!;
+    for (let w = 1; w < threadCount; w++) {
+      const p = ports[w];
+      if (p === undefined || p.posted.has(slot)) continue;
+      p.port.postMessage({ slot, module });
+      p.posted.add(slot);
+    }
+  }
+  runParts(kernel, parts, threadCount, 0, 0);
 }
