@@ -201,6 +201,26 @@ describe("wasm fused loops are bit-identical to the JavaScript loops", () => {
     }
   });
 
+  it("an input several steps read is copied into the Wasm memory once, unless it is returned", () => {
+    const input = (k: number) =>
+      nx.fromBuffer(
+        Float32Array.from({ length: 4096 }, (_, i) => ((i * k) % 7) - 3),
+        "f32",
+        [64, 64],
+      );
+    const f = (x: nx.Tensor) => [nx.matmul(x, x), nx.maximum(x, 0)];
+    const staged = nx.jit(f, { backend: "wasm" });
+    assert.match(staged.source(input(1)), /^const b0 = h\d+\(inp\[0\], p\d+\);$/m);
+    const js = nx.jit(f, { backend: "js" });
+    for (const k of [1, 2, 3]) assert.deepEqual(staged(input(k)).map(bits), js(input(k)).map(bits));
+    // Returned as well: the result must be the argument itself, never the reused copy.
+    const g = nx.jit((x: nx.Tensor) => [x, nx.matmul(x, x), nx.maximum(x, 0)], { backend: "wasm" });
+    assert.match(g.source(input(1)), /^const b0 = inp\[0\];$/m);
+    const first = g(input(1))[0]!;
+    g(input(2));
+    assert.deepEqual(bits(first), bits(input(1)));
+  });
+
   it("programs keep large f32 buffers in the Wasm memory; a released block is reused", () => {
     const a = allocateF32(5000);
     assert.ok(isHeapView(a));

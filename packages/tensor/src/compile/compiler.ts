@@ -13,7 +13,7 @@ import { printJs } from "./js-expr.js";
 import { printCall, printCopy, printReduce, type KernelContext } from "./js-kernels.js";
 import { columnSum, columnSumAvailable } from "../wasm/reduce.js";
 import { kernelForEngine } from "./engines.js";
-import { allocateF32, releaseF32 } from "../wasm/memory.js";
+import { allocateF32, isHeapView, releaseF32 } from "../wasm/memory.js";
 import { outputF32 } from "../wasm/outputs.js";
 import { simdSupported } from "../wasm/features.js";
 import type { Monoid } from "../primitive.js";
@@ -114,7 +114,14 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
 
   const emitter = new Emitter(options);
   const body: string[] = [];
-  for (const n of graph.inputs) body.push(`const b${n.id} = inp[${n.index}];`);
+  const readers = new Map<Node, number>();
+  for (const s of steps) for (const r of readsOf(s)) readers.set(r, (readers.get(r) ?? 0) + 1);
+  for (const n of graph.inputs) {
+    // A large f32 input that several steps read is copied into the Wasm memory once (unless it
+    // is there already), rather than by each Wasm kernel that reads it.
+    const stage = (readers.get(n) ?? 0) > 1 && !escaping.has(n);
+    body.push(`const b${n.id} = ${emitter.input(n, stage)};`);
+  }
   for (const n of live)
     if (n.op === "const")
       emitter.prelude.push(`const b${n.id} = C[${emitter.constant(n.value!)}];`);
@@ -155,6 +162,13 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
   // The blocks go back to the Wasm memory when nothing can call this program any more.
   if (emitter.heapBlocks.length > 0) heapOwners.register(run, emitter.heapBlocks);
   return { run, source };
+}
+
+/** `x` where it already is in the Wasm memory, else `copy` filled from it. */
+function staged(x: Float32Array, copy: Float32Array): Float32Array {
+  if (isHeapView(x)) return x;
+  copy.set(x.length === copy.length ? x : x.subarray(0, copy.length));
+  return copy;
 }
 
 const heapOwners = new FinalizationRegistry<[number, number][]>((blocks) => {
@@ -208,6 +222,14 @@ class Emitter {
     return (
       dtype === "f32" && size >= WASM_LOOP_MIN && this.options.engine !== "js" && simdSupported()
     );
+  }
+
+  /** The expression for input `n`: the argument, or (`stage`) where it is in the Wasm memory. */
+  input(n: Node, stage: boolean): string {
+    const arg = `inp[${int(n.index!, "input index")}]`;
+    const size = sizeOf(n.shape);
+    if (!stage || !this.inHeap(n.dtype, size)) return arg;
+    return `${this.helper(staged)}(${arg}, ${this.pool(n.dtype, size)})`;
   }
 
   /** Blocks of the Wasm memory this program's buffers took: [byte address, length]. */
