@@ -3,8 +3,8 @@
  * read them in place (a training step's parameters and optimizer state go round without a copy).
  *
  * Such a block is counted by reference: every tensor made over it adds one ({@link retain}), and
- * {@link release} (from `dispose`) takes one away; at zero the block goes back for reuse at once.
- * Otherwise it goes back when its array is collected. New blocks stop growing the memory past
+ * {@link release} (from `dispose`) takes one away; at zero the block is the next result of its
+ * size at once. Otherwise it goes back to the memory when its array is collected. New blocks stop growing the memory past
  * {@link OUTPUT_LIMIT_BYTES} (results then live in ordinary arrays), so a loop that keeps making
  * results faster than the collector finds them cannot take the memory over.
  */
@@ -19,6 +19,11 @@ const LARGEST_OUTPUT_BYTES = 64 * 2 ** 20;
 
 /** Tensors over each result block that have not been disposed. */
 const refs = new WeakMap<TypedArray, number>();
+/**
+ * Blocks given back by {@link release}, by length: kept as their arrays, which stay registered
+ * with the collector, so handing one out again costs a lookup.
+ */
+const spare = new Map<number, Float32Array[]>();
 const collected = new FinalizationRegistry<[address: number, length: number]>(([address, length]) =>
   releaseF32(address, length),
 );
@@ -28,6 +33,8 @@ const collected = new FinalizationRegistry<[address: number, length: number]>(([
  * there is room, else an ordinary array. Its contents are undefined (the program writes them all).
  */
 export function outputF32(length: number): Float32Array {
+  const reuse = spare.get(length)?.pop();
+  if (reuse !== undefined) return reuse;
   if (4 * length <= LARGEST_OUTPUT_BYTES && simdSupported()) {
     const block = allocateF32Within(length, OUTPUT_LIMIT_BYTES) as Float32Array | undefined;
     if (block !== undefined) {
@@ -56,12 +63,13 @@ export function retain(data: TypedArray): void {
  */
 export function release(data: TypedArray): void {
   const n = refs.get(data);
-  if (n === undefined) return;
+  if (n === undefined || n === 0) return; // not a result block, or one already given back
   if (n > 1) {
     refs.set(data, n - 1);
     return;
   }
-  refs.delete(data);
-  collected.unregister(data);
-  releaseF32(data.byteOffset, data.length);
+  refs.set(data, 0);
+  let list = spare.get(data.length);
+  if (list === undefined) spare.set(data.length, (list = []));
+  list.push(data as Float32Array);
 }
