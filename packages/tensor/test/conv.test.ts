@@ -391,6 +391,47 @@ describe("conv: against the direct definition", () => {
   });
 });
 
+describe("conv: the im2col copies in WebAssembly (f32 operands in its memory)", () => {
+  // Inputs of 1,000+ f32 elements, which jit keeps in the Wasm memory (the `add` makes them
+  // intermediates), so the wasm backend builds the im2col matrix in WebAssembly; an error there
+  // would be far above f32 rounding.
+  const cases: [string, number[], number[], nx.ConvOptions][] = [
+    ["2-D, 3×3 on one channel (runs of 3)", [8, 1, 14, 14], [8, 1, 3, 3], {}],
+    [
+      "2-D, everything at once",
+      [3, 6, 9, 11],
+      [4, 3, 2, 3],
+      {
+        strides: [2, 1],
+        padding: [
+          [2, -1],
+          [1, 3],
+        ],
+        inputDilation: [1, 2],
+        kernelDilation: [2, 1],
+        featureGroupSize: 2,
+      },
+    ],
+    ["2-D, batch groups 3", [6, 5, 8, 7], [6, 5, 3, 2], { batchGroupSize: 3, padding: "same" }],
+    [
+      "3-D, dilations and groups",
+      [2, 4, 7, 6, 5],
+      [2, 2, 2, 1, 3],
+      { featureGroupSize: 2, kernelDilation: [1, 1, 2], inputDilation: [2, 1, 1], padding: "same" },
+    ],
+  ];
+  for (const [name, xs, ks, o] of cases) {
+    it(name, () => {
+      const x = nx.asType(rand(xs.length + xs[0]!, xs), "f32");
+      const w = nx.asType(rand(ks.length + ks[0]! + 100, ks), "f32");
+      const f = (a: nx.Tensor, b: nx.Tensor) => nx.conv(nx.add(a, 0), b, o);
+      const expected = referenceConv(nx.asType(x, "f64"), nx.asType(w, "f64"), o);
+      for (const backend of ["wasm", "js"] as const)
+        assertClose(nx.asType(nx.jit(f, { backend })(x, w), "f64"), expected, 1e-5);
+    });
+  }
+});
+
 describe("conv: gradients (f64 finite differences)", () => {
   const cases: [string, number[], number[], nx.ConvOptions][] = [
     ["1-D valid", [2, 2, 5], [3, 2, 2], {}],

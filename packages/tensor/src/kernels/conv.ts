@@ -6,6 +6,7 @@
 //   per output position and one column per (tap, channel), in a scratch buffer;
 // - col2im: the transpose, adding such a matrix back into an input-shaped buffer.
 //
+// The im2col copies run in WebAssembly for the engines that may use it (wasm/im2col.ts).
 // The forward pass is im2col then cols · W; the kernel gradient colsᵀ · Ḡ; the input gradient
 // col2im(Ḡ · Wᵀ). Groups (feature or batch groups) run one product per group on packed copies of
 // their slice of W and of the output. Large batches are cut into chunks so the im2col matrix stays
@@ -13,6 +14,7 @@
 
 import { matmul, matmulJs, matmulWasm, type FloatArray } from "./matmul.js";
 import { registerKernelForms } from "../compile/engines.js";
+import { wasmIm2col } from "../wasm/im2col.js";
 
 /** The matrix product a convolution kernel calls (one of matmul's engine forms). */
 type Product = typeof matmul;
@@ -187,8 +189,12 @@ function itemBase(geo: ConvGeometry, plan: ConvPlan, g: number, n: number): numb
   return geo.batchGroups ? (g * plan.outBatch + n) * item : n * item + g * plan.groupChannels;
 }
 
-/** Fills `cols` with the im2col matrix of group `g` for output batch elements `n0 .. n0+count-1`. */
+/**
+ * Fills `cols` with the im2col matrix of group `g` for output batch elements `n0 .. n0+count-1`
+ * (in WebAssembly when `mm` may use it and both arrays are in its memory).
+ */
 function im2col(
+  mm: Product,
   cols: FloatArray,
   x: FloatArray,
   runs: Int32Array,
@@ -200,6 +206,22 @@ function im2col(
   count: number,
 ): void {
   const item = plan.positions * plan.patch;
+  if (
+    mm !== matmulJs &&
+    cols instanceof Float32Array &&
+    x instanceof Float32Array &&
+    wasmIm2col(
+      cols,
+      item,
+      x,
+      itemBase(geo, plan, g, n0),
+      prod(geo.inSize) * geo.inChannels,
+      runs,
+      nRuns,
+      count,
+    )
+  )
+    return;
   for (let n = n0; n < n0 + count; n++) {
     const base = itemBase(geo, plan, g, n);
     const c0 = (n - n0) * item;
@@ -327,7 +349,7 @@ function convForwardWith(
     const wg = groupKernel(w, packedKernel, geo, plan, g);
     forChunks(plan, (n0, count) => {
       const rows = count * positions;
-      im2col(cols, x, runs, nRuns, geo, plan, g, n0, count);
+      im2col(mm, cols, x, runs, nRuns, geo, plan, g, n0, count);
       if (geo.groups === 1) {
         mm(y.subarray(n0 * positions * o), cols, wg, 1, rows, o, patch, false, false);
       } else {
@@ -412,7 +434,7 @@ function convKernelGradWith(
   for (let g = 0; g < geo.groups; g++) {
     forChunks(plan, (n0, count) => {
       const rows = count * positions;
-      im2col(cols, x, runs, nRuns, geo, plan, g, n0, count);
+      im2col(mm, cols, x, runs, nRuns, geo, plan, g, n0, count);
       const dyg = groupRows(dy, packedOut, geo, plan, g, n0, rows);
       if (geo.groups === 1 && n0 === 0) {
         mm(dw, cols, dyg, 1, patch, o, rows, true, false);
