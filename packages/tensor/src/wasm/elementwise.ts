@@ -6,13 +6,16 @@
  * Only operations whose f32 result is the correctly rounded one are lowered here (add, subtract,
  * multiply, divide, square root, min, max, abs, negate, floor, ceil, trunc, comparisons, select),
  * so a Wasm loop gives bit for bit what the JavaScript loop gives (which computes in doubles and
- * rounds once per operation). Anything else — transcendental functions, integer dtypes, strided
- * reads — returns `undefined` and stays in JavaScript.
+ * rounds once per operation) — and `exp` and the sigmoid, computed in doubles to a few units in
+ * the last place and rounded once (wasm/exp.ts), which match it but for about one input in 10⁸.
+ * Anything else — other transcendental functions, integer dtypes, strided reads — returns
+ * `undefined` and stays in JavaScript.
  */
 import type { BinaryOp, Expr, UnaryOp } from "../compile/expr.js";
 import { Local, ModuleBuilder, ValType, type FunctionBuilder } from "./encoder.js";
 import { alignUp, heapF32, isHeapView, MAXIMUM_PAGES, scratch, wasmMemory } from "./memory.js";
 import { simdSupported } from "./features.js";
+import { emitExp, expLocals, type ExpLocals } from "./exp.js";
 import { webAssembly } from "./webassembly.js";
 import { gemmKernel } from "./instance.js";
 import { getThreads, MAX_LOOP_ARGS, registerLoop, runLoopParts, type LoopRun } from "./threads.js";
@@ -126,6 +129,7 @@ function supported(e: Expr, predicateOk: boolean, reads: readonly LoopRead[]): b
     case "unary":
       if (e.op === "not") return predicateOk && mask(e.a);
       if (e.op === "isNan") return predicateOk && f32(e.a);
+      if (e.op === "exp" || e.op === "sigmoid") return e.dtype === "f32" && f32(e.a);
       return e.dtype === "f32" && SIMD_OPS[e.op] !== undefined && f32(e.a);
     case "binary":
       if (e.op === "and" || e.op === "or") return predicateOk && mask(e.a) && mask(e.b);
@@ -156,9 +160,10 @@ function emitExpr(
   e: Expr,
   vector: boolean,
   leaf: (ref: number) => void,
-  one: Local,
+  locals: { readonly one: Local; readonly exp: ExpLocals },
 ): void {
-  const go = (x: Expr) => emitExpr(f, x, vector, leaf, one);
+  const go = (x: Expr) => emitExpr(f, x, vector, leaf, locals);
+  const one = locals.one;
   switch (e.k) {
     case "leaf":
       return leaf(e.ref);
@@ -167,6 +172,14 @@ function emitExpr(
         go(e.a);
         if (vector) f.simd(V128_NOT);
         else f.i32Eqz();
+        return;
+      }
+      if (e.op === "exp" || e.op === "sigmoid") {
+        go(e.a);
+        // The scalar tail runs the vector code on a splat and keeps lane 0.
+        if (!vector) f.f32x4Splat();
+        emitExp(f, locals.exp, e.op === "sigmoid");
+        if (!vector) f.f32x4ExtractLane(0);
         return;
       }
       if (e.op === "isNan") {
@@ -236,6 +249,7 @@ function loopModule(loop: FusedLoop): Uint8Array {
   const end = f.local(ValType.i32);
   const one = f.local(ValType.v128);
   f.localSet(one, () => f.f32x4Const([1, 1, 1, 1]));
+  const exp = expLocals(f);
   // Lane-splat values of scalars, constants and (per outer index) columns; columns' f32 values.
   const splat = loop.reads.map((r) =>
     r.kind === "array" || r.kind === "row" ? undefined : f.local(ValType.v128),
@@ -283,7 +297,7 @@ function loopModule(loop: FusedLoop): Uint8Array {
         else if (r.kind === "column") f.localGet(colValue[ref]!);
         else if (r.kind === "const") f.f32Const(r.value);
       };
-      emitExpr(f, m.expr, vector, leaf, one);
+      emitExpr(f, m.expr, vector, leaf, { one, exp });
       const temp = vector ? vTemps[j]! : sTemps[j]!;
       f.localSet(temp);
       if (m.stored && m.expr.dtype === "u8") {
