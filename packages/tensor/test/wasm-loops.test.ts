@@ -212,6 +212,46 @@ describe("wasm fused loops are bit-identical to the JavaScript loops", () => {
     }
   });
 
+  it("sums, maxima and minima over trailing axes (softmax's) match the JavaScript bit for bit", () => {
+    for (const shape of [
+      [1, 1],
+      [3, 5],
+      [17, 4, 3],
+      [129, 10],
+      [64, 7, 7, 9],
+    ]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const t = nx.reshape(operands(n, shape.length + 3)[0]!, shape);
+      for (let k = 1; k < shape.length; k++) {
+        const axes = Array.from({ length: k }, (_, i) => shape.length - k + i);
+        same(
+          (a) => [nx.sum(a, { axes }), nx.reduceMax(a, { axes }), nx.reduceMin(a, { axes })],
+          [t],
+        );
+      }
+      // Signed zeros: the first of equal values is kept; NaN wins wherever it is.
+      const zeros = nx.reshape(
+        nx.fromBuffer(
+          Float32Array.from({ length: n }, (_, i) => (i % 3 ? 0 : -0)),
+          "f32",
+          [n],
+        ),
+        shape,
+      );
+      same(
+        (a) => [
+          nx.reduceMax(a, { axes: [shape.length - 1] }),
+          nx.reduceMin(a, { axes: [shape.length - 1] }),
+        ],
+        [zeros],
+      );
+      const src = nx
+        .jit((a: nx.Tensor) => nx.reduceMax(a, { axes: [shape.length - 1] }), { backend: "wasm" })
+        .source(t);
+      if (shape.at(-1)! > 1) assert.match(src, /\/\/ wasm/);
+    }
+  });
+
   it("an input several steps read is copied into the Wasm memory once, unless it is returned", () => {
     const input = (k: number) =>
       nx.fromBuffer(

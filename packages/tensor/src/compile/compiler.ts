@@ -11,7 +11,7 @@ import { broadcastStrides, coerce, ctorName, indexExpr, loopNest } from "./codeg
 import { leaf } from "./expr.js";
 import { printJs } from "./js-expr.js";
 import { printCall, printCopy, printReduce, type KernelContext } from "./js-kernels.js";
-import { columnSum, columnSumAvailable } from "../wasm/reduce.js";
+import { columnSum, rowReducers, wasmReduceAvailable } from "../wasm/reduce.js";
 import { kernelForEngine } from "./engines.js";
 import { allocateF32, isHeapView, releaseF32 } from "../wasm/memory.js";
 import { outputF32 } from "../wasm/outputs.js";
@@ -262,7 +262,7 @@ class Emitter {
         case "copy":
           return printCopy(lowering.copy(n), ctx);
         case "reduce":
-          return this.wasmSum(n, lowering.monoid, ctx) ?? printReduce(lowering.monoid, ctx);
+          return this.wasmReduce(n, lowering.monoid, ctx) ?? printReduce(lowering.monoid, ctx);
         default:
           throw new Error(`internal: ${n.op} is not a kernel`);
       }
@@ -339,25 +339,35 @@ class Emitter {
   }
 
   /**
-   * An f32 sum over leading axes as a call of the Wasm column sum (bit-identical to the
-   * JavaScript reduction), or undefined where the engine, the size or the axes keep it there.
+   * An f32 reduction as a call of a Wasm one (bit-identical to the JavaScript reduction): a sum
+   * over leading axes, or a sum, maximum or minimum over trailing axes. Undefined where the
+   * engine, the size, the dtype or the axes keep it in JavaScript.
    */
-  private wasmSum(
+  private wasmReduce(
     n: Node,
     monoid: Monoid,
     ctx: KernelContext<{ readonly axes: readonly number[] }>,
   ): string | undefined {
     const engine = this.options.engine ?? "auto";
-    const shape = n.inputs[0]!.shape;
-    const size = sizeOf(shape);
+    const x = n.inputs[0]!;
+    const size = sizeOf(x.shape);
+    const rank = x.shape.length;
     const axes = (n.params as { axes: readonly number[] }).axes;
-    const leading = axes.length > 0 && axes.length < shape.length && axes.every((a, k) => a === k);
-    if (engine === "js" || monoid !== "sum" || n.dtype !== "f32" || !leading || size === 0)
-      return undefined;
-    if ((engine === "auto" && size < WASM_LOOP_MIN) || !columnSumAvailable()) return undefined;
-    const columns = sizeOf(n.shape);
-    const sizes = `${int(size / columns, "sum size")}, ${int(columns, "sum size")}`;
-    return `${ctx.helper(columnSum)}(${ctx.out}, ${ctx.ins[0]}, ${sizes}); // wasm`;
+    const partial = axes.length > 0 && axes.length < rank;
+    const leading = partial && axes.every((a, k) => a === k);
+    const trailing = partial && axes.every((a, k) => a === rank - axes.length + k);
+    if (engine === "js" || n.dtype !== "f32" || x.dtype !== "f32" || size === 0) return undefined;
+    if ((engine === "auto" && size < WASM_LOOP_MIN) || !wasmReduceAvailable()) return undefined;
+    const kept = sizeOf(n.shape);
+    const sizes = (rows: number, cols: number) =>
+      `${int(rows, "reduce size")}, ${int(cols, "reduce size")}`;
+    if (leading && monoid === "sum")
+      return `${ctx.helper(columnSum)}(${ctx.out}, ${ctx.ins[0]}, ${sizes(size / kept, kept)}); // wasm`;
+    if (trailing && monoid !== "product") {
+      const reducer = ctx.helper(rowReducers[monoid]);
+      return `${reducer}(${ctx.out}, ${ctx.ins[0]}, ${sizes(kept, size / kept)}); // wasm`;
+    }
+    return undefined;
   }
 
   /** A fused loop computing every member of `c`, storing those in `stored`. */

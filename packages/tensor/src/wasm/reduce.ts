@@ -1,8 +1,12 @@
 /**
- * Sums of f32 arrays over their leading axes in WebAssembly SIMD: `out[c] = Σ_r x[r · C + c]`
- * (a bias gradient summed over a batch and positions). The sums run in doubles, two columns per
- * f64x2 lane pair, each column adding its rows in order, then round once to f32: the same
- * operations in the same order as the JavaScript reduction, so the results are bit-identical.
+ * Reductions of f32 arrays in WebAssembly, bit-identical to the JavaScript reductions:
+ *
+ * - sums over leading axes, `out[c] = Σ_r x[r · C + c]` (a bias gradient summed over a batch and
+ *   positions), in doubles, two columns per f64x2 lane pair, each column adding its rows in order,
+ *   then rounded once to f32;
+ * - sums, maxima and minima over trailing axes, `out[r] = ⊕_c x[r · C + c]` (softmax's per-row
+ *   maximum and sum), one row at a time in order: sums in doubles, maxima and minima keeping the
+ *   first of equal values and any NaN, as the JavaScript loop does.
  */
 import { ModuleBuilder, ValType } from "./encoder.js";
 import { simdSupported } from "./features.js";
@@ -77,10 +81,128 @@ function sumModule(): Uint8Array {
   return mod.encode();
 }
 
+/** Trailing-axis reductions `op(rows, columns, x, out)`, one export per monoid. */
+const ROW_MONOIDS = ["sum", "max", "min"] as const;
+/** A reduction over trailing axes that {@link rowReduce} runs. */
+export type RowMonoid = (typeof ROW_MONOIDS)[number];
+
+const F32_GT = 0x5e;
+const F32_LT = 0x5d;
+const F32_NE = 0x5c;
+const I32_OR = 0x72;
+const SELECT = 0x1b;
+
+function rowsModule(): Uint8Array {
+  const mod = new ModuleBuilder().importMemory("env", "memory", {
+    initial: 1,
+    maximum: MAXIMUM_PAGES,
+    shared: true,
+  });
+  const I = ValType.i32;
+  for (const monoid of ROW_MONOIDS) {
+    const f = mod.addFunction([I, I, I, I], [], monoid);
+    const [rows, cols, x, out] = [0, 1, 2, 3].map((k) => f.param(k)) as [
+      ReturnType<typeof f.param>,
+      ReturnType<typeof f.param>,
+      ReturnType<typeof f.param>,
+      ReturnType<typeof f.param>,
+    ];
+    const r = f.local(I);
+    const at = f.local(I); // byte address of the next element
+    const end = f.local(I);
+    const acc = f.local(monoid === "sum" ? ValType.f64 : ValType.f32);
+    const v = f.local(ValType.f32);
+    f.localSet(at, x);
+    f.forRange(r, 0, rows, 1, () => {
+      if (monoid === "sum")
+        f.emit(0x44, ...new Uint8Array(8)); // f64.const 0
+      else f.f32Const(monoid === "max" ? -Infinity : Infinity);
+      f.localSet(acc);
+      f.localSet(end, () => f.i32Add(at, () => f.i32Shl(cols, 2)));
+      f.forRange(at, at, end, 4, () => {
+        if (monoid === "sum") {
+          f.localGet(acc);
+          f.f32Load(at).emit(F64_PROMOTE_F32, F64_ADD);
+          f.localSet(acc);
+          return;
+        }
+        // acc = (v > acc || v !== v) ? v : acc  (v < acc for the minimum)
+        f.localSet(v, () => f.f32Load(at));
+        f.localGet(v).localGet(acc);
+        f.localGet(v)
+          .localGet(acc)
+          .emit(monoid === "max" ? F32_GT : F32_LT);
+        f.localGet(v).localGet(v).emit(F32_NE, I32_OR, SELECT);
+        f.localSet(acc);
+      });
+      f.push(() => f.i32Add(out, () => f.i32Shl(r, 2)));
+      f.localGet(acc);
+      if (monoid === "sum") f.emit(F32_DEMOTE_F64);
+      f.f32Store();
+    });
+    f.end();
+  }
+  return mod.encode();
+}
+
+let rowExports: Record<RowMonoid, (...args: number[]) => void> | undefined;
+
+/**
+ * `out[r] = ⊕_c x[r · columns + c]` for f32 `x` of `rows × columns`, with ⊕ the monoid's sum,
+ * maximum or minimum, bit-identical to the JavaScript reduction over trailing axes.
+ */
+export const rowReducers = Object.fromEntries(
+  ROW_MONOIDS.map((monoid) => [
+    monoid,
+    (out: Float32Array, x: Float32Array, rows: number, columns: number): void => {
+      rowExports ??= instantiate(rowsModule()) as typeof rowExports & object;
+      const run = rowExports[monoid];
+      staged(x, rows * columns, out, rows, 0, (xAt, outAt) => run(rows, columns, xAt, outAt));
+    },
+  ]),
+) as Record<RowMonoid, (out: Float32Array, x: Float32Array, rows: number, columns: number) => void>;
+
+/** The exports of `bytes` instantiated over the shared memory. */
+function instantiate(bytes: Uint8Array): Record<string, (...args: number[]) => void> {
+  const module = new webAssembly!.Module(bytes);
+  return new webAssembly!.Instance(module, { env: { memory: wasmMemory() } }).exports as Record<
+    string,
+    (...args: number[]) => void
+  >;
+}
+
+/**
+ * Runs `run(xAt, outAt, workAt)` with the byte addresses of `x` (`n` floats), `out` (`m` floats)
+ * and `workBytes` of workspace, copying `x` in and `out` back where they are not already in the
+ * Wasm memory.
+ */
+function staged(
+  x: Float32Array,
+  n: number,
+  out: Float32Array,
+  m: number,
+  workBytes: number,
+  run: (xAt: number, outAt: number, workAt: number) => void,
+): void {
+  const xInPlace = isHeapView(x);
+  const outInPlace = isHeapView(out);
+  const xBytes = xInPlace ? 0 : alignUp(4 * n);
+  const outBytes = outInPlace ? 0 : alignUp(4 * m);
+  const base = scratch(xBytes + alignUp(workBytes) + outBytes);
+  if (base < 0)
+    throw new RangeError(`wasm reduction: ${n} elements do not fit in the 4 GiB Wasm memory`);
+  if (!xInPlace) heapF32().set(x.length === n ? x : x.subarray(0, n), base >>> 2);
+  const xAt = xInPlace ? x.byteOffset : base;
+  const workAt = base + xBytes;
+  const outAt = outInPlace ? out.byteOffset : workAt + alignUp(workBytes);
+  run(xAt, outAt, workAt);
+  if (!outInPlace) out.set(heapF32().subarray(outAt >>> 2, (outAt >>> 2) + m));
+}
+
 let sum: ((...args: number[]) => void) | undefined;
 
-/** Whether the Wasm column sums can run here. */
-export function columnSumAvailable(): boolean {
+/** Whether the Wasm reductions (column sums and row reductions) can run here. */
+export function wasmReduceAvailable(): boolean {
   return webAssembly !== undefined && simdSupported();
 }
 
@@ -89,21 +211,8 @@ export function columnSumAvailable(): boolean {
  * JavaScript reduction over leading axes (doubles, rows in order, one rounding).
  */
 export function columnSum(out: Float32Array, x: Float32Array, rows: number, columns: number): void {
-  if (sum === undefined) {
-    const module = new webAssembly!.Module(sumModule());
-    const instance = new webAssembly!.Instance(module, { env: { memory: wasmMemory() } });
-    sum = instance.exports.sum as (...args: number[]) => void;
-  }
-  const n = rows * columns;
-  const xInPlace = isHeapView(x);
-  const xBytes = xInPlace ? 0 : alignUp(4 * n);
-  const base = scratch(xBytes + alignUp(8 * columns) + alignUp(4 * columns));
-  if (base < 0) throw new RangeError(`wasm sum: ${n} elements do not fit in the 4 GiB Wasm memory`);
-  const heap = heapF32();
-  if (!xInPlace) heap.set(x.length === n ? x : x.subarray(0, n), base >>> 2);
-  const xAt = xInPlace ? x.byteOffset : base;
-  const accAt = base + xBytes;
-  const outAt = accAt + alignUp(8 * columns);
-  sum(rows, columns, xAt, outAt, accAt);
-  out.set(heapF32().subarray(outAt >>> 2, (outAt >>> 2) + columns));
+  sum ??= instantiate(sumModule()).sum!;
+  staged(x, rows * columns, out, columns, 8 * columns, (xAt, outAt, accAt) =>
+    sum!(rows, columns, xAt, outAt, accAt),
+  );
 }
