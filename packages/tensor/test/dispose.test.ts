@@ -41,7 +41,9 @@ describe("results in the Wasm memory", () => {
   it("dispose gives the block back at once: the next result of that size reuses it", wasm, () => {
     const a = result(0);
     const at = address(a);
-    nx.dispose(a);
+    // It says how many of the tensors lived in the Wasm memory.
+    assert.equal(nx.dispose([a, nx.ones([3])]), 1);
+    assert.equal(nx.dispose(a), 0);
     const b = result(7);
     assert.equal(address(b), at);
     assert.equal(b.data()[3], 10);

@@ -75,6 +75,8 @@ export class LoopState<S = unknown> {
    * the next step's results replace them and they are disposed (their memory reused at once).
    */
   private _private = false;
+  /** @internal False once disposing a step's results gave nothing back (none in Wasm memory). */
+  private _disposeHelps = true;
   private _treeCache: unknown = undefined;
   private _treeValid = true;
   /** @internal The last step's targets and predictions. */
@@ -172,10 +174,8 @@ export class LoopState<S = unknown> {
     counter: nx.Tensor,
   ): void {
     if (leaves !== null) {
-      if (this._private) {
-        const kept = new Set(leaves);
-        nx.dispose(this._leaves.filter((t) => !kept.has(t)));
-      }
+      if (this._private && this._disposeHelps)
+        this._disposeHelps = nx.dispose(replaced(this._leaves, leaves)) > 0;
       this._private = true;
       this._leaves = leaves;
       this._specId = id;
@@ -197,4 +197,14 @@ export class LoopState<S = unknown> {
     this._extraMetrics = {};
     this._metricsCache = undefined;
   }
+}
+
+/**
+ * The tensors of `old` not in `next` (a leaf the step passed through unchanged stays). Small
+ * states are searched directly: hashing fresh tensors into a Set costs more than the scan.
+ */
+function replaced(old: readonly nx.Tensor[], next: readonly nx.Tensor[]): nx.Tensor[] {
+  if (next.length <= 64) return old.filter((t) => !next.includes(t));
+  const kept = new Set(next);
+  return old.filter((t) => !kept.has(t));
 }

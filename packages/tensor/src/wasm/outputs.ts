@@ -60,16 +60,18 @@ export function retain(data: TypedArray): void {
 /**
  * Counts one tensor over `data` fewer; the last one gives the block back for reuse (no array over
  * it may be read afterwards). Arrays that are not result blocks are left to the collector.
+ * Returns whether `data` is a result block.
  */
-export function release(data: TypedArray): void {
+export function release(data: TypedArray): boolean {
   const n = refs.get(data);
-  if (n === undefined || n === 0) return; // not a result block, or one already given back
+  if (n === undefined || n === 0) return n === 0; // not a result block, or one already given back
   if (n > 1) {
     refs.set(data, n - 1);
-    return;
+    return true;
   }
   refs.set(data, 0);
   let list = spare.get(data.length);
   if (list === undefined) spare.set(data.length, (list = []));
   list.push(data as Float32Array);
+  return true;
 }
