@@ -171,7 +171,7 @@ describe("wasm fused loops are bit-identical to the JavaScript loops", () => {
       const mask = nx.greater(nx.add(a, b), c);
       return [nx.select(mask, nx.multiply(dy, s), nx.sqrt(nx.abs(a))), mask as nx.Tensor];
     };
-    const args = [x!, g!, bias, rowMax, nx.tensor(0.5, { dtype: "f32" })];
+    const args = [x!, g!, bias, rowMax, nx.tensor(0.5, { dtype: "f32" })] as const;
     const js = nx
       .jit(f, { backend: "js" })(...args)
       .map(bits);

@@ -12,8 +12,15 @@
  * `undefined` and stays in JavaScript.
  */
 import type { BinaryOp, Expr, UnaryOp } from "../compile/expr.js";
-import { Local, ModuleBuilder, ValType, type FunctionBuilder } from "./encoder.js";
-import { alignUp, heapF32, isHeapView, MAXIMUM_PAGES, scratch, wasmMemory } from "./memory.js";
+import { Local, ValType, type FunctionBuilder } from "./encoder.js";
+import {
+  alignUp,
+  heapF32,
+  instantiateShared,
+  isHeapView,
+  scratch,
+  sharedModule,
+} from "./memory.js";
 import { simdSupported } from "./features.js";
 import { emitExp, expLocals, type ExpLocals } from "./exp.js";
 import { webAssembly } from "./webassembly.js";
@@ -229,11 +236,7 @@ function emitExpr(
  * reads are splat once, then the inner axis runs four lanes at a time and ends with a scalar tail.
  */
 function loopModule(loop: FusedLoop): Uint8Array {
-  const mod = new ModuleBuilder().importMemory("env", "memory", {
-    initial: 1,
-    maximum: MAXIMUM_PAGES,
-    shared: true,
-  });
+  const mod = sharedModule();
   const R = loop.reads.length;
   const stored = loop.members.filter((m) => m.stored).length;
   const params: ValType[] = [ValType.i32, ValType.i32, ValType.i32];
@@ -353,8 +356,7 @@ const LOOP_PARTS_PER_THREAD = 2;
 export function compileLoop(loop: FusedLoop): LoopRunner | undefined {
   if (webAssembly === undefined || !loopSupported(loop)) return undefined;
   const module = new webAssembly.Module(loopModule(loop));
-  const instance = new webAssembly.Instance(module, { env: { memory: wasmMemory() } });
-  const run = instance.exports.run as LoopRun;
+  const run = instantiateShared(module).run as LoopRun;
   let slot = -1;
   const args: number[] = [];
   return (outer, inner, reads, outs) => {

@@ -31,6 +31,7 @@
 import { FunctionBuilder, Local, ModuleBuilder, ValType, type Operand } from "./encoder.js";
 import { edgeKernel, microKernel } from "./gemm-kernels.js";
 import { packContiguous, packGather } from "./gemm-pack.js";
+import { sharedModule } from "./memory.js";
 
 const { i32 } = ValType;
 
@@ -165,11 +166,7 @@ export function checkGemmOptions(o: GemmOptions): void {
 /** The generated module's bytes for the given options. */
 export function gemmModuleBytes(options: GemmOptions, maximumPages: number): Uint8Array {
   checkGemmOptions(options);
-  const mod = new ModuleBuilder().importMemory("env", "memory", {
-    initial: 1,
-    maximum: maximumPages,
-    shared: true,
-  });
+  const mod = sharedModule(maximumPages);
   // kernels[r - 1][v - 1] computes r rows × 4v columns; the last one is the full MR × NR tile.
   const kernels = Array.from({ length: options.mr }, (_, r) =>
     Array.from({ length: options.nr / 4 }, (_, v) => microKernel(mod, options, r + 1, v + 1)),

@@ -4,9 +4,16 @@
  * element, is applied to `count` batch elements. Runs of four floats or more move four lanes at a
  * time. A pure copy, so the matrix is bit for bit the JavaScript one.
  */
-import { ModuleBuilder, ValType } from "./encoder.js";
+import { ValType } from "./encoder.js";
 import { simdSupported } from "./features.js";
-import { alignUp, heapF32, isHeapView, MAXIMUM_PAGES, scratch, wasmMemory } from "./memory.js";
+import {
+  alignUp,
+  heapF32,
+  instantiateShared,
+  isHeapView,
+  scratch,
+  sharedModule,
+} from "./memory.js";
 import { webAssembly } from "./webassembly.js";
 
 /**
@@ -15,11 +22,7 @@ import { webAssembly } from "./webassembly.js";
  * elements of each.
  */
 function im2colModule(): Uint8Array {
-  const mod = new ModuleBuilder().importMemory("env", "memory", {
-    initial: 1,
-    maximum: MAXIMUM_PAGES,
-    shared: true,
-  });
+  const mod = sharedModule();
   const I = ValType.i32;
   const f = mod.addFunction([I, I, I, I, I, I, I], [], "im2col");
   const [runs, nRuns, count, colsStride, x, xStride, cols] = [0, 1, 2, 3, 4, 5, 6].map((k) =>
@@ -107,9 +110,7 @@ export function wasmIm2col(
   if (webAssembly === undefined || !simdSupported() || !isHeapView(x) || !isHeapView(cols))
     return false;
   if (im2colExport === undefined) {
-    const module = new webAssembly.Module(im2colModule());
-    const instance = new webAssembly.Instance(module, { env: { memory: wasmMemory() } });
-    im2colExport = instance.exports.im2col as (...args: number[]) => void;
+    im2colExport = instantiateShared(im2colModule()).im2col as (...args: number[]) => void;
   }
   const at = scratch(alignUp(12 * nRuns));
   if (at < 0) return false;

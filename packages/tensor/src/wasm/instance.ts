@@ -12,7 +12,7 @@ import {
   type GemmOptions,
   type PackBExport,
 } from "./gemm.js";
-import { MAXIMUM_PAGES, memoryAvailable, wasmMemory } from "./memory.js";
+import { instantiateShared, MAXIMUM_PAGES, memoryAvailable } from "./memory.js";
 import { webAssembly, type WasmModule } from "./webassembly.js";
 
 /** A compiled GEMM module with its main-thread exports. */
@@ -64,13 +64,13 @@ export function gemmKernel(): GemmKernel {
     }
     const options: GemmOptions = { ...DEFAULT_GEMM_OPTIONS, relaxed };
     const module = new webAssembly.Module(gemmModuleBytes(options, MAXIMUM_PAGES));
-    const instance = new webAssembly.Instance(module, { env: { memory: wasmMemory() } });
+    const exports = instantiateShared(module);
     kernel = {
       options,
       module,
-      gemm: instance.exports.gemm as GemmExport,
-      packB: instance.exports.packB as PackBExport,
-      addInto: instance.exports.addInto as AddIntoExport,
+      gemm: exports.gemm as GemmExport,
+      packB: exports.packB as PackBExport,
+      addInto: exports.addInto as AddIntoExport,
     };
     kernels.set(relaxed, kernel);
   }

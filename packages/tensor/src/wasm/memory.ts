@@ -9,7 +9,8 @@
  * region is always the last one, so it grows in place; an allocation placed after it makes the
  * next growth move it to the end.
  */
-import { webAssembly, type WasmMemory } from "./webassembly.js";
+import { ModuleBuilder } from "./encoder.js";
+import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly.js";
 
 /** Bytes per WebAssembly page. */
 const PAGE_BYTES = 65536;
@@ -191,4 +192,15 @@ export function scratch(bytes: number): number {
   scratchSize = size;
   top = base + size;
   return base;
+}
+
+/** A module builder whose module imports the shared memory (as `env.memory`). */
+export function sharedModule(maximum = MAXIMUM_PAGES): ModuleBuilder {
+  return new ModuleBuilder().importMemory("env", "memory", { initial: 1, maximum, shared: true });
+}
+
+/** The exports of `module` (or of a module compiled from `bytes`) instantiated over the shared memory. */
+export function instantiateShared(module: WasmModule | Uint8Array): Record<string, unknown> {
+  const compiled = module instanceof Uint8Array ? new webAssembly!.Module(module) : module;
+  return new webAssembly!.Instance(compiled, { env: { memory: wasmMemory() } }).exports;
 }

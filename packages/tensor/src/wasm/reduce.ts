@@ -8,9 +8,16 @@
  *   maximum and sum), one row at a time in order: sums in doubles, maxima and minima keeping the
  *   first of equal values and any NaN, as the JavaScript loop does.
  */
-import { ModuleBuilder, ValType } from "./encoder.js";
+import { ValType } from "./encoder.js";
 import { simdSupported } from "./features.js";
-import { alignUp, heapF32, isHeapView, MAXIMUM_PAGES, scratch, wasmMemory } from "./memory.js";
+import {
+  alignUp,
+  heapF32,
+  instantiateShared,
+  isHeapView,
+  scratch,
+  sharedModule,
+} from "./memory.js";
 import { webAssembly } from "./webassembly.js";
 
 const V128_LOAD64_ZERO = 0x5d;
@@ -24,11 +31,7 @@ const F32_DEMOTE_F64 = 0xb6;
 
 /** `sum(rows, columns, x, out, acc)`: byte addresses of x (f32), out (f32) and acc (f64 scratch). */
 function sumModule(): Uint8Array {
-  const mod = new ModuleBuilder().importMemory("env", "memory", {
-    initial: 1,
-    maximum: MAXIMUM_PAGES,
-    shared: true,
-  });
+  const mod = sharedModule();
   const I = ValType.i32;
   const f = mod.addFunction([I, I, I, I, I], [], "sum");
   const [rows, cols, x, out, acc] = [0, 1, 2, 3, 4].map((k) => f.param(k)) as [
@@ -93,11 +96,7 @@ const I32_OR = 0x72;
 const SELECT = 0x1b;
 
 function rowsModule(): Uint8Array {
-  const mod = new ModuleBuilder().importMemory("env", "memory", {
-    initial: 1,
-    maximum: MAXIMUM_PAGES,
-    shared: true,
-  });
+  const mod = sharedModule();
   const I = ValType.i32;
   for (const monoid of ROW_MONOIDS) {
     const f = mod.addFunction([I, I, I, I], [], monoid);
@@ -163,13 +162,8 @@ export const rowReducers = Object.fromEntries(
 ) as Record<RowMonoid, (out: Float32Array, x: Float32Array, rows: number, columns: number) => void>;
 
 /** The exports of `bytes` instantiated over the shared memory. */
-function instantiate(bytes: Uint8Array): Record<string, (...args: number[]) => void> {
-  const module = new webAssembly!.Module(bytes);
-  return new webAssembly!.Instance(module, { env: { memory: wasmMemory() } }).exports as Record<
-    string,
-    (...args: number[]) => void
-  >;
-}
+const instantiate = (bytes: Uint8Array) =>
+  instantiateShared(bytes) as Record<string, (...args: number[]) => void>;
 
 /**
  * Runs `run(xAt, outAt, workAt)` with the byte addresses of `x` (`n` floats), `out` (`m` floats)

@@ -11,7 +11,7 @@ import {
   type FunctionBuilder,
   type Operand,
 } from "./encoder.js";
-import { MAXIMUM_PAGES } from "./memory.js";
+import { sharedModule } from "./memory.js";
 
 const I = ValType.i32;
 const F = ValType.f32;
@@ -497,11 +497,7 @@ function gatherKernel(mod: ModuleBuilder): void {
 
 /** The module of the five window kernels: max, min, sum, scatter and gather. */
 export function windowModule(): Uint8Array {
-  const mod = new ModuleBuilder().importMemory("env", "memory", {
-    initial: 1,
-    maximum: MAXIMUM_PAGES,
-    shared: true,
-  });
+  const mod = sharedModule();
   extremeKernel(mod, "max", "gt");
   extremeKernel(mod, "min", "lt");
   sumKernel(mod);

@@ -13,7 +13,7 @@
  * NaN when it is NaN), and the first tap when none is; scatters add in the same order.
  */
 import { simdSupported } from "./features.js";
-import { alignUp, heapF32, isHeapView, scratch, wasmMemory } from "./memory.js";
+import { alignUp, heapF32, instantiateShared, isHeapView, scratch } from "./memory.js";
 import { windowModule } from "./window-module.js";
 import { webAssembly } from "./webassembly.js";
 
@@ -55,8 +55,7 @@ let kernels: Record<KernelName, Run> | undefined;
 
 function instance(): Record<KernelName, Run> {
   if (kernels === undefined) {
-    const module = new webAssembly!.Module(windowModule());
-    const exports = new webAssembly!.Instance(module, { env: { memory: wasmMemory() } }).exports;
+    const exports = instantiateShared(windowModule());
     kernels = {
       max: exports.max as Run,
       min: exports.min as Run,
