@@ -1,5 +1,5 @@
 /** The intermediate representation `jit` traces into: a graph of primitive applications. */
-import { isOutputBlock } from "./wasm/outputs.js";
+import { pin } from "./wasm/outputs.js";
 import type { DType, TypedArray } from "./dtype.js";
 import type { Primitive } from "./primitive.js";
 import { formatType } from "./format.js";
@@ -42,10 +42,10 @@ export class Graph {
     const known = this.consts.get(value);
     if (known && known.shape.length === shape.length && known.shape.every((d, i) => d === shape[i]))
       return known;
-    // A result in the Wasm memory is copied: `dispose` may give its block back while the
+    // A result in the Wasm memory is pinned: `dispose` may not give its block back while the
     // program that captured it lives on.
-    const own = isOutputBlock(value) ? value.slice() : value;
-    const node = this.push("const", undefined, [], undefined, shape, dtype, { value: own });
+    pin(value);
+    const node = this.push("const", undefined, [], undefined, shape, dtype, { value });
     this.consts.set(value, node);
     return node;
   }

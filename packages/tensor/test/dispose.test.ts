@@ -72,22 +72,22 @@ describe("results in the Wasm memory", () => {
     assert.equal(address(result(5)), at);
   });
 
-  it("a program that captured a result keeps its own copy", wasm, () => {
+  it("a program that captured a result keeps it (dispose cannot give it back)", wasm, () => {
     const w = result(1);
     const f = nx.jit((x: nx.Tensor) => nx.multiply(x, w));
     const x = nx.full([N], 2);
     assert.equal(f(x).data()[9], 20);
     nx.dispose(w);
-    const other = result(1000); // takes w's block and overwrites it
+    const other = result(1000); // would take w's block, were it not pinned
     assert.equal(other.data()[9], 1009);
     assert.equal(f(x).data()[9], 20);
   });
 
-  it("batches of a result are copies, so disposing the result leaves them intact", wasm, () => {
+  it("batches are views of a result, which disposing it leaves intact", wasm, () => {
     const a = nx.add(nx.reshape(ramp(0), [64, 64]), 0);
     const batches = [...nx.toBatched(a, 16)];
     nx.dispose(a);
-    result(500); // takes a's block and overwrites it
+    result(500); // would take a's block, were it not pinned
     assert.deepEqual(
       batches.map((t) => t.toArray()[1][0]),
       [64, 1088, 2112, 3136],

@@ -1,5 +1,5 @@
 /** Shape ops: reshaping, reordering, joining, slicing, gathering and padding. */
-import { isOutputBlock } from "../wasm/outputs.js";
+import { pin } from "../wasm/outputs.js";
 import { bind, anyTracked } from "../core.js";
 import { promoteTypes } from "../dtype.js";
 import { formatType } from "../format.js";
@@ -388,9 +388,10 @@ export function* toBatched(
   );
   const n = x.shape[0]!;
   const row = stridesOf(x.shape)[0]!;
-  // Batches are views of the data, except of a result in the Wasm memory, which `dispose` could
-  // give back under them.
-  const direct = x._data !== undefined && !isOutputBlock(x._data) && !anyTracked([x]);
+  const direct = x._data !== undefined && !anyTracked([x]);
+  // Batches are views of the data: a result in the Wasm memory is pinned, so that `dispose` can
+  // never give it back under them.
+  if (direct) pin(x._data!);
   for (let start = 0; start < n; start += batchSize) {
     const len = Math.min(batchSize, n - start);
     if (len < batchSize && leftover === "discard") return;

@@ -4,9 +4,9 @@
  *
  * Such a block is counted by reference: every tensor made over it adds one ({@link retain}), and
  * {@link release} (from `dispose`) takes one away; at zero the block is the next result of its
- * size at once. Otherwise it goes back to the memory when its array is collected. New blocks stop growing the memory past
- * {@link OUTPUT_LIMIT_BYTES} (results then live in ordinary arrays), so a loop that keeps making
- * results faster than the collector finds them cannot take the memory over.
+ * size at once. Otherwise it goes back to the memory when its array is collected. New blocks stop
+ * growing the memory past {@link OUTPUT_LIMIT_BYTES} (results then live in ordinary arrays), so a
+ * loop that keeps making results faster than the collector finds them cannot take the memory over.
  */
 import type { TypedArray } from "../dtype.js";
 import { simdSupported } from "./features.js";
@@ -49,6 +49,15 @@ export function outputF32(length: number): Float32Array {
 /** Whether `data` is a result block (whose memory {@link release} may give back). */
 export function isOutputBlock(data: TypedArray): boolean {
   return refs.has(data);
+}
+
+/**
+ * Keeps a result block from ever being given back by {@link release} (the collector still takes
+ * it): for views and copies of its array that the count does not see — a batch view, a constant
+ * captured by a program.
+ */
+export function pin(data: TypedArray): void {
+  if (refs.has(data)) refs.set(data, Infinity);
 }
 
 /** Counts one more tensor over `data` when it is a result block. */
