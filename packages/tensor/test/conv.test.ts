@@ -281,6 +281,24 @@ describe("conv: known answers", () => {
   });
 });
 
+/** Options used at two sizes below: every 2-D option at once, and 3-D dilations with groups. */
+const EVERYTHING_2D: nx.ConvOptions = {
+  strides: [2, 1],
+  padding: [
+    [2, -1],
+    [1, 3],
+  ],
+  inputDilation: [1, 2],
+  kernelDilation: [2, 1],
+  featureGroupSize: 2,
+};
+const DILATED_GROUPS_3D: nx.ConvOptions = {
+  featureGroupSize: 2,
+  kernelDilation: [1, 1, 2],
+  inputDilation: [2, 1, 1],
+  padding: "same",
+};
+
 describe("conv: against the direct definition", () => {
   // Awkward sizes (1, 3, 17), every option, 1-D to 3-D.
   const cases: [string, number[], number[], nx.ConvOptions][] = [
@@ -290,31 +308,12 @@ describe("conv: against the direct definition", () => {
     ["1-D, 17 filters, padding past the kernel", [2, 3, 4], [17, 3, 2], { padding: [[3, 4]] }],
     ["1-D, negative padding both sides", [2, 2, 9], [3, 2, 3], { padding: [[-2, -1]] }],
     ["1-D, input dilation 3, strides 2", [2, 2, 5], [2, 2, 3], { inputDilation: 3, strides: 2 }],
-    [
-      "2-D, everything at once",
-      [3, 6, 5, 7],
-      [4, 3, 2, 3],
-      {
-        strides: [2, 1],
-        padding: [
-          [2, -1],
-          [1, 3],
-        ],
-        inputDilation: [1, 2],
-        kernelDilation: [2, 1],
-        featureGroupSize: 2,
-      },
-    ],
+    ["2-D, everything at once", [3, 6, 5, 7], [4, 3, 2, 3], EVERYTHING_2D],
     ["2-D, batch groups 3", [3, 2, 4, 3], [6, 2, 2, 2], { batchGroupSize: 3, padding: "same" }],
     ["2-D, depthwise 17", [1, 17, 3, 3], [17, 1, 3, 3], { featureGroupSize: 17 }],
     ["2-D, 1×1 kernel (no im2col)", [2, 3, 4, 5], [4, 3, 1, 1], {}],
     ["2-D, 1×1 kernel with strides", [2, 3, 4, 5], [4, 3, 1, 1], { strides: 2 }],
-    [
-      "3-D, dilations and groups",
-      [2, 4, 3, 4, 5],
-      [2, 2, 2, 1, 3],
-      { featureGroupSize: 2, kernelDilation: [1, 1, 2], inputDilation: [2, 1, 1], padding: "same" },
-    ],
+    ["3-D, dilations and groups", [2, 4, 3, 4, 5], [2, 2, 2, 1, 3], DILATED_GROUPS_3D],
   ];
   for (const [name, xs, ks, o] of cases) {
     it(name, () => {
@@ -397,28 +396,9 @@ describe("conv: the im2col copies in WebAssembly (f32 operands in its memory)", 
   // would be far above f32 rounding.
   const cases: [string, number[], number[], nx.ConvOptions][] = [
     ["2-D, 3×3 on one channel (runs of 3)", [8, 1, 14, 14], [8, 1, 3, 3], {}],
-    [
-      "2-D, everything at once",
-      [3, 6, 9, 11],
-      [4, 3, 2, 3],
-      {
-        strides: [2, 1],
-        padding: [
-          [2, -1],
-          [1, 3],
-        ],
-        inputDilation: [1, 2],
-        kernelDilation: [2, 1],
-        featureGroupSize: 2,
-      },
-    ],
+    ["2-D, everything at once", [3, 6, 9, 11], [4, 3, 2, 3], EVERYTHING_2D],
     ["2-D, batch groups 3", [6, 5, 8, 7], [6, 5, 3, 2], { batchGroupSize: 3, padding: "same" }],
-    [
-      "3-D, dilations and groups",
-      [2, 4, 7, 6, 5],
-      [2, 2, 2, 1, 3],
-      { featureGroupSize: 2, kernelDilation: [1, 1, 2], inputDilation: [2, 1, 1], padding: "same" },
-    ],
+    ["3-D, dilations and groups", [2, 4, 7, 6, 5], [2, 2, 2, 1, 3], DILATED_GROUPS_3D],
   ];
   for (const [name, xs, ks, o] of cases) {
     it(name, () => {
