@@ -6,6 +6,7 @@
  */
 import { Tape, bind, withTape, withoutTape } from "./core.js";
 import { isFloat } from "./dtype.js";
+import { derivativeOf } from "./primitive.js";
 import { formatType } from "./format.js";
 import { full, zeros } from "./ops/creation.js";
 import { add, cast } from "./ops/elementwise.js";
@@ -147,7 +148,8 @@ function backward(tape: Tape, out: Tensor, inputs: readonly Tensor[]): Tensor[] 
     const g = cotangents.get(r.out);
     if (!g) continue;
     cotangents.delete(r.out);
-    const gs = r.prim.vjp!(g, r.inputs, r.out, r.params);
+    // Only primitives with a derivative rule are recorded (see core.ts).
+    const gs = derivativeOf(r.prim)!(g, r.inputs, r.out, r.params);
     r.inputs.forEach((x, k) => {
       const gk = gs[k];
       if (!gk || !tape.tracked.has(x) || !isFloat(x.dtype)) return;

@@ -3,7 +3,13 @@
  * `jit` uses), symbolically (adding a node to the graph being traced), or to templates (shape and
  * dtype only), and records it on the active autodiff tapes.
  */
-import type { Aval, Primitive } from "./primitive.js";
+import {
+  derivativeOf,
+  type AnyPrimitive,
+  type Aval,
+  type NoParams,
+  type Primitive,
+} from "./primitive.js";
 import { Tensor } from "./tensor.js";
 import { Graph, type Node } from "./graph.js";
 import type { Program } from "./compile/compiler.js";
@@ -12,9 +18,9 @@ import { LruCache } from "./lru.js";
 
 /** A record of one primitive application, kept by a tape for the backward pass. */
 export interface TapeRecord {
-  readonly prim: Primitive;
+  readonly prim: AnyPrimitive;
   readonly inputs: readonly Tensor[];
-  readonly params: any;
+  readonly params: unknown;
   readonly out: Tensor;
 }
 
@@ -88,8 +94,16 @@ export function nodeOf(x: Tensor, graph: Graph, op: string): Node {
   return graph.constant(x._concrete(op), x.shape, x.dtype);
 }
 
-/** Applies a primitive to tensors: the single entry point of every op. */
-export function bind(prim: Primitive, inputs: readonly Tensor[], params: any = {}): Tensor {
+/**
+ * Applies a primitive to tensors: the single entry point of every op. `params` has the
+ * primitive's params type (omitted for a primitive that takes none).
+ */
+export function bind<P>(
+  prim: Primitive<P>,
+  inputs: readonly Tensor[],
+  ...rest: NoParams extends P ? [params?: P] : [params: P]
+): Tensor {
+  const params = (rest[0] ?? {}) as P;
   const aval = prim.infer(inputs, params);
   let out: Tensor;
   let graph: Graph | undefined;
@@ -122,11 +136,11 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], params: any = {
   } else {
     out = runEager(prim, inputs, params, aval);
   }
-  if (tapes.length && prim.vjp) record(prim, inputs, params, out);
+  if (tapes.length && derivativeOf(prim)) record(prim, inputs, params, out);
   return out;
 }
 
-function record(prim: Primitive, inputs: readonly Tensor[], params: any, out: Tensor): void {
+function record(prim: AnyPrimitive, inputs: readonly Tensor[], params: unknown, out: Tensor): void {
   for (const tape of tapes) {
     if (inputs.some((x) => tape.tracked.has(x))) {
       tape.tracked.add(out);
@@ -136,7 +150,7 @@ function record(prim: Primitive, inputs: readonly Tensor[], params: any, out: Te
 }
 
 /** Compiled single-op programs, per primitive, keyed by params, shapes and dtypes. */
-const eagerPrograms = new WeakMap<Primitive, LruCache<string, Program>>();
+const eagerPrograms = new WeakMap<AnyPrimitive, LruCache<string, Program>>();
 const EAGER_CACHE_LIMIT = 4096;
 
 /**
@@ -150,7 +164,7 @@ function paramsKey(_k: string, v: unknown): unknown {
   return typeof v === "string" ? `'${v}` : v;
 }
 
-function runEager(prim: Primitive, inputs: readonly Tensor[], params: any, aval: Aval): Tensor {
+function runEager<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P, aval: Aval): Tensor {
   const data = inputs.map((x) => x._data!);
   if (prim.lowering.kind === "alias") return new Tensor(aval.shape, aval.dtype, data[0]);
   let cache = eagerPrograms.get(prim);

@@ -1,7 +1,7 @@
 /** The intermediate representation `jit` traces into: a graph of primitive applications. */
 import { pin } from "./wasm/outputs.js";
 import type { DType, TypedArray } from "./dtype.js";
-import type { Primitive } from "./primitive.js";
+import type { AnyPrimitive } from "./primitive.js";
 import { formatType } from "./format.js";
 import type { Shape } from "./shape.js";
 
@@ -10,7 +10,7 @@ export interface Node {
   readonly id: number;
   /** "input", "const", or the primitive's name. */
   readonly op: string;
-  readonly prim: Primitive | undefined;
+  readonly prim: AnyPrimitive | undefined;
   readonly inputs: readonly Node[];
   readonly params: any;
   readonly shape: Shape;
@@ -51,13 +51,19 @@ export class Graph {
   }
 
   /** Adds an application of a primitive. */
-  apply(prim: Primitive, inputs: readonly Node[], params: any, shape: Shape, dtype: DType): Node {
+  apply(
+    prim: AnyPrimitive,
+    inputs: readonly Node[],
+    params: unknown,
+    shape: Shape,
+    dtype: DType,
+  ): Node {
     return this.push(prim.name, prim, inputs, params, shape, dtype, {});
   }
 
   private push(
     op: string,
-    prim: Primitive | undefined,
+    prim: AnyPrimitive | undefined,
     inputs: readonly Node[],
     params: any,
     shape: Shape,

@@ -91,26 +91,75 @@ export type Lowering<P> =
   /** The output is the input's buffer seen with another shape (no code, no copy). */
   | { kind: "alias" };
 
+/** Params of a primitive that takes none. */
+export type NoParams = Readonly<Record<string, never>>;
+
+/**
+ * A derivative rule: the cotangents of the inputs given the cotangent `g` of the output (null
+ * where an input gets none). Shapes may be broadcast-compatible with the input's shape: the
+ * caller sums them down.
+ */
+export type Vjp<P> = (
+  g: Tensor,
+  inputs: readonly Tensor[],
+  out: Tensor,
+  params: P,
+) => readonly (Tensor | null)[];
+
+/**
+ * The explicit marker of a primitive whose output carries no derivative (comparisons, argmax,
+ * sort order, random bits, stopGradient): gradients do not flow through it, by design. See
+ * {@link noDerivative}.
+ */
+export interface NoDerivative {
+  /** Why the output carries no derivative. */
+  readonly noDerivative: string;
+}
+
+/** Marks a primitive as having no derivative, saying why (e.g. "its output is an integer index"). */
+export function noDerivative(reason: string): NoDerivative {
+  return { noDerivative: reason };
+}
+
 /** A primitive operation. */
-export interface Primitive<P = any> {
+export interface Primitive<P = NoParams> {
   readonly name: string;
   /** Shape and dtype of the result; throws an error naming the op when the inputs do not fit. */
   infer(inputs: readonly Aval[], params: P): Aval;
   readonly lowering: Lowering<P>;
   /**
-   * Cotangents of the inputs given the cotangent `g` of the output (null where an input gets none).
-   * Shapes may be broadcast-compatible with the input's shape: the caller sums them down.
-   * Undefined for primitives that are not differentiable (comparisons, argmax, sort order, bits).
+   * The derivative rule, or the {@link noDerivative} marker: every primitive says which, so a
+   * forgotten derivative is a type error rather than a silent zero.
    */
-  readonly vjp?: (
-    g: Tensor,
-    inputs: readonly Tensor[],
-    out: Tensor,
-    params: P,
-  ) => readonly (Tensor | null)[];
+  readonly vjp: Vjp<P> | NoDerivative;
 }
 
-/** Defines a primitive (an identity function that checks the object's type). */
-export function definePrimitive<P>(p: Primitive<P>): Primitive<P> {
+/**
+ * A primitive of any params, as stored where primitives of every kind meet (graph nodes, tapes,
+ * caches); `bind` is where params are checked against the primitive's type.
+ */
+export type AnyPrimitive = Primitive<any>;
+
+/** The derivative rule of `p`, or undefined when it is marked {@link noDerivative}. */
+export function derivativeOf<P>(p: Primitive<P>): Vjp<P> | undefined {
+  return typeof p.vjp === "function" ? p.vjp : undefined;
+}
+
+const registry = new Map<string, AnyPrimitive>();
+
+/**
+ * Defines a primitive: checks the object's type and registers it under its name (one primitive
+ * per name).
+ *
+ * @throws Error when a primitive of that name is already defined.
+ */
+export function definePrimitive<P = NoParams>(p: Primitive<P>): Primitive<P> {
+  if (registry.has(p.name)) throw new Error(`internal: primitive "${p.name}" is defined twice`);
+  registry.set(p.name, p);
   return p;
+}
+
+/** @internal Every primitive defined so far (the registry tests walk it). */
+export function definedPrimitives(): readonly AnyPrimitive[] {
+  return [...registry.values()];
 }

@@ -7,14 +7,11 @@ import type { DType } from "../dtype.js";
 import { isFloat } from "../dtype.js";
 import * as ir from "../compile/expr.js";
 import type { BinaryOp, UnaryOp } from "../compile/expr.js";
-import type { Aval, Primitive } from "../primitive.js";
-import { definePrimitive } from "../primitive.js";
+import type { Aval, NoDerivative, Primitive, Vjp } from "../primitive.js";
+import { definePrimitive, noDerivative } from "../primitive.js";
 import { broadcastShapes, checkShape, shapesEqual } from "../shape.js";
 import { formatType } from "../format.js";
-import type { Tensor } from "../tensor.js";
 import * as o from "../ops/elementwise.js";
-
-type Vjp = (g: Tensor, inputs: readonly Tensor[], out: Tensor) => readonly (Tensor | null)[];
 
 function sameDtype(op: string, xs: readonly Aval[]): DType {
   for (const x of xs) {
@@ -27,7 +24,7 @@ function sameDtype(op: string, xs: readonly Aval[]): DType {
   return xs[0]!.dtype;
 }
 
-function unary(name: string, op: UnaryOp, vjp?: Vjp): Primitive {
+function unary(name: string, op: UnaryOp, vjp: Vjp<unknown> | NoDerivative): Primitive {
   return definePrimitive({
     name,
     infer: ([x]) => ({ shape: x!.shape, dtype: x!.dtype }),
@@ -36,7 +33,12 @@ function unary(name: string, op: UnaryOp, vjp?: Vjp): Primitive {
   });
 }
 
-function binary(name: string, op: BinaryOp, vjp?: Vjp, outDtype?: DType): Primitive {
+function binary(
+  name: string,
+  op: BinaryOp,
+  vjp: Vjp<unknown> | NoDerivative,
+  outDtype?: DType,
+): Primitive {
   return definePrimitive({
     name,
     infer: ([a, b]) => {
@@ -110,18 +112,21 @@ export const ceil = unary("ceil", "ceil", (g) => [o.multiply(g, 0)]);
 export const round = unary("round", "round", (g) => [o.multiply(g, 0)]);
 export const trunc = unary("trunc", "trunc", (g) => [o.multiply(g, 0)]);
 
+const BOOLEAN_RESULT = noDerivative("its result is a u8 truth value");
+
 function predicate(name: string, op: UnaryOp): Primitive {
   return definePrimitive({
     name,
     infer: ([x]) => ({ shape: x!.shape, dtype: "u8" }),
     lowering: { kind: "elementwise", expr: ([a]) => ir.unary(op, a!) },
+    vjp: BOOLEAN_RESULT,
   });
 }
 export const isNan = predicate("isNan", "isNan");
 export const isInfinite = predicate("isInfinite", "isInfinite");
 export const logicalNot = predicate("logicalNot", "not");
 
-const compare = (name: string, op: BinaryOp) => binary(name, op, undefined, "u8");
+const compare = (name: string, op: BinaryOp) => binary(name, op, BOOLEAN_RESULT, "u8");
 export const equal = compare("equal", "eq");
 export const notEqual = compare("notEqual", "ne");
 export const less = compare("less", "lt");

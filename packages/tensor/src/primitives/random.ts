@@ -1,5 +1,5 @@
 /** The one random primitive: Threefry-2x32 bits from a key, counter-based and stateless. */
-import { definePrimitive } from "../primitive.js";
+import { definePrimitive, noDerivative } from "../primitive.js";
 import { formatType } from "../format.js";
 import { sizeOf } from "../shape.js";
 import { randomBits as bitsKernel } from "../kernels/threefry.js";
@@ -15,6 +15,7 @@ export const randomBits = definePrimitive<{ shape: readonly number[] }>({
     }
     return { shape, dtype: "u32" };
   },
+  vjp: noDerivative("its result is random u32 bits"),
   lowering: {
     kind: "call",
     call: ({ shape }) => ({

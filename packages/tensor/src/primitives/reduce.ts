@@ -1,6 +1,6 @@
 /** Reductions over axes (sum, product, max, min), arg-reductions and cumulative sums. */
 import type { Monoid, Primitive } from "../primitive.js";
-import { definePrimitive } from "../primitive.js";
+import { definePrimitive, noDerivative } from "../primitive.js";
 import { checkIndexable, normalizeAxis, sizeOf } from "../shape.js";
 import { CodegenError, flag } from "../compile/literal.js";
 import { argReduceKernel, cumulativeSumKernel } from "../kernels/scan.js";
@@ -75,6 +75,7 @@ export const argReduce = definePrimitive<{ axis: number; op: "max" | "min" }>({
     checkIndexable(`arg${op}`, x!.shape[axis]!);
     return { shape: x!.shape.filter((_, d) => d !== axis), dtype: "s32" };
   },
+  vjp: noDerivative("its result is an integer index"),
   lowering: {
     kind: "call",
     call: ({ inputs: [x], params: { axis, op } }) => {

@@ -2,7 +2,7 @@
  * Shape primitives. reshape/identity/stopGradient share the input's buffer; the rest are affine
  * copies (transpose, slice, pad, reverse, concatenate, updateSlice). Gathers are in gather.ts.
  */
-import { definePrimitive } from "../primitive.js";
+import { definePrimitive, noDerivative } from "../primitive.js";
 import type { Aval } from "../primitive.js";
 import { formatType } from "../format.js";
 import { stridesOf } from "../shape.js";
@@ -42,6 +42,7 @@ export const stopGradient = definePrimitive({
   name: "stopGradient",
   infer: ([x]) => x!,
   lowering: { kind: "alias" },
+  vjp: noDerivative("it exists to stop gradients"),
 });
 
 /** Permutes axes: output axis d is input axis perm[d]. */

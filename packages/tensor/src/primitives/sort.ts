@@ -1,5 +1,5 @@
 /** Sorting: the stable argsort primitive (sort and topK gather with it). */
-import { definePrimitive } from "../primitive.js";
+import { definePrimitive, noDerivative } from "../primitive.js";
 import { checkIndexable, stridesOf } from "../shape.js";
 import { flag } from "../compile/literal.js";
 
@@ -10,6 +10,7 @@ export const argsort = definePrimitive<{ axis: number; descending: boolean }>({
     checkIndexable("argsort", x!.shape[axis] ?? 1);
     return { shape: x!.shape, dtype: "s32" };
   },
+  vjp: noDerivative("its result is an integer index"),
   lowering: {
     kind: "call",
     call: ({ shape, params: { axis, descending } }) => {
