@@ -52,7 +52,7 @@ export function resultDType(x: Data): "f32" | "f64" {
 }
 
 function asFloat64(t: nx.Tensor): Float64Array {
-  const d = t._concrete("learn");
+  const d = t.data();
   return d instanceof Float64Array ? d : Float64Array.from(d);
 }
 

@@ -1,5 +1,6 @@
 // A live chart: Kino.VegaLite's push / push_many / clear over a Vega-Lite spec whose data grows
 // while the program runs.
+import { JUPYTER_DISPLAY } from "@dendrite/plot";
 import { DatasetHistory, type Point } from "./history.js";
 import {
   denoBroadcast,
@@ -28,8 +29,6 @@ export interface ChartOptions {
   /** The title of the chart's card on the dashboard (default: the spec's title). */
   readonly title?: string;
 }
-
-const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
 
 /** A chart that grows while the program runs. Make one with `live.chart(spec)`. */
 export class LiveChart {

@@ -6,11 +6,9 @@ import { randomUUID } from "node:crypto";
 import { snapshotOf, type ChartState } from "./registry.js";
 import { withDatasets } from "./spec.js";
 
-/** The MIME type Jupyter front ends render with Vega-Lite 5. */
-export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
+import { VEGALITE_MIME, type MimeBundle } from "@dendrite/plot";
 
-/** A Jupyter MIME bundle: MIME type → representation. */
-export type MimeBundle = Record<string, unknown>;
+export { VEGALITE_MIME, type MimeBundle };
 
 /** The content of a `display_data` / `update_display_data` message. */
 export interface DisplayContent {

@@ -17,6 +17,7 @@ import {
 import { renderHTML, renderPNG, renderSVG, saveSpec, type PNGOptions } from "./render.js";
 import {
   displayBundle,
+  JUPYTER_DISPLAY,
   showIn,
   type MimeBundle,
   type NotebookDisplay,
@@ -383,7 +384,7 @@ export class Chart {
   }
 
   /** The MIME bundle a Jupyter kernel shows (Deno's kernel calls this for a cell's value). */
-  [Symbol.for("Jupyter.display")](): Promise<MimeBundle> {
+  [JUPYTER_DISPLAY](): Promise<MimeBundle> {
     return displayBundle(this.#top());
   }
 

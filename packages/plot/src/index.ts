@@ -13,6 +13,7 @@ export type {
 export { compileSpec as compile, type Compiled, type PNGOptions, svgToPNG } from "./render.js";
 export {
   VEGALITE_MIME,
+  JUPYTER_DISPLAY,
   type MimeBundle,
   type NotebookDisplay,
   type ShowOptions,

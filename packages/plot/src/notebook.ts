@@ -8,6 +8,9 @@ import { describe } from "./schema.js";
 /** The MIME type of Vega-Lite v5 specs, rendered by JupyterLab, VS Code and nteract. */
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 
+/** The key of the method notebook kernels (Deno's, tslab's) call to display a value. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
 /** A Jupyter MIME bundle: MIME type → content. */
 export type MimeBundle = Record<string, unknown>;
 

@@ -7,6 +7,7 @@
 import { Tape, bind, withTape, withoutTape } from "./core.js";
 import { isFloat } from "./dtype.js";
 import { derivativeOf } from "./primitive.js";
+import * as derivativeOps from "./ops/derivative.js";
 import { formatType } from "./format.js";
 import { full, zeros } from "./ops/creation.js";
 import { add, cast } from "./ops/elementwise.js";
@@ -149,7 +150,7 @@ function backward(tape: Tape, out: Tensor, inputs: readonly Tensor[]): Tensor[] 
     if (!g) continue;
     cotangents.delete(r.out);
     // Only primitives with a derivative rule are recorded (see core.ts).
-    const gs = derivativeOf(r.prim)!(g, r.inputs, r.out, r.params);
+    const gs = derivativeOf(r.prim)!(g, r.inputs, r.out, r.params, derivativeOps);
     r.inputs.forEach((x, k) => {
       const gk = gs[k];
       if (!gk || !tape.tracked.has(x) || !isFloat(x.dtype)) return;

@@ -94,16 +94,20 @@ export type Lowering<P> =
 /** Params of a primitive that takes none. */
 export type NoParams = Readonly<Record<string, never>>;
 
+/** The ops a derivative rule is written with (`ops/derivative.ts`), handed to it by autodiff. */
+export type DerivativeOps = typeof import("./ops/derivative.js");
+
 /**
  * A derivative rule: the cotangents of the inputs given the cotangent `g` of the output (null
- * where an input gets none). Shapes may be broadcast-compatible with the input's shape: the
- * caller sums them down.
+ * where an input gets none), written with the ops in `nx`. Shapes may be broadcast-compatible
+ * with the input's shape: the caller sums them down.
  */
 export type Vjp<P> = (
   g: Tensor,
   inputs: readonly Tensor[],
   out: Tensor,
   params: P,
+  nx: DerivativeOps,
 ) => readonly (Tensor | null)[];
 
 /**

@@ -111,10 +111,7 @@ function jsonSafe(value: unknown): unknown {
 function hasNonFinite(tree: unknown): boolean {
   if (nx.isTensor(tree)) {
     if (tree.dtype !== "f32" && tree.dtype !== "f64") return false;
-    const d = tree._data;
-    if (!d) return false;
-    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return true;
-    return false;
+    return nx.any(nx.logicalOr(nx.isNan(tree), nx.isInfinite(tree))).toNumber() !== 0;
   }
   if (Array.isArray(tree)) return tree.some(hasNonFinite);
   if (isPlainObject(tree)) return Object.values(tree).some(hasNonFinite);

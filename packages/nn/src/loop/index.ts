@@ -17,8 +17,8 @@ export {
   type TrainerOptions,
   type EvaluatorOptions,
   type TrainStepState,
-  type EvalStepState,
 } from "./trainer.js";
+export type { EvalStepState } from "./eval-step.js";
 export {
   EVENTS,
   type LoopEvent,

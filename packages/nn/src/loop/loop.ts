@@ -35,7 +35,7 @@ import {
   type PointSink,
   type ReduceLrOptions,
 } from "./handlers.js";
-import { evaluator } from "./trainer.js";
+import { evalDefinition } from "./eval-step.js";
 import { checkpointHandler, type CheckpointOptions } from "./checkpoint.js";
 
 /** A metric function: targets and predictions of a batch in, a scalar out. */
@@ -281,7 +281,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
     }
     if (!model) throw new Error("validate: give the model to evaluate: loop.validate(model, data)");
     epochSource(data, "validate");
-    const check = evaluator(model, { log: 0 });
+    const check = new Loop(evalDefinition(model));
     for (const m of this.metricList) {
       if (m.fn === "loss") {
         if (this.definition.lossFn) check.metric(this.definition.lossFn, "loss");

@@ -11,6 +11,8 @@ import * as optimizersLib from "../optimizers/index.js";
 import { ModelState, type LayerTensors, type ParameterTree } from "../state.js";
 import type { LogWriter } from "./console.js";
 import { show } from "./events.js";
+import { checkLog, checkModel, checkSupervisedBatch, prefix, toModelState } from "./checks.js";
+import { evalDefinition, type EvalStepState } from "./eval-step.js";
 import { Loop, type StepDefinition, type StepResult } from "./loop.js";
 import type { LoopState, StepOutputs } from "./state.js";
 
@@ -67,30 +69,6 @@ export interface TrainStepState {
   optimizerState: optimizersLib.OptState;
 }
 
-/** The step state an evaluator's handlers see. */
-export interface EvalStepState {
-  yTrue: any;
-  yPred: any;
-  modelState: ModelState;
-}
-
-function checkLog(log: unknown, where: string): number {
-  if (log === undefined) return 50;
-  if (typeof log !== "number" || !Number.isInteger(log) || log < 0)
-    throw new RangeError(
-      `${where}: log must be a non-negative integer (0 = silent), got ${show(log)}`,
-    );
-  return log;
-}
-
-function checkModel(model: unknown, where: string): Model<any> {
-  if (!(model instanceof Model))
-    throw new TypeError(
-      `${where}: expected a model (nn.input(...).dense(...)), got ${show(model)}`,
-    );
-  return model;
-}
-
 /** Resolves a loss spec to one function of (yTrue, yPred). */
 export function resolveLoss(loss: LossSpec, where: string): (yTrue: any, yPred: any) => nx.Tensor {
   if (typeof loss === "string") {
@@ -122,20 +100,6 @@ export function resolveLoss(loss: LossSpec, where: string): (yTrue: any, yPred: 
   throw new TypeError(
     `${where}: the loss must be a name (${lossesLib.names.join(", ")}), a function (yTrue, yPred) => scalar, or [loss, weight] pairs; got ${show(loss)}`,
   );
-}
-
-/** Checks that a batch is `[x, y]`. */
-function checkSupervisedBatch(batch: unknown, where: string): void {
-  if (!Array.isArray(batch) || batch.length !== 2)
-    throw new TypeError(
-      `${where}: each batch must be [x, y] (inputs and targets), got ${show(batch)}`,
-    );
-  const [x, y] = batch;
-  if (!nx.isTensor(x) && (typeof x !== "object" || x === null))
-    throw new TypeError(
-      `${where}: the inputs x must be a tensor (or tensors by input name), got ${show(x)}`,
-    );
-  if (y === undefined || y === null) throw new TypeError(`${where}: the targets y are missing`);
 }
 
 /** `parameters` split into the trainable ones and the frozen ones (by `"layer.name"`). */
@@ -339,47 +303,7 @@ export function evaluator(model: Model<any>, options: EvaluatorOptions = {}): Lo
   const where = "evaluator";
   checkModel(model, where);
   const log = checkLog(options.log, where);
-  const built = build(model, { mode: "inference" });
-  const definition: StepDefinition<EvalStepState> = {
-    kind: where,
-    checkBatch: checkSupervisedBatch,
-    init(batch, initState) {
-      const ms = toModelState(initState, "evaluator.run");
-      if (!ms)
-        throw new TypeError(
-          "evaluator.run: pass the ModelState to evaluate, e.g. evaluator(model).run(testData, trained.modelState)",
-        );
-      try {
-        built.init((batch as [nx.Tensor])[0], ms);
-      } catch (err) {
-        throw prefix(err, "evaluator.run: batch 0");
-      }
-      return { parameters: ms.parameters, state: ms.state, frozen: [...ms.frozen] };
-    },
-    step(batch, tree: { parameters: ParameterTree; state: ParameterTree }): StepResult {
-      const [x] = batch as [nx.Tensor];
-      const r = built.forward(tree.parameters, tree.state, x);
-      return { state: undefined, yPred: r.prediction };
-    },
-    view: (tree, outputs) => {
-      const t = tree as { parameters: ParameterTree; state: ParameterTree; frozen: string[] };
-      return {
-        yTrue: outputs.yTrue,
-        yPred: outputs.yPred,
-        modelState: new ModelState(t.parameters, t.state, t.frozen),
-      };
-    },
-    unview: (s) => ({
-      parameters: s.modelState.parameters,
-      state: s.modelState.state,
-      frozen: [...s.modelState.frozen],
-    }),
-    modelState: (tree) => {
-      const t = tree as { parameters: ParameterTree; state: ParameterTree; frozen: string[] };
-      return new ModelState(t.parameters, t.state, t.frozen);
-    },
-  };
-  const loop = new Loop<EvalStepState>(definition);
+  const loop = new Loop<EvalStepState>(evalDefinition(model));
   if (log > 0) loop._console(options.logTo ?? process.stdout, log, false);
   return loop;
 }
@@ -428,29 +352,4 @@ export function loop<S>(
         state,
       }) as never,
   );
-}
-
-/** The ModelState in an initial state given to `run` (a ModelState, a run result, or nothing). */
-function toModelState(initState: unknown, where: string): ModelState | undefined {
-  if (initState === undefined || initState === null) return undefined;
-  if (initState instanceof ModelState) return initState;
-  const ms = (initState as { modelState?: unknown }).modelState;
-  if (ms instanceof ModelState) return ms;
-  if (
-    typeof initState === "object" &&
-    Object.getPrototypeOf(initState) === Object.prototype &&
-    Object.keys(initState).length === 0
-  )
-    return undefined;
-  throw new TypeError(
-    `${where}: the initial state must be a ModelState (or {} / nothing to start fresh), got ${show(initState)}`,
-  );
-}
-
-function prefix(err: unknown, where: string): Error {
-  if (err instanceof Error) {
-    err.message = `${where}: ${err.message}`;
-    return err;
-  }
-  return new Error(`${where}: ${String(err)}`);
 }

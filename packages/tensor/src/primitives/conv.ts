@@ -15,7 +15,6 @@ import { isFloat, type DType } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { flag, whole } from "../compile/literal.js";
 import * as K from "../kernels/conv.js";
-import * as ops from "../ops/conv.js";
 
 /** Options of a convolution in the native layout (one entry per spatial axis). */
 export interface ConvParams {
@@ -172,9 +171,9 @@ export const conv = definePrimitive<ConvParams>({
     call: ({ inputs: [x, w], dtype, params }) =>
       convCall("conv", K.convForward, dtype, convGeometry("conv", x!.shape, w!.shape, params).geo),
   },
-  vjp: (g, [x, w], _y, p) => [
-    ops.convInputGradPrim(g, w!, p, x!.shape),
-    ops.convKernelGradPrim(x!, g, p, w!.shape),
+  vjp: (g, [x, w], _y, p, nx) => [
+    nx.convInputGradPrim(g, w!, p, x!.shape),
+    nx.convKernelGradPrim(x!, g, p, w!.shape),
   ],
 });
 
@@ -197,7 +196,10 @@ export const convInputGrad = definePrimitive<ConvGradParams>({
         convGeometry("convInputGrad", params.shape, w!.shape, params).geo,
       ),
   },
-  vjp: (h, [g, w], _dx, p) => [ops.convPrim(h, w!, p), ops.convKernelGradPrim(h, g!, p, w!.shape)],
+  vjp: (h, [g, w], _dx, p, nx) => [
+    nx.convPrim(h, w!, p),
+    nx.convKernelGradPrim(h, g!, p, w!.shape),
+  ],
 });
 
 /** The kernel gradient of `conv` in `w`, from `x` and the output cotangent. */
@@ -219,5 +221,5 @@ export const convKernelGrad = definePrimitive<ConvGradParams>({
         convGeometry("convKernelGrad", x!.shape, params.shape, params).geo,
       ),
   },
-  vjp: (h, [x, g], _dw, p) => [ops.convInputGradPrim(g!, h, p, x!.shape), ops.convPrim(x!, h, p)],
+  vjp: (h, [x, g], _dw, p, nx) => [nx.convInputGradPrim(g!, h, p, x!.shape), nx.convPrim(x!, h, p)],
 });

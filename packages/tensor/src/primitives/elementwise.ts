@@ -11,7 +11,6 @@ import type { Aval, NoDerivative, Primitive, Vjp } from "../primitive.js";
 import { definePrimitive, noDerivative } from "../primitive.js";
 import { broadcastShapes, checkShape, shapesEqual } from "../shape.js";
 import { formatType } from "../format.js";
-import * as o from "../ops/elementwise.js";
 
 function sameDtype(op: string, xs: readonly Aval[]): DType {
   for (const x of xs) {
@@ -54,63 +53,82 @@ function binary(
 }
 
 export const add = binary("add", "add", (g) => [g, g]);
-export const subtract = binary("subtract", "sub", (g) => [g, o.negate(g)]);
-export const multiply = binary("multiply", "mul", (g, [a, b]) => [
-  o.multiply(g, b!),
-  o.multiply(g, a!),
-]);
-export const divide = binary("divide", "div", (g, [, b], out) => [
-  o.divide(g, b!),
-  o.negate(o.divide(o.multiply(g, out), b!)),
-]);
-export const pow = binary("pow", "pow", (g, [a, b], out) => [
-  o.multiply(g, o.multiply(b!, o.pow(a!, o.subtract(b!, 1)))),
-  // d/db a^b = a^b log a, taken as 0 where a = 0 (the limit for b > 0).
-  o.multiply(g, o.select(o.equal(a!, 0), 0, o.multiply(out, o.log(a!)))),
-]);
-export const remainder = binary("remainder", "rem", (g, [a, b]) => [
+export const subtract = binary("subtract", "sub", (g, _inputs, _out, _params, nx) => [
   g,
-  o.negate(o.multiply(g, o.trunc(o.divide(a!, b!)))),
+  nx.negate(g),
 ]);
-export const maximum = binary("maximum", "max", (g, [a, b]) => {
-  const takeA = o.greaterEqual(a!, b!);
-  return [o.select(takeA, g, 0), o.select(takeA, 0, g)];
+export const multiply = binary("multiply", "mul", (g, [a, b], _out, _params, nx) => [
+  nx.multiply(g, b!),
+  nx.multiply(g, a!),
+]);
+export const divide = binary("divide", "div", (g, [, b], out, _params, nx) => [
+  nx.divide(g, b!),
+  nx.negate(nx.divide(nx.multiply(g, out), b!)),
+]);
+export const pow = binary("pow", "pow", (g, [a, b], out, _params, nx) => [
+  nx.multiply(g, nx.multiply(b!, nx.pow(a!, nx.subtract(b!, 1)))),
+  // d/db a^b = a^b log a, taken as 0 where a = 0 (the limit for b > 0).
+  nx.multiply(g, nx.select(nx.equal(a!, 0), 0, nx.multiply(out, nx.log(a!)))),
+]);
+export const remainder = binary("remainder", "rem", (g, [a, b], _out, _params, nx) => [
+  g,
+  nx.negate(nx.multiply(g, nx.trunc(nx.divide(a!, b!)))),
+]);
+export const maximum = binary("maximum", "max", (g, [a, b], _out, _params, nx) => {
+  const takeA = nx.greaterEqual(a!, b!);
+  return [nx.select(takeA, g, 0), nx.select(takeA, 0, g)];
 });
-export const minimum = binary("minimum", "min", (g, [a, b]) => {
-  const takeA = o.lessEqual(a!, b!);
-  return [o.select(takeA, g, 0), o.select(takeA, 0, g)];
+export const minimum = binary("minimum", "min", (g, [a, b], _out, _params, nx) => {
+  const takeA = nx.lessEqual(a!, b!);
+  return [nx.select(takeA, g, 0), nx.select(takeA, 0, g)];
 });
 
-export const negate = unary("negate", "neg", (g) => [o.negate(g)]);
-export const abs = unary("abs", "abs", (g, [x]) => [o.multiply(g, o.sign(x!))]);
-export const sign = unary("sign", "sign", (g) => [o.multiply(g, 0)]);
-export const exp = unary("exp", "exp", (g, _x, out) => [o.multiply(g, out)]);
-export const expm1 = unary("expm1", "expm1", (g, _x, out) => [o.multiply(g, o.add(out, 1))]);
-export const log = unary("log", "log", (g, [x]) => [o.divide(g, x!)]);
-export const log1p = unary("log1p", "log1p", (g, [x]) => [o.divide(g, o.add(x!, 1))]);
-export const sqrt = unary("sqrt", "sqrt", (g, _x, out) => [o.divide(o.multiply(g, 0.5), out)]);
-export const rsqrt = unary("rsqrt", "rsqrt", (g, [x], out) => [
-  o.multiply(g, o.divide(o.multiply(out, -0.5), x!)),
+export const negate = unary("negate", "neg", (g, _inputs, _out, _params, nx) => [nx.negate(g)]);
+export const abs = unary("abs", "abs", (g, [x], _out, _params, nx) => [
+  nx.multiply(g, nx.sign(x!)),
 ]);
-export const sin = unary("sin", "sin", (g, [x]) => [o.multiply(g, o.cos(x!))]);
-export const cos = unary("cos", "cos", (g, [x]) => [o.negate(o.multiply(g, o.sin(x!)))]);
-export const tan = unary("tan", "tan", (g, _x, out) => [
-  o.multiply(g, o.add(o.multiply(out, out), 1)),
+export const sign = unary("sign", "sign", (g, _inputs, _out, _params, nx) => [nx.multiply(g, 0)]);
+export const exp = unary("exp", "exp", (g, _x, out, _params, nx) => [nx.multiply(g, out)]);
+export const expm1 = unary("expm1", "expm1", (g, _x, out, _params, nx) => [
+  nx.multiply(g, nx.add(out, 1)),
 ]);
-export const tanh = unary("tanh", "tanh", (g, _x, out) => [
-  o.multiply(g, o.subtract(1, o.multiply(out, out))),
+export const log = unary("log", "log", (g, [x], _out, _params, nx) => [nx.divide(g, x!)]);
+export const log1p = unary("log1p", "log1p", (g, [x], _out, _params, nx) => [
+  nx.divide(g, nx.add(x!, 1)),
 ]);
-export const sigmoid = unary("sigmoid", "sigmoid", (g, _x, out) => [
-  o.multiply(g, o.multiply(out, o.subtract(1, out))),
+export const sqrt = unary("sqrt", "sqrt", (g, _x, out, _params, nx) => [
+  nx.divide(nx.multiply(g, 0.5), out),
 ]);
-export const erf = unary("erf", "erf", (g, [x]) => [
-  o.multiply(g, o.multiply(o.exp(o.negate(o.multiply(x!, x!))), 2 / Math.sqrt(Math.PI))),
+export const rsqrt = unary("rsqrt", "rsqrt", (g, [x], out, _params, nx) => [
+  nx.multiply(g, nx.divide(nx.multiply(out, -0.5), x!)),
 ]);
-export const floor = unary("floor", "floor", (g) => [o.multiply(g, 0)]);
-export const ceil = unary("ceil", "ceil", (g) => [o.multiply(g, 0)]);
+export const sin = unary("sin", "sin", (g, [x], _out, _params, nx) => [nx.multiply(g, nx.cos(x!))]);
+export const cos = unary("cos", "cos", (g, [x], _out, _params, nx) => [
+  nx.negate(nx.multiply(g, nx.sin(x!))),
+]);
+export const tan = unary("tan", "tan", (g, _x, out, _params, nx) => [
+  nx.multiply(g, nx.add(nx.multiply(out, out), 1)),
+]);
+export const tanh = unary("tanh", "tanh", (g, _x, out, _params, nx) => [
+  nx.multiply(g, nx.subtract(1, nx.multiply(out, out))),
+]);
+export const sigmoid = unary("sigmoid", "sigmoid", (g, _x, out, _params, nx) => [
+  nx.multiply(g, nx.multiply(out, nx.subtract(1, out))),
+]);
+export const erf = unary("erf", "erf", (g, [x], _out, _params, nx) => [
+  nx.multiply(g, nx.multiply(nx.exp(nx.negate(nx.multiply(x!, x!))), 2 / Math.sqrt(Math.PI))),
+]);
+export const floor = unary("floor", "floor", (g, _inputs, _out, _params, nx) => [
+  nx.multiply(g, 0),
+]);
+export const ceil = unary("ceil", "ceil", (g, _inputs, _out, _params, nx) => [nx.multiply(g, 0)]);
 /** Rounds half away from zero, as Nx does. */
-export const round = unary("round", "round", (g) => [o.multiply(g, 0)]);
-export const trunc = unary("trunc", "trunc", (g) => [o.multiply(g, 0)]);
+export const round = unary("round", "round", (g, _inputs, _out, _params, nx) => [
+  nx.multiply(g, 0),
+]);
+export const trunc = unary("trunc", "trunc", (g, _inputs, _out, _params, nx) => [
+  nx.multiply(g, 0),
+]);
 
 const BOOLEAN_RESULT = noDerivative("its result is a u8 truth value");
 
@@ -145,7 +163,7 @@ export const select = definePrimitive({
     return { shape: broadcastShapes("select", p!.shape, p!.dtype, s, dtype), dtype };
   },
   lowering: { kind: "elementwise", expr: ([p, t, f]) => ir.select(p!, t!, f!) },
-  vjp: (g, [p]) => [null, o.select(p!, g, 0), o.select(p!, 0, g)],
+  vjp: (g, [p], _out, _params, nx) => [null, nx.select(p!, g, 0), nx.select(p!, 0, g)],
 });
 
 /** Converts to another dtype: floats to integers truncate toward zero; integers wrap. */
@@ -153,7 +171,7 @@ export const convert = definePrimitive<{ dtype: DType }>({
   name: "convert",
   infer: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
   lowering: { kind: "elementwise", expr: ([a], { params }) => ir.convert(a!, params.dtype) },
-  vjp: (g, [x]) => (isFloat(x!.dtype) ? [o.asType(g, x!.dtype)] : [null]),
+  vjp: (g, [x], _out, _params, nx) => (isFloat(x!.dtype) ? [nx.asType(g, x!.dtype)] : [null]),
 });
 
 /** Broadcasts to `shape` (right-aligned, NumPy rules). Its derivative sums back down. */

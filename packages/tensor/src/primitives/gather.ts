@@ -6,8 +6,6 @@ import { definePrimitive, type KernelCall } from "../primitive.js";
 import { formatType } from "../format.js";
 import { sizeOf } from "../shape.js";
 import * as K from "../kernels/gather.js";
-import * as s from "../ops/shape.js";
-import * as g from "../ops/gather.js";
 
 interface AxisParams {
   readonly axis: number;
@@ -42,7 +40,7 @@ export const take = definePrimitive<AxisParams>({
     call: ({ inputs: [x, idx], params: { axis } }) =>
       along(axis, K.takeKernel, x!.shape, sizeOf(idx!.shape)),
   },
-  vjp: (grad, [x, idx], _o, { axis }) => [s.scatterAdd(grad, idx!, x!.shape, axis), null],
+  vjp: (grad, [x, idx], _o, { axis }, nx) => [nx.scatterAdd(grad, idx!, x!.shape, axis), null],
 });
 
 /** The transpose of `take`: adds `updates` into zeros of `shape` at `indices` along `axis`. */
@@ -54,7 +52,7 @@ export const scatterAdd = definePrimitive<AxisParams & { shape: readonly number[
     call: ({ inputs: [, idx], params: { axis, shape } }) =>
       along(axis, K.takeGradKernel, shape, sizeOf(idx!.shape)),
   },
-  vjp: (grad, [, idx], _o, { axis }) => [s.take(grad, idx!, { axis }), null],
+  vjp: (grad, [, idx], _o, { axis }, nx) => [nx.take(grad, idx!, { axis }), null],
 });
 
 /**
@@ -78,7 +76,7 @@ export const takeAlong = definePrimitive<AxisParams>({
     call: ({ inputs: [x], shape, params: { axis } }) =>
       along(axis, K.takeAlongKernel, x!.shape, shape[axis]!),
   },
-  vjp: (grad, [x, idx], _o, { axis }) => [g.scatterAlong(grad, idx!, x!.shape, axis), null],
+  vjp: (grad, [x, idx], _o, { axis }, nx) => [nx.scatterAlong(grad, idx!, x!.shape, axis), null],
 });
 
 /** The transpose of `takeAlong`: adds `updates` into zeros of `shape` at `indices` along `axis`. */
@@ -90,5 +88,5 @@ export const scatterAlong = definePrimitive<AxisParams & { shape: readonly numbe
     call: ({ inputs: [u], params: { axis, shape } }) =>
       along(axis, K.takeAlongGradKernel, shape, u!.shape[axis]!),
   },
-  vjp: (grad, [, idx], _o, { axis }) => [g.takeAlong(grad, idx!, axis), null],
+  vjp: (grad, [, idx], _o, { axis }, nx) => [nx.takeAlong(grad, idx!, axis), null],
 });

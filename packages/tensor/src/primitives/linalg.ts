@@ -11,9 +11,6 @@ import { matmul as matmulKernel } from "../kernels/matmul.js";
 import * as K from "../kernels/linalg.js";
 import { flag } from "../compile/literal.js";
 import type { Tensor } from "../tensor.js";
-import * as e from "../ops/elementwise.js";
-import * as la from "../ops/linalg.js";
-import { matrixTranspose as swap } from "../ops/linalg.js";
 
 const batchOf = (shape: readonly number[]) => sizeOf(shape.slice(0, -2));
 
@@ -80,8 +77,8 @@ export const matmul = definePrimitive<{ transA: boolean; transB: boolean }>({
       };
     },
   },
-  vjp: (g, [a, b], _out, { transA, transB }) => {
-    const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) => la.matmulPrim(x, y, tx, ty);
+  vjp: (g, [a, b], _out, { transA, transB }, nx) => {
+    const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) => nx.matmulPrim(x, y, tx, ty);
     if (!transA && !transB) return [mm(g, b!, false, true), mm(a!, g, true, false)];
     if (transA && !transB) return [mm(b!, g, false, true), mm(a!, g, false, false)];
     if (!transA && transB) return [mm(g, b!, false, false), mm(g, a!, true, false)];
@@ -104,12 +101,14 @@ export const cholesky = definePrimitive({
       args: [{ output: true }, { input: 0 }, batchOf(shape), shape.at(-1)!],
     }),
   },
-  vjp: (g, _a, l) => {
+  vjp: (g, _a, l, _params, nx) => {
     // G = L⁻ᵀ Φ(Lᵀ Ḡ) L⁻¹ (Murray 2016); only A's lower triangle is read, so fold G onto it.
-    const phi = la.halveDiagonal(la.tril(la.matmulPrim(l, g, true, false)));
-    const left = la.triangularSolve(l, phi, { lower: true, transposeA: true });
-    const full = swap(la.triangularSolve(l, swap(left), { lower: true, transposeA: true }));
-    return [e.subtract(la.tril(e.add(full, swap(full))), la.diagonalMatrix(full))];
+    const phi = nx.halveDiagonal(nx.tril(nx.matmulPrim(l, g, true, false)));
+    const left = nx.triangularSolve(l, phi, { lower: true, transposeA: true });
+    const full = nx.matrixTranspose(
+      nx.triangularSolve(l, nx.matrixTranspose(left), { lower: true, transposeA: true }),
+    );
+    return [nx.subtract(nx.tril(nx.add(full, nx.matrixTranspose(full))), nx.diagonalMatrix(full))];
   },
 });
 
@@ -150,13 +149,13 @@ export const triangularSolve = definePrimitive<{
       };
     },
   },
-  vjp: (g, [t], x, { lower, transpose, unitDiagonal }) => {
-    const gb = la.triangularSolve(t!, g, { lower, transposeA: !transpose, unitDiagonal });
-    let gt = e.negate(
-      transpose ? la.matmulPrim(x, gb, false, true) : la.matmulPrim(gb, x, false, true),
+  vjp: (g, [t], x, { lower, transpose, unitDiagonal }, nx) => {
+    const gb = nx.triangularSolve(t!, g, { lower, transposeA: !transpose, unitDiagonal });
+    let gt = nx.negate(
+      transpose ? nx.matmulPrim(x, gb, false, true) : nx.matmulPrim(gb, x, false, true),
     );
-    gt = lower ? la.tril(gt) : swap(la.tril(swap(gt)));
-    if (unitDiagonal) gt = e.subtract(gt, la.diagonalMatrix(gt));
+    gt = lower ? nx.tril(gt) : nx.matrixTranspose(nx.tril(nx.matrixTranspose(gt)));
+    if (unitDiagonal) gt = nx.subtract(gt, nx.diagonalMatrix(gt));
     return [gt, gb];
   },
 });
@@ -188,9 +187,9 @@ export const solve = definePrimitive({
       };
     },
   },
-  vjp: (g, [a], x) => {
-    const gb = la.solveMatrix(swap(a!), g);
-    return [e.negate(la.matmulPrim(gb, x, false, true)), gb];
+  vjp: (g, [a], x, _params, nx) => {
+    const gb = nx.solveMatrix(nx.matrixTranspose(a!), g);
+    return [nx.negate(nx.matmulPrim(gb, x, false, true)), gb];
   },
 });
 
@@ -210,9 +209,9 @@ export const determinant = definePrimitive({
     }),
   },
   // d det(A) = det(A) · A⁻ᵀ (A must be invertible).
-  vjp: (g, [a], d) => {
-    const scale = la.expandBatch(e.multiply(g, d));
-    return [e.multiply(scale, swap(la.inverse(a!)))];
+  vjp: (g, [a], d, _params, nx) => {
+    const scale = nx.expandBatch(nx.multiply(g, d));
+    return [nx.multiply(scale, nx.matrixTranspose(nx.inverse(a!)))];
   },
 });
 
@@ -245,24 +244,29 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
         return { kernel: qrKernel, args: [q, r, { input: 0 }, batch, m, n, mode === "complete"] };
       },
     },
-    vjp: (g, [a], _out, { mode }) => {
+    vjp: (g, [a], _out, { mode }, nx) => {
       const [m, n] = a!.shape.slice(-2) as [number, number];
       if (mode !== "reduced" || m < n)
         throw new Error(
           "qr: gradients are defined for the reduced QR of tall or square matrices (m ≥ n)",
         );
-      const { q, r } = la.qr(a!);
+      const { q, r } = nx.qr(a!);
       // Ā = (Q̄ + Q·copyltu(M)) R⁻ᵀ with M = R R̄ᵀ − Q̄ᵀ Q, taking Q̄ or R̄ as zero for the other part.
       const mMat =
         part === "q"
-          ? e.negate(la.matmulPrim(g, q, true, false))
-          : la.matmulPrim(r, g, false, true);
-      const lowerM = la.tril(mMat);
-      const copyltu = e.subtract(e.add(lowerM, swap(lowerM)), la.diagonalMatrix(mMat));
-      let inner = la.matmulPrim(q, copyltu, false, false);
-      if (part === "q") inner = e.add(g, inner);
+          ? nx.negate(nx.matmulPrim(g, q, true, false))
+          : nx.matmulPrim(r, g, false, true);
+      const lowerM = nx.tril(mMat);
+      const copyltu = nx.subtract(
+        nx.add(lowerM, nx.matrixTranspose(lowerM)),
+        nx.diagonalMatrix(mMat),
+      );
+      let inner = nx.matmulPrim(q, copyltu, false, false);
+      if (part === "q") inner = nx.add(g, inner);
       // X R⁻ᵀ = (R⁻¹ Xᵀ)ᵀ with R upper triangular.
-      return [swap(la.triangularSolve(r, swap(inner), { lower: false }))];
+      return [
+        nx.matrixTranspose(nx.triangularSolve(r, nx.matrixTranspose(inner), { lower: false })),
+      ];
     },
   });
 }

@@ -1,13 +1,10 @@
 /** Reductions over axes (sum, product, max, min), arg-reductions and cumulative sums. */
-import type { Monoid, Primitive } from "../primitive.js";
+import type { DerivativeOps, Monoid, Primitive, Vjp } from "../primitive.js";
 import { definePrimitive, noDerivative } from "../primitive.js";
 import { checkIndexable, normalizeAxis, sizeOf } from "../shape.js";
 import { CodegenError, flag } from "../compile/literal.js";
 import { argReduceKernel, cumulativeSumKernel } from "../kernels/scan.js";
 import type { Tensor } from "../tensor.js";
-import * as o from "../ops/elementwise.js";
-import { broadcastTo, reshape } from "../ops/shape.js";
-import { cumulativeSum as cumsumOp, product, sum } from "../ops/reduce.js";
 
 /** `shape` seen as [outer, n, inner] around `axis`. */
 const lines = (shape: readonly number[], axis: number): [number, number, number] => [
@@ -27,7 +24,7 @@ const keptShape = (shape: readonly number[], axes: readonly number[]) =>
 const keepDims = (shape: readonly number[], axes: readonly number[]) =>
   shape.map((d, i) => (axes.includes(i) ? 1 : d));
 
-function reducePrim(name: string, vjp: Primitive<ReduceParams>["vjp"]): Primitive<ReduceParams> {
+function reducePrim(name: string, vjp: Vjp<ReduceParams>): Primitive<ReduceParams> {
   const monoid = name.replace("reduce", "").toLowerCase() as Monoid;
   return definePrimitive<ReduceParams>({
     name,
@@ -38,32 +35,34 @@ function reducePrim(name: string, vjp: Primitive<ReduceParams>["vjp"]): Primitiv
 }
 
 /** g broadcast back over the reduced axes of x. */
-function spread(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
-  return broadcastTo(reshape(g, keepDims(x.shape, axes)), x.shape);
+function spread(nx: DerivativeOps, g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
+  return nx.broadcastTo(nx.reshape(g, keepDims(x.shape, axes)), x.shape);
 }
 
-export const reduceSum = reducePrim("reduceSum", (g, [x], _out, { axes }) => [spread(g, x!, axes)]);
+export const reduceSum = reducePrim("reduceSum", (g, [x], _out, { axes }, nx) => [
+  spread(nx, g, x!, axes),
+]);
 /**
  * ∂/∂xᵢ Πx = Π_{j≠i} xⱼ, without dividing by zero: out / xᵢ when no element is zero; at the only
  * zero, the product of the others; 0 elsewhere. (Second derivatives are exact away from zeros.)
  */
-export const reduceProduct = reducePrim("reduceProduct", (g, [x], _out, { axes }) => {
-  const isZero = o.equal(x!, 0);
-  const nonZero = o.select(isZero, 1, x!); // also keeps 0/0 out of the unused branch (and its derivative)
-  const others = spread(product(nonZero, { axes }), x!, axes);
-  const zeros = sum(isZero, { axes, keepAxes: true });
-  const partial = o.select(
-    o.equal(zeros, 0),
-    o.divide(others, nonZero),
-    o.select(o.logicalAnd(isZero, o.equal(zeros, 1)), others, 0),
+export const reduceProduct = reducePrim("reduceProduct", (g, [x], _out, { axes }, nx) => {
+  const isZero = nx.equal(x!, 0);
+  const nonZero = nx.select(isZero, 1, x!); // also keeps 0/0 out of the unused branch (and its derivative)
+  const others = spread(nx, nx.product(nonZero, { axes }), x!, axes);
+  const zeros = nx.sum(isZero, { axes, keepAxes: true });
+  const partial = nx.select(
+    nx.equal(zeros, 0),
+    nx.divide(others, nonZero),
+    nx.select(nx.logicalAnd(isZero, nx.equal(zeros, 1)), others, 0),
   );
-  return [o.multiply(spread(g, x!, axes), partial)];
+  return [nx.multiply(spread(nx, g, x!, axes), partial)];
 });
 /** The gradient of max/min is shared equally by the elements that attain it. */
-const extremumVjp: Primitive<ReduceParams>["vjp"] = (g, [x], out, { axes }) => {
-  const hit = o.asType(o.equal(x!, spread(out, x!, axes)), g.dtype);
-  const count = sum(hit, { axes, keepAxes: true });
-  return [o.divide(o.multiply(spread(g, x!, axes), hit), count)];
+const extremumVjp: Vjp<ReduceParams> = (g, [x], out, { axes }, nx) => {
+  const hit = nx.asType(nx.equal(x!, spread(nx, out, x!, axes)), g.dtype);
+  const count = nx.sum(hit, { axes, keepAxes: true });
+  return [nx.divide(nx.multiply(spread(nx, g, x!, axes), hit), count)];
 };
 export const reduceMax = reducePrim("reduceMax", extremumVjp);
 export const reduceMin = reducePrim("reduceMin", extremumVjp);
@@ -110,5 +109,5 @@ export const cumulativeSum = definePrimitive<{ axis: number; reverse: boolean }>
       ],
     }),
   },
-  vjp: (g, _x, _out, { axis, reverse }) => [cumsumOp(g, { axis, reverse: !reverse })],
+  vjp: (g, _x, _out, { axis, reverse }, nx) => [nx.cumulativeSum(g, { axis, reverse: !reverse })],
 });

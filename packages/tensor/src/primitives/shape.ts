@@ -7,8 +7,6 @@ import type { Aval } from "../primitive.js";
 import { formatType } from "../format.js";
 import { stridesOf } from "../shape.js";
 import type { CopyPlan, StridedView } from "../primitive.js";
-import * as s from "../ops/shape.js";
-import { zeros } from "../ops/creation.js";
 
 const view = (offset: number, strides: readonly number[]): StridedView => ({ offset, strides });
 /** One copy of input `input` over `shape`, from `src` to `dst`. */
@@ -26,7 +24,7 @@ export const reshape = definePrimitive<{ shape: readonly number[] }>({
   name: "reshape",
   infer: ([x], { shape }) => ({ shape, dtype: x!.dtype }),
   lowering: { kind: "alias" },
-  vjp: (g, [x]) => [s.reshape(g, x!.shape)],
+  vjp: (g, [x], _out, _params, nx) => [nx.reshape(g, x!.shape)],
 });
 
 /** The same value as a new tensor (how `grad` marks its inputs). */
@@ -64,10 +62,10 @@ export const transpose = definePrimitive<{ perm: readonly number[] }>({
       );
     },
   },
-  vjp: (g, _x, _o, { perm }) => {
+  vjp: (g, _x, _o, { perm }, nx) => {
     const inv = new Array<number>(perm.length);
     perm.forEach((p, d) => (inv[p] = d));
-    return [s.transpose(g, inv)];
+    return [nx.transpose(g, inv)];
   },
 });
 
@@ -91,8 +89,8 @@ export const slice = definePrimitive<{
       return single(0, shape, src, view(0, stridesOf(shape)));
     },
   },
-  vjp: (g, [x], _o, { starts, sizes, steps }) => [
-    s.padPrim(
+  vjp: (g, [x], _o, { starts, sizes, steps }, nx) => [
+    nx.padPrim(
       g,
       0,
       x!.shape.map((n, d) => {
@@ -132,8 +130,8 @@ export const pad = definePrimitive<{
       return { fill: value, parts: [part(0, x!.shape, view(0, stridesOf(x!.shape)), dst)] };
     },
   },
-  vjp: (g, [x], _o, { config }) => [
-    s.slice(
+  vjp: (g, [x], _o, { config }, nx) => [
+    nx.slice(
       g,
       config.map(([lo]) => lo),
       // slice takes lengths (it keeps ceil(length / stride) elements): n elements span (n − 1)·(mid + 1) + 1.
@@ -159,7 +157,7 @@ export const reverse = definePrimitive<{ axes: readonly number[] }>({
       return single(0, shape, src, view(0, st));
     },
   },
-  vjp: (g, _x, _o, { axes }) => [s.reverse(g, { axes })],
+  vjp: (g, _x, _o, { axes }, nx) => [nx.reverse(g, { axes })],
 });
 
 /** Joins tensors along an axis (same dtype; other axes equal). */
@@ -195,10 +193,10 @@ export const concatenate = definePrimitive<{ axis: number }>({
       return { parts };
     },
   },
-  vjp: (g, xs, _o, { axis }) => {
+  vjp: (g, xs, _o, { axis }, nx) => {
     let at = 0;
     return xs.map((x) => {
-      const part = s.sliceAlong(g, at, x.shape[axis]!, { axis });
+      const part = nx.sliceAlong(g, at, x.shape[axis]!, { axis });
       at += x.shape[axis]!;
       return part;
     });
@@ -219,8 +217,8 @@ export const updateSlice = definePrimitive<{ starts: readonly number[] }>({
       return { parts: [whole, block] };
     },
   },
-  vjp: (g, [, u], _o, { starts }) => [
-    s.putSlice(g, starts, zeros(u!.shape, { dtype: g.dtype })),
-    s.slice(g, starts, u!.shape),
+  vjp: (g, [, u], _o, { starts }, nx) => [
+    nx.putSlice(g, starts, nx.zeros(u!.shape, { dtype: g.dtype })),
+    nx.slice(g, starts, u!.shape),
   ],
 });

@@ -18,7 +18,6 @@ import type { Shape } from "../shape.js";
 import { sizeOf } from "../shape.js";
 import { whole } from "../compile/literal.js";
 import * as K from "../kernels/window.js";
-import * as ops from "../ops/window.js";
 
 /** A window over every axis of the input. */
 export interface WindowParams {
@@ -117,23 +116,23 @@ function windowReduction(
 }
 
 /** Sum over each window. */
-export const windowSum = windowReduction("windowSum", "sum", (g, [x], _out, p) => [
-  ops.windowSumTranspose(g, x!.shape, p),
+export const windowSum = windowReduction("windowSum", "sum", (g, [x], _out, p, nx) => [
+  nx.windowSumTranspose(g, x!.shape, p),
 ]);
 
 /** Product over each window (the derivative avoids dividing by zero, as `reduceProduct`'s). */
-export const windowProduct = windowReduction("windowProduct", "product", (g, [x], _out, p) => [
-  ops.windowProductGrad(g, x!, p),
+export const windowProduct = windowReduction("windowProduct", "product", (g, [x], _out, p, nx) => [
+  nx.windowProductGrad(g, x!, p),
 ]);
 
 /** Maximum over each window (NaN propagates); its gradient goes to the first maximal element. */
-export const windowMax = windowReduction("windowMax", "max", (g, [x], out, p) => [
-  ops.windowSelectScatterPrim(x!, out, g, p),
+export const windowMax = windowReduction("windowMax", "max", (g, [x], out, p, nx) => [
+  nx.windowSelectScatterPrim(x!, out, g, p),
 ]);
 
 /** Minimum over each window (NaN propagates); its gradient goes to the first minimal element. */
-export const windowMin = windowReduction("windowMin", "min", (g, [x], out, p) => [
-  ops.windowSelectScatterPrim(x!, out, g, p),
+export const windowMin = windowReduction("windowMin", "min", (g, [x], out, p, nx) => [
+  nx.windowSelectScatterPrim(x!, out, g, p),
 ]);
 
 const sameShape = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -196,7 +195,7 @@ export const windowSelectScatter = definePrimitive<WindowParams>({
     kind: "call",
     call: (node) => selectCall("windowSelectScatter", K.windowSelectScatter, node),
   },
-  vjp: (h, [x, y], _out, p) => [null, null, ops.windowSelectGatherPrim(x!, y!, h, p)],
+  vjp: (h, [x, y], _out, p, nx) => [null, null, nx.windowSelectGatherPrim(x!, y!, h, p)],
 });
 
 /** Select and gather (x, y, h) → the windows' shape: h at each window's selected element of x. */
@@ -210,5 +209,5 @@ export const windowSelectGather = definePrimitive<WindowParams>({
     kind: "call",
     call: (node) => selectCall("windowSelectGather", K.windowSelectGather, node),
   },
-  vjp: (k, [x, y], _out, p) => [null, null, ops.windowSelectScatterPrim(x!, y!, k, p)],
+  vjp: (k, [x, y], _out, p, nx) => [null, null, nx.windowSelectScatterPrim(x!, y!, k, p)],
 });

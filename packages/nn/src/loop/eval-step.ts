@@ -1,0 +1,62 @@
+/**
+ * The evaluator's step: the model in inference mode over `[x, y]` batches, predictions for the
+ * metrics. Its own module so that `Loop.validate` builds evaluators without importing the
+ * factories (which import `Loop`).
+ */
+import type * as nx from "@dendrite/tensor";
+import { build } from "../build.js";
+import type { Model } from "../model.js";
+import { ModelState, type ParameterTree } from "../state.js";
+import { checkSupervisedBatch, prefix, toModelState } from "./checks.js";
+import type { StepDefinition, StepResult } from "./loop.js";
+
+/** The step state an evaluator's handlers see. */
+export interface EvalStepState {
+  yTrue: any;
+  yPred: any;
+  modelState: ModelState;
+}
+
+/** The step definition of `evaluator(model)`. */
+export function evalDefinition(model: Model<any>): StepDefinition<EvalStepState> {
+  const built = build(model, { mode: "inference" });
+  return {
+    kind: "evaluator",
+    checkBatch: checkSupervisedBatch,
+    init(batch, initState) {
+      const ms = toModelState(initState, "evaluator.run");
+      if (!ms)
+        throw new TypeError(
+          "evaluator.run: pass the ModelState to evaluate, e.g. evaluator(model).run(testData, trained.modelState)",
+        );
+      try {
+        built.init((batch as [nx.Tensor])[0], ms);
+      } catch (err) {
+        throw prefix(err, "evaluator.run: batch 0");
+      }
+      return { parameters: ms.parameters, state: ms.state, frozen: [...ms.frozen] };
+    },
+    step(batch, tree: { parameters: ParameterTree; state: ParameterTree }): StepResult {
+      const [x] = batch as [nx.Tensor];
+      const r = built.forward(tree.parameters, tree.state, x);
+      return { state: undefined, yPred: r.prediction };
+    },
+    view: (tree, outputs) => {
+      const t = tree as { parameters: ParameterTree; state: ParameterTree; frozen: string[] };
+      return {
+        yTrue: outputs.yTrue,
+        yPred: outputs.yPred,
+        modelState: new ModelState(t.parameters, t.state, t.frozen),
+      };
+    },
+    unview: (s) => ({
+      parameters: s.modelState.parameters,
+      state: s.modelState.state,
+      frozen: [...s.modelState.frozen],
+    }),
+    modelState: (tree) => {
+      const t = tree as { parameters: ParameterTree; state: ParameterTree; frozen: string[] };
+      return new ModelState(t.parameters, t.state, t.frozen);
+    },
+  };
+}
