@@ -93,8 +93,9 @@ export function mergeTree(base: ParameterTree, update: ParameterTree, what: stri
  * The parameters, layer state and frozen set of a model. Create one with `build(model).init(...)`.
  * Every method returns a new `ModelState`; none changes this one.
  *
- * Parameters and state are plain nested objects (`{ dense_0: { kernel, bias } }`), so they can be
- * passed to `nx.jit` and `nx.grad` directly.
+ * Parameters and state are plain nested objects (`{ dense_0: { kernel, bias } }`), and the class
+ * is a registered tree node: a `ModelState` itself passes through `nx.jit` and `nx.grad` (its
+ * frozen set is static data), coming back as a `ModelState`.
  */
 export class ModelState {
   /** Trainable-kind tensors by layer: what gradients update (kernels, biases, embeddings). */
@@ -225,6 +226,11 @@ export class ModelState {
     return this.toString();
   }
 }
+
+nx.registerTreeNode(ModelState, {
+  flatten: (m) => ({ children: { parameters: m.parameters, state: m.state }, aux: [...m.frozen] }),
+  unflatten: ({ parameters, state }, frozen) => new ModelState(parameters, state, frozen),
+});
 
 function freezeTree(tree: ParameterTree): ParameterTree {
   const out: Record<string, LayerTensors> = {};

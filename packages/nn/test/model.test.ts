@@ -242,6 +242,29 @@ test("forward is pure and works inside an outer jit + valueAndGrad (the training
   assert.deepEqual(traced(state.parameters, state.state, x).shape, [8, 1]);
 });
 
+test("a ModelState passes through jit and grad as itself (a registered tree node)", () => {
+  const model = nn.input("x", [null, 3]).dense(2, { activation: "tanh" }).dense(1);
+  const built = nn.build(model);
+  const ms = built.init(nx.template([1, 3])).freeze(["dense_1.bias"]);
+  const x = nx.random.normal(nx.random.key(4), [5, 3]);
+  const loss = (m: nn.ModelState) => nx.sum(built.forward(m.parameters, m.state, x).prediction);
+  const g = nx.jit(nx.grad(loss))(ms);
+  assert.ok(g instanceof nn.ModelState);
+  assert.deepEqual([...g.frozen], ["dense_1.bias"]);
+  // The gradient of a sum of outputs with respect to the last bias is the row count.
+  assert.deepEqual(g.parameters.dense_1!.bias!.toArray(), [5]);
+  const eager = nx.grad(loss)(ms);
+  assert.deepEqual(
+    g.parameters.dense_0!.kernel!.toArray(),
+    eager.parameters.dense_0!.kernel!.toArray(),
+  );
+  const scaled = nx.jit((m: nn.ModelState) =>
+    m.withParameters({ dense_1: { bias: nx.add(m.parameters.dense_1!.bias!, 1) } }),
+  )(ms);
+  assert.ok(scaled instanceof nn.ModelState);
+  assert.ok(scaled.isFrozen("dense_1", "bias"));
+});
+
 test("bad arguments get clear errors", () => {
   assert.throws(() => nn.input("", [null, 2]), /input: the name must be a non-empty string/);
   assert.throws(

@@ -99,6 +99,8 @@ function findStatic(
       return undefined;
     case "static":
       return `${path} (${describe(spec.value)})`;
+    case "node":
+      return findStatic(spec.children, path);
     case "array":
       for (let i = 0; i < spec.items.length; i++) {
         const r = findStatic(spec.items[i]!, `${path}[${i}]`);

@@ -150,6 +150,6 @@ export {
 } from "./compile/backend.js";
 export type { Program, CompileOptions } from "./compile/compiler.js";
 export { setThreads, getThreads } from "./wasm/threads.js";
-export type { TensorTree, TreeSpec, Flat } from "./tree.js";
-export { flattenTree, unflattenTree } from "./tree.js";
+export type { TensorTree, TreeSpec, TreeNodeType, Flat } from "./tree.js";
+export { flattenTree, unflattenTree, registerTreeNode } from "./tree.js";
 export * as random from "./random.js";

@@ -1,6 +1,7 @@
 /**
- * Trees of tensors: nested arrays and plain objects whose leaves are tensors (a parameter tree).
- * `grad` and `jit` take and return them, and give results back with the same structure.
+ * Trees of tensors: nested arrays, plain objects and instances of registered classes (see
+ * {@link registerTreeNode}) whose leaves are tensors (a parameter tree). `grad` and `jit` take and
+ * return them, and give results back with the same structure.
  */
 import { Tensor } from "./tensor.js";
 
@@ -15,9 +16,64 @@ export type TensorTree =
   | null
   | undefined;
 
+/**
+ * How instances of a class are taken apart into `children` (a tree, holding the tensors) and
+ * `aux` (static data: numbers, strings, booleans, null, and arrays and plain objects of them,
+ * compared by value), and put back together — JAX's pytree nodes.
+ */
+export interface TreeNodeType<T> {
+  flatten(node: T): { readonly children: unknown; readonly aux?: unknown };
+  unflatten(children: any, aux: any): T;
+}
+
+/** A registered class and how its instances flatten. */
+interface NodeClass {
+  readonly id: number;
+  readonly name: string;
+  readonly type: TreeNodeType<any>;
+}
+const nodeClasses = new Map<object, NodeClass>();
+
+/**
+ * Registers a class as a tree node: `flattenTree`, `jit` and `grad` then walk into its instances
+ * (exact instances, not subclasses) as they do into arrays and plain objects, and rebuild them with
+ * `type.unflatten` — so a class such as nn's `ModelState` passes through `jit` and `grad` as it is.
+ *
+ * @example
+ * class Pair { constructor(readonly a: nx.Tensor, readonly b: nx.Tensor) {} }
+ * nx.registerTreeNode(Pair, {
+ *   flatten: (p) => ({ children: [p.a, p.b] }),
+ *   unflatten: ([a, b]) => new Pair(a, b),
+ * });
+ * @throws TypeError when `ctor` is not a class or is registered already.
+ */
+export function registerTreeNode<T>(
+  ctor: abstract new (...args: any[]) => T,
+  type: TreeNodeType<T>,
+): void {
+  if (typeof ctor !== "function" || typeof ctor.prototype !== "object")
+    throw new TypeError("registerTreeNode: expected a class");
+  if (nodeClasses.has(ctor.prototype))
+    throw new TypeError(`registerTreeNode: ${ctor.name} is registered already`);
+  if (typeof type?.flatten !== "function" || typeof type.unflatten !== "function")
+    throw new TypeError("registerTreeNode: the type needs flatten and unflatten functions");
+  nodeClasses.set(ctor.prototype, { id: nodeClasses.size, name: ctor.name, type });
+}
+
+/** The registration of `x`'s class, if `x` is an instance of a registered class. */
+function nodeClassOf(x: object): NodeClass | undefined {
+  return nodeClasses.size === 0 ? undefined : nodeClasses.get(Object.getPrototypeOf(x));
+}
+
 /** The structure of a tree with its tensors taken out. */
 export type TreeSpec =
   | { readonly kind: "tensor" }
+  | {
+      readonly kind: "node";
+      readonly type: TreeNodeType<unknown>;
+      readonly aux: unknown;
+      readonly children: TreeSpec;
+    }
   | { readonly kind: "array"; readonly items: readonly TreeSpec[] }
   | {
       readonly kind: "object";
@@ -85,6 +141,14 @@ class Walker {
       this.key += "]";
       return full ? { kind: "array", items: items as TreeSpec[] } : undefined;
     }
+    const node = typeof x === "object" && x !== null ? nodeClassOf(x) : undefined;
+    if (node !== undefined) {
+      const { children, aux } = node.type.flatten(x);
+      this.key += `N${node.id}${auxKey(aux, `${node.name} aux`)}(`;
+      const spec = this.walk(children, full ? `${path}` : "");
+      this.key += ")";
+      return full ? { kind: "node", type: node.type, aux, children: spec! } : undefined;
+    }
     if (isPlainObject(x)) {
       const keys = Object.keys(x);
       this.key += "{";
@@ -98,6 +162,23 @@ class Walker {
     this.key += staticKey(x);
     return full ? { kind: "static", value: x } : undefined;
   }
+}
+
+/**
+ * The key of a registered node's static data, by value: numbers, strings, booleans, null,
+ * undefined, and arrays and plain objects of them.
+ */
+function auxKey(aux: unknown, where: string): string {
+  if (Array.isArray(aux)) return `[${aux.map((a) => auxKey(a, where)).join("")}]`;
+  if (isPlainObject(aux))
+    return `{${Object.keys(aux)
+      .map((k) => `${k.length}:${k}${auxKey(aux[k], where)}`)
+      .join("")}}`;
+  if (aux === null || ["number", "string", "boolean", "undefined"].includes(typeof aux))
+    return staticKey(aux);
+  throw new TypeError(
+    `${where}: static data must be numbers, strings, booleans, null, or arrays and plain objects of them`,
+  );
 }
 
 /** Identity numbers of objects, functions and (unregistered) symbols seen as static leaves. */
@@ -164,6 +245,8 @@ export function unflattenTree(spec: TreeSpec, leaves: readonly Tensor[]): any {
       }
       case "static":
         return s.value;
+      case "node":
+        return s.type.unflatten(build(s.children), s.aux);
     }
     throw new TypeError("unflattenTree: spec is not a TreeSpec made by flattenTree");
   };

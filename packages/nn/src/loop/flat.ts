@@ -25,6 +25,8 @@ function signature(spec: Spec): string {
       return `[${spec.items.map(signature).join(",")}]`;
     case "object":
       return `{${spec.keys.map((k, i) => `${JSON.stringify(k)}:${signature(spec.items[i]!)}`).join(",")}}`;
+    case "node":
+      return `N${staticId(spec.type)}:${JSON.stringify(spec.aux)}(${signature(spec.children)})`;
     case "static": {
       const v = spec.value;
       if (typeof v === "function" || (typeof v === "object" && v !== null))
