@@ -149,7 +149,7 @@ async function firstModelRun(
   const init = nn.build(model, { mode: "train", seed }).init(x);
   const { modelState } = await nn
     .trainer(model, "meanSquaredError", "adam", { seed, log: 0 })
-    .run(nn.batches(x, y, { batchSize: 4, dropRemainder: true }), init, { epochs: 30 });
+    .run(nn.batches(x, y, { batchSize: 4, leftover: "discard" }), init, { epochs: 30 });
   const predicted = nn.predict(model, modelState, xt);
   const outputKernel = (init.parameters.dense_1 as Record<"kernel", nx.Tensor>).kernel;
   return {

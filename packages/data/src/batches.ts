@@ -6,10 +6,13 @@
  * `pl.scanCSV`) or a CSV path is collected one window at a time with `slice`, which Polars pushes
  * down into the scan. Each window becomes two tensors (through `toTensor`), which batches then slice.
  *
- * How rows are shuffled (always from an explicit seed, through `@dendrite/tensor`'s random keys):
- * an eager DataFrame gets one permutation of all its rows; a lazy source gets its windows in a
- * random order and each window's rows permuted (a two-level shuffle, like a shuffle buffer of
- * `windowRows` rows).
+ * How rows are shuffled (always from an explicit seed, through `@dendrite/tensor`'s random keys,
+ * a new order every epoch): an eager DataFrame gets one permutation of all its rows; a lazy source
+ * gets its windows in a random order and each window's rows permuted (a two-level shuffle, like a
+ * shuffle buffer of `windowRows` rows).
+ *
+ * The result implements tensor's batching protocol (`nx.BatchSource`), so nn's loops take it as
+ * they take `nn.batches(x, y)`.
  */
 import { setImmediate as nextTick } from "node:timers/promises";
 import * as nx from "@dendrite/tensor";
@@ -28,7 +31,7 @@ export interface BatchOptions {
   batchSize?: number;
   /** Visit the rows in a random order (needs `seed`). */
   shuffle?: boolean;
-  /** The seed of the shuffle; use a different one each epoch, e.g. `seed + epoch`. */
+  /** The seed of the shuffle (each epoch gets its own order from it). */
   seed?: number;
   /** Whether a last, smaller batch is kept (default) or dropped. */
   leftover?: "keep" | "discard";
@@ -50,7 +53,7 @@ export interface BatchOptions {
 }
 
 /** What batches read from: an eager DataFrame, a lazy query, or the path of a CSV file. */
-export type BatchSource = pl.DataFrame | pl.LazyDataFrame | string;
+export type BatchInput = pl.DataFrame | pl.LazyDataFrame | string;
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 1) {
@@ -117,7 +120,7 @@ function checkColumns(available: string[], wanted: string[], where: string): voi
 
 /** Windows over any source, after checking that it has the columns. */
 async function openWindows(
-  source: BatchSource,
+  source: BatchInput,
   columns: string[],
   csv: Partial<ScanCsvOptions> | undefined,
 ): Promise<Windows> {
@@ -138,18 +141,20 @@ function permutationOf(key: nx.Tensor, n: number): Int32Array {
 /**
  * Mini-batches `[x, y]` from a DataFrame, a LazyDataFrame (e.g. `pl.scanCSV(...)`) or the path of
  * a CSV file, read `windowRows` rows at a time so that memory stays bounded whatever the size of the
- * source. x is `batch × features.length`; y is `batch` for one target column. Iterate with
- * `for await`.
+ * source. x is `batch × features.length`; y is `batch` for one target column. Pass it to a
+ * training loop (`trainer.run(batches(...), { epochs })`: each epoch reads the source again, in a
+ * new order when shuffling), or iterate one pass with `for await` (each `for await` over the same
+ * object is the next epoch).
  *
  * @example
- * for await (const [x, y] of batches(iris, { features, target: "species", batchSize: 16, shuffle: true, seed: epoch })) {
+ * for await (const [x, y] of batches(iris, { features, target: "species", batchSize: 16, shuffle: true, seed: 1 })) {
  *   // x: f32[16][4], y: u32[16]
  * }
  */
-export async function* batches(
-  source: BatchSource,
+export function batches(
+  source: BatchInput,
   options: BatchOptions,
-): AsyncGenerator<[nx.Tensor, nx.Tensor], void, undefined> {
+): nx.BatchSource<[nx.Tensor, nx.Tensor]> & AsyncIterable<[nx.Tensor, nx.Tensor]> {
   if (options === null || typeof options !== "object") {
     throw new TypeError("batches: options { features, target, ... } are required");
   }
@@ -164,7 +169,7 @@ export async function* batches(
     Math.ceil(positiveInteger(options.windowRows ?? 16_384, "windowRows") / batchSize) * batchSize;
   const shuffle = options.shuffle ?? false;
   if (shuffle && !Number.isSafeInteger(options.seed)) {
-    throw new TypeError("batches: shuffle needs an integer `seed` (e.g. the epoch number)");
+    throw new TypeError("batches: shuffle needs an integer `seed`");
   }
   const leftover = options.leftover ?? "keep";
   if (leftover !== "keep" && leftover !== "discard") {
@@ -172,7 +177,32 @@ export async function* batches(
       `batches: leftover must be "keep" or "discard", got ${JSON.stringify(leftover)}`,
     );
   }
+  const plan: Plan = { features, targets, batchSize, windowRows, shuffle, leftover };
+  const forEpoch = (epoch: number) => ({
+    [Symbol.asyncIterator]: () => pass(source, options, plan, epoch),
+  });
+  let passes = 0;
+  return { forEpoch, [Symbol.asyncIterator]: () => pass(source, options, plan, passes++) };
+}
 
+/** The checked options of a `batches` call. */
+interface Plan {
+  features: string[];
+  targets: string[];
+  batchSize: number;
+  windowRows: number;
+  shuffle: boolean;
+  leftover: "keep" | "discard";
+}
+
+/** One epoch's pass over the source. */
+async function* pass(
+  source: BatchInput,
+  options: BatchOptions,
+  plan: Plan,
+  epoch: number,
+): AsyncGenerator<[nx.Tensor, nx.Tensor], void, undefined> {
+  const { features, targets, batchSize, windowRows, shuffle, leftover } = plan;
   const columns = [...new Set([...features, ...targets])];
   const windows = await openWindows(source, columns, options.csv);
 
@@ -197,7 +227,7 @@ export async function* batches(
     });
 
   const n = windows.height;
-  let key = shuffle ? nx.random.key(options.seed!) : undefined;
+  let key = shuffle ? nx.epochKey(options.seed!, epoch) : undefined;
   const nextKey = (): nx.Tensor => {
     const [a, b] = nx.random.split(key!);
     key = a!;

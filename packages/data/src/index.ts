@@ -24,4 +24,4 @@ export {
   type CsvOptions,
   type JsonOptions,
 } from "./io.js";
-export { batches, type BatchOptions, type BatchSource } from "./batches.js";
+export { batches, type BatchOptions, type BatchInput } from "./batches.js";

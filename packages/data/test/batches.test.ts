@@ -10,7 +10,7 @@ import {
   pl,
   toTensor,
   type BatchOptions,
-  type BatchSource,
+  type BatchInput,
 } from "@dendrite/data";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dendrite-data-batches-"));
@@ -19,7 +19,7 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 
 async function collect(
-  source: BatchSource,
+  source: BatchInput,
   options: BatchOptions,
 ): Promise<[nx.Tensor, nx.Tensor][]> {
   const out: [nx.Tensor, nx.Tensor][] = [];

@@ -1,7 +1,8 @@
 /**
  * Batches for the training loop: `repeat(batch)` (an endless stream of one batch, as Elixir's
  * `Stream.repeatedly`) and `batches(x, y, options)` (mini-batches of two tensors, optionally
- * shuffled with a seed, a new order every epoch).
+ * shuffled with a seed, a new order every epoch). Both implement tensor's batching protocol
+ * (`nx.BatchSource`), as data's `batches` over DataFrames and CSV files does.
  */
 import * as nx from "@dendrite/tensor";
 
@@ -9,30 +10,23 @@ import * as nx from "@dendrite/tensor";
 export type Batch<X = nx.Tensor, Y = nx.Tensor> = readonly [X, Y];
 
 /**
- * Data the loop can run over. Besides any iterable or async iterable, an object may offer
- * `forEpoch(epoch)` to give each epoch its own pass (what `batches` does, so a shuffled order
- * depends only on the seed and the epoch, and a resumed run sees the same batches).
- */
-export interface EpochData<T> extends Iterable<T> {
-  /** The batches of epoch `epoch` (0-based). */
-  forEpoch(epoch: number): Iterable<T>;
-}
-
-/**
  * An endless iterable that yields `batch` again and again (Elixir's `Stream.repeatedly(fn ->
  * batch end)`); bound it with `run(..., { iterations })`.
  */
-export function repeat<T>(batch: T): Iterable<T> {
-  return {
-    [ENDLESS]: true,
-    *[Symbol.iterator]() {
-      for (;;) yield batch;
-    },
-  } as Iterable<T>;
+export function repeat<T>(batch: T): nx.BatchSource<T> & Iterable<T> {
+  function* forever() {
+    for (;;) yield batch;
+  }
+  return { endless: true, forEpoch: forever, [Symbol.iterator]: forever };
 }
 
-/** Marks endless iterables, so a loop run over one without `iterations` can say so. */
-const ENDLESS = Symbol.for("dendrite.nn.endless");
+/** What `batches` returns: a `nx.BatchSource` of `[x, y]` pairs that is iterable too (one epoch per pass). */
+export interface TensorBatches extends Iterable<Batch> {
+  /** The batches of epoch `epoch` (0-based). */
+  forEpoch(epoch: number): Iterable<Batch>;
+  /** Batches per epoch. */
+  readonly length: number;
+}
 
 /** Options of `batches`. */
 export interface BatchesOptions {
@@ -42,8 +36,8 @@ export interface BatchesOptions {
   shuffle?: boolean;
   /** Seed of the shuffle (default 0). */
   seed?: number;
-  /** Drop the last batch when it has fewer than `batchSize` rows (default false). */
-  dropRemainder?: boolean;
+  /** Whether a last batch with fewer than `batchSize` rows is kept (default) or dropped. */
+  leftover?: "keep" | "discard";
 }
 
 /**
@@ -51,11 +45,7 @@ export interface BatchesOptions {
  * result can be iterated any number of times (each pass is an epoch); with `shuffle`, epoch `e`
  * uses the permutation drawn from key `split(key(seed), e + 1)[e]`, so runs are reproducible.
  */
-export function batches(
-  x: nx.Tensor,
-  y: nx.Tensor,
-  options: BatchesOptions,
-): EpochData<Batch> & { readonly length: number } {
+export function batches(x: nx.Tensor, y: nx.Tensor, options: BatchesOptions): TensorBatches {
   if (!nx.isTensor(x) || !nx.isTensor(y))
     throw new TypeError("batches: x and y must be tensors (use nx.tensor(...) to make them)");
   if (x.rank === 0 || y.rank === 0)
@@ -67,20 +57,21 @@ export function batches(
     throw new RangeError(
       `batches: x has ${rows} rows (${nx.formatType(x.shape, x.dtype)}) but y has ${y.shape[0]} (${nx.formatType(y.shape, y.dtype)})`,
     );
-  const { batchSize, shuffle = false, seed = 0, dropRemainder = false } = options ?? {};
+  const { batchSize, shuffle = false, seed = 0, leftover = "keep" } = options ?? {};
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError(`batches: batchSize must be a positive integer, got ${String(batchSize)}`);
   if (!Number.isInteger(seed))
     throw new RangeError(`batches: seed must be an integer, got ${seed}`);
+  if (leftover !== "keep" && leftover !== "discard")
+    throw new RangeError(`batches: leftover must be "keep" or "discard", got ${String(leftover)}`);
+  const dropRemainder = leftover === "discard";
   const length = dropRemainder ? Math.floor(rows / batchSize) : Math.ceil(rows / batchSize);
   let passes = 0;
   const forEpoch = (epoch: number): Iterable<Batch> => {
     let xs = x;
     let ys = y;
     if (shuffle) {
-      const keys = nx.random.split(nx.random.key(seed), epoch + 1);
-      const key = nx.sliceAlong(keys, epoch, 1).reshape([2]);
-      const order = nx.random.permutation(key, rows);
+      const order = nx.random.permutation(nx.epochKey(seed, epoch), rows);
       xs = nx.take(x, order, { axis: 0 });
       ys = nx.take(y, order, { axis: 0 });
     }

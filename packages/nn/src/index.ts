@@ -15,7 +15,7 @@ export type { Schedule } from "./schedules.js";
 export type { Tree } from "./tree.js";
 // The training loop (Axon.Loop) and batching helpers.
 export * from "./loop/index.js";
-export { repeat, batches, type Batch, type BatchesOptions, type EpochData } from "./data.js";
+export { repeat, batches, type Batch, type BatchesOptions, type TensorBatches } from "./data.js";
 // Model graphs, layers, build/predict, ModelState (Axon core).
 import "./layers/methods.js";
 export {

@@ -829,7 +829,7 @@ test("loop.log writes a message of the state on an event", async () => {
   );
 });
 
-test("batches: sizes, remainder, dropRemainder, seeded shuffles that change every epoch", () => {
+test('batches: sizes, remainder, leftover "discard", seeded shuffles that change every epoch', () => {
   const x = nx.iota([10, 2]);
   const y = nx.iota([10]);
   const sizes = (d: Iterable<readonly [nx.Tensor, nx.Tensor]>) =>
@@ -839,12 +839,12 @@ test("batches: sizes, remainder, dropRemainder, seeded shuffles that change ever
     [4, 4],
     [2, 2],
   ]);
-  assert.deepEqual(sizes(nn.batches(x, y, { batchSize: 4, dropRemainder: true })), [
+  assert.deepEqual(sizes(nn.batches(x, y, { batchSize: 4, leftover: "discard" })), [
     [4, 4],
     [4, 4],
   ]);
   assert.equal(nn.batches(x, y, { batchSize: 4 }).length, 3);
-  assert.equal(nn.batches(x, y, { batchSize: 4, dropRemainder: true }).length, 2);
+  assert.equal(nn.batches(x, y, { batchSize: 4, leftover: "discard" }).length, 2);
   const rowsOf = (d: Iterable<readonly [nx.Tensor, nx.Tensor]>) =>
     [...d].flatMap(([, b]) => b.toArray() as number[]);
   assert.deepEqual(rowsOf(nn.batches(x, y, { batchSize: 3 })), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -105,7 +105,7 @@ export interface RunResult<S> {
 }
 
 /** Data a loop runs over: any iterable or async iterable of batches. */
-export type LoopData<B> = Iterable<B> | AsyncIterable<B>;
+export type LoopData<B> = nx.BatchSource<B> | Iterable<B> | AsyncIterable<B>;
 
 interface LoopMetric {
   name: string;
@@ -117,9 +117,6 @@ interface Registered<S> {
   fn: Handler<S>;
   filter: ReturnType<typeof compileFilter<LoopState<S>>>;
 }
-
-/** Marks endless iterables (`repeat`), so `run` can ask for `iterations`. */
-export const ENDLESS = Symbol.for("dendrite.nn.endless");
 
 /** Marks a checkpoint given to `run` as the state to resume from. */
 export interface ResumeState {
@@ -280,7 +277,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
       options = (dataOrOptions as HandlerOptions<S> | undefined) ?? options;
     }
     if (!model) throw new Error("validate: give the model to evaluate: loop.validate(model, data)");
-    epochSource(data, "validate");
+    nx.epochsOf(data, "validate");
     const check = new Loop(evalDefinition(model));
     for (const m of this.metricList) {
       if (m.fn === "loss") {
@@ -374,7 +371,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
     const kind = this.definition.kind;
     const where = `${kind}.run`;
     checkRunOptions(options ?? {}, where);
-    const source = epochSource(data, where);
+    const source = nx.epochsOf(data, where);
     if (source.endless && options?.iterations === undefined)
       throw new Error(
         `${where}: the data never ends (repeat(...)); pass { iterations } to say how many batches make an epoch`,
@@ -725,32 +722,6 @@ function checkRunOptions(options: RunOptions, where: string): void {
     throw new RangeError(
       `${where}: iterations must be a positive integer, got ${show(iterations)}`,
     );
-}
-
-interface EpochSource {
-  open(epoch: number): Iterator<unknown> | AsyncIterator<unknown>;
-  endless: boolean;
-  length: number | undefined;
-}
-
-/** How to get each epoch's batches from the data a loop was given. */
-function epochSource(data: unknown, where: string): EpochSource {
-  const d = data as Record<string | symbol, any>;
-  const length = typeof d?.length === "number" ? (d.length as number) : undefined;
-  const endless = d?.[ENDLESS] === true;
-  if (d && typeof d.forEpoch === "function")
-    return {
-      open: (e) => (d.forEpoch(e) as Iterable<unknown>)[Symbol.iterator](),
-      endless,
-      length,
-    };
-  if (d && typeof d[Symbol.asyncIterator] === "function")
-    return { open: () => d[Symbol.asyncIterator]() as AsyncIterator<unknown>, endless, length };
-  if (d && typeof d[Symbol.iterator] === "function" && typeof data !== "string")
-    return { open: () => d[Symbol.iterator]() as Iterator<unknown>, endless, length };
-  throw new TypeError(
-    `${where}: data must be an iterable or async iterable of batches (an array of [x, y], a generator, repeat([x, y]), batches(x, y, { batchSize })), got ${show(data)}`,
-  );
 }
 
 function restoreState<S>(state: LoopState<S>, from: ResumeState | LoopState<S>): void {
