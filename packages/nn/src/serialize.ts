@@ -18,7 +18,7 @@ import {
   type OutputTree,
   type ShapeSpec,
 } from "./model.js";
-import { input } from "./layers/core.js";
+import { input } from "./layers/input.js";
 import { layerFromConfig } from "./layers/registry.js";
 import { ModelState, type LayerTensors } from "./state.js";
 import { IN_MEMORY, decodeSafetensors, encodeSafetensors } from "./safetensors.js";

@@ -21,7 +21,7 @@ test("every layer saved by the earlier layer code loads and predicts the same bi
   for (const [op, saved] of Object.entries(FIXTURE.layers)) {
     const sample = LAYER_SAMPLES[op];
     assert.ok(sample, `the fixture has ${op}, which has no sample`);
-    const model = nn.modelFromJson(saved.graph);
+    const model = nn.modelFromJson(saved.graph) as nn.Model;
     const inputs = sampleInputs(sample);
     const state = nn.build(model, { seed: 0 }).init(inputs);
     const y = nn.predict(model, state, inputs);
