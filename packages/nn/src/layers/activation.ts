@@ -83,32 +83,113 @@ export function withActivation(m: Model, activation: string | undefined): Model 
   return activation === undefined ? m : activate(m, activation);
 }
 
-type ActivationLayer = (x: Model, options?: ActivationLayerOptions) => Model;
-const act =
-  (name: ActivationName): ActivationLayer =>
-  (x, options) =>
-    activate(x, name, options);
+// Activation layers, one per activation (`nn.relu(x)`, `x.relu()`).
+/** max(x, 0) as a layer (derivative 0 at 0). */
+export function relu(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "relu", options);
+}
 
-/** Activation layers, one per activation (`nn.relu(x)`, `x.relu()`). */
-export const relu = act("relu");
-export const relu6 = act("relu6");
-export const sigmoid = act("sigmoid");
-export const softmax = act("softmax");
-export const logSoftmax = act("logSoftmax");
-export const logSumexp = act("logSumexp");
-export const logSigmoid = act("logSigmoid");
-export const tanh = act("tanh");
-export const gelu = act("gelu");
-export const silu = act("silu");
-export const elu = act("elu");
-export const celu = act("celu");
-export const selu = act("selu");
-export const leakyRelu = act("leakyRelu");
-export const softplus = act("softplus");
-export const softsign = act("softsign");
-export const linear = act("linear");
-export const mish = act("mish");
-export const exp = act("exp");
-export const hardSigmoid = act("hardSigmoid");
-export const hardSilu = act("hardSilu");
-export const hardTanh = act("hardTanh");
+/** min(max(x, 0), 6) as a layer. */
+export function relu6(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "relu6", options);
+}
+
+/** 1 / (1 + e⁻ˣ) as a layer (its output remembers its logits for the cross-entropies). */
+export function sigmoid(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "sigmoid", options);
+}
+
+/** Softmax over `axis` (default −1) as a layer (its output remembers its logits). */
+export function softmax(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "softmax", options);
+}
+
+/** log(softmax(x)) over `axis` (default −1) as a layer. */
+export function logSoftmax(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "logSoftmax", options);
+}
+
+/** log Σ eˣ over `axis` (default −1, kept with size 1) as a layer. */
+export function logSumexp(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "logSumexp", options);
+}
+
+/** log(sigmoid(x)) as a layer. */
+export function logSigmoid(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "logSigmoid", options);
+}
+
+/** tanh(x) as a layer. */
+export function tanh(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "tanh", options);
+}
+
+/** x · Φ(x), the exact GELU, as a layer. */
+export function gelu(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "gelu", options);
+}
+
+/** x · sigmoid(x) (swish) as a layer. */
+export function silu(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "silu", options);
+}
+
+/** x for x > 0, α(eˣ − 1) otherwise (`alpha`, default 1), as a layer. */
+export function elu(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "elu", options);
+}
+
+/** x for x > 0, α(e^(x/α) − 1) otherwise (`alpha`, default 1), as a layer. */
+export function celu(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "celu", options);
+}
+
+/** λ · elu(x, α) with the self-normalising constants (`alpha`, `gamma`), as a layer. */
+export function selu(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "selu", options);
+}
+
+/** x for x > 0, αx otherwise (`alpha`, default 0.01), as a layer. */
+export function leakyRelu(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "leakyRelu", options);
+}
+
+/** log(1 + eˣ), stable for any x, as a layer. */
+export function softplus(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "softplus", options);
+}
+
+/** x / (|x| + 1) as a layer. */
+export function softsign(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "softsign", options);
+}
+
+/** The identity as a layer. */
+export function linear(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "linear", options);
+}
+
+/** x · tanh(softplus(x)) as a layer. */
+export function mish(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "mish", options);
+}
+
+/** eˣ as a layer. */
+export function exp(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "exp", options);
+}
+
+/** max(0, min(1, αx + β)) (`alpha`, `beta`) as a layer. */
+export function hardSigmoid(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "hardSigmoid", options);
+}
+
+/** x · hardSigmoid(x) as a layer. */
+export function hardSilu(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "hardSilu", options);
+}
+
+/** max(−1, min(1, x)) as a layer. */
+export function hardTanh(x: Model, options?: ActivationLayerOptions): Model {
+  return activate(x, "hardTanh", options);
+}

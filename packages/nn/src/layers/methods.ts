@@ -1,7 +1,10 @@
 /**
  * Layers as chainable methods: `nn.input("x", [null, 7]).dense(32, { activation: "relu" })` calls
- * the same functions as `nn.dense(nn.input(...), 32, ...)`.
+ * the same functions as `nn.dense(nn.input(...), 32, ...)`. The tables below install them on
+ * `Model.prototype`; `methods.generated.ts` (made from these tables by `npm run
+ * generate:methods`) declares each with its function's TSDoc, for editors.
  */
+import "./methods.generated.js";
 import { Model } from "../model.js";
 import * as act from "./activation.js";
 import * as conv from "./conv.js";
@@ -62,24 +65,6 @@ const BINARY = {
   multiply: merge.multiply,
   concatenate: merge.concatenate,
 } as const;
-
-type Tail<T extends readonly unknown[]> = T extends readonly [unknown, ...infer R] ? R : never;
-type UnaryMethods = {
-  [K in keyof typeof UNARY]: (
-    ...args: Tail<Parameters<(typeof UNARY)[K]>>
-  ) => ReturnType<(typeof UNARY)[K]>;
-};
-type BinaryMethods = {
-  [K in keyof typeof BINARY]: (
-    others: Model | readonly Model[],
-    ...rest: Tail<Parameters<(typeof BINARY)[K]>>
-  ) => Model;
-};
-
-declare module "../model.js" {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  interface Model<Out> extends UnaryMethods, BinaryMethods {}
-}
 
 for (const [name, fn] of Object.entries(UNARY)) {
   Object.defineProperty(Model.prototype, name, {
