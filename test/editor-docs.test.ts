@@ -1,6 +1,7 @@
 // What an editor shows for the methods installed on prototypes: TypeScript's language service,
 // on a small sample file, gives `x.add` and `model.dense` their TSDoc on hover (quick info) and
-// takes go-to-definition to their declarations, not to the tables that install them.
+// takes go-to-definition to their declarations, not to the tables that install them; a layer
+// option's hover shows the TSDoc of its layer's options schema.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -14,6 +15,7 @@ import * as nn from "@dendrite/nn";
 const x = nx.tensor([1, 2]);
 export const y = x.add(1);
 export const model = nn.input("x", [null, 2]).dense(3);
+export const noBias = model.dense(1, { useBias: false });
 `;
 
 function languageService(): ts.LanguageService {
@@ -102,3 +104,18 @@ for (const c of CASES) {
     );
   });
 }
+
+test("hover on a layer option shows the TSDoc written in the layer's options schema", () => {
+  const info = service.getQuickInfoAtPosition(SAMPLE, CODE.indexOf("useBias") + 1);
+  assert.ok(info, "no quick info");
+  assert.equal(
+    ts.displayPartsToString(info.displayParts),
+    "(property) useBias?: boolean | undefined",
+  );
+  assert.equal(ts.displayPartsToString(info.documentation), "Add a learned bias (default true).");
+  const defs = service.getDefinitionAtPosition(SAMPLE, CODE.indexOf("useBias") + 1) ?? [];
+  assert.deepEqual(
+    defs.map((d) => path.relative(root, d.fileName)),
+    ["packages/nn/src/layers/dense.ts"],
+  );
+});
