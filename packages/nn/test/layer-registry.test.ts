@@ -142,7 +142,10 @@ test("a saved config with a bad option is refused by load, naming the layer, opt
     ...json,
     nodes: json.nodes.map((n) => (n.op === "dropout" ? { ...n, config: { rate: 7 } } : n)),
   };
-  assert.throws(() => nn.modelFromJson(bad), /dropout: rate must be in \[0, 1\), got number 7/);
+  assert.throws(
+    () => nn.modelFromJson(bad),
+    /^Error: load: node 2: dropout: rate must be in \[0, 1\), got number 7$/,
+  );
   const noInit = {
     ...json,
     nodes: json.nodes.map((n) =>
@@ -151,7 +154,7 @@ test("a saved config with a bad option is refused by load, naming the layer, opt
   };
   assert.throws(
     () => nn.modelFromJson(noInit),
-    /dense: kernelInitializer must be an initializer's config \{ name, \.\.\. \}, got number 3/,
+    /^Error: load: node 1: dense: kernelInitializer must be an initializer's config \{ name, \.\.\. \}, got number 3$/,
   );
   // An option missing from an older file takes its default.
   const older = {
