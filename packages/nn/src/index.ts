@@ -40,12 +40,22 @@ export {
   type ForwardResult,
   type Inputs,
 } from "./build.js";
-export * from "./layers/core.js";
-export * from "./layers/normalization.js";
+export { input } from "./layers/input.js";
+export { dense, type DenseOptions } from "./layers/dense.js";
+export * from "./layers/activation.js";
+export * from "./layers/dropout.js";
+export * from "./layers/reshape.js";
+export * from "./layers/embedding.js";
+export * from "./layers/merge.js";
+export * from "./layers/container.js";
 export * from "./layers/conv.js";
+export * from "./layers/pooling.js";
+export * from "./layers/normalization.js";
 export * from "./layers/recurrent.js";
 export * from "./layers/custom.js";
-export { registerLayer, type LayerFactory } from "./layers/registry.js";
+export { registerLayer, builtinLayers, type LayerFactory } from "./layers/registry.js";
+export type { BuiltinLayer, OptionsSchema, OptionsIn, OptionValues } from "./layers/define.js";
+export type { OptionKind } from "./layers/options.js";
 export * as activations from "./activations.js";
 export * as initializers from "./initializers.js";
 export type { Initializer, InitializerLike } from "./initializers.js";

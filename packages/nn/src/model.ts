@@ -170,6 +170,7 @@ export function nodeOf(x: unknown, op: string): GraphNode {
 /** Describes a value for an error message. */
 export function describeValue(x: unknown): string {
   if (x === null) return "null";
+  if (x === undefined) return "undefined";
   if (x instanceof nx.Tensor) return `a tensor ${nx.formatType(x.shape, x.dtype)}`;
   if (Array.isArray(x)) return "an array";
   if (typeof x === "object") return "an object";

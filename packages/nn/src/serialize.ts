@@ -15,10 +15,11 @@ import {
   isNode,
   type GraphNode,
   type Json,
+  type LayerDef,
   type OutputTree,
   type ShapeSpec,
 } from "./model.js";
-import { input } from "./layers/core.js";
+import { input } from "./layers/input.js";
 import { layerFromConfig } from "./layers/registry.js";
 import { ModelState, type LayerTensors } from "./state.js";
 import { IN_MEMORY, decodeSafetensors, encodeSafetensors } from "./safetensors.js";
@@ -82,6 +83,18 @@ function checkInitializers(layer: string, config: { readonly [k: string]: Json }
   }
 }
 
+/** The layer of saved node `i`; an error in its config names the node. */
+function savedLayer(n: ModelJson["nodes"][number], i: number): LayerDef {
+  try {
+    return layerFromConfig(n.op, n.config);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (message.startsWith("load: ")) throw err;
+    const node = `node ${i}${n.name === null || n.name === undefined ? "" : ` "${n.name}"`}`;
+    throw new Error(`load: ${node}: ${message}`, { cause: err });
+  }
+}
+
 /** Rebuilds a model from `modelToJson`'s output. */
 export function modelFromJson(json: ModelJson): Model<unknown> {
   if (json?.format !== "dendrite.model" || json.version !== 1 || !Array.isArray(json.nodes))
@@ -99,7 +112,7 @@ export function modelFromJson(json: ModelJson): Model<unknown> {
     const m =
       n.op === "input"
         ? input(n.config.name as string, (n.config.shape ?? undefined) as ShapeSpec | undefined)
-        : addNode(layerFromConfig(n.op, n.config), parents, n.name ?? undefined);
+        : addNode(savedLayer(n, i), parents, n.name ?? undefined);
     built.push(m.node);
   });
   const outputs = (t: Json): OutputTree => {

@@ -1,4 +1,9 @@
-/** Ops as methods: `a.add(b).exp().sum()` calls the same functions as `nx.add(a, b)`. */
+/**
+ * Ops as methods: `a.add(b).exp().sum()` calls the same functions as `nx.add(a, b)`. The table
+ * below installs them on `Tensor.prototype`; `methods.generated.ts` (made from this table by
+ * `npm run generate:methods`) declares each with its op's TSDoc, for editors.
+ */
+import "./methods.generated.js";
 import { Tensor } from "./tensor.js";
 import * as elementwise from "./ops/elementwise.js";
 import * as reduce from "./ops/reduce.js";
@@ -87,15 +92,8 @@ const METHODS = {
   windowProduct: windows.windowProduct,
 } as const;
 
-type Tail<T extends readonly unknown[]> = T extends readonly [unknown, ...infer R] ? R : never;
-type Methods = {
-  [K in keyof typeof METHODS]: (
-    ...args: Tail<Parameters<(typeof METHODS)[K]>>
-  ) => ReturnType<(typeof METHODS)[K]>;
-};
-
 declare module "./tensor.js" {
-  interface Tensor extends Methods {
+  interface Tensor {
     /** Dot product (see `dot`). */
     dot(b: Tensor): Tensor;
     /** Iterates over the slices along axis 0 (so `const [a, b] = random.split(key)` works). */

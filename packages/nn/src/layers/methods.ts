@@ -1,79 +1,70 @@
 /**
  * Layers as chainable methods: `nn.input("x", [null, 7]).dense(32, { activation: "relu" })` calls
- * the same functions as `nn.dense(nn.input(...), 32, ...)`.
+ * the same functions as `nn.dense(nn.input(...), 32, ...)`. The tables below install them on
+ * `Model.prototype`; `methods.generated.ts` (made from these tables by `npm run
+ * generate:methods`) declares each with its function's TSDoc, for editors.
  */
+import "./methods.generated.js";
 import { Model } from "../model.js";
-import * as core from "./core.js";
-import * as norm from "./normalization.js";
+import * as act from "./activation.js";
 import * as conv from "./conv.js";
+import { dense } from "./dense.js";
+import * as drop from "./dropout.js";
+import { embedding } from "./embedding.js";
+import * as merge from "./merge.js";
+import * as norm from "./normalization.js";
+import * as pool from "./pooling.js";
 import * as rnn from "./recurrent.js";
+import * as shape from "./reshape.js";
 
 const UNARY = {
-  dense: core.dense,
-  activate: core.activate,
-  relu: core.relu,
-  relu6: core.relu6,
-  sigmoid: core.sigmoid,
-  softmax: core.softmax,
-  logSoftmax: core.logSoftmax,
-  logSumexp: core.logSumexp,
-  logSigmoid: core.logSigmoid,
-  tanh: core.tanh,
-  gelu: core.gelu,
-  silu: core.silu,
-  elu: core.elu,
-  celu: core.celu,
-  selu: core.selu,
-  leakyRelu: core.leakyRelu,
-  softplus: core.softplus,
-  softsign: core.softsign,
-  linear: core.linear,
-  mish: core.mish,
-  exp: core.exp,
-  hardSigmoid: core.hardSigmoid,
-  hardSilu: core.hardSilu,
-  hardTanh: core.hardTanh,
-  dropout: core.dropout,
-  spatialDropout: core.spatialDropout,
-  alphaDropout: core.alphaDropout,
-  flatten: core.flatten,
-  reshape: core.reshape,
-  embedding: core.embedding,
+  dense,
+  activate: act.activate,
+  relu: act.relu,
+  relu6: act.relu6,
+  sigmoid: act.sigmoid,
+  softmax: act.softmax,
+  logSoftmax: act.logSoftmax,
+  logSumexp: act.logSumexp,
+  logSigmoid: act.logSigmoid,
+  tanh: act.tanh,
+  gelu: act.gelu,
+  silu: act.silu,
+  elu: act.elu,
+  celu: act.celu,
+  selu: act.selu,
+  leakyRelu: act.leakyRelu,
+  softplus: act.softplus,
+  softsign: act.softsign,
+  linear: act.linear,
+  mish: act.mish,
+  exp: act.exp,
+  hardSigmoid: act.hardSigmoid,
+  hardSilu: act.hardSilu,
+  hardTanh: act.hardTanh,
+  dropout: drop.dropout,
+  spatialDropout: drop.spatialDropout,
+  alphaDropout: drop.alphaDropout,
+  flatten: shape.flatten,
+  reshape: shape.reshape,
+  embedding,
   batchNorm: norm.batchNorm,
   layerNorm: norm.layerNorm,
   conv: conv.conv,
-  maxPool: conv.maxPool,
-  avgPool: conv.avgPool,
-  globalAvgPool: conv.globalAvgPool,
-  globalMaxPool: conv.globalMaxPool,
+  maxPool: pool.maxPool,
+  avgPool: pool.avgPool,
+  globalAvgPool: pool.globalAvgPool,
+  globalMaxPool: pool.globalMaxPool,
   lstm: rnn.lstm,
   gru: rnn.gru,
 } as const;
 
 const BINARY = {
-  add: core.add,
-  subtract: core.subtract,
-  multiply: core.multiply,
-  concatenate: core.concatenate,
+  add: merge.add,
+  subtract: merge.subtract,
+  multiply: merge.multiply,
+  concatenate: merge.concatenate,
 } as const;
-
-type Tail<T extends readonly unknown[]> = T extends readonly [unknown, ...infer R] ? R : never;
-type UnaryMethods = {
-  [K in keyof typeof UNARY]: (
-    ...args: Tail<Parameters<(typeof UNARY)[K]>>
-  ) => ReturnType<(typeof UNARY)[K]>;
-};
-type BinaryMethods = {
-  [K in keyof typeof BINARY]: (
-    others: Model | readonly Model[],
-    ...rest: Tail<Parameters<(typeof BINARY)[K]>>
-  ) => Model;
-};
-
-declare module "../model.js" {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  interface Model<Out> extends UnaryMethods, BinaryMethods {}
-}
 
 for (const [name, fn] of Object.entries(UNARY)) {
   Object.defineProperty(Model.prototype, name, {

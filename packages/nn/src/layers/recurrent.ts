@@ -3,55 +3,25 @@
  * LSTM and GRU with PyTorch's gate equations and gate order.
  */
 import * as nx from "@dendrite/tensor";
-import { resolveInitializer, type InitializerLike } from "../initializers.js";
-import {
-  addNode,
-  nodeOf,
-  showShape,
-  type Json,
-  type LayerDef,
-  type Model,
-  type NameOption,
-} from "../model.js";
-import { initConfig, positiveInt, readInit } from "./core.js";
-import { builtin } from "./registry.js";
+import { nodeOf, showShape, type Model, type NameOption } from "../model.js";
+import { defineBuiltinLayer, type OptionsIn } from "./define.js";
+import { boolean, initializer, positiveInt } from "./options.js";
 
-/** Options of `lstm` and `gru`. */
-export interface RecurrentOptions extends NameOption {
+const OPTIONS = {
+  /** The number of hidden units. */
+  units: positiveInt({ display: "units" }),
   /** Output every step `[batch, time, units]` (default) or only the last `[batch, units]`. */
-  returnSequences?: boolean;
+  returnSequences: boolean({ default: true, display: "return_sequences" }),
   /** Input-to-hidden kernel initializer (default `"glorotUniform"`). */
-  kernelInitializer?: InitializerLike;
+  kernelInitializer: initializer("glorotUniform"),
   /** Hidden-to-hidden kernel initializer (default `"orthogonal"`). */
-  recurrentInitializer?: InitializerLike;
+  recurrentInitializer: initializer("orthogonal"),
   /** Default `"zeros"`. */
-  biasInitializer?: InitializerLike;
-}
-
-type RnnConfig = {
-  units: number;
-  returnSequences: boolean;
-  kernelInitializer: Json;
-  recurrentInitializer: Json;
-  biasInitializer: Json;
+  biasInitializer: initializer("zeros"),
 };
 
-function rnnConfig(op: string, units: number, o: RecurrentOptions): RnnConfig {
-  positiveInt(op, "units", units);
-  return {
-    units,
-    returnSequences: o.returnSequences ?? true,
-    kernelInitializer: initConfig(
-      resolveInitializer(o.kernelInitializer ?? "glorotUniform", `${op} kernelInitializer`),
-    ),
-    recurrentInitializer: initConfig(
-      resolveInitializer(o.recurrentInitializer ?? "orthogonal", `${op} recurrentInitializer`),
-    ),
-    biasInitializer: initConfig(
-      resolveInitializer(o.biasInitializer ?? "zeros", `${op} biasInitializer`),
-    ),
-  };
-}
+/** Options of `lstm` and `gru`. */
+export interface RecurrentOptions extends Omit<OptionsIn<typeof OPTIONS>, "units">, NameOption {}
 
 function checkSequence(x: nx.Tensor | readonly number[], features?: number): void {
   const shape = x instanceof nx.Tensor ? x.shape : x;
@@ -88,41 +58,33 @@ function unroll(
   return time === 0 ? nx.zeros([n, 0, units], { dtype: xw.dtype }) : nx.stack(hs, { axis: 1 });
 }
 
-const lstmDef = builtin("lstm", (c: RnnConfig): LayerDef => {
-  const k = readInit(c.kernelInitializer);
-  const r = readInit(c.recurrentInitializer);
-  const b = readInit(c.biasInitializer);
-  const u = c.units;
-  return {
-    op: "lstm",
-    config: c,
-    display: [
-      ["units", u],
-      ["return_sequences", c.returnSequences],
-    ],
-    params: ([x]) => {
-      checkSequence(x!);
-      return {
-        input_kernel: { shape: [x![2]!, 4 * u], initializer: k },
-        hidden_kernel: { shape: [u, 4 * u], initializer: r },
-        bias: { shape: [4 * u], initializer: b },
-      };
-    },
-    forward: ([x], p) => {
-      checkSequence(x!, p.input_kernel!.shape[0]);
-      const xw = nx.add(nx.dot(x!, p.input_kernel!), p.bias!);
-      let cell = nx.zeros([x!.shape[0]!, u], { dtype: xw.dtype });
-      return unroll(xw, u, c.returnSequences, (xt, h) => {
-        const z = nx.add(xt, nx.dot(h, p.hidden_kernel!));
-        const i = nx.sigmoid(gate(z, 0, u));
-        const f = nx.sigmoid(gate(z, 1, u));
-        const g = nx.tanh(gate(z, 2, u));
-        const o = nx.sigmoid(gate(z, 3, u));
-        cell = nx.add(nx.multiply(f, cell), nx.multiply(i, g));
-        return nx.multiply(o, nx.tanh(cell));
-      });
-    },
-  };
+const LSTM = defineBuiltinLayer({
+  op: "lstm",
+  options: OPTIONS,
+  params: (o, [x]) => {
+    const u = o.units;
+    checkSequence(x!);
+    return {
+      input_kernel: { shape: [x![2]!, 4 * u], initializer: o.kernelInitializer },
+      hidden_kernel: { shape: [u, 4 * u], initializer: o.recurrentInitializer },
+      bias: { shape: [4 * u], initializer: o.biasInitializer },
+    };
+  },
+  forward: (o, [x], p) => {
+    const u = o.units;
+    checkSequence(x!, p.input_kernel!.shape[0]);
+    const xw = nx.add(nx.dot(x!, p.input_kernel!), p.bias!);
+    let cell = nx.zeros([x!.shape[0]!, u], { dtype: xw.dtype });
+    return unroll(xw, u, o.returnSequences, (xt, h) => {
+      const z = nx.add(xt, nx.dot(h, p.hidden_kernel!));
+      const i = nx.sigmoid(gate(z, 0, u));
+      const f = nx.sigmoid(gate(z, 1, u));
+      const g = nx.tanh(gate(z, 2, u));
+      const o = nx.sigmoid(gate(z, 3, u));
+      cell = nx.add(nx.multiply(f, cell), nx.multiply(i, g));
+      return nx.multiply(o, nx.tanh(cell));
+    });
+  },
 });
 
 /**
@@ -132,42 +94,34 @@ const lstmDef = builtin("lstm", (c: RnnConfig): LayerDef => {
  */
 export function lstm(x: Model, units: number, options: RecurrentOptions = {}): Model {
   const node = nodeOf(x, "lstm");
-  return addNode(lstmDef(rnnConfig("lstm", units, options)), [node], options.name);
+  return LSTM.apply([node], { ...options, units });
 }
 
-const gruDef = builtin("gru", (c: RnnConfig): LayerDef => {
-  const k = readInit(c.kernelInitializer);
-  const r = readInit(c.recurrentInitializer);
-  const b = readInit(c.biasInitializer);
-  const u = c.units;
-  return {
-    op: "gru",
-    config: c,
-    display: [
-      ["units", u],
-      ["return_sequences", c.returnSequences],
-    ],
-    params: ([x]) => {
-      checkSequence(x!);
-      return {
-        input_kernel: { shape: [x![2]!, 3 * u], initializer: k },
-        hidden_kernel: { shape: [u, 3 * u], initializer: r },
-        input_bias: { shape: [3 * u], initializer: b },
-        hidden_bias: { shape: [3 * u], initializer: b },
-      };
-    },
-    forward: ([x], p) => {
-      checkSequence(x!, p.input_kernel!.shape[0]);
-      const xw = nx.add(nx.dot(x!, p.input_kernel!), p.input_bias!);
-      return unroll(xw, u, c.returnSequences, (xt, h) => {
-        const hw = nx.add(nx.dot(h, p.hidden_kernel!), p.hidden_bias!);
-        const reset = nx.sigmoid(nx.add(gate(xt, 0, u), gate(hw, 0, u)));
-        const update = nx.sigmoid(nx.add(gate(xt, 1, u), gate(hw, 1, u)));
-        const candidate = nx.tanh(nx.add(gate(xt, 2, u), nx.multiply(reset, gate(hw, 2, u))));
-        return nx.add(nx.multiply(nx.subtract(1, update), candidate), nx.multiply(update, h));
-      });
-    },
-  };
+const GRU = defineBuiltinLayer({
+  op: "gru",
+  options: OPTIONS,
+  params: (o, [x]) => {
+    const u = o.units;
+    checkSequence(x!);
+    return {
+      input_kernel: { shape: [x![2]!, 3 * u], initializer: o.kernelInitializer },
+      hidden_kernel: { shape: [u, 3 * u], initializer: o.recurrentInitializer },
+      input_bias: { shape: [3 * u], initializer: o.biasInitializer },
+      hidden_bias: { shape: [3 * u], initializer: o.biasInitializer },
+    };
+  },
+  forward: (o, [x], p) => {
+    const u = o.units;
+    checkSequence(x!, p.input_kernel!.shape[0]);
+    const xw = nx.add(nx.dot(x!, p.input_kernel!), p.input_bias!);
+    return unroll(xw, u, o.returnSequences, (xt, h) => {
+      const hw = nx.add(nx.dot(h, p.hidden_kernel!), p.hidden_bias!);
+      const reset = nx.sigmoid(nx.add(gate(xt, 0, u), gate(hw, 0, u)));
+      const update = nx.sigmoid(nx.add(gate(xt, 1, u), gate(hw, 1, u)));
+      const candidate = nx.tanh(nx.add(gate(xt, 2, u), nx.multiply(reset, gate(hw, 2, u))));
+      return nx.add(nx.multiply(nx.subtract(1, update), candidate), nx.multiply(update, h));
+    });
+  },
 });
 
 /**
@@ -176,5 +130,5 @@ const gruDef = builtin("gru", (c: RnnConfig): LayerDef => {
  */
 export function gru(x: Model, units: number, options: RecurrentOptions = {}): Model {
   const node = nodeOf(x, "gru");
-  return addNode(gruDef(rnnConfig("gru", units, options)), [node], options.name);
+  return GRU.apply([node], { ...options, units });
 }

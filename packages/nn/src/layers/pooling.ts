@@ -1,0 +1,78 @@
+/**
+ * Pooling over the spatial axes of channels-last inputs: `maxPool` and `avgPool` (`nx.windowMax`,
+ * `nx.windowMean`; strides default to the window, as Axon) and the global pools.
+ */
+import * as nx from "@dendrite/tensor";
+import { nodeOf, showShape, type Model, type NameOption } from "../model.js";
+import { defineBuiltinLayer, type OptionsIn } from "./define.js";
+import { boolean } from "./options.js";
+import { poolWindow, windowFor, windowOptions, type WindowOptions } from "./window.js";
+
+function definePool(op: "max_pool" | "avg_pool") {
+  return defineBuiltinLayer({
+    op,
+    options: windowOptions("kernelSize"),
+    forward: (o, [x]) => {
+      const w = windowFor(op, o, x!.rank);
+      const [window, options] = poolWindow(x!, w);
+      return op === "max_pool"
+        ? nx.windowMax(x!, window, options)
+        : nx.windowMean(x!, window, options);
+    },
+  });
+}
+
+const POOLS = { max_pool: definePool("max_pool"), avg_pool: definePool("avg_pool") };
+
+/** Options of the pooling layers; strides default to the kernel size (as Axon). */
+export type PoolOptions = WindowOptions;
+
+/** The largest value in each window (padding "same" pads with −∞). */
+export function maxPool(x: Model, options: PoolOptions = {}): Model {
+  return POOLS.max_pool.apply([nodeOf(x, "max_pool")], options);
+}
+
+/** The mean of each window (padding "same" pads with zeros, counted in the mean, as Nx's window_mean). */
+export function avgPool(x: Model, options: PoolOptions = {}): Model {
+  return POOLS.avg_pool.apply([nodeOf(x, "avg_pool")], options);
+}
+
+const GLOBAL_OPTIONS = {
+  /** Keep the spatial axes with size 1 (default false: the output is `[batch, channels]`). */
+  keepAxes: boolean({ default: false, display: "keep_axes" }),
+};
+
+function defineGlobalPool(op: "global_avg_pool" | "global_max_pool") {
+  return defineBuiltinLayer({
+    op,
+    options: GLOBAL_OPTIONS,
+    forward: (o, [x]) => {
+      if (x!.rank < 3)
+        throw new Error(
+          `expected an input [batch, ...spatial, channels] of rank ≥ 3, got shape ${showShape(x!.shape)}`,
+        );
+      const axes = x!.shape.slice(1, -1).map((_, i) => i + 1);
+      return op === "global_avg_pool"
+        ? nx.mean(x!, { axes, keepAxes: o.keepAxes })
+        : nx.reduceMax(x!, { axes, keepAxes: o.keepAxes });
+    },
+  });
+}
+
+const GLOBAL_POOLS = {
+  global_avg_pool: defineGlobalPool("global_avg_pool"),
+  global_max_pool: defineGlobalPool("global_max_pool"),
+};
+
+/** Options of the global pooling layers. */
+export interface GlobalPoolOptions extends OptionsIn<typeof GLOBAL_OPTIONS>, NameOption {}
+
+/** The mean over all spatial axes. */
+export function globalAvgPool(x: Model, options: GlobalPoolOptions = {}): Model {
+  return GLOBAL_POOLS.global_avg_pool.apply([nodeOf(x, "global_avg_pool")], options);
+}
+
+/** The maximum over all spatial axes. */
+export function globalMaxPool(x: Model, options: GlobalPoolOptions = {}): Model {
+  return GLOBAL_POOLS.global_max_pool.apply([nodeOf(x, "global_max_pool")], options);
+}

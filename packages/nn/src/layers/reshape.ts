@@ -1,0 +1,55 @@
+/** Shape layers: `flatten` and `reshape`, which keep the batch axis. */
+import * as nx from "@dendrite/tensor";
+import { nodeOf, showShape, type Model, type NameOption } from "../model.js";
+import { defineBuiltinLayer } from "./define.js";
+import { plain } from "./options.js";
+
+const FLATTEN = defineBuiltinLayer({
+  op: "flatten",
+  options: {},
+  forward: (_o, [x]) => {
+    if (x!.rank < 1) throw new Error("expected an input with a batch axis, got a scalar");
+    return nx.reshape(x!, [x!.shape[0]!, x!.size / Math.max(1, x!.shape[0]!)]);
+  },
+});
+
+/** Flattens every axis but the batch axis: `[n, a, b]` → `[n, a·b]`. */
+export function flatten(x: Model, options: NameOption = {}): Model {
+  return FLATTEN.apply([nodeOf(x, "flatten")], options);
+}
+
+/** Positive sizes without the batch axis, one of which may be −1 (inferred). */
+const targetShape = plain<number[]>(
+  (x, where) => {
+    if (
+      !Array.isArray(x) ||
+      !x.every((d) => Number.isInteger(d) && ((d as number) >= 1 || d === -1)) ||
+      x.filter((d) => d === -1).length > 1
+    )
+      throw new TypeError(
+        `${where} must list positive sizes (one may be -1), without the batch axis; got ${JSON.stringify(x)}`,
+      );
+    return [...(x as number[])];
+  },
+  { display: "shape" },
+);
+
+const RESHAPE = defineBuiltinLayer({
+  op: "reshape",
+  options: { shape: targetShape },
+  forward: (o, [x]) => {
+    const rest = x!.shape.slice(1).reduce((a, b) => a * b, 1);
+    const known = o.shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    const ok = o.shape.includes(-1) ? known > 0 && rest % known === 0 : known === rest;
+    if (!ok)
+      throw new Error(
+        `cannot reshape an input of shape ${showShape(x!.shape)} to [batch, ${o.shape.join(", ")}]`,
+      );
+    return nx.reshape(x!, [x!.shape[0]!, ...o.shape]);
+  },
+});
+
+/** Reshapes every axis but the batch axis: `reshape(x, [4, -1])` (one `-1` is inferred). */
+export function reshape(x: Model, shape: readonly number[], options: NameOption = {}): Model {
+  return RESHAPE.apply([nodeOf(x, "reshape")], { ...options, shape: shape as number[] });
+}
