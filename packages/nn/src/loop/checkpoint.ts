@@ -18,7 +18,7 @@ import {
 } from "./checkpoint-meta.js";
 import { show, type EventFilter, type LoopEvent } from "./events.js";
 import { checkMode, improved, monitored, type MonitorMode } from "./handlers.js";
-import type { ResumeState, StepDefinition } from "./loop.js";
+import type { ResumeState, StepDefinition } from "./definition.js";
 import { LoopState, type EpochRecord } from "./state.js";
 
 const META_KEY = "dendrite.loop";

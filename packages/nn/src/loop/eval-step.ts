@@ -8,7 +8,7 @@ import { build } from "../build.js";
 import type { Model } from "../model.js";
 import { ModelState, type ParameterTree } from "../state.js";
 import { checkSupervisedBatch, prefix, toModelState } from "./checks.js";
-import type { StepDefinition, StepResult } from "./loop.js";
+import type { StepDefinition, StepResult } from "./definition.js";
 
 /** The step state an evaluator's handlers see. */
 export interface EvalStepState {

@@ -11,7 +11,7 @@ import { batches } from "../data.js";
 import { show } from "./events.js";
 import type { CheckpointOptions } from "./checkpoint.js";
 import type { EarlyStopOptions, PointSink, ReduceLrOptions } from "./handlers.js";
-import type { Handler, MetricFn, RunResult } from "./loop.js";
+import type { Handler, MetricFn, RunResult } from "./definition.js";
 import type { LoopEvent } from "./events.js";
 import { trainer, type LossSpec, type TrainStepState } from "./trainer.js";
 import type { LogWriter } from "./console.js";

@@ -1,32 +1,34 @@
 /**
- * `Loop` (Axon.Loop): runs a step function over batches for some epochs, accumulates metrics and
- * fires events to handlers. The step and the metric updates are traced together into one `nx.jit`
- * program, compiled once per batch signature and reused by every epoch and every later `run`.
+ * `Loop` (Axon.Loop), the builder: a step, metrics and event handlers, added by chained calls;
+ * `run` hands them to the driver (`driver.ts`) with the compiled step (`compiled-step.ts`).
  */
 import * as nx from "@dendrite/tensor";
 import * as metricsLib from "../metrics.js";
+import { Model } from "../model.js";
+import { checkpointHandler, type CheckpointOptions } from "./checkpoint.js";
+import { compileStep, type CompiledStep } from "./compiled-step.js";
 import { ConsoleProgress, formatLine, type LogWriter } from "./console.js";
+import type {
+  Handler,
+  HandlerOptions,
+  LoopData,
+  LoopMetric,
+  MetricFn,
+  Registered,
+  RunOptions,
+  RunResult,
+  StepDefinition,
+} from "./definition.js";
+import { LoopRun } from "./driver.js";
+import { evalDefinition } from "./eval-step.js";
 import {
-  checkStatus,
   compileFilter,
   resolveEvents,
   show,
   type EventFilter,
-  type HandlerReturn,
-  type HandlerStatus,
   type LoopEvent,
   EVENTS,
 } from "./events.js";
-import {
-  LoopState,
-  type EpochRecord,
-  type LoopStatus,
-  type StepOutputs,
-  type StepView,
-} from "./state.js";
-import { flatten, specId, specOf, unflatten } from "./flat.js";
-import type { ModelState } from "../state.js";
-import { Model } from "../model.js";
 import {
   earlyStopHandler,
   plotHandler,
@@ -35,106 +37,20 @@ import {
   type PointSink,
   type ReduceLrOptions,
 } from "./handlers.js";
-import { evalDefinition } from "./eval-step.js";
-import { checkpointHandler, type CheckpointOptions } from "./checkpoint.js";
+import type { LoopState } from "./state.js";
+import type { ModelState } from "../state.js";
 
-/** A metric function: targets and predictions of a batch in, a scalar out. */
-export type MetricFn = (yTrue: any, yPred: any) => nx.Tensor;
-
-/** A handler: gets the loop state, may change it, returns what the loop should do next. */
-export type Handler<S> = (state: LoopState<S>) => HandlerReturn;
-
-/** What the traced step returns. */
-export interface StepResult {
-  /** The new traced state (fed to the next step). */
-  state: unknown;
-  /** The targets metrics compare against (default: the batch's second element). */
-  yTrue?: unknown;
-  /** The predictions metrics read. */
-  yPred?: unknown;
-  /** The batch loss (a scalar), for the `loss` metric and the non-finite check. */
-  loss?: nx.Tensor;
-}
-
-/** @internal How a loop steps (the trainer's, the evaluator's or a user's `loop(step, init)`). */
-export interface StepDefinition<S> extends StepView<S> {
-  /** Where errors come from: "trainer", "evaluator", "loop". */
-  readonly kind: string;
-  /** The initial traced state from the first batch and the state given to `run`. */
-  init(batch: unknown, initState: unknown): unknown;
-  /** One step; traced by `nx.jit`, so it must be pure. */
-  step(batch: unknown, tree: any): StepResult;
-  /** Checks a batch's form before it is stepped (clear errors for wrong data). */
-  checkBatch?(batch: unknown, where: string): void;
-  /** The model state inside a traced state, for a run's result. */
-  modelState?(tree: unknown): ModelState | undefined;
-  /** The trainer's model (for `validate`). */
-  readonly model?: Model<any>;
-  /** The trainer's loss (for `validation_loss`). */
-  readonly lossFn?: MetricFn;
-}
-
-/** When a built-in handler runs: its event and filter. */
-export interface HandlerOptions<S> {
-  event?: LoopEvent;
-  filter?: EventFilter<LoopState<S>>;
-}
-
-/** Options of `run`. */
-export interface RunOptions {
-  /** Epochs to run (default 1). When resuming, the epoch to stop before (default: the saved one). */
-  epochs?: number;
-  /** Iterations per epoch; required for endless data such as `repeat(batch)` (default: until the data ends). */
-  iterations?: number;
-}
-
-/** What `run` resolves to by default. */
-export interface RunResult<S> {
-  /** The trained (or evaluated) model state, when the loop has one. */
-  modelState: ModelState;
-  /** One record per epoch: metrics (validation ones too), iterations and time. */
-  history: EpochRecord[];
-  /** The last epoch's metrics. */
-  metrics: Record<string, number>;
-  /** `"completed"` when every epoch ran, `"halted"` when a handler or a non-finite loss stopped it. */
-  status: LoopStatus;
-  /** Why the loop halted (early stopping, a NaN loss, …); undefined when it completed. */
-  haltReason: string | undefined;
-  /** The final loop state. */
-  state: LoopState<S>;
-}
-
-/** Data a loop runs over: any iterable or async iterable of batches. */
-export type LoopData<B> = nx.BatchSource<B> | Iterable<B> | AsyncIterable<B>;
-
-interface LoopMetric {
-  name: string;
-  fn: MetricFn | "loss";
-  accumulate: metricsLib.Accumulator;
-}
-
-interface Registered<S> {
-  fn: Handler<S>;
-  filter: ReturnType<typeof compileFilter<LoopState<S>>>;
-}
-
-/** Marks a checkpoint given to `run` as the state to resume from. */
-export interface ResumeState {
-  readonly kind: "dendrite.loop-checkpoint";
-  /** Restores the loop state (traced state, counters, metrics, metadata). */
-  restore<S>(state: LoopState<S>): void;
-  /**
-   * Checks the restored step state against what this run would make from `batch` (tensor
-   * shapes and dtypes), before the first resumed step.
-   */
-  check?(definition: StepDefinition<any>, batch: unknown): void;
-}
-
-function isResume(x: unknown): x is ResumeState {
-  return (
-    typeof x === "object" && x !== null && (x as ResumeState).kind === "dendrite.loop-checkpoint"
-  );
-}
+export type {
+  Handler,
+  HandlerOptions,
+  LoopData,
+  MetricFn,
+  ResumeState,
+  RunOptions,
+  RunResult,
+  StepDefinition,
+  StepResult,
+} from "./definition.js";
 
 /**
  * A loop: a step, metrics and event handlers. Build one with `trainer`, `evaluator` or `loop`,
@@ -147,7 +63,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
   private readonly metricList: LoopMetric[] = [];
   private readonly handlers = new Map<LoopEvent, Registered<S>[]>(EVENTS.map((e) => [e, []]));
   private progress: ConsoleProgress | undefined;
-  private jitted: ((...args: any[]) => any) | undefined;
+  private jitted: CompiledStep | undefined;
   /** @internal The data the last run went through (for the progress bar's total). */
   private dataLength: number | undefined;
 
@@ -364,384 +280,15 @@ export class Loop<S = unknown, Out = RunResult<S>> {
    * options may also come second: `run(data, { epochs, iterations })`.
    */
   async run(data: LoopData<any>, initState?: unknown, options?: RunOptions): Promise<Out> {
-    if (options === undefined && isRunOptions(initState)) {
-      options = initState as RunOptions;
-      initState = undefined;
-    }
-    const kind = this.definition.kind;
-    const where = `${kind}.run`;
-    checkRunOptions(options ?? {}, where);
-    const source = nx.epochsOf(data, where);
-    if (source.endless && options?.iterations === undefined)
-      throw new Error(
-        `${where}: the data never ends (repeat(...)); pass { iterations } to say how many batches make an epoch`,
-      );
-    this.dataLength = options?.iterations ?? source.length;
-
-    const state = new LoopState<S>(this.definition);
-    state._metricNames = this.metricNames;
-    const resumed = isResume(initState)
-      ? initState
-      : initState instanceof LoopState
-        ? initState
-        : undefined;
-    if (resumed) {
-      restoreState(state, resumed);
-      state.maxEpoch = options?.epochs ?? state.maxEpoch;
-      if (options?.iterations !== undefined) state.maxIteration = options.iterations;
-      if (state._metricNames.join() !== this.metricNames.join())
-        throw new Error(
-          `${where}: the saved run had metrics ${state._metricNames.join(", ") || "(none)"}, this loop has ${this.metricNames.join(", ") || "(none)"}`,
-        );
-      if (state.maxIteration >= 0 && state.iteration > state.maxIteration)
-        throw new Error(
-          `${where}: the saved run is at batch ${state.iteration} of epoch ${state.epoch}, past the ${state.maxIteration} iterations of an epoch`,
-        );
-    } else {
-      state.maxEpoch = options?.epochs ?? 1;
-      state.maxIteration = options?.iterations ?? -1;
-    }
-    const step = this.compiledStep();
-    const startEpoch = state.epoch;
-    const skip = state.iteration;
-
-    // The first batch: to initialise the step state, and to refuse empty data early.
-    let iterator = source.open(startEpoch);
-    for (let k = 0; k < skip; k++)
-      if ((await iterator.next()).done)
-        throw new Error(
-          `${where}: the data of epoch ${startEpoch} ended before the resumed batch ${skip}`,
-        );
-    const firstResult = await iterator.next();
-    let pending: unknown = firstResult.done ? NO_BATCH : firstResult.value;
-    if (pending === NO_BATCH && skip === 0)
-      throw new Error(
-        `${where}: the data gave no batches (an empty dataset, or a generator already used up); a loop needs at least one batch`,
-      );
-    if (!resumed) {
-      this.definition.checkBatch?.(pending, `${where}: batch 0`);
-      state._tree = this.definition.init(pending, initState);
-    }
-
-    // A checkpoint's step state is checked against this run's once a batch is at hand.
-    let unchecked = isResume(resumed) ? resumed : undefined;
-    const checkResumed = () => {
-      if (unchecked && pending !== NO_BATCH) {
-        const at = state.epoch === startEpoch ? skip : 0;
-        this.definition.checkBatch?.(pending, `${where}: epoch ${state.epoch}, batch ${at}`);
-        unchecked.check?.(this.definition, pending);
-        unchecked = undefined;
-      }
-    };
-    checkResumed();
-    state.status = "running";
-    let status = await this.fire("started", state);
-    let epoch = startEpoch;
-    while (status !== "haltLoop" && epoch < state.maxEpoch) {
-      state.epoch = epoch;
-      if (epoch !== startEpoch) {
-        iterator = source.open(epoch);
-        const r = await iterator.next();
-        pending = r.done ? NO_BATCH : r.value;
-      }
-      checkResumed();
-      if (epoch !== startEpoch || skip === 0) {
-        state.iteration = 0;
-        state._resetMetrics(
-          this.metricList.map(() => ZERO),
-          COUNTER_ZERO,
-        );
-      }
-      state._position = { epoch, iteration: state.iteration, total: state.totalIterations };
-      this.progress?.epochStarted();
-      status = await this.fire("epochStarted", state);
-      const t0 = performance.now();
-      if (status === "continue") {
-        status = await this.runEpoch(state, step, iterator, pending, where);
-        if (state.iteration === 0 && status === "continue")
-          throw new Error(
-            `${where}: epoch ${epoch} got no batches: the data can only be read once (a generator object?); pass an array, batches(x, y, …), repeat(batch) with { iterations }, or an object with forEpoch(epoch)`,
-          );
-      }
-      const ms = performance.now() - t0;
-      if (status === "haltLoop") {
-        if (state.iteration > 0) this.progress?.epochCompleted(state); // keep the epoch's line
-        break;
-      }
-      state.times[epoch] = ms;
-      state._position = { epoch: epoch + 1, iteration: 0, total: state.totalIterations };
-      this.record(state, ms);
-      if (status === "haltEpoch") {
-        status = await this.fire("epochHalted", state);
-      } else {
-        this.progress?.epochCompleted(state);
-        status = await this.fire("epochCompleted", state);
-      }
-      this.record(state, ms);
-      if (status === "haltEpoch") status = "continue";
-      epoch++;
-    }
-    if (status === "haltLoop") {
-      state.status = "halted";
-      state.haltReason ??= "a handler returned haltLoop";
-    } else {
-      state.status = "completed";
-      state.epoch = epoch;
-      state.iteration = 0;
-    }
-    return this.outputTransform(state);
-  }
-
-  private record(state: LoopState<S>, ms: number): void {
-    const rec: EpochRecord = { epoch: state.epoch, iterations: state.iteration, timeMs: ms };
-    Object.assign(rec, state.metrics);
-    const at = state.history.findIndex((r) => r.epoch === state.epoch);
-    if (at >= 0) state.history[at] = rec;
-    else state.history.push(rec);
-  }
-
-  private async runEpoch(
-    state: LoopState<S>,
-    step: (...args: any[]) => any,
-    iterator: Iterator<unknown> | AsyncIterator<unknown>,
-    pending: unknown,
-    where: string,
-  ): Promise<HandlerStatus> {
-    const def = this.definition;
-    const started = this.handlers.get("iterationStarted")!;
-    const completed = this.handlers.get("iterationCompleted")!;
-    const progress = this.progress;
-    const lossAt = this.metricList.findIndex((m) => m.fn === "loss");
-    const max = state.maxIteration;
-    let batch = pending;
-    let checked: unknown = NO_BATCH;
-    for (;;) {
-      if (max >= 0 && state.iteration >= max) return "continue";
-      if (batch === NO_BATCH) {
-        const r = iterator.next();
-        const res = (r instanceof Promise ? await r : r) as IteratorResult<unknown>;
-        if (res.done) return "continue";
-        batch = res.value;
-      }
-      if (checked === NO_BATCH || !sameForm(batch, checked)) {
-        def.checkBatch?.(batch, `${where}: epoch ${state.epoch}, batch ${state.iteration}`);
-        checked = batch;
-      }
-      if (started.length > 0) {
-        const s = await this.fire("iterationStarted", state);
-        if (s !== "continue") return s;
-      }
-      state._sync();
-      let result: [nx.Tensor[] | null, string, unknown, unknown, nx.Tensor[], nx.Tensor];
-      try {
-        result = step(batch, state._leaves, state._specId, state._metricValues, state._counter);
-      } catch (err) {
-        throw withContext(err, `${where}: epoch ${state.epoch}, batch ${state.iteration}`);
-      }
-      const [leaves, id, yPred, yTrue, values, counter] = result;
-      if (lossAt >= 0) {
-        const loss = values[lossAt]!.toNumber();
-        if (!Number.isFinite(loss)) {
-          state.haltReason =
-            `the loss became ${loss} at epoch ${state.epoch}, batch ${state.iteration}; training halted and ` +
-            "the model state is the one before that step (no checkpoint was written from it). " +
-            "Try a lower learning rate, standardised features, or look for NaN/Infinity in the data.";
-          // Said even with logging off: a run that stops on a NaN must never look like a success.
-          process.stderr.write(`${progress ? "\n" : ""}${where}: ${state.haltReason}\n`);
-          return "haltLoop";
-        }
-      }
-      state._setStep(
-        leaves,
-        id,
-        { yTrue: yTrue ?? (batch as unknown[])[1], yPred },
-        values,
-        counter,
-      );
-      state._position = {
-        epoch: state.epoch,
-        iteration: state.iteration + 1,
-        total: state.totalIterations + 1,
-      };
-      if (completed.length > 0) {
-        const s = await this.fire("iterationCompleted", state);
-        if (s !== "continue") {
-          state.iteration++;
-          state.totalIterations++;
-          return s;
-        }
-      }
-      progress?.iterationCompleted(state, state.totalIterations);
-      state.iteration++;
-      state.totalIterations++;
-      batch = NO_BATCH;
-    }
-  }
-
-  /** The step and the metric updates as one jitted function (built once per set of metrics). */
-  private compiledStep(): (...args: any[]) => any {
-    if (this.jitted) return this.jitted;
-    const def = this.definition;
-    const metrics = this.metricList.slice();
-    this.jitted = nx.jit(
-      (
-        batch: unknown,
-        leaves: nx.Tensor[],
-        id: string,
-        values: nx.Tensor[],
-        counter: nx.Tensor,
-      ) => {
-        const out = def.step(batch, unflatten(specOf(id), leaves));
-        const yTrue = out.yTrue ?? (Array.isArray(batch) ? batch[1] : undefined);
-        const next = metrics.map((m, k) => {
-          let v: nx.Tensor;
-          if (m.fn === "loss") {
-            if (!out.loss) throw new Error(`${def.kind}: the step returned no loss`);
-            v = out.loss;
-          } else {
-            v = m.fn(yTrue, out.yPred);
-          }
-          if (!nx.isTensor(v) || v.rank !== 0)
-            throw new TypeError(
-              `metric "${m.name}" returned ${nx.isTensor(v) ? nx.formatType(v.shape, v.dtype) : show(v)}; a metric must return a scalar tensor`,
-            );
-          return m.accumulate(values[k]!, nx.asType(v, "f32"), counter);
-        });
-        if (out.state === undefined)
-          return [null, id, out.yPred ?? null, out.yTrue ?? null, next, nx.add(counter, 1)];
-        const flat = flatten(out.state);
-        return [
-          flat.leaves,
-          specId(flat.spec),
-          out.yPred ?? null,
-          out.yTrue ?? null,
-          next,
-          nx.add(counter, 1),
-        ];
-      },
-    );
-    return this.jitted;
-  }
-
-  private fire(event: LoopEvent, state: LoopState<S>): HandlerStatus | Promise<HandlerStatus> {
-    const list = this.handlers.get(event)!;
-    if (list.length === 0) return "continue";
-    const iterationEvent = event === "iterationStarted" || event === "iterationCompleted";
-    const total = iterationEvent ? state.totalIterations : event === "started" ? 0 : state.epoch;
-    const inEpoch = iterationEvent ? state.iteration : 0;
-    state.event = event;
-    for (let k = 0; k < list.length; k++) {
-      const h = list[k]!;
-      if (!h.filter(total, inEpoch, state)) continue;
-      const r = h.fn(state);
-      if (r instanceof Promise) return this.fireAsync(event, state, list, k, r, total, inEpoch);
-      const s = checkStatus(r, event, k);
-      if (s !== "continue") return s;
-    }
-    return "continue";
-  }
-
-  private async fireAsync(
-    event: LoopEvent,
-    state: LoopState<S>,
-    list: Registered<S>[],
-    at: number,
-    pending: Promise<unknown>,
-    total: number,
-    inEpoch: number,
-  ): Promise<HandlerStatus> {
-    let s = checkStatus(await pending, event, at);
-    if (s !== "continue") return s;
-    for (let k = at + 1; k < list.length; k++) {
-      const h = list[k]!;
-      if (!h.filter(total, inEpoch, state)) continue;
-      s = checkStatus(await h.fn(state), event, k);
-      if (s !== "continue") return s;
-    }
-    return "continue";
+    this.jitted ??= compileStep(this.definition, this.metricList);
+    return new LoopRun<S, Out>({
+      definition: this.definition,
+      metrics: this.metricList,
+      handlers: this.handlers,
+      progress: this.progress,
+      outputTransform: this.outputTransform,
+      step: this.jitted,
+      setDataLength: (length) => (this.dataLength = length),
+    }).run(data, initState, options);
   }
 }
-
-const NO_BATCH = Symbol("no batch");
-const ZERO = nx.tensor(0, { dtype: "f32" });
-const COUNTER_ZERO = nx.tensor(0, { dtype: "s32" });
-
-/** True when two batches have the same structure, shapes and dtypes (cheap, for every step). */
-function sameForm(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (nx.isTensor(a)) {
-    if (!nx.isTensor(b) || a.dtype !== b.dtype || a.shape.length !== b.shape.length) return false;
-    for (let i = 0; i < a.shape.length; i++) if (a.shape[i] !== b.shape[i]) return false;
-    return true;
-  }
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameForm(a[i], b[i])) return false;
-    return true;
-  }
-  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return (
-      ka.length === kb.length &&
-      ka.every((k, i) => k === kb[i] && sameForm((a as any)[k], (b as any)[k]))
-    );
-  }
-  return typeof a === typeof b;
-}
-
-function withContext(err: unknown, where: string): Error {
-  if (err instanceof Error) {
-    if (!err.message.startsWith(where)) err.message = `${where}: ${err.message}`;
-    return err;
-  }
-  return new Error(`${where}: ${String(err)}`);
-}
-
-const RUN_KEYS = ["epochs", "iterations"];
-
-function isRunOptions(x: unknown): boolean {
-  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype)
-    return false;
-  const keys = Object.keys(x);
-  return keys.length > 0 && keys.every((k) => RUN_KEYS.includes(k));
-}
-
-function checkRunOptions(options: RunOptions, where: string): void {
-  if (typeof options !== "object" || options === null)
-    throw new TypeError(`${where}: options must be an object { epochs, iterations }`);
-  for (const k of Object.keys(options))
-    if (!RUN_KEYS.includes(k))
-      throw new RangeError(
-        `${where}: unknown option ${JSON.stringify(k)}; use ${RUN_KEYS.join(", ")}`,
-      );
-  const { epochs, iterations } = options;
-  if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 0))
-    throw new RangeError(`${where}: epochs must be a non-negative integer, got ${show(epochs)}`);
-  if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1))
-    throw new RangeError(
-      `${where}: iterations must be a positive integer, got ${show(iterations)}`,
-    );
-}
-
-function restoreState<S>(state: LoopState<S>, from: ResumeState | LoopState<S>): void {
-  if (from instanceof LoopState) {
-    state.epoch = from._position.epoch;
-    state.maxEpoch = from.maxEpoch;
-    state.iteration = from._position.iteration;
-    state.maxIteration = from.maxIteration;
-    state.totalIterations = from._position.total;
-    state._position = { ...from._position };
-    state.times = { ...from.times };
-    state.handlerMetadata = from.handlerMetadata;
-    state.history = from.history.slice();
-    state._tree = from._tree;
-    state._metricNames = from._metricNames;
-    state._resetMetrics(from._metricValues.slice(), from._counter ?? COUNTER_ZERO);
-    return;
-  }
-  from.restore(state);
-}
-
-/** Unused-import guard for type-only helpers. */
-export type { StepOutputs };
