@@ -132,7 +132,8 @@ export function matrixInput(
   }
   if (cols < 1) throw new RangeError(`${where}: ${name} has no columns (shape [${t.shape}])`);
   if (options.cols !== undefined) checkColumns({ cols }, options.cols, where);
-  return nx.asType(nx.reshape(t, [rows, cols]), "f64");
+  const matrix = t.rank === 2 ? t : nx.reshape(t, [rows, cols]);
+  return t.dtype === "f64" ? matrix : nx.asType(matrix, "f64");
 }
 
 /**
@@ -158,7 +159,8 @@ export function vectorInput(
       `${where}: ${name} has ${rows} rows but x has ${options.length}; they must match`,
     );
   }
-  return nx.asType(nx.reshape(t, [rows]), "f64");
+  const vector = t.rank === 1 ? t : nx.reshape(t, [rows]);
+  return t.dtype === "f64" ? vector : nx.asType(vector, "f64");
 }
 
 /** `y` as an f64 vector: rank 1, or rank 2 with one column. */
