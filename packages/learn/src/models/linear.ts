@@ -65,40 +65,67 @@ interface LinearFit {
 /**
  * Weighted least squares with an optional ridge penalty `alpha‖w‖²`, through tensor's
  * least-squares solver (a pivoted QR) on the centred (and, for ridge, stacked on √alpha · I)
- * problem. The intercept is not penalised.
+ * problem, as one compiled tensor program. The intercept is not penalised.
  */
 function fitLinear(
   x: nx.Tensor,
   y: nx.Tensor,
   options: { fitIntercept: boolean; weights: nx.Tensor | undefined; alpha: number },
 ): LinearFit {
-  const [m, n] = x.shape as [number, number];
-  const k = y.shape[1]!;
-  const w = options.weights && nx.reshape(options.weights, [m, 1]);
-  let xMean = nx.zeros([n], { dtype: "f64" });
-  let yMean = nx.zeros([k], { dtype: "f64" });
-  if (options.fitIntercept) {
-    const total = w ? nx.sum(w) : nx.full([], m, { dtype: "f64" });
-    if (w && !(total.toNumber() > 0)) throw new RangeError("fit: sampleWeights sum to zero");
-    const weighted = (t: nx.Tensor) => nx.sum(w ? nx.multiply(t, w) : t, { axes: 0 });
-    xMean = nx.divide(weighted(x), total);
-    yMean = nx.divide(weighted(y), total);
-  }
-  const root = w && nx.sqrt(w);
-  let a = nx.subtract(x, xMean);
-  let b = nx.subtract(y, yMean);
-  if (root) [a, b] = [nx.multiply(a, root), nx.multiply(b, root)];
-  if (options.alpha > 0) {
-    const penalty = nx.multiply(nx.eye(n, { dtype: "f64" }), Math.sqrt(options.alpha));
-    a = nx.concatenate([a, penalty], { axis: 0 });
-    b = nx.concatenate([b, nx.zeros([n, k], { dtype: "f64" })], { axis: 0 });
-  }
-  const { solution, rank } = nx.leastSquares(a, b);
-  const intercept = options.fitIntercept
-    ? nx.subtract(yMean, nx.matmul(xMean, solution))
-    : nx.zeros([k], { dtype: "f64" });
-  return { coef: nx.matrixTranspose(solution), intercept, rank: rank.toNumber() };
+  const w = options.weights;
+  if (options.fitIntercept && w && !(nx.sum(w).toNumber() > 0))
+    throw new RangeError("fit: sampleWeights sum to zero");
+  const fit = fitLinearJit(x, y, options.weights ?? null, options.fitIntercept, options.alpha);
+  return { coef: fit.coef, intercept: fit.intercept, rank: fit.rank.toNumber() };
 }
+
+const fitLinearJit = nx.jit(
+  (x: nx.Tensor, y: nx.Tensor, weights: nx.Tensor | null, fitIntercept: boolean, alpha: number) => {
+    const [m, n] = x.shape as [number, number];
+    const k = y.shape[1]!;
+    const w = weights && nx.reshape(weights, [m, 1]);
+    let xMean = nx.zeros([n], { dtype: "f64" });
+    let yMean = nx.zeros([k], { dtype: "f64" });
+    if (fitIntercept) {
+      const total = w ? nx.sum(w) : m;
+      const weighted = (t: nx.Tensor) => nx.sum(w ? nx.multiply(t, w) : t, { axes: 0 });
+      xMean = nx.divide(weighted(x), total);
+      yMean = nx.divide(weighted(y), total);
+    }
+    let a = nx.subtract(x, xMean);
+    let b = nx.subtract(y, yMean);
+    if (w) [a, b] = [nx.multiply(a, nx.sqrt(w)), nx.multiply(b, nx.sqrt(w))];
+    if (alpha > 0) {
+      const penalty = nx.multiply(nx.eye(n, { dtype: "f64" }), Math.sqrt(alpha));
+      a = nx.concatenate([a, penalty], { axis: 0 });
+      b = nx.concatenate([b, nx.zeros([n, k], { dtype: "f64" })], { axis: 0 });
+    }
+    const { solution, rank } = nx.leastSquares(a, b);
+    const intercept = fitIntercept
+      ? nx.subtract(yMean, nx.matmul(xMean, solution))
+      : nx.zeros([k], { dtype: "f64" });
+    return { coef: nx.matrixTranspose(solution), intercept, rank };
+  },
+);
+
+/** The public coefficients and intercept (vectors or matrices, in the model's dtype). */
+const publicFormsJit = nx.jit(
+  (coef: nx.Tensor, intercept: nx.Tensor, vector: boolean, dtype: "f32" | "f64") => {
+    const [k, n] = coef.shape as [number, number];
+    return {
+      coefficients: nx.asType(nx.reshape(coef, vector ? [n] : [k, n]), dtype),
+      intercept: nx.asType(nx.reshape(intercept, vector ? [] : [k]), dtype),
+    };
+  },
+);
+
+/** Predictions x · coefᵀ + intercept, a vector for a single target, in `dtype`. */
+const predictJit = nx.jit(
+  (x: nx.Tensor, coef: nx.Tensor, bias: nx.Tensor, vector: boolean, dtype: "f32" | "f64") => {
+    const out = nx.add(nx.matmul(x, nx.matrixTranspose(coef)), bias);
+    return nx.asType(vector ? nx.reshape(out, [x.shape[0]!]) : out, dtype);
+  },
+);
 
 /** Shared state and prediction of fitted linear models. */
 abstract class LinearModel {
@@ -115,14 +142,14 @@ abstract class LinearModel {
   protected readonly dtype: "f32" | "f64";
 
   protected constructor(fit: LinearFit, features: number, vector: boolean, dtype: "f32" | "f64") {
-    const k = fit.intercept.shape[0]!;
     this.coef = fit.coef;
     this.bias = fit.intercept;
     this.vector = vector;
     this.dtype = dtype;
     this.numFeatures = features;
-    this.coefficients = nx.asType(nx.reshape(fit.coef, vector ? [features] : [k, features]), dtype);
-    this.intercept = nx.asType(nx.reshape(fit.intercept, vector ? [] : [k]), dtype);
+    const forms = publicFormsJit(fit.coef, fit.intercept, vector, dtype);
+    this.coefficients = forms.coefficients;
+    this.intercept = forms.intercept;
   }
 
   /**
@@ -136,8 +163,7 @@ abstract class LinearModel {
 
   /** Predictions for the f64 feature matrix `x`. */
   protected predictFeatures(x: nx.Tensor): nx.Tensor {
-    const out = nx.add(nx.matmul(x, nx.matrixTranspose(this.coef)), this.bias);
-    return nx.asType(this.vector ? nx.reshape(out, [x.shape[0]!]) : out, this.dtype);
+    return predictJit(x, this.coef, this.bias, this.vector, this.dtype);
   }
 }
 

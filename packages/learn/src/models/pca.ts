@@ -40,16 +40,17 @@ export class PCA {
   private constructor(fit: PCAFit, whiten: boolean, dtype: "f32" | "f64") {
     this.comps = fit.components;
     this.means = fit.means;
-    this.scale = whiten ? nx.sqrt(fit.variances) : nx.ones(fit.variances.shape, { dtype: "f64" });
+    this.scale = whiten ? fit.whitenScale : nx.ones(fit.variances.shape, { dtype: "f64" });
     this.numComponents = fit.components.shape[0]!;
     this.numFeatures = fit.components.shape[1]!;
     this.whiten = whiten;
     this.dtype = dtype;
-    this.components = nx.asType(fit.components, dtype);
-    this.explainedVariance = nx.asType(fit.variances, dtype);
-    this.explainedVarianceRatio = nx.asType(fit.ratio, dtype);
-    this.singularValues = nx.asType(fit.singular, dtype);
-    this.mean = nx.asType(fit.means, dtype);
+    const forms = publicJit(fit, dtype);
+    this.components = forms.components;
+    this.explainedVariance = forms.variances;
+    this.explainedVarianceRatio = forms.ratio;
+    this.singularValues = forms.singular;
+    this.mean = forms.means;
   }
 
   /** Finds the principal axes of `x` (rows × features). */
@@ -63,7 +64,7 @@ export class PCA {
       min: 1,
       max: maxK,
     });
-    return new PCA(principalAxes(m, k), options.whiten ?? false, resultDType(x));
+    return new PCA(principalAxesJit(m, k), options.whiten ?? false, resultDType(x));
   }
 
   /** Fits and projects in one step. */
@@ -74,15 +75,13 @@ export class PCA {
   /** Projects `x` onto the components: `[rows, numComponents]`. Runs inside `nx.jit`. */
   transform(x: Data): nx.Tensor {
     const m = matrixInput(x, "PCA.transform", { cols: this.numFeatures });
-    const z = nx.matmul(nx.subtract(m, this.means), nx.matrixTranspose(this.comps));
-    return nx.asType(nx.divide(z, this.scale), this.dtype);
+    return projectJit(m, this.means, this.comps, this.scale, this.dtype);
   }
 
   /** Maps projections back to feature space (exact when all components are kept). */
   inverseTransform(z: Data): nx.Tensor {
     const m = matrixInput(z, "PCA.inverseTransform", { cols: this.numComponents });
-    const x = nx.add(nx.matmul(nx.multiply(m, this.scale), this.comps), this.means);
-    return nx.asType(x, this.dtype);
+    return unprojectJit(m, this.means, this.comps, this.scale, this.dtype);
   }
 }
 
@@ -93,6 +92,8 @@ interface PCAFit {
   readonly variances: nx.Tensor;
   readonly ratio: nx.Tensor;
   readonly singular: nx.Tensor;
+  /** √variances, the divisor of whitened projections. */
+  readonly whitenScale: nx.Tensor;
 }
 
 /**
@@ -119,5 +120,32 @@ function principalAxes(x: nx.Tensor, k: number): PCAFit {
     variances,
     ratio: nx.select(nx.greater(total, 0), nx.divide(variances, total), 0),
     singular: nx.sliceAlong(s, 0, k),
+    whitenScale: nx.sqrt(variances),
   };
 }
+
+/** {@link principalAxes} compiled once per shape and k. */
+const principalAxesJit = nx.jit(principalAxes);
+
+/** The fitted attributes in the model's dtype. */
+const publicJit = nx.jit((fit: PCAFit, dtype: "f32" | "f64") => ({
+  components: nx.asType(fit.components, dtype),
+  variances: nx.asType(fit.variances, dtype),
+  ratio: nx.asType(fit.ratio, dtype),
+  singular: nx.asType(fit.singular, dtype),
+  means: nx.asType(fit.means, dtype),
+}));
+
+/** (x − mean) · componentsᵀ / scale, in `dtype`. */
+const projectJit = nx.jit(
+  (x: nx.Tensor, means: nx.Tensor, comps: nx.Tensor, scale: nx.Tensor, dtype: "f32" | "f64") => {
+    const z = nx.matmul(nx.subtract(x, means), nx.matrixTranspose(comps));
+    return nx.asType(nx.divide(z, scale), dtype);
+  },
+);
+
+/** (z · scale) · components + mean, in `dtype`. */
+const unprojectJit = nx.jit(
+  (z: nx.Tensor, means: nx.Tensor, comps: nx.Tensor, scale: nx.Tensor, dtype: "f32" | "f64") =>
+    nx.asType(nx.add(nx.matmul(nx.multiply(z, scale), comps), means), dtype),
+);
