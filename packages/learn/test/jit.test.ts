@@ -61,6 +61,18 @@ test("LinearRegression, RidgeRegression, PCA and KMeans predict inside jit", () 
   assert.deepEqual(km.predict(flowers).data(), km.labels.data());
 });
 
+test("LogisticRegression's predict, predictProbability and decisionFunction run inside jit", () => {
+  const { x: flowers, y: species } = iris();
+  const multi = learn.LogisticRegression.fit(flowers, species);
+  const binary = learn.LogisticRegression.fit(flowers, nx.asType(nx.equal(species, 2), "s32"));
+  for (const model of [multi, binary]) {
+    sameUnderJit((t) => model.predict(t), flowers);
+    sameUnderJit((t) => model.predictProbability(t), flowers);
+    sameUnderJit((t) => model.decisionFunction(t), flowers);
+  }
+  assert.equal(multi.predict(flowers).dtype, "s32");
+});
+
 test("inside jit a traced input is checked for shape, not values", () => {
   const linear = learn.LinearRegression.fit(x, y);
   assert.throws(
