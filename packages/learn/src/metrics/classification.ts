@@ -22,7 +22,7 @@ function labelPair(
     throw new RangeError(
       `${where}: found label ${Math.max(t.numClasses, p.numClasses) - 1} but numClasses is ${k}`,
     );
-  return { t: fromValues(t.values, [n], "s32"), p: fromValues(p.values, [n], "s32"), k, n };
+  return { t: nx.tensor(t.values), p: nx.tensor(p.values), k, n };
 }
 
 /** The `[k, k]` confusion counts (f64): row i, column j counts true class i predicted as j. */
@@ -46,8 +46,12 @@ function safeDivide(num: nx.Tensor, den: nx.Tensor, zero: number): nx.Tensor {
 /** Fraction of labels predicted exactly (a 0-d tensor). */
 export function accuracy(yTrue: Data, yPred: Data): nx.Tensor {
   const { t, p } = labelPair(yTrue, yPred, "accuracy");
-  return nx.mean(nx.asType(nx.equal(t, p), "f64"));
+  return accuracyJit(t, p);
 }
+
+const accuracyJit = nx.jit((t: nx.Tensor, p: nx.Tensor) =>
+  nx.mean(nx.asType(nx.equal(t, p), "f64")),
+);
 
 /** Options of confusionMatrix. */
 export interface ConfusionMatrixOptions {
@@ -262,7 +266,7 @@ export function logLoss(
   const { values } = toLabels(yTrue, where, { name: "yTrue", length: rows, numClasses: k });
   const probs = binary ? nx.concatenate([nx.subtract(1, m), m], { axis: 1 }) : m;
   const clipped = nx.clip(probs, eps, 1 - eps);
-  const hot = nx.oneHot(fromValues(values, [rows], "s32"), k, { dtype: "f64" });
+  const hot = nx.oneHot(nx.tensor(values), k, { dtype: "f64" });
   const picked = nx.sum(nx.multiply(clipped, hot), { axes: 1 });
   return nx.negate(nx.mean(nx.log(nx.divide(picked, nx.sum(clipped, { axes: 1 })))));
 }
