@@ -327,9 +327,10 @@ export function svd(a: Tensor): { u: Tensor; s: Tensor; vt: Tensor } {
 
 /**
  * Least squares: the `solution` x minimising ‖a·x − b‖ for a matrix `a` (m, n) and `b` (m) or
- * (m, k), the minimum-norm one when `a` is rank-deficient, and `rank`, a's numerical rank (an s32
- * scalar), as `numpy.linalg.lstsq` (rank cut-off max(m, n)·eps·σ₁). Computed in f64 by a
- * column-pivoted Householder QR (an SVD when rank-deficient). Not differentiable yet.
+ * (m, k), the minimum-norm one when `a` is rank-deficient (as `numpy.linalg.lstsq`), and `rank`,
+ * a's numerical rank (an s32 scalar). Computed in f64 by a column-pivoted Householder QR, whose
+ * diagonal gives the rank (|Rⱼⱼ| above max(m, n)·eps·|R₀₀|); a rank-deficient or wide `a` goes
+ * through an SVD (singular values above max(m, n)·eps·σ₁). Not differentiable yet.
  */
 export function leastSquares(a: Tensor, b: Tensor): { solution: Tensor; rank: Tensor } {
   checkMatrixOperand(a, "leastSquares");
