@@ -157,7 +157,7 @@ async function firstModelRun(
     activeAtInit: activeShare(init, x),
     activeAfter: activeShare(modelState, x),
     outputWeightAtInit: (outputKernel.toArray() as number[][])[0]![0]!,
-    testR2: learn.metrics.r2Score(yt, predicted),
+    testR2: learn.metrics.r2Score(yt, predicted).toNumber(),
     testMae: nx.mean(nx.abs(nx.subtract(yt, predicted))).toNumber(),
   };
 }
@@ -372,18 +372,17 @@ export async function runAutoMpg(outDir = "out/auto-mpg") {
     .metric("meanAbsoluteError")
     .run(nn.batches(xt!, yt!, { batchSize: 1 }), modelState);
   const predicted = nn.predict(model, modelState, xt!);
-  const mlpR2 = learn.metrics.r2Score(yt!, predicted);
+  const mlpR2 = learn.metrics.r2Score(yt!, predicted).toNumber();
 
   // The linear baselines: standardised features, then engineered ones.
   const linear = learn.LinearRegression.fit(x!, y!);
-  const linearR2 = learn.metrics.r2Score(yt!, linear.predict(xt!));
+  const linearR2 = learn.metrics.r2Score(yt!, linear.predict(xt!)).toNumber();
   const eTrain = engineered(xTrain);
   const eScaler = learn.preprocessing.StandardScaler.fit(eTrain);
   const better = learn.RidgeRegression.fit(eScaler.transform(eTrain), yTrain, { alpha: 0.1 });
-  const engineeredR2 = learn.metrics.r2Score(
-    yTest,
-    better.predict(eScaler.transform(engineered(xTest))),
-  );
+  const engineeredR2 = learn.metrics
+    .r2Score(yTest, better.predict(eScaler.transform(engineered(xTest))))
+    .toNumber();
 
   await save(
     plot.setTitle(

@@ -196,8 +196,8 @@ export async function runIris(outDir = "out/iris", options: { live?: boolean } =
     firstRow,
     table,
     finalLoss: last.loss_history,
-    finalAccuracy: learn.metrics.accuracy(labels, predicted),
-    logisticRegressionAccuracy: learn.metrics.accuracy(labels, logistic.predict(x)),
+    finalAccuracy: learn.metrics.accuracy(labels, predicted).toNumber(),
+    logisticRegressionAccuracy: learn.metrics.accuracy(labels, logistic.predict(x)).toNumber(),
     charts,
   };
   console.log(

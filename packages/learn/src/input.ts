@@ -56,7 +56,7 @@ function asFloat64(t: nx.Tensor): Float64Array {
   return d instanceof Float64Array ? d : Float64Array.from(d);
 }
 
-function checkFinite(values: Float64Array, cols: number, where: string, name: string): void {
+function checkFinite(values: ArrayLike<number>, cols: number, where: string, name: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) {
@@ -97,6 +97,70 @@ export function toMatrix(
   }
   if (cols < 1) throw new RangeError(`${where}: ${name} has no columns (shape [${t.shape}])`);
   return { rows, cols, data: values };
+}
+
+/** True when `t` is symbolic (traced inside `jit`): it has a shape but no values to check. */
+export function isTraced(t: nx.Tensor): boolean {
+  return t._node !== undefined;
+}
+
+/**
+ * `x` as an f64 tensor `[rows, cols]` (a vector as one column) with {@link toMatrix}'s checks, and
+ * `cols` features when given (as the model was fitted with). A tensor traced inside `jit` is
+ * checked for shape only.
+ */
+export function matrixInput(
+  x: Data,
+  where: string,
+  options: { name?: string; minRows?: number; allowNonFinite?: boolean; cols?: number } = {},
+): nx.Tensor {
+  const name = options.name ?? "x";
+  const t = asTensor(x, `${where}: ${name}`);
+  if (t.rank !== 1 && t.rank !== 2) {
+    throw new RangeError(
+      `${where}: ${name} must be a matrix (rows × features) or a vector, got shape [${t.shape.join(", ")}]`,
+    );
+  }
+  const rows = t.shape[0]!;
+  const cols = t.rank === 2 ? t.shape[1]! : 1;
+  if (!options.allowNonFinite && !isTraced(t)) checkFinite(t._concrete(where), cols, where, name);
+  const minRows = options.minRows ?? 1;
+  if (rows < minRows) {
+    throw new RangeError(
+      `${where}: ${name} needs at least ${minRows} row${minRows === 1 ? "" : "s"}, got ${rows}`,
+    );
+  }
+  if (cols < 1) throw new RangeError(`${where}: ${name} has no columns (shape [${t.shape}])`);
+  if (options.cols !== undefined) checkColumns({ cols }, options.cols, where);
+  const matrix = t.rank === 2 ? t : nx.reshape(t, [rows, cols]);
+  return t.dtype === "f64" ? matrix : nx.asType(matrix, "f64");
+}
+
+/**
+ * `y` as an f64 tensor `[rows]` (rank 1, or rank 2 with one column) with {@link toVector}'s checks;
+ * a tensor traced inside `jit` is checked for shape only.
+ */
+export function vectorInput(
+  y: Data,
+  where: string,
+  options: { name?: string; length?: number; allowNonFinite?: boolean } = {},
+): nx.Tensor {
+  const name = options.name ?? "y";
+  const t = asTensor(y, `${where}: ${name}`);
+  if (!(t.rank === 1 || (t.rank === 2 && t.shape[1] === 1))) {
+    throw new RangeError(
+      `${where}: ${name} must be a vector (or one column), got shape [${t.shape.join(", ")}]`,
+    );
+  }
+  if (!options.allowNonFinite && !isTraced(t)) checkFinite(t._concrete(where), 1, where, name);
+  const rows = t.shape[0]!;
+  if (options.length !== undefined && rows !== options.length) {
+    throw new RangeError(
+      `${where}: ${name} has ${rows} rows but x has ${options.length}; they must match`,
+    );
+  }
+  const vector = t.rank === 1 ? t : nx.reshape(t, [rows]);
+  return t.dtype === "f64" ? vector : nx.asType(vector, "f64");
 }
 
 /** `y` as an f64 vector: rank 1, or rank 2 with one column. */
@@ -164,7 +228,7 @@ export function toLabels(
 }
 
 /** Checks that `x` has `cols` columns, as the model was fitted with. */
-export function checkColumns(x: Matrix, cols: number, where: string): void {
+export function checkColumns(x: { readonly cols: number }, cols: number, where: string): void {
   if (x.cols !== cols) {
     throw new RangeError(
       `${where}: x has ${x.cols} feature${x.cols === 1 ? "" : "s"} but the model was fitted with ${cols}`,

@@ -125,6 +125,8 @@ export {
   inverse,
   determinant,
   qr,
+  svd,
+  leastSquares,
 } from "./ops/linalg.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
 export { conv, type ConvOptions, type ConvPadding } from "./ops/conv.js";

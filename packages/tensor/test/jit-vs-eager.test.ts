@@ -418,6 +418,20 @@ describe("jit vs eager: linalg", () => {
       same((t: nx.Tensor) => nx.qr(t), cast(rand(21, [2, 4])));
       same((t: nx.Tensor) => [nx.tril(t), nx.triu(t, 1), nx.tril(t, -1)], sq);
     });
+    it(`svd and leastSquares (${dt})`, () => {
+      same((t: nx.Tensor) => nx.svd(t), cast(rand(22, [2, 5, 3])));
+      same((t: nx.Tensor) => nx.svd(t), cast(rand(23, [3, 6])));
+      same(
+        (a: nx.Tensor, b: nx.Tensor) => nx.leastSquares(a, b),
+        cast(rand(24, [9, 3])),
+        cast(rand(25, [9, 2])),
+      );
+      same(
+        (a: nx.Tensor, b: nx.Tensor) => nx.leastSquares(a, b),
+        cast(rand(26, [2, 4])),
+        cast(rand(27, [2])),
+      );
+    });
   }
 });
 

@@ -101,6 +101,7 @@ const SPECS: Record<string, Spec> = {
     () => [(t: nx.Tensor) => nx.exp(t), { cacheSize: 2 }],
     (f) => f(x()),
   ),
+  leastSquares: binary(),
   less: binary(),
   lessEqual: binary(),
   linspace: { args: () => [0, 1, { n: 5, endpoint: false, dtype: "f64" }] },
@@ -160,6 +161,7 @@ const SPECS: Record<string, Spec> = {
   stopGradient: unary(),
   subtract: binary(),
   sum: reduction(),
+  svd: unary(),
   take: { args: () => [x(), [0, -1], { axis: 1 }] },
   takeAlongAxis: {
     args: () => [

@@ -1,40 +1,57 @@
 /**
- * Classification metrics on integer class labels 0 … K − 1, with scikit-learn's definitions.
- * Scalar metrics return JS numbers; matrices and curves return tensors.
+ * Classification metrics on integer class labels 0 … K − 1, with scikit-learn's definitions, as
+ * tensor programs over the confusion counts. Scalar metrics return 0-d f64 tensors (`.toNumber()`
+ * gives the number); matrices, per-class scores and curves return tensors too. Labels are checked
+ * (whole numbers below numClasses) on the host before the tensor program runs.
  */
-import type * as nx from "@dendrite/tensor";
-import { fromValues, toLabels, toMatrix, toVector, type Data } from "../input.js";
+import * as nx from "@dendrite/tensor";
+import { fromValues, matrixInput, toLabels, toMatrix, toVector, type Data } from "../input.js";
 
 function labelPair(
   yTrue: Data,
   yPred: Data,
   where: string,
   numClasses?: number,
-): { t: Int32Array; p: Int32Array; k: number } {
+): { t: nx.Tensor; p: nx.Tensor; k: number; n: number } {
   const t = toLabels(yTrue, where, { name: "yTrue" });
   const p = toLabels(yPred, where, { name: "yPred", length: t.values.length });
-  if (t.values.length === 0) throw new RangeError(`${where}: needs at least one label`);
+  const n = t.values.length;
+  if (n === 0) throw new RangeError(`${where}: needs at least one label`);
   const k = numClasses ?? Math.max(t.numClasses, p.numClasses);
   if (t.numClasses > k || p.numClasses > k)
     throw new RangeError(
       `${where}: found label ${Math.max(t.numClasses, p.numClasses) - 1} but numClasses is ${k}`,
     );
-  return { t: t.values, p: p.values, k };
+  return { t: nx.tensor(t.values), p: nx.tensor(p.values), k, n };
 }
 
-function counts(t: Int32Array, p: Int32Array, k: number): Float64Array {
-  const cm = new Float64Array(k * k);
-  for (let i = 0; i < t.length; i++) cm[t[i]! * k + p[i]!]!++;
-  return cm;
+/** The `[k, k]` confusion counts (f64): row i, column j counts true class i predicted as j. */
+function counts(t: nx.Tensor, p: nx.Tensor, k: number): nx.Tensor {
+  const hot = (x: nx.Tensor) => nx.oneHot(x, k, { dtype: "f64" });
+  return nx.matmul(nx.matrixTranspose(hot(t)), hot(p));
 }
 
-/** Fraction of labels predicted exactly. */
-export function accuracy(yTrue: Data, yPred: Data): number {
+/** The diagonal of a square matrix. */
+function diagonal(m: nx.Tensor): nx.Tensor {
+  const k = m.shape[0]!;
+  return nx.sum(nx.multiply(m, nx.eye(k, { dtype: m.dtype })), { axes: 1 });
+}
+
+/** num / den, and `zero` where den is 0. */
+function safeDivide(num: nx.Tensor, den: nx.Tensor, zero: number): nx.Tensor {
+  const isZero = nx.equal(den, 0);
+  return nx.select(isZero, zero, nx.divide(num, nx.select(isZero, 1, den)));
+}
+
+/** Fraction of labels predicted exactly (a 0-d tensor). */
+export function accuracy(yTrue: Data, yPred: Data): nx.Tensor {
   const { t, p } = labelPair(yTrue, yPred, "accuracy");
-  let hit = 0;
-  for (let i = 0; i < t.length; i++) if (t[i] === p[i]) hit++;
-  return hit / t.length;
+  return accuracyJit(t, p);
 }
+
+const accuracyJit = nx.jit((t: nx.Tensor, p: nx.Tensor) =>
+  nx.mean(nx.asType(nx.equal(t, p), "f64")),
+);
 
 /** Options of confusionMatrix. */
 export interface ConfusionMatrixOptions {
@@ -53,20 +70,22 @@ export function confusionMatrix(
   yPred: Data,
   options: ConfusionMatrixOptions = {},
 ): nx.Tensor {
-  const { t, p, k } = labelPair(yTrue, yPred, "confusionMatrix", options.numClasses);
+  const { t, p, k, n } = labelPair(yTrue, yPred, "confusionMatrix", options.numClasses);
   const cm = counts(t, p, k);
-  if (!options.normalize) return fromValues(cm, [k, k], "s32");
-  const out = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      let d = 0;
-      if (options.normalize === "all") d = t.length;
-      else if (options.normalize === "true") for (let c = 0; c < k; c++) d += cm[i * k + c]!;
-      else for (let r = 0; r < k; r++) d += cm[r * k + j]!;
-      out[i * k + j] = d === 0 ? 0 : cm[i * k + j]! / d;
-    }
+  switch (options.normalize) {
+    case undefined:
+      return nx.asType(cm, "s32");
+    case "all":
+      return nx.divide(cm, n);
+    case "true":
+      return safeDivide(cm, nx.sum(cm, { axes: 1, keepAxes: true }), 0);
+    case "pred":
+      return safeDivide(cm, nx.sum(cm, { axes: 0, keepAxes: true }), 0);
+    default:
+      throw new RangeError(
+        `confusionMatrix: normalize must be "true", "pred" or "all", got ${JSON.stringify(options.normalize)}`,
+      );
   }
-  return fromValues(out, [k, k], "f64");
 }
 
 /** How per-class scores are combined. */
@@ -96,215 +115,160 @@ function prf(
   beta: number,
   options: PRFOptions,
   where: string,
-): number | nx.Tensor {
+): nx.Tensor {
   const average = options.average ?? "binary";
   const zd = options.zeroDivision ?? 0;
-  const { t, p, k } = labelPair(yTrue, yPred, where, options.numClasses);
-  const tp = new Float64Array(k);
-  const predicted = new Float64Array(k);
-  const actual = new Float64Array(k);
-  for (let i = 0; i < t.length; i++) {
-    actual[t[i]!]!++;
-    predicted[p[i]!]!++;
-    if (t[i] === p[i]) tp[t[i]!]!++;
-  }
-  const b2 = beta * beta;
-  const score = (tpc: number, pred: number, act: number): number => {
-    const prec = pred === 0 ? NaN : tpc / pred;
-    const rec = act === 0 ? NaN : tpc / act;
-    if (kind === "precision") return Number.isNaN(prec) ? zd : prec;
-    if (kind === "recall") return Number.isNaN(rec) ? zd : rec;
-    // F-beta from counts: (1 + β²) tp / ((1 + β²) tp + β² fn + fp).
-    const den = (1 + b2) * tpc + b2 * (act - tpc) + (pred - tpc);
-    return den === 0 ? zd : ((1 + b2) * tpc) / den;
-  };
+  const labels = labelPair(yTrue, yPred, where, options.numClasses);
+  const { t, p, n } = labels;
+  if (!["binary", "micro", "macro", "weighted", "none"].includes(average))
+    throw new RangeError(`${where}: unknown average ${JSON.stringify(average)}`);
   if (average === "binary") {
     const pos = options.positiveLabel ?? 1;
-    if (k > 2)
+    if (labels.k > 2)
       throw new RangeError(
-        `${where}: average "binary" needs two classes but the labels go up to ${k - 1}; choose average "micro", "macro" or "weighted"`,
+        `${where}: average "binary" needs two classes but the labels go up to ${labels.k - 1}; choose average "micro", "macro" or "weighted"`,
       );
     if (!Number.isInteger(pos) || pos < 0 || pos > 1)
       throw new RangeError(`${where}: positiveLabel must be 0 or 1, got ${pos}`);
-    return score(tp[pos] ?? 0, predicted[pos] ?? 0, actual[pos] ?? 0);
+  }
+  // Binary scores read class positiveLabel, which may be absent from both label sets.
+  const k = average === "binary" ? 2 : labels.k;
+  const cm = counts(t, p, k);
+  const tp = diagonal(cm);
+  const actual = nx.sum(cm, { axes: 1 });
+  const predicted = nx.sum(cm, { axes: 0 });
+  const b2 = beta * beta;
+  const score = (tpc: nx.Tensor, pred: nx.Tensor, act: nx.Tensor): nx.Tensor => {
+    if (kind === "precision") return safeDivide(tpc, pred, zd);
+    if (kind === "recall") return safeDivide(tpc, act, zd);
+    // F-beta from counts: (1 + β²) tp / ((1 + β²) tp + β² fn + fp).
+    const weightedTp = nx.multiply(tpc, 1 + b2);
+    const fn = nx.multiply(nx.subtract(act, tpc), b2);
+    return safeDivide(weightedTp, nx.add(nx.add(weightedTp, fn), nx.subtract(pred, tpc)), zd);
+  };
+  if (average === "binary") {
+    const at = (x: nx.Tensor) => nx.reshape(nx.sliceAlong(x, options.positiveLabel ?? 1, 1), []);
+    return score(at(tp), at(predicted), at(actual));
   }
   if (average === "micro") {
-    let a = 0;
-    for (let c = 0; c < k; c++) a += tp[c]!;
-    return score(a, t.length, t.length);
+    const total = nx.full([], n, { dtype: "f64" });
+    return score(nx.sum(tp), total, total);
   }
-  // Per class; sklearn's label set is every label present in yTrue or yPred.
-  const per = new Float64Array(k);
-  const present: number[] = [];
-  for (let c = 0; c < k; c++) {
-    per[c] = score(tp[c]!, predicted[c]!, actual[c]!);
-    if (actual[c]! > 0 || predicted[c]! > 0 || options.numClasses !== undefined) present.push(c);
-  }
-  if (average === "none") return fromValues(per, [k], "f64");
-  if (average === "macro") return present.reduce((s, c) => s + per[c]!, 0) / present.length;
-  if (average === "weighted") {
-    const total = t.length;
-    return present.reduce((s, c) => s + (per[c]! * actual[c]!) / total, 0);
-  }
-  throw new RangeError(`${where}: unknown average ${JSON.stringify(average)}`);
+  const per = score(tp, predicted, actual);
+  if (average === "none") return per;
+  if (average === "weighted") return nx.divide(nx.sum(nx.multiply(per, actual)), n);
+  // Macro: sklearn's label set is every label present in yTrue or yPred (all with numClasses).
+  const present =
+    options.numClasses !== undefined
+      ? nx.ones([k], { dtype: "f64" })
+      : nx.asType(nx.greater(nx.add(actual, predicted), 0), "f64");
+  return nx.divide(nx.sum(nx.multiply(per, present)), nx.sum(present));
 }
 
-/** Of the rows predicted positive, the fraction that are: tp / (tp + fp). */
-export function precision(
-  yTrue: Data,
-  yPred: Data,
-  options: PRFOptions & { average: "none" },
-): nx.Tensor;
-export function precision(yTrue: Data, yPred: Data, options?: PRFOptions): number;
-export function precision(yTrue: Data, yPred: Data, options: PRFOptions = {}): number | nx.Tensor {
+/**
+ * Of the rows predicted positive, the fraction that are: tp / (tp + fp). A 0-d tensor, or one
+ * score per class with average "none".
+ */
+export function precision(yTrue: Data, yPred: Data, options: PRFOptions = {}): nx.Tensor {
   return prf(yTrue, yPred, "precision", 1, options, "precision");
 }
 
-/** Of the positive rows, the fraction predicted positive: tp / (tp + fn). */
-export function recall(
-  yTrue: Data,
-  yPred: Data,
-  options: PRFOptions & { average: "none" },
-): nx.Tensor;
-export function recall(yTrue: Data, yPred: Data, options?: PRFOptions): number;
-export function recall(yTrue: Data, yPred: Data, options: PRFOptions = {}): number | nx.Tensor {
+/** Of the positive rows, the fraction predicted positive: tp / (tp + fn) (as precision's). */
+export function recall(yTrue: Data, yPred: Data, options: PRFOptions = {}): nx.Tensor {
   return prf(yTrue, yPred, "recall", 1, options, "recall");
 }
 
-/** The harmonic mean of precision and recall. */
-export function f1Score(
-  yTrue: Data,
-  yPred: Data,
-  options: PRFOptions & { average: "none" },
-): nx.Tensor;
-export function f1Score(yTrue: Data, yPred: Data, options?: PRFOptions): number;
-export function f1Score(yTrue: Data, yPred: Data, options: PRFOptions = {}): number | nx.Tensor {
+/** The harmonic mean of precision and recall (as precision's). */
+export function f1Score(yTrue: Data, yPred: Data, options: PRFOptions = {}): nx.Tensor {
   return prf(yTrue, yPred, "f", 1, options, "f1Score");
 }
 
-/** F-beta: recall counts beta times as much as precision. */
-export function fbetaScore(
-  yTrue: Data,
-  yPred: Data,
-  beta: number,
-  options: PRFOptions & { average: "none" },
-): nx.Tensor;
-export function fbetaScore(yTrue: Data, yPred: Data, beta: number, options?: PRFOptions): number;
+/** F-beta: recall counts beta times as much as precision (as precision's). */
 export function fbetaScore(
   yTrue: Data,
   yPred: Data,
   beta: number,
   options: PRFOptions = {},
-): number | nx.Tensor {
+): nx.Tensor {
   if (!(beta >= 0)) throw new RangeError(`fbetaScore: beta must be ≥ 0, got ${beta}`);
   return prf(yTrue, yPred, "f", beta, options, "fbetaScore");
 }
 
-/** The mean recall over the classes present in yTrue: accuracy that is fair to rare classes. */
-export function balancedAccuracy(yTrue: Data, yPred: Data): number {
+/**
+ * The mean recall over the classes present in yTrue: accuracy that is fair to rare classes (a 0-d
+ * tensor).
+ */
+export function balancedAccuracy(yTrue: Data, yPred: Data): nx.Tensor {
   const { t, p, k } = labelPair(yTrue, yPred, "balancedAccuracy");
   const cm = counts(t, p, k);
-  let sum = 0;
-  let classes = 0;
-  for (let c = 0; c < k; c++) {
-    let support = 0;
-    for (let j = 0; j < k; j++) support += cm[c * k + j]!;
-    if (support === 0) continue;
-    sum += cm[c * k + c]! / support;
-    classes++;
-  }
-  return sum / classes;
+  const support = nx.sum(cm, { axes: 1 });
+  const present = nx.asType(nx.greater(support, 0), "f64");
+  return nx.divide(nx.sum(safeDivide(diagonal(cm), support, 0)), nx.sum(present));
 }
 
-/** Cohen's kappa: agreement beyond chance, (pₒ − pₑ) / (1 − pₑ); optional linear or quadratic weights. */
+/**
+ * Cohen's kappa: agreement beyond chance, (pₒ − pₑ) / (1 − pₑ); optional linear or quadratic
+ * weights (a 0-d tensor).
+ */
 export function cohenKappa(
   yTrue: Data,
   yPred: Data,
   options: { weights?: "linear" | "quadratic"; numClasses?: number } = {},
-): number {
-  const { t, p, k } = labelPair(yTrue, yPred, "cohenKappa", options.numClasses);
+): nx.Tensor {
+  const { t, p, k, n } = labelPair(yTrue, yPred, "cohenKappa", options.numClasses);
   const cm = counts(t, p, k);
-  const n = t.length;
-  const rowSum = new Float64Array(k);
-  const colSum = new Float64Array(k);
-  for (let i = 0; i < k; i++)
-    for (let j = 0; j < k; j++) {
-      rowSum[i] = rowSum[i]! + cm[i * k + j]!;
-      colSum[j] = colSum[j]! + cm[i * k + j]!;
-    }
-  let observed = 0;
-  let expected = 0;
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      const w =
-        options.weights === "linear"
-          ? Math.abs(i - j)
-          : options.weights === "quadratic"
-            ? (i - j) ** 2
-            : i === j
-              ? 0
-              : 1;
-      observed += (w * cm[i * k + j]!) / n;
-      expected += (w * rowSum[i]! * colSum[j]!) / (n * n);
-    }
-  }
-  return 1 - observed / expected;
+  const gap = nx.subtract(
+    nx.iota([k, k], { axis: 0, dtype: "f64" }),
+    nx.iota([k, k], { axis: 1, dtype: "f64" }),
+  );
+  const w =
+    options.weights === "linear"
+      ? nx.abs(gap)
+      : options.weights === "quadratic"
+        ? nx.multiply(gap, gap)
+        : nx.asType(nx.notEqual(gap, 0), "f64");
+  const chance = nx.outer(nx.sum(cm, { axes: 1 }), nx.sum(cm, { axes: 0 }));
+  const observed = nx.divide(nx.sum(nx.multiply(w, cm)), n);
+  const expected = nx.divide(nx.sum(nx.multiply(w, chance)), n * n);
+  return nx.subtract(1, nx.divide(observed, expected));
 }
 
-/** Matthews correlation coefficient (multiclass form): +1 perfect, 0 chance, −1 inverse. */
-export function matthewsCorrcoef(yTrue: Data, yPred: Data): number {
-  const { t, p, k } = labelPair(yTrue, yPred, "matthewsCorrcoef");
+/** Matthews correlation coefficient (multiclass form): +1 perfect, 0 chance, −1 inverse (0-d). */
+export function matthewsCorrcoef(yTrue: Data, yPred: Data): nx.Tensor {
+  const { t, p, k, n } = labelPair(yTrue, yPred, "matthewsCorrcoef");
   const cm = counts(t, p, k);
-  const s = t.length;
-  let c = 0;
-  const tk = new Float64Array(k);
-  const pk = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    c += cm[i * k + i]!;
-    for (let j = 0; j < k; j++) {
-      tk[i] = tk[i]! + cm[i * k + j]!;
-      pk[j] = pk[j]! + cm[i * k + j]!;
-    }
-  }
-  let tp = 0;
-  let pp = 0;
-  let tt = 0;
-  for (let i = 0; i < k; i++) {
-    tp += tk[i]! * pk[i]!;
-    pp += pk[i]! * pk[i]!;
-    tt += tk[i]! * tk[i]!;
-  }
-  const den = Math.sqrt((s * s - pp) * (s * s - tt));
-  return den === 0 ? 0 : (c * s - tp) / den;
+  const c = nx.sum(diagonal(cm));
+  const tk = nx.sum(cm, { axes: 1 });
+  const pk = nx.sum(cm, { axes: 0 });
+  const s2 = n * n;
+  const den = nx.sqrt(
+    nx.multiply(nx.subtract(s2, nx.dot(pk, pk)), nx.subtract(s2, nx.dot(tk, tk))),
+  );
+  return safeDivide(nx.subtract(nx.multiply(c, n), nx.dot(tk, pk)), den, 0);
 }
 
 /**
  * Cross-entropy of predicted probabilities: `probabilities` is `[rows, K]` (each row sums to 1,
  * rows renormalised) or, for two classes, `[rows]` with the probability of class 1. Probabilities
- * are clipped to [1e-15, 1 − 1e-15].
+ * are clipped to [1e-15, 1 − 1e-15]. A 0-d tensor.
  */
-export function logLoss(yTrue: Data, probabilities: Data, options: { eps?: number } = {}): number {
+export function logLoss(
+  yTrue: Data,
+  probabilities: Data,
+  options: { eps?: number } = {},
+): nx.Tensor {
   const where = "logLoss";
   const eps = options.eps ?? 1e-15;
-  const m = toMatrix(probabilities, where, { name: "probabilities" });
-  const binary = m.cols === 1;
-  const k = binary ? 2 : m.cols;
-  const { values } = toLabels(yTrue, where, { name: "yTrue", length: m.rows, numClasses: k });
-  let total = 0;
-  const row = new Float64Array(k);
-  for (let i = 0; i < m.rows; i++) {
-    if (binary) {
-      row[1] = m.data[i]!;
-      row[0] = 1 - row[1]!;
-    } else for (let c = 0; c < k; c++) row[c] = m.data[i * k + c]!;
-    let sum = 0;
-    for (let c = 0; c < k; c++) {
-      row[c] = Math.min(Math.max(row[c]!, eps), 1 - eps);
-      sum += row[c]!;
-    }
-    total -= Math.log(row[values[i]!]! / sum);
-  }
-  return total / m.rows;
+  const m = matrixInput(probabilities, where, { name: "probabilities" });
+  const [rows, cols] = m.shape as [number, number];
+  const binary = cols === 1;
+  const k = binary ? 2 : cols;
+  const { values } = toLabels(yTrue, where, { name: "yTrue", length: rows, numClasses: k });
+  const probs = binary ? nx.concatenate([nx.subtract(1, m), m], { axis: 1 }) : m;
+  const clipped = nx.clip(probs, eps, 1 - eps);
+  const hot = nx.oneHot(nx.tensor(values), k, { dtype: "f64" });
+  const picked = nx.sum(nx.multiply(clipped, hot), { axes: 1 });
+  return nx.negate(nx.mean(nx.log(nx.divide(picked, nx.sum(clipped, { axes: 1 })))));
 }
 
 /** Scores for ranking metrics: binary labels and one score per row. */
@@ -401,13 +365,16 @@ export function rocCurve(
   };
 }
 
-function trapezoid(x: number[], y: number[]): number {
-  let a = 0;
-  for (let i = 1; i < x.length; i++) a += ((x[i]! - x[i - 1]!) * (y[i]! + y[i - 1]!)) / 2;
-  return a;
+/** The trapezoidal area under the curve through the points (x, y) (a 0-d tensor). */
+function trapezoid(x: nx.Tensor, y: nx.Tensor): nx.Tensor {
+  const n = x.shape[0]!;
+  const step = (v: nx.Tensor) =>
+    nx.subtract(nx.sliceAlong(v, 1, n - 1), nx.sliceAlong(v, 0, n - 1));
+  const pairSum = nx.add(nx.sliceAlong(y, 1, n - 1), nx.sliceAlong(y, 0, n - 1));
+  return nx.divide(nx.sum(nx.multiply(step(x), pairSum)), 2);
 }
 
-function binaryAuc(t: Int32Array, s: Float64Array, where: string): number {
+function binaryAuc(t: Int32Array, s: Float64Array, where: string): nx.Tensor {
   const { fps, tps } = thresholdCounts(t, s);
   const fMax = fps[fps.length - 1]!;
   const tMax = tps[tps.length - 1]!;
@@ -415,18 +382,21 @@ function binaryAuc(t: Int32Array, s: Float64Array, where: string): number {
     throw new RangeError(
       `${where}: yTrue has only one class; ROC AUC needs both positives and negatives`,
     );
-  return trapezoid([0, ...fps.map((f) => f / fMax)], [0, ...tps.map((v) => v / tMax)]);
+  const rate = (v: number[], max: number) =>
+    nx.divide(fromValues([0, ...v], [v.length + 1], "f64"), max);
+  return trapezoid(rate(fps, fMax), rate(tps, tMax));
 }
 
 /**
- * Area under the ROC curve. Binary: `scores` is `[rows]` (the score of class 1). Multiclass:
- * `scores` is `[rows, K]` and the one-vs-rest AUCs are averaged ("macro", default, or "weighted").
+ * Area under the ROC curve (a 0-d tensor). Binary: `scores` is `[rows]` (the score of class 1).
+ * Multiclass: `scores` is `[rows, K]` and the one-vs-rest AUCs are averaged ("macro", default, or
+ * "weighted").
  */
 export function rocAucScore(
   yTrue: Data,
   scores: Data,
   options: { average?: "macro" | "weighted" } = {},
-): number {
+): nx.Tensor {
   const where = "rocAucScore";
   const m = toMatrix(scores, where, { name: "scores" });
   if (m.cols === 1) {
@@ -435,22 +405,22 @@ export function rocAucScore(
   }
   const k = m.cols;
   const { values } = toLabels(yTrue, where, { name: "yTrue", length: m.rows, numClasses: k });
-  let total = 0;
-  let weight = 0;
-  const col = new Float64Array(m.rows);
-  const bin = new Int32Array(m.rows);
+  const aucs: nx.Tensor[] = [];
+  const weights: number[] = [];
   for (let c = 0; c < k; c++) {
+    const col = new Float64Array(m.rows);
+    const bin = new Int32Array(m.rows);
     let support = 0;
     for (let i = 0; i < m.rows; i++) {
       col[i] = m.data[i * k + c]!;
       bin[i] = values[i] === c ? 1 : 0;
       support += bin[i]!;
     }
-    const w = options.average === "weighted" ? support : 1;
-    total += w * binaryAuc(bin, col, `${where} (class ${c} vs rest)`);
-    weight += w;
+    weights.push(options.average === "weighted" ? support : 1);
+    aucs.push(binaryAuc(bin, col, `${where} (class ${c} vs rest)`));
   }
-  return total / weight;
+  const w = fromValues(weights, [k], "f64");
+  return nx.divide(nx.sum(nx.multiply(nx.stack(aucs), w)), nx.sum(w));
 }
 
 /** A precision–recall curve. */
@@ -482,12 +452,13 @@ export function precisionRecallCurve(yTrue: Data, scores: Data): PrecisionRecall
   };
 }
 
-/** Average precision: Σ (Rₙ − Rₙ₋₁) Pₙ over the precision–recall curve (no interpolation). */
-export function averagePrecision(yTrue: Data, scores: Data): number {
-  const c = precisionRecallCurve(yTrue, scores);
-  const p = c.precision.data();
-  const r = c.recall.data();
-  let ap = 0;
-  for (let i = 0; i < r.length - 1; i++) ap -= (r[i + 1]! - r[i]!) * p[i]!;
-  return ap;
+/**
+ * Average precision: Σ (Rₙ − Rₙ₋₁) Pₙ over the precision–recall curve (no interpolation); a 0-d
+ * tensor.
+ */
+export function averagePrecision(yTrue: Data, scores: Data): nx.Tensor {
+  const { precision: p, recall: r } = precisionRecallCurve(yTrue, scores);
+  const n = r.shape[0]!;
+  const drop = nx.subtract(nx.sliceAlong(r, 0, n - 1), nx.sliceAlong(r, 1, n - 1));
+  return nx.sum(nx.multiply(drop, nx.sliceAlong(p, 0, n - 1)));
 }

@@ -1,21 +1,25 @@
-/** Regression metrics, with scikit-learn's definitions. Each returns a JS number. */
-import { toVector, type Data } from "../input.js";
+/**
+ * Regression metrics, with scikit-learn's definitions, as tensor programs: each returns a 0-d f64
+ * tensor (`.toNumber()` gives the number) and runs inside `nx.jit`.
+ */
+import * as nx from "@dendrite/tensor";
+import { vectorInput, type Data } from "../input.js";
 
-function pair(yTrue: Data, yPred: Data, where: string): [Float64Array, Float64Array] {
-  const t = toVector(yTrue, where, { name: "yTrue" });
-  const p = toVector(yPred, where, { name: "yPred" });
-  if (t.length !== p.length)
+function pair(yTrue: Data, yPred: Data, where: string): [nx.Tensor, nx.Tensor] {
+  const t = vectorInput(yTrue, where, { name: "yTrue" });
+  const p = vectorInput(yPred, where, { name: "yPred" });
+  if (t.shape[0] !== p.shape[0])
     throw new RangeError(
-      `${where}: yTrue has ${t.length} values but yPred has ${p.length}; they must match`,
+      `${where}: yTrue has ${t.shape[0]} values but yPred has ${p.shape[0]}; they must match`,
     );
-  if (t.length === 0) throw new RangeError(`${where}: needs at least one value`);
+  if (t.shape[0] === 0) throw new RangeError(`${where}: needs at least one value`);
   return [t, p];
 }
 
-function mean(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]!;
-  return s / v.length;
+/** Σ (x − mean x)². */
+function sumOfSquaredDeviations(x: nx.Tensor): nx.Tensor {
+  const d = nx.subtract(x, nx.mean(x));
+  return nx.sum(nx.multiply(d, d));
 }
 
 /** Options of r2Score and explainedVarianceScore. */
@@ -27,87 +31,81 @@ export interface ForceFiniteOptions {
   forceFinite?: boolean;
 }
 
-function finiteRatio(num: number, den: number, forceFinite: boolean): number {
-  if (den !== 0) return 1 - num / den;
-  if (forceFinite) return num === 0 ? 1 : 0;
-  return num === 0 ? NaN : -Infinity;
+/** 1 − num / den, with scikit-learn's values when den is 0. */
+function finiteRatio(num: nx.Tensor, den: nx.Tensor, forceFinite: boolean): nx.Tensor {
+  const perfect = nx.equal(num, 0);
+  const undefinedScore = forceFinite
+    ? nx.select(perfect, 1, 0)
+    : nx.select(perfect, NaN, -Infinity);
+  return nx.select(nx.equal(den, 0), undefinedScore, nx.subtract(1, nx.divide(num, den)));
 }
 
 /**
  * Coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²: 1 is perfect, 0 is as good as
- * predicting the mean, and it can be negative.
+ * predicting the mean, and it can be negative. A 0-d tensor; runs inside `nx.jit`.
  *
- * @example r2Score(yTest, model.predict(xTest)) // 0.8…
+ * @example r2Score(yTest, model.predict(xTest)).toNumber() // 0.8…
  */
-export function r2Score(yTrue: Data, yPred: Data, options: ForceFiniteOptions = {}): number {
+export function r2Score(yTrue: Data, yPred: Data, options: ForceFiniteOptions = {}): nx.Tensor {
   const [t, p] = pair(yTrue, yPred, "r2Score");
-  const m = mean(t);
-  let res = 0;
-  let tot = 0;
-  for (let i = 0; i < t.length; i++) {
-    res += (t[i]! - p[i]!) ** 2;
-    tot += (t[i]! - m) ** 2;
-  }
-  return finiteRatio(res, tot, options.forceFinite ?? true);
+  return r2Jit(t, p, options.forceFinite ?? true);
 }
 
-/** Mean of |y − ŷ|. */
-export function meanAbsoluteError(yTrue: Data, yPred: Data): number {
-  const [t, p] = pair(yTrue, yPred, "meanAbsoluteError");
-  let s = 0;
-  for (let i = 0; i < t.length; i++) s += Math.abs(t[i]! - p[i]!);
-  return s / t.length;
+const r2Jit = nx.jit((t: nx.Tensor, p: nx.Tensor, forceFinite: boolean) => {
+  const r = nx.subtract(t, p);
+  return finiteRatio(nx.sum(nx.multiply(r, r)), sumOfSquaredDeviations(t), forceFinite);
+});
+
+/** Mean of |y − ŷ| (a 0-d tensor). */
+export function meanAbsoluteError(yTrue: Data, yPred: Data): nx.Tensor {
+  return maeJit(...pair(yTrue, yPred, "meanAbsoluteError"));
 }
 
-/** Mean of (y − ŷ)². */
-export function meanSquaredError(yTrue: Data, yPred: Data): number {
-  const [t, p] = pair(yTrue, yPred, "meanSquaredError");
-  let s = 0;
-  for (let i = 0; i < t.length; i++) s += (t[i]! - p[i]!) ** 2;
-  return s / t.length;
+/** Mean of (y − ŷ)² (a 0-d tensor). */
+export function meanSquaredError(yTrue: Data, yPred: Data): nx.Tensor {
+  return mseJit(...pair(yTrue, yPred, "meanSquaredError"));
 }
 
-/** √(mean of (y − ŷ)²), in the units of y. */
-export function rootMeanSquaredError(yTrue: Data, yPred: Data): number {
-  return Math.sqrt(meanSquaredError(yTrue, yPred));
+/** √(mean of (y − ŷ)²), in the units of y (a 0-d tensor). */
+export function rootMeanSquaredError(yTrue: Data, yPred: Data): nx.Tensor {
+  return nx.sqrt(meanSquaredError(yTrue, yPred));
 }
 
 /**
  * Mean of |y − ŷ| / |y| as a fraction (0.1 is 10 %); |y| below machine epsilon counts as epsilon,
- * as scikit-learn.
+ * as scikit-learn (a 0-d tensor).
  */
-export function meanAbsolutePercentageError(yTrue: Data, yPred: Data): number {
-  const [t, p] = pair(yTrue, yPred, "meanAbsolutePercentageError");
-  let s = 0;
-  for (let i = 0; i < t.length; i++)
-    s += Math.abs(t[i]! - p[i]!) / Math.max(Math.abs(t[i]!), Number.EPSILON);
-  return s / t.length;
+export function meanAbsolutePercentageError(yTrue: Data, yPred: Data): nx.Tensor {
+  return mapeJit(...pair(yTrue, yPred, "meanAbsolutePercentageError"));
 }
 
-/** 1 − Var(y − ŷ) / Var(y): like R² but blind to a constant bias. */
+/** 1 − Var(y − ŷ) / Var(y): like R² but blind to a constant bias (a 0-d tensor). */
 export function explainedVarianceScore(
   yTrue: Data,
   yPred: Data,
   options: ForceFiniteOptions = {},
-): number {
+): nx.Tensor {
   const [t, p] = pair(yTrue, yPred, "explainedVarianceScore");
-  const d = new Float64Array(t.length);
-  for (let i = 0; i < t.length; i++) d[i] = t[i]! - p[i]!;
-  const md = mean(d);
-  const mt = mean(t);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < t.length; i++) {
-    num += (d[i]! - md) ** 2;
-    den += (t[i]! - mt) ** 2;
-  }
-  return finiteRatio(num, den, options.forceFinite ?? true);
+  return explainedVarianceJit(t, p, options.forceFinite ?? true);
 }
 
-/** The largest |y − ŷ|. */
-export function maxResidualError(yTrue: Data, yPred: Data): number {
-  const [t, p] = pair(yTrue, yPred, "maxResidualError");
-  let m = 0;
-  for (let i = 0; i < t.length; i++) m = Math.max(m, Math.abs(t[i]! - p[i]!));
-  return m;
+/** The largest |y − ŷ| (a 0-d tensor). */
+export function maxResidualError(yTrue: Data, yPred: Data): nx.Tensor {
+  return maxResidualJit(...pair(yTrue, yPred, "maxResidualError"));
 }
+
+// The metrics' tensor programs, compiled once per shape.
+const maeJit = nx.jit((t: nx.Tensor, p: nx.Tensor) => nx.mean(nx.abs(nx.subtract(t, p))));
+const mseJit = nx.jit((t: nx.Tensor, p: nx.Tensor) => {
+  const r = nx.subtract(t, p);
+  return nx.mean(nx.multiply(r, r));
+});
+const mapeJit = nx.jit((t: nx.Tensor, p: nx.Tensor) =>
+  nx.mean(nx.divide(nx.abs(nx.subtract(t, p)), nx.maximum(nx.abs(t), Number.EPSILON))),
+);
+const explainedVarianceJit = nx.jit((t: nx.Tensor, p: nx.Tensor, forceFinite: boolean) =>
+  finiteRatio(sumOfSquaredDeviations(nx.subtract(t, p)), sumOfSquaredDeviations(t), forceFinite),
+);
+const maxResidualJit = nx.jit((t: nx.Tensor, p: nx.Tensor) =>
+  nx.reduceMax(nx.abs(nx.subtract(t, p))),
+);

@@ -2,48 +2,45 @@
  * Linear models fitted by least squares: LinearRegression, RidgeRegression (both through a QR
  * solve, never the normal equations), LassoRegression (coordinate descent) and PolynomialRegression.
  */
-import type * as nx from "@dendrite/tensor";
+import * as nx from "@dendrite/tensor";
 import {
-  checkColumns,
   checkNumber,
-  fromValues,
+  matrixInput,
+  matrixTensor,
   resultDType,
+  checkColumns,
   toMatrix,
   toVector,
+  vectorInput,
   type Data,
-  type Matrix,
 } from "../input.js";
-import { leastSquares } from "../linalg.js";
 import { polynomialExpand, polynomialPowers } from "../preprocessing/polynomial.js";
 
 /** Targets: one column per output. */
 interface Targets {
-  readonly rows: number;
-  readonly outputs: number;
-  /** Column-major rows × outputs. */
-  readonly data: Float64Array;
+  /** rows × outputs, f64. */
+  readonly y: nx.Tensor;
   /** True when y was a vector (results are then vectors too). */
   readonly vector: boolean;
 }
 
 function toTargets(y: Data, rows: number, where: string): Targets {
-  const m = toMatrix(y, where, { name: "y" });
-  if (m.rows !== rows)
-    throw new RangeError(`${where}: y has ${m.rows} rows but x has ${rows}; they must match`);
+  const t = matrixInput(y, where, { name: "y" });
+  if (t.shape[0] !== rows)
+    throw new RangeError(`${where}: y has ${t.shape[0]} rows but x has ${rows}; they must match`);
   const vector = !(Array.isArray(y)
     ? Array.isArray(y[0])
     : "shape" in (y as object) && (y as nx.Tensor).rank === 2);
-  const data = new Float64Array(rows * m.cols);
-  for (let i = 0; i < rows; i++)
-    for (let c = 0; c < m.cols; c++) data[c * rows + i] = m.data[i * m.cols + c]!;
-  return { rows, outputs: m.cols, data, vector: vector && m.cols === 1 };
+  return { y: t, vector: vector && t.shape[1] === 1 };
 }
 
-function toWeights(w: Data | undefined, rows: number, where: string): Float64Array | undefined {
+function toWeights(w: Data | undefined, rows: number, where: string): nx.Tensor | undefined {
   if (w === undefined) return undefined;
-  const v = toVector(w, where, { name: "sampleWeights", length: rows });
-  for (let i = 0; i < v.length; i++) {
-    if (v[i]! < 0) throw new RangeError(`${where}: sampleWeights must be ≥ 0; row ${i} is ${v[i]}`);
+  const v = vectorInput(w, where, { name: "sampleWeights", length: rows });
+  const values = v._concrete(where);
+  for (let i = 0; i < values.length; i++) {
+    if (values[i]! < 0)
+      throw new RangeError(`${where}: sampleWeights must be ≥ 0; row ${i} is ${values[i]}`);
   }
   return v;
 }
@@ -58,66 +55,77 @@ export interface LeastSquaresOptions {
 
 /** The fitted parameters of a linear model with `outputs` targets and `features` inputs. */
 interface LinearFit {
-  /** outputs × features, row-major. */
-  readonly coef: Float64Array;
-  readonly intercept: Float64Array;
+  /** outputs × features, f64. */
+  readonly coef: nx.Tensor;
+  /** outputs, f64. */
+  readonly intercept: nx.Tensor;
   readonly rank: number;
 }
 
 /**
- * Weighted least squares with an optional ridge penalty `alpha‖w‖²`, through a pivoted-QR solve of
- * the centred (and, for ridge, augmented) problem. The intercept is not penalised.
+ * Weighted least squares with an optional ridge penalty `alpha‖w‖²`, through tensor's
+ * least-squares solver (a pivoted QR) on the centred (and, for ridge, stacked on √alpha · I)
+ * problem, as one compiled tensor program. The intercept is not penalised.
  */
 function fitLinear(
-  x: Matrix,
-  y: Targets,
-  options: { fitIntercept: boolean; weights: Float64Array | undefined; alpha: number },
+  x: nx.Tensor,
+  y: nx.Tensor,
+  options: { fitIntercept: boolean; weights: nx.Tensor | undefined; alpha: number },
 ): LinearFit {
-  const { rows: m, cols: n } = x;
-  const k = y.outputs;
   const w = options.weights;
-  const xMean = new Float64Array(n);
-  const yMean = new Float64Array(k);
-  if (options.fitIntercept) {
-    let total = 0;
-    for (let i = 0; i < m; i++) {
-      const wi = w ? w[i]! : 1;
-      total += wi;
-      const row = i * n;
-      for (let j = 0; j < n; j++) xMean[j] = xMean[j]! + wi * x.data[row + j]!;
-      for (let c = 0; c < k; c++) yMean[c] = yMean[c]! + wi * y.data[c * m + i]!;
-    }
-    if (total <= 0) throw new RangeError("fit: sampleWeights sum to zero");
-    for (let j = 0; j < n; j++) xMean[j] = xMean[j]! / total;
-    for (let c = 0; c < k; c++) yMean[c] = yMean[c]! / total;
-  }
-  const ridge = options.alpha > 0;
-  const rowsA = ridge ? m + n : m;
-  const a = new Float64Array(rowsA * n);
-  const b = new Float64Array(rowsA * k);
-  for (let i = 0; i < m; i++) {
-    const s = w ? Math.sqrt(w[i]!) : 1;
-    const row = i * n;
-    for (let j = 0; j < n; j++) a[j * rowsA + i] = (x.data[row + j]! - xMean[j]!) * s;
-    for (let c = 0; c < k; c++) b[c * rowsA + i] = (y.data[c * m + i]! - yMean[c]!) * s;
-  }
-  if (ridge) {
-    const root = Math.sqrt(options.alpha);
-    for (let j = 0; j < n; j++) a[j * rowsA + m + j] = root;
-  }
-  const { solution, rank } = leastSquares(a, rowsA, n, b, k);
-  const coef = new Float64Array(k * n);
-  const intercept = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    let dot = 0;
-    for (let j = 0; j < n; j++) {
-      coef[c * n + j] = solution[c * n + j]!;
-      dot += xMean[j]! * solution[c * n + j]!;
-    }
-    intercept[c] = options.fitIntercept ? yMean[c]! - dot : 0;
-  }
-  return { coef, intercept, rank };
+  if (options.fitIntercept && w && !(nx.sum(w).toNumber() > 0))
+    throw new RangeError("fit: sampleWeights sum to zero");
+  const fit = fitLinearJit(x, y, options.weights ?? null, options.fitIntercept, options.alpha);
+  return { coef: fit.coef, intercept: fit.intercept, rank: fit.rank.toNumber() };
 }
+
+const fitLinearJit = nx.jit(
+  (x: nx.Tensor, y: nx.Tensor, weights: nx.Tensor | null, fitIntercept: boolean, alpha: number) => {
+    const [m, n] = x.shape as [number, number];
+    const k = y.shape[1]!;
+    const w = weights && nx.reshape(weights, [m, 1]);
+    let xMean = nx.zeros([n], { dtype: "f64" });
+    let yMean = nx.zeros([k], { dtype: "f64" });
+    if (fitIntercept) {
+      const total = w ? nx.sum(w) : m;
+      const weighted = (t: nx.Tensor) => nx.sum(w ? nx.multiply(t, w) : t, { axes: 0 });
+      xMean = nx.divide(weighted(x), total);
+      yMean = nx.divide(weighted(y), total);
+    }
+    let a = nx.subtract(x, xMean);
+    let b = nx.subtract(y, yMean);
+    if (w) [a, b] = [nx.multiply(a, nx.sqrt(w)), nx.multiply(b, nx.sqrt(w))];
+    if (alpha > 0) {
+      const penalty = nx.multiply(nx.eye(n, { dtype: "f64" }), Math.sqrt(alpha));
+      a = nx.concatenate([a, penalty], { axis: 0 });
+      b = nx.concatenate([b, nx.zeros([n, k], { dtype: "f64" })], { axis: 0 });
+    }
+    const { solution, rank } = nx.leastSquares(a, b);
+    const intercept = fitIntercept
+      ? nx.subtract(yMean, nx.matmul(xMean, solution))
+      : nx.zeros([k], { dtype: "f64" });
+    return { coef: nx.matrixTranspose(solution), intercept, rank };
+  },
+);
+
+/** The public coefficients and intercept (vectors or matrices, in the model's dtype). */
+const publicFormsJit = nx.jit(
+  (coef: nx.Tensor, intercept: nx.Tensor, vector: boolean, dtype: "f32" | "f64") => {
+    const [k, n] = coef.shape as [number, number];
+    return {
+      coefficients: nx.asType(nx.reshape(coef, vector ? [n] : [k, n]), dtype),
+      intercept: nx.asType(nx.reshape(intercept, vector ? [] : [k]), dtype),
+    };
+  },
+);
+
+/** Predictions x · coefᵀ + intercept, a vector for a single target, in `dtype`. */
+const predictJit = nx.jit(
+  (x: nx.Tensor, coef: nx.Tensor, bias: nx.Tensor, vector: boolean, dtype: "f32" | "f64") => {
+    const out = nx.add(nx.matmul(x, nx.matrixTranspose(coef)), bias);
+    return nx.asType(vector ? nx.reshape(out, [x.shape[0]!]) : out, dtype);
+  },
+);
 
 /** Shared state and prediction of fitted linear models. */
 abstract class LinearModel {
@@ -127,48 +135,35 @@ abstract class LinearModel {
   readonly intercept: nx.Tensor;
   /** Number of input features. */
   readonly numFeatures: number;
-  protected readonly coef: Float64Array;
-  protected readonly bias: Float64Array;
+  /** targets × features and targets, f64. */
+  protected readonly coef: nx.Tensor;
+  protected readonly bias: nx.Tensor;
   protected readonly vector: boolean;
   protected readonly dtype: "f32" | "f64";
 
   protected constructor(fit: LinearFit, features: number, vector: boolean, dtype: "f32" | "f64") {
-    const k = fit.intercept.length;
     this.coef = fit.coef;
     this.bias = fit.intercept;
     this.vector = vector;
     this.dtype = dtype;
     this.numFeatures = features;
-    this.coefficients = fromValues(fit.coef, vector ? [features] : [k, features], dtype);
-    this.intercept = fromValues(fit.intercept, vector ? [] : [k], dtype);
+    const forms = publicFormsJit(fit.coef, fit.intercept, vector, dtype);
+    this.coefficients = forms.coefficients;
+    this.intercept = forms.intercept;
   }
 
-  /** Predictions `x · coefficientsᵀ + intercept`: `[rows]` for one target, `[rows, targets]` otherwise. */
+  /**
+   * Predictions `x · coefficientsᵀ + intercept`: `[rows]` for one target, `[rows, targets]`
+   * otherwise. Runs inside `nx.jit`.
+   */
   predict(x: Data): nx.Tensor {
     const where = `${this.constructor.name}.predict`;
-    const m = toMatrix(x, where);
-    checkColumns(m, this.coef.length / this.bias.length, where);
-    return fromValues(
-      this.predictValues(m),
-      this.vector ? [m.rows] : [m.rows, this.bias.length],
-      this.dtype,
-    );
+    return this.predictFeatures(matrixInput(x, where, { cols: this.numFeatures }));
   }
 
-  protected predictValues(x: Matrix): Float64Array {
-    const k = this.bias.length;
-    const n = x.cols;
-    const out = new Float64Array(x.rows * k);
-    for (let i = 0; i < x.rows; i++) {
-      const row = i * n;
-      for (let c = 0; c < k; c++) {
-        let s = this.bias[c]!;
-        const cr = c * n;
-        for (let j = 0; j < n; j++) s += x.data[row + j]! * this.coef[cr + j]!;
-        out[i * k + c] = s;
-      }
-    }
-    return out;
+  /** Predictions for the f64 feature matrix `x`. */
+  protected predictFeatures(x: nx.Tensor): nx.Tensor {
+    return predictJit(x, this.coef, this.bias, this.vector, this.dtype);
   }
 }
 
@@ -192,14 +187,15 @@ export class LinearRegression extends LinearModel {
   /** Fits `y ≈ x · w + b`. `x` is rows × features (or a vector: one feature), `y` a vector or rows × targets. */
   static fit(x: Data, y: Data, options: LeastSquaresOptions = {}): LinearRegression {
     const where = "LinearRegression.fit";
-    const m = toMatrix(x, where, { minRows: 1 });
-    const t = toTargets(y, m.rows, where);
-    const fit = fitLinear(m, t, {
+    const m = matrixInput(x, where, { minRows: 1 });
+    const rows = m.shape[0]!;
+    const t = toTargets(y, rows, where);
+    const fit = fitLinear(m, t.y, {
       fitIntercept: options.fitIntercept ?? true,
-      weights: toWeights(options.sampleWeights, m.rows, where),
+      weights: toWeights(options.sampleWeights, rows, where),
       alpha: 0,
     });
-    return new LinearRegression(fit, m.cols, t.vector, resultDType(x));
+    return new LinearRegression(fit, m.shape[1]!, t.vector, resultDType(x));
   }
 }
 
@@ -232,14 +228,15 @@ export class RidgeRegression extends LinearModel {
   static fit(x: Data, y: Data, options: RidgeOptions = {}): RidgeRegression {
     const where = "RidgeRegression.fit";
     const alpha = checkNumber(options.alpha ?? 1, "alpha", where, { min: 0 });
-    const m = toMatrix(x, where);
-    const t = toTargets(y, m.rows, where);
-    const fit = fitLinear(m, t, {
+    const m = matrixInput(x, where);
+    const rows = m.shape[0]!;
+    const t = toTargets(y, rows, where);
+    const fit = fitLinear(m, t.y, {
       fitIntercept: options.fitIntercept ?? true,
-      weights: toWeights(options.sampleWeights, m.rows, where),
+      weights: toWeights(options.sampleWeights, rows, where),
       alpha,
     });
-    return new RidgeRegression(fit, m.cols, t.vector, resultDType(x), alpha);
+    return new RidgeRegression(fit, m.shape[1]!, t.vector, resultDType(x), alpha);
   }
 }
 
@@ -353,8 +350,8 @@ export class LassoRegression extends LinearModel {
     let dot = 0;
     for (let j = 0; j < n; j++) dot += xMean[j]! * w[j]!;
     const fit: LinearFit = {
-      coef: w,
-      intercept: Float64Array.of(fitIntercept ? yMean - dot : 0),
+      coef: nx.reshape(nx.tensor(w, { dtype: "f64" }), [1, n]),
+      intercept: nx.tensor([fitIntercept ? yMean - dot : 0], { dtype: "f64" }),
       rank: n,
     };
     return new LassoRegression(fit, n, resultDType(x), { iterations, converged, dualGap: gap / m });
@@ -435,9 +432,9 @@ export class PolynomialRegression extends LinearModel {
     const degree = checkNumber(options.degree ?? 2, "degree", where, { min: 1, integer: true });
     const m = toMatrix(x, where);
     const powers = polynomialPowers(m.cols, degree, { includeBias: false, interactionOnly: false });
-    const expanded = polynomialExpand(m, powers);
+    const expanded = matrixTensor(polynomialExpand(m, powers));
     const t = toTargets(y, m.rows, where);
-    const fit = fitLinear(expanded, t, {
+    const fit = fitLinear(expanded, t.y, {
       fitIntercept: options.fitIntercept ?? true,
       weights: toWeights(options.sampleWeights, m.rows, where),
       alpha: 0,
@@ -446,13 +443,9 @@ export class PolynomialRegression extends LinearModel {
   }
 
   override predict(x: Data): nx.Tensor {
-    const m = toMatrix(x, "PolynomialRegression.predict");
-    checkColumns(m, this.inputFeatures, "PolynomialRegression.predict");
-    const e = polynomialExpand(m, this.powers);
-    return fromValues(
-      this.predictValues(e),
-      this.vector ? [m.rows] : [m.rows, this.bias.length],
-      this.dtype,
-    );
+    const where = "PolynomialRegression.predict";
+    const m = toMatrix(x, where);
+    checkColumns(m, this.inputFeatures, where);
+    return this.predictFeatures(matrixTensor(polynomialExpand(m, this.powers)));
   }
 }

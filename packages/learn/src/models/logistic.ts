@@ -2,16 +2,15 @@
  * Logistic regression: multinomial (softmax) for three or more classes, binomial (sigmoid) for two,
  * with an L2 penalty, fitted by L-BFGS with a strong-Wolfe line search.
  */
-import type * as nx from "@dendrite/tensor";
+import * as nx from "@dendrite/tensor";
 import {
-  checkColumns,
   checkNumber,
   fromValues,
+  matrixInput,
   resultDType,
   toLabels,
   toMatrix,
   type Data,
-  type Matrix,
 } from "../input.js";
 import { minimizeLBFGS } from "../optimize.js";
 
@@ -55,8 +54,9 @@ export class LogisticRegression {
   /** The final objective value (mean cross-entropy plus penalty). */
   readonly loss: number;
   readonly alpha: number;
-  private readonly w: Float64Array;
-  private readonly b: Float64Array;
+  /** The weights `[g, features]` and intercepts `[g]` in f64 (g = 1 for two classes). */
+  private readonly w: nx.Tensor;
+  private readonly b: nx.Tensor;
   private readonly dtype: "f32" | "f64";
 
   private constructor(
@@ -67,8 +67,8 @@ export class LogisticRegression {
     state: { iterations: number; converged: boolean; loss: number; alpha: number },
     dtype: "f32" | "f64",
   ) {
-    this.w = w;
-    this.b = b;
+    this.w = fromValues(w, [b.length, features]);
+    this.b = fromValues(b, [b.length]);
     this.numClasses = numClasses;
     this.numFeatures = features;
     this.iterations = state.iterations;
@@ -199,70 +199,52 @@ export class LogisticRegression {
     );
   }
 
-  private scores(x: Matrix): Float64Array {
-    const g = this.b.length;
-    const p = this.numFeatures;
-    const out = new Float64Array(x.rows * g);
-    for (let i = 0; i < x.rows; i++) {
-      for (let c = 0; c < g; c++) {
-        let s = this.b[c]!;
-        for (let j = 0; j < p; j++) s += x.data[i * p + j]! * this.w[c * p + j]!;
-        out[i * g + c] = s;
-      }
-    }
-    return out;
+  private input(x: Data, where: string): nx.Tensor {
+    return matrixInput(x, where, { cols: this.numFeatures });
   }
 
-  private input(x: Data, where: string): Matrix {
-    const m = toMatrix(x, where);
-    checkColumns(m, this.numFeatures, where);
-    return m;
-  }
-
-  /** The linear scores x · Wᵀ + b: `[rows, K]` (`[rows]` for two classes: the log-odds of class 1). */
+  /**
+   * The linear scores x · Wᵀ + b: `[rows, K]` (`[rows]` for two classes: the log-odds of class 1).
+   * Runs inside `nx.jit`.
+   */
   decisionFunction(x: Data): nx.Tensor {
     const m = this.input(x, "LogisticRegression.decisionFunction");
-    const s = this.scores(m);
-    return fromValues(s, this.b.length === 1 ? [m.rows] : [m.rows, this.b.length], this.dtype);
+    return logisticJit(m, this.w, this.b, "scores", this.dtype);
   }
 
-  /** Class probabilities, `[rows, K]`; each row sums to 1. */
+  /** Class probabilities, `[rows, K]`; each row sums to 1. Runs inside `nx.jit`. */
   predictProbability(x: Data): nx.Tensor {
     const m = this.input(x, "LogisticRegression.predictProbability");
-    return fromValues(this.probabilities(m), [m.rows, this.numClasses], this.dtype);
+    return logisticJit(m, this.w, this.b, "probabilities", this.dtype);
   }
 
-  private probabilities(m: Matrix): Float64Array {
-    const s = this.scores(m);
-    const k = this.numClasses;
-    const out = new Float64Array(m.rows * k);
-    for (let i = 0; i < m.rows; i++) {
-      if (this.b.length === 1) {
-        const p1 = 1 / (1 + Math.exp(-s[i]!));
-        out[i * 2] = 1 - p1;
-        out[i * 2 + 1] = p1;
-        continue;
-      }
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) max = Math.max(max, s[i * k + c]!);
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += out[i * k + c] = Math.exp(s[i * k + c]! - max);
-      for (let c = 0; c < k; c++) out[i * k + c] = out[i * k + c]! / sum;
-    }
-    return out;
-  }
-
-  /** The most probable class of each row, `[rows]` (s32). */
+  /** The most probable class of each row, `[rows]` (s32). Runs inside `nx.jit`. */
   predict(x: Data): nx.Tensor {
     const m = this.input(x, "LogisticRegression.predict");
-    const prob = this.probabilities(m);
-    const k = this.numClasses;
-    const out = new Int32Array(m.rows);
-    for (let i = 0; i < m.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (prob[i * k + c]! > prob[i * k + best]!) best = c;
-      out[i] = best;
-    }
-    return fromValues(out, [m.rows], "s32");
+    return logisticJit(m, this.w, this.b, "labels", this.dtype);
   }
 }
+
+/** Scores, class probabilities (sigmoid or softmax) or the most probable class (first on ties). */
+const logisticJit = nx.jit(
+  (
+    x: nx.Tensor,
+    w: nx.Tensor,
+    b: nx.Tensor,
+    what: "scores" | "probabilities" | "labels",
+    dtype: "f32" | "f64",
+  ): nx.Tensor => {
+    const scores = nx.add(nx.matmul(x, nx.matrixTranspose(w)), b);
+    const binary = b.shape[0] === 1;
+    if (what === "scores") return nx.asType(binary ? nx.reshape(scores, [-1]) : scores, dtype);
+    let prob: nx.Tensor;
+    if (binary) {
+      const p1 = nx.divide(1, nx.add(1, nx.exp(nx.negate(scores))));
+      prob = nx.concatenate([nx.subtract(1, p1), p1], { axis: 1 });
+    } else {
+      const e = nx.exp(nx.subtract(scores, nx.reduceMax(scores, { axes: 1, keepAxes: true })));
+      prob = nx.divide(e, nx.sum(e, { axes: 1, keepAxes: true }));
+    }
+    return what === "labels" ? nx.argmax(prob, { axis: 1 }) : nx.asType(prob, dtype);
+  },
+);

@@ -1,15 +1,6 @@
 /** Principal component analysis through a singular value decomposition of the centred data. */
-import type * as nx from "@dendrite/tensor";
-import {
-  checkColumns,
-  checkNumber,
-  fromValues,
-  resultDType,
-  toMatrix,
-  type Data,
-  type Matrix,
-} from "../input.js";
-import { singularValuesAndVectors } from "../linalg.js";
+import * as nx from "@dendrite/tensor";
+import { checkNumber, matrixInput, resultDType, type Data } from "../input.js";
 
 /** Options of PCA.fit. */
 export interface PCAOptions {
@@ -40,90 +31,40 @@ export class PCA {
   readonly numComponents: number;
   readonly numFeatures: number;
   readonly whiten: boolean;
-  private readonly comps: Float64Array;
-  private readonly means: Float64Array;
-  private readonly variances: Float64Array;
+  /** The components, the means and the divisor of whitened projections, f64. */
+  private readonly comps: nx.Tensor;
+  private readonly means: nx.Tensor;
+  private readonly scale: nx.Tensor;
   private readonly dtype: "f32" | "f64";
 
-  private constructor(
-    comps: Float64Array,
-    means: Float64Array,
-    variances: Float64Array,
-    ratio: Float64Array,
-    singular: Float64Array,
-    whiten: boolean,
-    dtype: "f32" | "f64",
-  ) {
-    const k = variances.length;
-    const n = means.length;
-    this.comps = comps;
-    this.means = means;
-    this.variances = variances;
-    this.numComponents = k;
-    this.numFeatures = n;
+  private constructor(fit: PCAFit, whiten: boolean, dtype: "f32" | "f64") {
+    this.comps = fit.components;
+    this.means = fit.means;
+    this.scale = whiten ? fit.whitenScale : nx.ones(fit.variances.shape, { dtype: "f64" });
+    this.numComponents = fit.components.shape[0]!;
+    this.numFeatures = fit.components.shape[1]!;
     this.whiten = whiten;
     this.dtype = dtype;
-    this.components = fromValues(comps, [k, n], dtype);
-    this.explainedVariance = fromValues(variances, [k], dtype);
-    this.explainedVarianceRatio = fromValues(ratio, [k], dtype);
-    this.singularValues = fromValues(singular, [k], dtype);
-    this.mean = fromValues(means, [n], dtype);
+    const forms = publicJit(fit, dtype);
+    this.components = forms.components;
+    this.explainedVariance = forms.variances;
+    this.explainedVarianceRatio = forms.ratio;
+    this.singularValues = forms.singular;
+    this.mean = forms.means;
   }
 
   /** Finds the principal axes of `x` (rows × features). */
   static fit(x: Data, options: PCAOptions = {}): PCA {
     const where = "PCA.fit";
-    const m = toMatrix(x, where, { minRows: 2 });
-    const { rows, cols } = m;
+    const m = matrixInput(x, where, { minRows: 2 });
+    const [rows, cols] = m.shape as [number, number];
     const maxK = Math.min(rows, cols);
     const k = checkNumber(options.numComponents ?? maxK, "numComponents", where, {
       integer: true,
       min: 1,
       max: maxK,
     });
-    const means = new Float64Array(cols);
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++) means[j] = means[j]! + m.data[i * cols + j]! / rows;
-    const centred = new Float64Array(rows * cols);
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++) centred[i * cols + j] = m.data[i * cols + j]! - means[j]!;
-    const colMajor = new Float64Array(rows * cols);
-    for (let i = 0; i < rows; i++)
-      for (let j = 0; j < cols; j++) colMajor[j * rows + i] = centred[i * cols + j]!;
-    const { s, v } = singularValuesAndVectors(colMajor, rows, cols);
-    let total = 0;
-    for (let q = 0; q < s.length; q++) total += (s[q]! * s[q]!) / (rows - 1);
-    const comps = new Float64Array(k * cols);
-    const variances = new Float64Array(k);
-    const ratio = new Float64Array(k);
-    const singular = new Float64Array(k);
-    for (let q = 0; q < k; q++) {
-      // Sign: make the largest |entry| of u_q = X v_q / s_q positive.
-      let best = 0;
-      let bestAbs = -1;
-      for (let i = 0; i < rows; i++) {
-        let u = 0;
-        for (let j = 0; j < cols; j++) u += centred[i * cols + j]! * v[q * cols + j]!;
-        if (Math.abs(u) > bestAbs) {
-          bestAbs = Math.abs(u);
-          best = u;
-        }
-      }
-      const sign = best < 0 ? -1 : 1;
-      for (let j = 0; j < cols; j++) comps[q * cols + j] = sign * v[q * cols + j]!;
-      singular[q] = s[q]!;
-      variances[q] = (s[q]! * s[q]!) / (rows - 1);
-      ratio[q] = total > 0 ? variances[q]! / total : 0;
-    }
-    return new PCA(
-      comps,
-      means,
-      variances,
-      ratio,
-      singular,
-      options.whiten ?? false,
-      resultDType(x),
-    );
+    return new PCA(principalAxesJit(m, k), options.whiten ?? false, resultDType(x));
   }
 
   /** Fits and projects in one step. */
@@ -131,47 +72,80 @@ export class PCA {
     return PCA.fit(x, options).transform(x);
   }
 
-  /** Projects `x` onto the components: `[rows, numComponents]`. */
+  /** Projects `x` onto the components: `[rows, numComponents]`. Runs inside `nx.jit`. */
   transform(x: Data): nx.Tensor {
-    const where = "PCA.transform";
-    const m = toMatrix(x, where);
-    checkColumns(m, this.numFeatures, where);
-    return fromValues(this.project(m), [m.rows, this.numComponents], this.dtype);
-  }
-
-  private project(m: Matrix): Float64Array {
-    const k = this.numComponents;
-    const n = this.numFeatures;
-    const out = new Float64Array(m.rows * k);
-    for (let i = 0; i < m.rows; i++) {
-      for (let q = 0; q < k; q++) {
-        let s = 0;
-        for (let j = 0; j < n; j++)
-          s += (m.data[i * n + j]! - this.means[j]!) * this.comps[q * n + j]!;
-        out[i * k + q] = this.whiten ? s / Math.sqrt(this.variances[q]!) : s;
-      }
-    }
-    return out;
+    const m = matrixInput(x, "PCA.transform", { cols: this.numFeatures });
+    return projectJit(m, this.means, this.comps, this.scale, this.dtype);
   }
 
   /** Maps projections back to feature space (exact when all components are kept). */
   inverseTransform(z: Data): nx.Tensor {
-    const where = "PCA.inverseTransform";
-    const m = toMatrix(z, where);
-    checkColumns(m, this.numComponents, where);
-    const k = this.numComponents;
-    const n = this.numFeatures;
-    const out = new Float64Array(m.rows * n);
-    for (let i = 0; i < m.rows; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = this.means[j]!;
-        for (let q = 0; q < k; q++) {
-          const zq = m.data[i * k + q]! * (this.whiten ? Math.sqrt(this.variances[q]!) : 1);
-          s += zq * this.comps[q * n + j]!;
-        }
-        out[i * n + j] = s;
-      }
-    }
-    return fromValues(out, [m.rows, n], this.dtype);
+    const m = matrixInput(z, "PCA.inverseTransform", { cols: this.numComponents });
+    return unprojectJit(m, this.means, this.comps, this.scale, this.dtype);
   }
 }
+
+/** What PCA.fit computes, f64. */
+interface PCAFit {
+  readonly components: nx.Tensor;
+  readonly means: nx.Tensor;
+  readonly variances: nx.Tensor;
+  readonly ratio: nx.Tensor;
+  readonly singular: nx.Tensor;
+  /** √variances, the divisor of whitened projections. */
+  readonly whitenScale: nx.Tensor;
+}
+
+/**
+ * The first `k` principal axes of the f64 matrix `x`: the SVD of the centred data (of its R from a
+ * QR first when there are more rows than features, which has the same singular values and right
+ * vectors), with scikit-learn's signs (the largest |entry| of each left singular vector positive).
+ */
+function principalAxes(x: nx.Tensor, k: number): PCAFit {
+  const [rows, cols] = x.shape as [number, number];
+  const means = nx.mean(x, { axes: 0 });
+  const centred = nx.subtract(x, means);
+  const { s, vt } = nx.svd(rows > cols ? nx.qr(centred).r : centred);
+  const top = nx.sliceAlong(vt, 0, k);
+  // u_q ∝ X v_q: flip each axis so that its largest |entry| is positive.
+  const u = nx.matmul(centred, nx.matrixTranspose(top));
+  const at = nx.argmax(nx.abs(u), { axis: 0, keepAxis: true });
+  const sign = nx.select(nx.less(nx.takeAlongAxis(u, at, 0), 0), -1, 1);
+  const variance = nx.divide(nx.multiply(s, s), rows - 1);
+  const total = nx.sum(variance);
+  const variances = nx.sliceAlong(variance, 0, k);
+  return {
+    components: nx.multiply(top, nx.reshape(sign, [k, 1])),
+    means,
+    variances,
+    ratio: nx.select(nx.greater(total, 0), nx.divide(variances, total), 0),
+    singular: nx.sliceAlong(s, 0, k),
+    whitenScale: nx.sqrt(variances),
+  };
+}
+
+/** {@link principalAxes} compiled once per shape and k. */
+const principalAxesJit = nx.jit(principalAxes);
+
+/** The fitted attributes in the model's dtype. */
+const publicJit = nx.jit((fit: PCAFit, dtype: "f32" | "f64") => ({
+  components: nx.asType(fit.components, dtype),
+  variances: nx.asType(fit.variances, dtype),
+  ratio: nx.asType(fit.ratio, dtype),
+  singular: nx.asType(fit.singular, dtype),
+  means: nx.asType(fit.means, dtype),
+}));
+
+/** (x − mean) · componentsᵀ / scale, in `dtype`. */
+const projectJit = nx.jit(
+  (x: nx.Tensor, means: nx.Tensor, comps: nx.Tensor, scale: nx.Tensor, dtype: "f32" | "f64") => {
+    const z = nx.matmul(nx.subtract(x, means), nx.matrixTranspose(comps));
+    return nx.asType(nx.divide(z, scale), dtype);
+  },
+);
+
+/** (z · scale) · components + mean, in `dtype`. */
+const unprojectJit = nx.jit(
+  (z: nx.Tensor, means: nx.Tensor, comps: nx.Tensor, scale: nx.Tensor, dtype: "f32" | "f64") =>
+    nx.asType(nx.add(nx.matmul(nx.multiply(z, scale), comps), means), dtype),
+);

@@ -2,75 +2,69 @@
  * Per-feature affine scalers: StandardScaler, MinMaxScaler, RobustScaler. Each maps a feature x to
  * (x − offset) / divisor, learned on training data and reused on test data.
  */
-import type * as nx from "@dendrite/tensor";
-import {
-  checkColumns,
-  fromValues,
-  resultDType,
-  toMatrix,
-  type Data,
-  type Matrix,
-} from "../input.js";
+import * as nx from "@dendrite/tensor";
+import { matrixInput, resultDType, type Data } from "../input.js";
 
-/** A constant feature would divide by zero; scikit-learn leaves it unscaled (divisor 1). */
-function safeDivisor(d: number): number {
-  return d === 0 || !Number.isFinite(d) || Math.abs(d) < 10 * Number.EPSILON ? 1 : d;
+/**
+ * A constant feature would divide by zero; scikit-learn leaves it unscaled (divisor 1): 1 where
+ * `d` is 0, not finite or below 10 · eps in magnitude.
+ */
+function safeDivisor(d: nx.Tensor): nx.Tensor {
+  const bad = nx.logicalOr(
+    nx.logicalOr(nx.isNan(d), nx.isInfinite(d)),
+    nx.less(nx.abs(d), 10 * Number.EPSILON),
+  );
+  return nx.select(bad, 1, d);
 }
 
-/** The shared machinery: (x − offset) / divisor per column, and back. */
+/** (x − offset) / divisor per column (or back), as a vector for one-feature vector input. */
+const affineJit = nx.jit(
+  (
+    m: nx.Tensor,
+    offset: nx.Tensor,
+    divisor: nx.Tensor,
+    forward: boolean,
+    isVector: boolean,
+    dtype: "f32" | "f64",
+  ): nx.Tensor => {
+    const out = forward
+      ? nx.divide(nx.subtract(m, offset), divisor)
+      : nx.add(nx.multiply(m, divisor), offset);
+    return nx.asType(isVector ? nx.reshape(out, [m.shape[0]!]) : out, dtype);
+  },
+);
+
+/**
+ * The shared machinery: (x − offset) / divisor per column, and back, as tensor programs that run
+ * inside `nx.jit`.
+ */
 abstract class AffineScaler {
   readonly numFeatures: number;
-  protected readonly offset: Float64Array;
-  protected readonly divisor: Float64Array;
+  /** Per-feature f64 offset and divisor. */
+  protected readonly offset: nx.Tensor;
+  protected readonly divisor: nx.Tensor;
 
-  protected constructor(offset: Float64Array, divisor: Float64Array) {
+  protected constructor(offset: nx.Tensor, divisor: nx.Tensor) {
     this.offset = offset;
     this.divisor = divisor;
-    this.numFeatures = offset.length;
+    this.numFeatures = offset.shape[0]!;
   }
 
   private map(x: Data, where: string, forward: boolean): nx.Tensor {
-    const m = toMatrix(x, where);
-    checkColumns(m, this.numFeatures, where);
-    const out = new Float64Array(m.data.length);
-    const n = m.cols;
-    for (let i = 0; i < m.rows; i++) {
-      for (let j = 0; j < n; j++) {
-        const v = m.data[i * n + j]!;
-        out[i * n + j] = forward
-          ? (v - this.offset[j]!) / this.divisor[j]!
-          : v * this.divisor[j]! + this.offset[j]!;
-      }
-    }
-    const shape = nxShape(x, m);
-    return fromValues(out, shape, resultDType(x));
+    const m = matrixInput(x, where, { cols: this.numFeatures });
+    const isVector = (nx.isTensor(x) && x.rank === 1) || (Array.isArray(x) && !Array.isArray(x[0]));
+    return affineJit(m, this.offset, this.divisor, forward, isVector, resultDType(x));
   }
 
-  /** Scales `x` (rows × features) with the statistics learned by `fit`. */
+  /** Scales `x` (rows × features) with the statistics learned by `fit`. Runs inside `nx.jit`. */
   transform(x: Data): nx.Tensor {
     return this.map(x, `${this.constructor.name}.transform`, true);
   }
 
-  /** Undoes `transform`. */
+  /** Undoes `transform`. Runs inside `nx.jit`. */
   inverseTransform(x: Data): nx.Tensor {
     return this.map(x, `${this.constructor.name}.inverseTransform`, false);
   }
-}
-
-/** The output shape: a vector stays a vector (one feature), a matrix stays a matrix. */
-function nxShape(x: Data, m: Matrix): number[] {
-  const isVector =
-    (typeof x === "object" && x !== null && "rank" in x && (x as nx.Tensor).rank === 1) ||
-    (Array.isArray(x) && !Array.isArray(x[0]));
-  return isVector ? [m.rows] : [m.rows, m.cols];
-}
-
-function columnMeans(m: Matrix): Float64Array {
-  const mean = new Float64Array(m.cols);
-  for (let i = 0; i < m.rows; i++)
-    for (let j = 0; j < m.cols; j++) mean[j] = mean[j]! + m.data[i * m.cols + j]!;
-  for (let j = 0; j < m.cols; j++) mean[j] = mean[j]! / m.rows;
-  return mean;
 }
 
 /** Options of StandardScaler. */
@@ -100,36 +94,25 @@ export class StandardScaler extends AffineScaler {
   readonly scale: nx.Tensor;
 
   private constructor(
-    mean: Float64Array,
-    variance: Float64Array,
-    scale: Float64Array,
-    withMean: boolean,
-    dtype: "f32" | "f64",
+    offset: nx.Tensor,
+    divisor: nx.Tensor,
+    mean: nx.Tensor,
+    variance: nx.Tensor,
+    scale: nx.Tensor,
   ) {
-    super(withMean ? mean : new Float64Array(mean.length), scale);
-    this.mean = fromValues(withMean ? mean : new Float64Array(mean.length), [mean.length], dtype);
-    this.variance = fromValues(variance, [mean.length], dtype);
-    this.scale = fromValues(scale, [mean.length], dtype);
+    super(offset, divisor);
+    this.mean = mean;
+    this.variance = variance;
+    this.scale = scale;
   }
 
   /** Learns each feature's mean and standard deviation. */
   static fit(x: Data, options: StandardScalerOptions = {}): StandardScaler {
     const ddof = options.ddof ?? 0;
-    const m = toMatrix(x, "StandardScaler.fit", { minRows: ddof + 1 });
-    const mean = columnMeans(m);
-    const variance = new Float64Array(m.cols);
-    for (let i = 0; i < m.rows; i++) {
-      for (let j = 0; j < m.cols; j++) {
-        const d = m.data[i * m.cols + j]! - mean[j]!;
-        variance[j] = variance[j]! + d * d;
-      }
-    }
-    const scale = new Float64Array(m.cols);
-    for (let j = 0; j < m.cols; j++) {
-      variance[j] = variance[j]! / (m.rows - ddof);
-      scale[j] = options.withStd === false ? 1 : safeDivisor(Math.sqrt(variance[j]!));
-    }
-    return new StandardScaler(mean, variance, scale, options.withMean ?? true, resultDType(x));
+    const m = matrixInput(x, "StandardScaler.fit", { minRows: ddof + 1 });
+    const withMean = options.withMean ?? true;
+    const f = standardJit(m, ddof, options.withStd ?? true, withMean, resultDType(x));
+    return new StandardScaler(f.offset, f.scale, f.mean, f.variance, f.publicScale);
   }
 
   /** Fits on `x` and returns `x` standardised. */
@@ -137,6 +120,24 @@ export class StandardScaler extends AffineScaler {
     return StandardScaler.fit(x, options).transform(x);
   }
 }
+
+/** StandardScaler's statistics: f64 offset and divisor, and the public forms in `dtype`. */
+const standardJit = nx.jit(
+  (m: nx.Tensor, ddof: number, withStd: boolean, withMean: boolean, dtype: "f32" | "f64") => {
+    const mean = nx.mean(m, { axes: 0 });
+    const d = nx.subtract(m, mean);
+    const variance = nx.divide(nx.sum(nx.multiply(d, d), { axes: 0 }), m.shape[0]! - ddof);
+    const scale = withStd ? safeDivisor(nx.sqrt(variance)) : nx.onesLike(mean);
+    const offset = withMean ? mean : nx.zerosLike(mean);
+    return {
+      offset,
+      scale,
+      mean: nx.asType(offset, dtype),
+      variance: nx.asType(variance, dtype),
+      publicScale: nx.asType(scale, dtype),
+    };
+  },
+);
 
 /** Options of MinMaxScaler. */
 export interface MinMaxScalerOptions {
@@ -152,15 +153,15 @@ export class MinMaxScaler extends AffineScaler {
   readonly dataMax: nx.Tensor;
 
   private constructor(
-    offset: Float64Array,
-    divisor: Float64Array,
-    min: Float64Array,
-    max: Float64Array,
+    offset: nx.Tensor,
+    divisor: nx.Tensor,
+    min: nx.Tensor,
+    max: nx.Tensor,
     dtype: "f32" | "f64",
   ) {
     super(offset, divisor);
-    this.dataMin = fromValues(min, [min.length], dtype);
-    this.dataMax = fromValues(max, [max.length], dtype);
+    this.dataMin = nx.asType(min, dtype);
+    this.dataMax = nx.asType(max, dtype);
   }
 
   /** Learns each feature's minimum and maximum. */
@@ -170,23 +171,11 @@ export class MinMaxScaler extends AffineScaler {
       throw new RangeError(
         `MinMaxScaler.fit: featureRange must be [low, high] with low < high, got [${lo}, ${hi}]`,
       );
-    const m = toMatrix(x, "MinMaxScaler.fit");
-    const min = new Float64Array(m.cols).fill(Infinity);
-    const max = new Float64Array(m.cols).fill(-Infinity);
-    for (let i = 0; i < m.rows; i++) {
-      for (let j = 0; j < m.cols; j++) {
-        const v = m.data[i * m.cols + j]!;
-        if (v < min[j]!) min[j] = v;
-        if (v > max[j]!) max[j] = v;
-      }
-    }
-    const offset = new Float64Array(m.cols);
-    const divisor = new Float64Array(m.cols);
-    for (let j = 0; j < m.cols; j++) {
-      const d = safeDivisor(max[j]! - min[j]!) / (hi - lo);
-      divisor[j] = d;
-      offset[j] = min[j]! - lo * d;
-    }
+    const m = matrixInput(x, "MinMaxScaler.fit");
+    const min = nx.reduceMin(m, { axes: 0 });
+    const max = nx.reduceMax(m, { axes: 0 });
+    const divisor = nx.divide(safeDivisor(nx.subtract(max, min)), hi - lo);
+    const offset = nx.subtract(min, nx.multiply(divisor, lo));
     return new MinMaxScaler(offset, divisor, min, max, resultDType(x));
   }
 
@@ -196,12 +185,17 @@ export class MinMaxScaler extends AffineScaler {
   }
 }
 
-/** The q-th percentile (0–100) of sorted values, interpolating linearly (NumPy's default). */
-export function percentileSorted(sorted: Float64Array, q: number): number {
-  const pos = (q / 100) * (sorted.length - 1);
+/**
+ * The q-th percentile (0–100) of each column of `sorted` (columns sorted ascending), interpolating
+ * linearly (NumPy's default).
+ */
+function percentileSorted(sorted: nx.Tensor, q: number): nx.Tensor {
+  const rows = sorted.shape[0]!;
+  const pos = (q / 100) * (rows - 1);
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  const hi = Math.min(lo + 1, rows - 1);
+  const at = (i: number) => nx.reshape(nx.sliceAlong(sorted, i, 1), [sorted.shape[1]!]);
+  return nx.add(at(lo), nx.multiply(nx.subtract(at(hi), at(lo)), pos - lo));
 }
 
 /** Options of RobustScaler. */
@@ -221,10 +215,10 @@ export class RobustScaler extends AffineScaler {
   /** Per-feature interquartile ranges (1 where zero). */
   readonly scale: nx.Tensor;
 
-  private constructor(center: Float64Array, scale: Float64Array, dtype: "f32" | "f64") {
+  private constructor(center: nx.Tensor, scale: nx.Tensor, dtype: "f32" | "f64") {
     super(center, scale);
-    this.center = fromValues(center, [center.length], dtype);
-    this.scale = fromValues(scale, [scale.length], dtype);
+    this.center = nx.asType(center, dtype);
+    this.scale = nx.asType(scale, dtype);
   }
 
   /** Learns each feature's median and interquartile range. */
@@ -234,17 +228,14 @@ export class RobustScaler extends AffineScaler {
       throw new RangeError(
         `RobustScaler.fit: quantileRange must satisfy 0 ≤ low < high ≤ 100, got [${qLo}, ${qHi}]`,
       );
-    const m = toMatrix(x, "RobustScaler.fit");
-    const center = new Float64Array(m.cols);
-    const scale = new Float64Array(m.cols).fill(1);
-    const col = new Float64Array(m.rows);
-    for (let j = 0; j < m.cols; j++) {
-      for (let i = 0; i < m.rows; i++) col[i] = m.data[i * m.cols + j]!;
-      col.sort();
-      if (options.withCentering ?? true) center[j] = percentileSorted(col, 50);
-      if (options.withScaling ?? true)
-        scale[j] = safeDivisor(percentileSorted(col, qHi) - percentileSorted(col, qLo));
-    }
+    const m = matrixInput(x, "RobustScaler.fit");
+    const sorted = nx.sort(m, { axis: 0 });
+    const zeros = nx.zeros([m.shape[1]!], { dtype: "f64" });
+    const center = (options.withCentering ?? true) ? percentileSorted(sorted, 50) : zeros;
+    const scale =
+      (options.withScaling ?? true)
+        ? safeDivisor(nx.subtract(percentileSorted(sorted, qHi), percentileSorted(sorted, qLo)))
+        : nx.onesLike(zeros);
     return new RobustScaler(center, scale, resultDType(x));
   }
 

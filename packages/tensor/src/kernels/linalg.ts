@@ -9,6 +9,7 @@
  * result is written, so in `cholesky`, `triangularSolve` and `solve` the output
  * may be the very array passed as the same-shaped input (`a`, or `b`).
  */
+import { formQ, householderQR } from "./householder.js";
 
 /** Storage accepted and produced by the kernels. */
 export type FloatArray = Float32Array | Float64Array;
@@ -255,7 +256,8 @@ export function determinant(out: FloatArray, a: FloatArray, batch: number, n: nu
 }
 
 /**
- * Householder QR of each m×n matrix, k = min(m, n).
+ * Householder QR of each m×n matrix, k = min(m, n), by the blocked factorisation of
+ * `householder.ts`.
  *
  * - mode "reduced": `q` is m×k, `r` is k×n.
  * - mode "complete": `q` is m×m, `r` is m×n.
@@ -263,7 +265,7 @@ export function determinant(out: FloatArray, a: FloatArray, batch: number, n: nu
  * Reflectors follow LAPACK's geqrf/orgqr (so results match numpy.linalg.qr):
  * each column's reflector maps it to β e₁ with β = −sign(α)‖x‖, and a column
  * that is already zero below the diagonal is left unreflected. The diagonal of
- * R may therefore be negative.
+ * R may therefore be negative. With `withQ` false, `q` is not written (only R is wanted).
  */
 export function qr(
   q: FloatArray,
@@ -273,6 +275,7 @@ export function qr(
   m: number,
   n: number,
   mode: "reduced" | "complete",
+  withQ = true,
 ): void {
   checkDims("qr", { batch, m, n });
   if (mode !== "reduced" && mode !== "complete") {
@@ -285,107 +288,24 @@ export function qr(
   const qSize = m * qCols;
   const rSize = rRows * n;
   checkLength("qr", "a", a, batch * aSize);
-  checkLength("qr", "q", q, batch * qSize);
+  if (withQ) checkLength("qr", "q", q, batch * qSize);
   checkLength("qr", "r", r, batch * rSize);
-
-  // w: R above the diagonal, reflector tails (v[0] = 1 implied) below it.
   const w = new Float64Array(aSize);
-  const tau = new Float64Array(k);
-  const qs = new Float64Array(qSize);
-  const dots = new Float64Array(Math.max(n, qCols));
 
   for (let bi = 0; bi < batch; bi++) {
     const aBase = bi * aSize;
-    for (let e = 0; e < aSize; e++) w[e] = a[aBase + e];
-
-    for (let j = 0; j < k; j++) {
-      const alpha = w[j * n + j];
-      const xnorm = columnNorm(w, n, j, j + 1, m);
-      if (xnorm === 0) {
-        tau[j] = 0; // H = I, as LAPACK's larfg does.
-        continue;
-      }
-      const norm = Math.hypot(alpha, xnorm);
-      const beta = alpha >= 0 ? -norm : norm;
-      tau[j] = (beta - alpha) / beta;
-      const scale = 1 / (alpha - beta);
-      for (let i = j + 1; i < m; i++) w[i * n + j] *= scale;
-      w[j * n + j] = beta;
-      applyReflector(w, n, w, n, j, m, j, tau[j], j + 1, n, dots);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) w[j * m + i] = a[aBase + i * n + j];
+    const tau = householderQR(w, m, n);
+    if (withQ) {
+      const qs = formQ(w, m, tau, qCols);
+      const qBase = bi * qSize;
+      for (let i = 0; i < m; i++)
+        for (let c = 0; c < qCols; c++) q[qBase + i * qCols + c] = qs[c * m + i];
     }
-
-    // Q = H₀ H₁ … H_{k−1} applied to the first qCols columns of I, accumulated
-    // from the last reflector; H_j leaves columns < j untouched.
-    qs.fill(0);
-    for (let i = 0; i < qCols; i++) qs[i * qCols + i] = 1;
-    for (let j = k - 1; j >= 0; j--) {
-      if (tau[j] !== 0) applyReflector(qs, qCols, w, n, j, m, j, tau[j], j, qCols, dots);
-    }
-
-    const qBase = bi * qSize;
-    for (let e = 0; e < qSize; e++) q[qBase + e] = qs[e];
     const rBase = bi * rSize;
     for (let i = 0; i < rRows; i++) {
-      const row = i * n;
-      for (let c = 0; c < n; c++) r[rBase + row + c] = c >= i && i < k ? w[row + c] : 0;
+      const row = rBase + i * n;
+      for (let c = 0; c < n; c++) r[row + c] = c >= i && i < k ? w[c * m + i] : 0;
     }
-  }
-}
-
-/** 2-norm of column `col` over rows [from, to) of a row-major matrix, scaled against overflow. */
-function columnNorm(
-  data: Float64Array,
-  width: number,
-  col: number,
-  from: number,
-  to: number,
-): number {
-  let scale = 0;
-  for (let i = from; i < to; i++) scale = Math.max(scale, Math.abs(data[i * width + col]));
-  if (scale === 0 || !Number.isFinite(scale)) return scale;
-  let sum = 0;
-  for (let i = from; i < to; i++) {
-    const v = data[i * width + col] / scale;
-    sum += v * v;
-  }
-  return scale * Math.sqrt(sum);
-}
-
-/**
- * Applies H = I − τ v vᵀ from the left to rows [top, bottom) and columns
- * [c0, c1) of `target` (row width `tw`). v is column `vCol` of `vs` (row width
- * `vw`) over the same rows, with v[top] = 1 implied. `dots` is scratch.
- */
-function applyReflector(
-  target: Float64Array,
-  tw: number,
-  vs: Float64Array,
-  vw: number,
-  top: number,
-  bottom: number,
-  vCol: number,
-  tauJ: number,
-  c0: number,
-  c1: number,
-  dots: Float64Array,
-): void {
-  // dots = vᵀ target, accumulated row by row so target is read contiguously.
-  const topRow = top * tw;
-  for (let c = c0; c < c1; c++) dots[c] = target[topRow + c];
-  for (let i = top + 1; i < bottom; i++) {
-    const v = vs[i * vw + vCol];
-    if (v === 0) continue;
-    const row = i * tw;
-    for (let c = c0; c < c1; c++) dots[c] += v * target[row + c];
-  }
-  for (let c = c0; c < c1; c++) {
-    dots[c] *= tauJ;
-    target[topRow + c] -= dots[c];
-  }
-  for (let i = top + 1; i < bottom; i++) {
-    const v = vs[i * vw + vCol];
-    if (v === 0) continue;
-    const row = i * tw;
-    for (let c = c0; c < c1; c++) target[row + c] -= v * dots[c];
   }
 }

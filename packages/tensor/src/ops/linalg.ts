@@ -8,7 +8,7 @@ import { Tensor } from "../tensor.js";
 import { eye, iota } from "./creation.js";
 import * as e from "./elementwise.js";
 import { checkBoolean, checkChoice, checkInteger, checkOptions } from "./check.js";
-import { broadcastTo, newAxis, reshape, squeeze, transpose } from "./shape.js";
+import { broadcastTo, newAxis, reshape, sliceAlong, squeeze, transpose } from "./shape.js";
 
 function checkMatrixOperand(x: unknown, op: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
@@ -302,4 +302,49 @@ export function qr(
   ]);
   const x = asFloat(a);
   return { q: bind(p.qrQ, [x], { mode }), r: bind(p.qrR, [x], { mode }) };
+}
+
+/**
+ * Thin singular value decomposition `a = u · diag(s) · vt` of matrices (…, m, n), k = min(m, n):
+ * `u` (…, m, k), `s` (…, k) descending, `vt` (…, k, n), by one-sided Jacobi rotations in f64 (as
+ * `numpy.linalg.svd(a, full_matrices=False)`, up to the signs of singular vector pairs). Not
+ * differentiable yet.
+ */
+export function svd(a: Tensor): { u: Tensor; s: Tensor; vt: Tensor } {
+  checkMatrices("svd", a);
+  const [m, n] = a.shape.slice(-2) as [number, number];
+  const k = Math.min(m, n);
+  const batch = a.shape.slice(0, -2);
+  const packed = bind(p.svd, [asFloat(a)]);
+  const part = (from: number, size: number, shape: number[]) =>
+    reshape(sliceAlong(packed, from, size, { axis: -1 }), [...batch, ...shape]);
+  return {
+    s: part(0, k, [k]),
+    vt: part(k, k * n, [k, n]),
+    u: part(k + k * n, m * k, [m, k]),
+  };
+}
+
+/**
+ * Least squares: the `solution` x minimising ‖a·x − b‖ for a matrix `a` (m, n) and `b` (m) or
+ * (m, k), the minimum-norm one when `a` is rank-deficient (as `numpy.linalg.lstsq`), and `rank`,
+ * a's numerical rank (an s32 scalar). Computed in f64 by a column-pivoted Householder QR, whose
+ * diagonal gives the rank (|Rⱼⱼ| above max(m, n)·eps·|R₀₀|); a rank-deficient or wide `a` goes
+ * through an SVD (singular values above max(m, n)·eps·σ₁). Not differentiable yet.
+ */
+export function leastSquares(a: Tensor, b: Tensor): { solution: Tensor; rank: Tensor } {
+  checkMatrixOperand(a, "leastSquares");
+  checkMatrixOperand(b, "leastSquares");
+  if (a.rank !== 2 || (b.rank !== 1 && b.rank !== 2) || b.shape[0] !== a.shape[0]) {
+    throw new RangeError(
+      `leastSquares: expected a (m, n) and b (m) or (m, k), got a ${formatType(a.shape, a.dtype)} and b ${formatType(b.shape, b.dtype)}`,
+    );
+  }
+  const dtype = promoteTypes(asFloat(a).dtype, asFloat(b).dtype);
+  const rhs = b.rank === 1 ? newAxis(b, -1) : b;
+  const [n, k] = [a.shape[1]!, rhs.shape[1]!];
+  const packed = bind(p.leastSquares, [e.cast(a, dtype), e.cast(rhs, dtype)]);
+  const x = reshape(sliceAlong(packed, 0, n * k), b.rank === 1 ? [n] : [n, k]);
+  const rank = e.cast(reshape(sliceAlong(packed, n * k, 1), []), "s32");
+  return { solution: x, rank };
 }

@@ -1,6 +1,7 @@
 /**
  * Linear-algebra primitives over the last two axes (leading axes are a batch): matmul with
- * transpose flags, Cholesky, triangular and general solves, determinant and Householder QR.
+ * transpose flags, Cholesky, triangular and general solves, determinant, Householder QR, the
+ * thin SVD and least squares.
  */
 import type { Aval, Primitive } from "../primitive.js";
 import { definePrimitive } from "../primitive.js";
@@ -9,6 +10,8 @@ import { isFloat } from "../dtype.js";
 import { sizeOf } from "../shape.js";
 import { matmul as matmulKernel } from "../kernels/matmul.js";
 import * as K from "../kernels/linalg.js";
+import { leastSquares as lstsqKernel } from "../kernels/lstsq.js";
+import { svd as svdKernel } from "../kernels/svd.js";
 import { flag } from "../compile/literal.js";
 import type { Tensor } from "../tensor.js";
 
@@ -23,8 +26,9 @@ function qrKernel(
   m: number,
   n: number,
   complete: boolean,
+  withQ: boolean,
 ): void {
-  K.qr(q, r, a, batch, m, n, complete ? "complete" : "reduced");
+  K.qr(q, r, a, batch, m, n, complete ? "complete" : "reduced", withQ);
 }
 
 function requireFloat(op: string, xs: readonly Aval[]): void {
@@ -238,10 +242,12 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
         const [m, n] = a!.shape.slice(-2) as [number, number];
         const k = mode === "reduced" ? Math.min(m, n) : m;
         const batch = batchOf(a!.shape);
-        const other = { scratch: a!.dtype, size: batch * (part === "q" ? k * n : m * k) };
+        // The R part never forms Q: its buffer is not read.
+        const other = { scratch: a!.dtype, size: part === "q" ? batch * k * n : 0 };
         const [q, r] =
           part === "q" ? [{ output: true as const }, other] : [other, { output: true as const }];
-        return { kernel: qrKernel, args: [q, r, { input: 0 }, batch, m, n, mode === "complete"] };
+        const args = [q, r, { input: 0 }, batch, m, n, mode === "complete", part === "q"];
+        return { kernel: qrKernel, args };
       },
     },
     vjp: (g, [a], _out, { mode }, nx) => {
@@ -272,3 +278,66 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
 }
 export const qrQ = qrPart("q");
 export const qrR = qrPart("r");
+
+/** The error a decomposition without a derivative rule throws when differentiated. */
+function noGradient(op: string): never {
+  throw new Error(
+    `${op}: gradients of ${op} are not implemented yet; wrap its inputs in stopGradient to treat them as constants`,
+  );
+}
+
+/** The packed length of one matrix's thin SVD: s (k), Vᵀ (k×n), U (m×k). */
+export function svdPackedSize(m: number, n: number): number {
+  const k = Math.min(m, n);
+  return k + k * n + m * k;
+}
+
+/** Thin SVD of matrices, packed per matrix as s, Vᵀ, U (the `svd` op splits it). */
+export const svd = definePrimitive({
+  name: "svd",
+  infer: ([a]) => {
+    requireFloat("svd", [a!]);
+    if (a!.shape.length < 2)
+      throw new RangeError(
+        `svd: expected matrices (…, m, n), got ${formatType(a!.shape, a!.dtype)}`,
+      );
+    const [m, n] = a!.shape.slice(-2) as [number, number];
+    return { shape: [...a!.shape.slice(0, -2), svdPackedSize(m, n)], dtype: a!.dtype };
+  },
+  lowering: {
+    kind: "call",
+    call: ({ inputs: [a] }) => {
+      const [m, n] = a!.shape.slice(-2) as [number, number];
+      return {
+        kernel: svdKernel,
+        args: [{ output: true }, { input: 0 }, batchOf(a!.shape), m, n],
+      };
+    },
+  },
+  vjp: () => noGradient("svd"),
+});
+
+/** Least squares min ‖A X − B‖ for one m×n A and m×k B, packed as X (n×k) then A's rank. */
+export const leastSquares = definePrimitive({
+  name: "leastSquares",
+  infer: ([a, b]) => {
+    requireFloat("leastSquares", [a!, b!]);
+    if (a!.shape.length !== 2 || b!.shape.length !== 2 || a!.shape[0] !== b!.shape[0]) {
+      throw new RangeError(
+        `leastSquares: expected a matrix (m, n) and right-hand sides (m, k), got ${formatType(a!.shape, a!.dtype)} and ${formatType(b!.shape, b!.dtype)}`,
+      );
+    }
+    return { shape: [a!.shape[1]! * b!.shape[1]! + 1], dtype: a!.dtype };
+  },
+  lowering: {
+    kind: "call",
+    call: ({ inputs: [a, b] }) => {
+      const [m, n] = a!.shape as [number, number];
+      return {
+        kernel: lstsqKernel,
+        args: [{ output: true }, { input: 0 }, { input: 1 }, m, n, b!.shape[1]!],
+      };
+    },
+  },
+  vjp: () => noGradient("leastSquares"),
+});

@@ -1,10 +1,16 @@
 /**
- * Blocked Householder QR for tall matrices: panels of {@link PANEL} columns are factored one
- * column at a time, and each panel's reflectors are applied to the rest of the matrix at once in
- * compact WY form (Q = I − V T Vᵀ), as two cache-blocked matrix products. Most of the work then
- * runs from cache instead of streaming the whole matrix once per column, as the unblocked
- * factorisation does. Matrices are column-major (`a[j * m + i]` is row i, column j).
+ * The one Householder QR of the codebase, on column-major f64 matrices (`a[j * m + i]` is row i,
+ * column j): the blocked, unpivoted factorisation behind `qr` and tall least squares, and the
+ * column-pivoted one behind rank-revealing least squares. Both build their reflectors with
+ * {@link reflectColumn} (LAPACK's xLARFG convention, so factors match numpy.linalg.qr) and leave R
+ * on and above the diagonal and the reflectors (implicit leading 1) below it, as xGEQRF.
+ *
+ * The blocked form factors panels of {@link PANEL} columns one column at a time and applies each
+ * panel's reflectors to the rest of the matrix at once in compact WY form (Q = I − V T Vᵀ), as two
+ * cache-blocked matrix products, so most of the work runs from cache.
  */
+
+const EPS = 2.220446049250313e-16;
 
 /** Columns per panel. */
 const PANEL = 32;
@@ -12,8 +18,8 @@ const PANEL = 32;
 const ROW_BLOCK = 256;
 
 /**
- * Unpivoted Householder QR of the column-major m × n matrix `a` (m ≥ n), by panels. On return `a`
- * holds R on and above the diagonal and the reflectors (implicit leading 1) below it, as LAPACK's
+ * Unpivoted Householder QR of the column-major m × n matrix `a`, by panels. On return `a` holds R
+ * on and above the diagonal and the min(m, n) reflectors (implicit leading 1) below it, as LAPACK's
  * xGEQRF; the same reflectors are applied to the column-major m × k matrix `b`, which ends as
  * Qᵀ b. Returns the reflectors' scalars τ.
  */
@@ -24,13 +30,13 @@ export function householderQR(
   b: Float64Array = new Float64Array(0),
   k = 0,
 ): Float64Array {
-  if (m < n) throw new RangeError(`householderQR: needs rows ≥ columns, got ${m} × ${n}`);
-  const tau = new Float64Array(n);
+  const steps = Math.min(m, n);
+  const tau = new Float64Array(steps);
   const v = new Float64Array(m * PANEL);
   const t = new Float64Array(PANEL * PANEL);
   const w = new Float64Array(PANEL * Math.max(n, k));
-  for (let j0 = 0; j0 < n; j0 += PANEL) {
-    const nb = Math.min(PANEL, n - j0);
+  for (let j0 = 0; j0 < steps; j0 += PANEL) {
+    const nb = Math.min(PANEL, steps - j0);
     const rows = m - j0;
     factorPanel(a, m, j0, nb, tau);
     // The panel's reflectors as an explicit rows × nb row-major matrix (unit diagonal, zeros above).
@@ -47,6 +53,36 @@ export function householderQR(
 }
 
 /**
+ * Makes the reflector H = I − τ v vᵀ that maps rows k … m − 1 of column k of `a` to β e₁ (LAPACK's
+ * xLARFG: β = −sign(α)‖x‖, and no reflection, τ = 0, when the column is already zero below the
+ * diagonal). Stores β on the diagonal and v's tail below it; returns τ.
+ */
+function reflectColumn(a: Float64Array, m: number, k: number): number {
+  const ck = k * m;
+  let sigma = 0;
+  for (let i = k + 1; i < m; i++) sigma += a[ck + i]! * a[ck + i]!;
+  if (sigma === 0) return 0;
+  const alpha = a[ck + k]!;
+  const norm = Math.sqrt(alpha * alpha + sigma);
+  const beta = alpha >= 0 ? -norm : norm;
+  const scale = 1 / (alpha - beta);
+  for (let i = k + 1; i < m; i++) a[ck + i] = a[ck + i]! * scale;
+  a[ck + k] = beta;
+  return (beta - alpha) / beta;
+}
+
+/** Applies the reflector stored in column k of `a` (τ = `tk`) to rows k … m − 1 of column j. */
+function reflectInto(a: Float64Array, m: number, k: number, tk: number, j: number): void {
+  const ck = k * m;
+  const cj = j * m;
+  let d = a[cj + k]!;
+  for (let i = k + 1; i < m; i++) d += a[ck + i]! * a[cj + i]!;
+  d *= tk;
+  a[cj + k] = a[cj + k]! - d;
+  for (let i = k + 1; i < m; i++) a[cj + i] = a[cj + i]! - d * a[ck + i]!;
+}
+
+/**
  * Unblocked Householder QR of columns j0 … j0 + nb − 1 of `a`, rows j0 … m − 1 (LAPACK's xGEQR2
  * on the panel). Reflectors are applied to the later panel columns four at a time, so each
  * reflector is read once per group.
@@ -55,19 +91,8 @@ function factorPanel(a: Float64Array, m: number, j0: number, nb: number, tau: Fl
   for (let p = 0; p < nb; p++) {
     const k = j0 + p;
     const ck = k * m;
-    let sigma = 0;
-    for (let i = k + 1; i < m; i++) sigma += a[ck + i]! * a[ck + i]!;
-    const alpha = a[ck + k]!;
-    if (sigma === 0) {
-      tau[k] = 0;
-      continue;
-    }
-    const norm = Math.sqrt(alpha * alpha + sigma);
-    const beta = alpha <= 0 ? norm : -norm;
-    const scale = 1 / (alpha - beta);
-    for (let i = k + 1; i < m; i++) a[ck + i] = a[ck + i]! * scale;
-    a[ck + k] = beta;
-    const tk = (tau[k] = (beta - alpha) / beta);
+    const tk = (tau[k] = reflectColumn(a, m, k));
+    if (tk === 0) continue;
     let j = k + 1;
     const end = j0 + nb;
     for (; j + 4 <= end; j += 4) {
@@ -102,14 +127,7 @@ function factorPanel(a: Float64Array, m: number, j0: number, nb: number, tau: Fl
         a[c3 + i] = a[c3 + i]! - d3 * vi;
       }
     }
-    for (; j < end; j++) {
-      const cj = j * m;
-      let d = a[cj + k]!;
-      for (let i = k + 1; i < m; i++) d += a[ck + i]! * a[cj + i]!;
-      d *= tk;
-      a[cj + k] = a[cj + k]! - d;
-      for (let i = k + 1; i < m; i++) a[cj + i] = a[cj + i]! - d * a[ck + i]!;
-    }
+    for (; j < end; j++) reflectInto(a, m, k, tk, j);
   }
 }
 
@@ -352,4 +370,134 @@ function applyBlockTransposed(
       }
     }
   }
+}
+
+/** A QR factorisation with column pivoting, A P = Q R, stored as {@link householderQR}'s. */
+export interface PivotedQR {
+  readonly m: number;
+  readonly n: number;
+  /** R on and above the diagonal, the reflectors (implicit leading 1) below it. */
+  readonly qr: Float64Array;
+  readonly tau: Float64Array;
+  /** Column j of A P is column `perm[j]` of A. */
+  readonly perm: Int32Array;
+  /** Numerical rank: the number of |R_jj| above max(rankRows, n) · eps · |R_00|. */
+  readonly rank: number;
+}
+
+/**
+ * Householder QR with column pivoting of the column-major m × n matrix `a` (overwritten), as
+ * LAPACK's xGEQP3: each step moves the column with the largest remaining norm first, so the rank
+ * shows on R's diagonal. `rankRows` (default m) is the row count of the original matrix when `a`
+ * is the R of an earlier QR.
+ */
+export function pivotedQR(a: Float64Array, m: number, n: number, rankRows = m): PivotedQR {
+  const steps = Math.min(m, n);
+  const tau = new Float64Array(steps);
+  const perm = new Int32Array(n);
+  const norms = new Float64Array(n);
+  const exact = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    perm[j] = j;
+    let s = 0;
+    const c = j * m;
+    for (let i = 0; i < m; i++) s += a[c + i]! * a[c + i]!;
+    norms[j] = exact[j] = Math.sqrt(s);
+  }
+  for (let k = 0; k < steps; k++) {
+    let p = k;
+    for (let j = k + 1; j < n; j++) if (norms[j]! > norms[p]!) p = j;
+    if (p !== k) {
+      const ck = k * m;
+      const cp = p * m;
+      for (let i = 0; i < m; i++) {
+        const t = a[ck + i]!;
+        a[ck + i] = a[cp + i]!;
+        a[cp + i] = t;
+      }
+      [perm[k], perm[p]] = [perm[p]!, perm[k]!];
+      [norms[k], norms[p]] = [norms[p]!, norms[k]!];
+      [exact[k], exact[p]] = [exact[p]!, exact[k]!];
+    }
+    const tk = (tau[k] = reflectColumn(a, m, k));
+    if (tk !== 0) for (let j = k + 1; j < n; j++) reflectInto(a, m, k, tk, j);
+    // Downdate the remaining column norms (xGEQP3's rule, recomputing when unreliable).
+    for (let j = k + 1; j < n; j++) {
+      if (norms[j] === 0) continue;
+      const r = Math.abs(a[j * m + k]!) / norms[j]!;
+      const f = Math.max(0, 1 - r * r);
+      const ratio = norms[j]! / exact[j]!;
+      if (f * ratio * ratio <= Math.sqrt(EPS)) {
+        let s = 0;
+        const cj = j * m;
+        for (let i = k + 1; i < m; i++) s += a[cj + i]! * a[cj + i]!;
+        norms[j] = exact[j] = Math.sqrt(s);
+      } else {
+        norms[j] = norms[j]! * Math.sqrt(f);
+      }
+    }
+  }
+  const r00 = steps > 0 ? Math.abs(a[0]!) : 0;
+  const tol = Math.max(rankRows, n) * EPS * r00;
+  let rank = 0;
+  while (rank < steps && Math.abs(a[rank * m + rank]!) > tol) rank++;
+  return { m, n, qr: a, tau, perm, rank };
+}
+
+/**
+ * Overwrites the column-major m × k matrix `b` with Qᵀ b, for the reflectors stored below the
+ * diagonal of the column-major m × n factorisation `qr` with scalars `tau`.
+ */
+export function applyQT(
+  qr: Float64Array,
+  m: number,
+  tau: Float64Array,
+  b: Float64Array,
+  k: number,
+): void {
+  for (let s = 0; s < tau.length; s++) {
+    const t = tau[s]!;
+    if (t === 0) continue;
+    const cs = s * m;
+    for (let c = 0; c < k; c++) {
+      const cb = c * m;
+      let dot = b[cb + s]!;
+      for (let i = s + 1; i < m; i++) dot += qr[cs + i]! * b[cb + i]!;
+      dot *= t;
+      b[cb + s] = b[cb + s]! - dot;
+      for (let i = s + 1; i < m; i++) b[cb + i] = b[cb + i]! - dot * qr[cs + i]!;
+    }
+  }
+}
+
+/**
+ * The first `cols` columns of Q = H₀ H₁ … (column-major m × cols) for the reflectors stored in the
+ * column-major factorisation `qr` (m rows), accumulated from the last reflector.
+ */
+export function formQ(qr: Float64Array, m: number, tau: Float64Array, cols: number): Float64Array {
+  const q = new Float64Array(m * cols);
+  for (let i = 0; i < cols; i++) q[i * m + i] = 1;
+  for (let s = tau.length - 1; s >= 0; s--) {
+    const t = tau[s]!;
+    if (t === 0) continue;
+    const cs = s * m;
+    // H_s leaves columns < s of the partial product untouched.
+    for (let c = s; c < cols; c++) {
+      const cq = c * m;
+      let dot = q[cq + s]!;
+      for (let i = s + 1; i < m; i++) dot += qr[cs + i]! * q[cq + i]!;
+      dot *= t;
+      q[cq + s] = q[cq + s]! - dot;
+      for (let i = s + 1; i < m; i++) q[cq + i] = q[cq + i]! - dot * qr[cs + i]!;
+    }
+  }
+  return q;
+}
+
+/** The r × n upper trapezoid (column-major) of a column-major m × n factorisation, r ≤ m. */
+export function upperR(qr: Float64Array, m: number, n: number, r = Math.min(m, n)): Float64Array {
+  const out = new Float64Array(r * n);
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i <= Math.min(j, r - 1); i++) out[j * r + i] = qr[j * m + i]!;
+  return out;
 }
