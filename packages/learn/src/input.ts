@@ -99,9 +99,14 @@ export function toMatrix(
   return { rows, cols, data: values };
 }
 
-/** True when `t` is symbolic (traced inside `jit`): it has a shape but no values to check. */
-export function isTraced(t: nx.Tensor): boolean {
-  return t._node !== undefined;
+/**
+ * Refuses NaN and infinities in a float tensor (one compiled pass; the values are read only to
+ * name the first bad one).
+ */
+function checkFiniteTensor(t: nx.Tensor, cols: number, where: string, name: string): void {
+  if (t.dtype !== "f32" && t.dtype !== "f64") return;
+  if (nx.any(nx.logicalOr(nx.isNan(t), nx.isInfinite(t))).toNumber() !== 0)
+    checkFinite(t.data(), cols, where, name);
 }
 
 /**
@@ -123,7 +128,7 @@ export function matrixInput(
   }
   const rows = t.shape[0]!;
   const cols = t.rank === 2 ? t.shape[1]! : 1;
-  if (!options.allowNonFinite && !isTraced(t)) checkFinite(t._concrete(where), cols, where, name);
+  if (!options.allowNonFinite && !t.isTraced) checkFiniteTensor(t, cols, where, name);
   const minRows = options.minRows ?? 1;
   if (rows < minRows) {
     throw new RangeError(
@@ -152,7 +157,7 @@ export function vectorInput(
       `${where}: ${name} must be a vector (or one column), got shape [${t.shape.join(", ")}]`,
     );
   }
-  if (!options.allowNonFinite && !isTraced(t)) checkFinite(t._concrete(where), 1, where, name);
+  if (!options.allowNonFinite && !t.isTraced) checkFiniteTensor(t, 1, where, name);
   const rows = t.shape[0]!;
   if (options.length !== undefined && rows !== options.length) {
     throw new RangeError(

@@ -32,6 +32,10 @@ export function isBatchSource(x: unknown): x is BatchSource {
  * and epoch, different across epochs (so every epoch has its own order).
  */
 export function epochKey(seed: number, epoch: number): Tensor {
+  if (!Number.isSafeInteger(seed))
+    throw new TypeError(`epochKey: seed must be a safe integer, got ${show(seed)}`);
+  if (!Number.isSafeInteger(epoch) || epoch < 0)
+    throw new RangeError(`epochKey: epoch must be a non-negative integer, got ${show(epoch)}`);
   return sliceAlong(split(key(seed), epoch + 1), epoch, 1).reshape([2]);
 }
 
@@ -52,6 +56,8 @@ export interface Epochs<T = unknown> {
  * @throws TypeError naming `where` when `data` is none of these.
  */
 export function epochsOf<T = unknown>(data: unknown, where: string): Epochs<T> {
+  if (typeof where !== "string")
+    throw new TypeError(`epochsOf: where must be the caller's name, got ${show(where)}`);
   const d = data as Record<string | symbol, any> | null | undefined;
   const length = typeof d?.length === "number" ? (d.length as number) : undefined;
   if (isBatchSource(d)) {

@@ -125,6 +125,24 @@ export function noDerivative(reason: string): NoDerivative {
   return { noDerivative: reason };
 }
 
+/**
+ * The derivative rule of a primitive whose derivative exists but is not written yet: `grad`
+ * through it throws an error naming the op (never a silent zero). The registry test lists these.
+ */
+export function derivativeNotImplemented(op: string): Vjp<unknown> {
+  const rule = (): never => {
+    throw new Error(
+      `${op}: gradients of ${op} are not implemented yet; wrap its inputs in stopGradient to treat them as constants`,
+    );
+  };
+  return Object.assign(rule, { notImplemented: op });
+}
+
+/** Whether `rule` is a {@link derivativeNotImplemented} placeholder. */
+export function isDerivativeNotImplemented(rule: unknown): boolean {
+  return typeof (rule as { notImplemented?: unknown })?.notImplemented === "string";
+}
+
 /** A primitive operation. */
 export interface Primitive<P = NoParams> {
   readonly name: string;

@@ -43,6 +43,14 @@ export class Tensor {
     return sizeOf(this.shape);
   }
 
+  /**
+   * True for a value being traced inside `jit` (or a transformation such as `grad` under `jit`): it
+   * has a shape and a dtype but no values yet, so code that would read them must not.
+   */
+  get isTraced(): boolean {
+    return this._node !== undefined;
+  }
+
   /** True when the tensor has no data (a `template`). */
   get isTemplate(): boolean {
     return this._data === undefined && this._node === undefined && !this._disposed;

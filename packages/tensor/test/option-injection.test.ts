@@ -82,6 +82,16 @@ const SPECS: Record<string, Spec> = {
   eye: { args: () => [2, { m: 3, dtype: "f64" }] },
   flatten: unary(),
   flattenTree: noJit(() => [{ a: x(), b: [v()] }, "root"]),
+  epochKey: { args: () => [3, 2] },
+  epochsOf: noJit(
+    () => [[1, 2], "epochsOf"],
+    (r) => r.open(0).next(),
+  ),
+  isBatchSource: noJit(() => [{ forEpoch: () => [] }]),
+  registerTreeNode: noJit(() => [
+    class Box {},
+    { flatten: () => ({ children: [], aux: { n: 1 } }), unflatten: () => ({}) },
+  ]),
   floor: unary(),
   formatType: noJit(() => [[2, 3], "f32"]),
   fromBuffer: { args: () => [new Uint8Array(8), "f32", [2]] },

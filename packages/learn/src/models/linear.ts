@@ -37,7 +37,8 @@ function toTargets(y: Data, rows: number, where: string): Targets {
 function toWeights(w: Data | undefined, rows: number, where: string): nx.Tensor | undefined {
   if (w === undefined) return undefined;
   const v = vectorInput(w, where, { name: "sampleWeights", length: rows });
-  const values = v._concrete(where);
+  if (nx.any(nx.less(v, 0)).toNumber() === 0) return v;
+  const values = v.data();
   for (let i = 0; i < values.length; i++) {
     if (values[i]! < 0)
       throw new RangeError(`${where}: sampleWeights must be ≥ 0; row ${i} is ${values[i]}`);

@@ -4,7 +4,7 @@
  * thin SVD and least squares.
  */
 import type { Aval, Primitive } from "../primitive.js";
-import { definePrimitive } from "../primitive.js";
+import { definePrimitive, derivativeNotImplemented } from "../primitive.js";
 import { formatType } from "../format.js";
 import { isFloat } from "../dtype.js";
 import { sizeOf } from "../shape.js";
@@ -280,12 +280,6 @@ export const qrQ = qrPart("q");
 export const qrR = qrPart("r");
 
 /** The error a decomposition without a derivative rule throws when differentiated. */
-function noGradient(op: string): never {
-  throw new Error(
-    `${op}: gradients of ${op} are not implemented yet; wrap its inputs in stopGradient to treat them as constants`,
-  );
-}
-
 /** The packed length of one matrix's thin SVD: s (k), Vᵀ (k×n), U (m×k). */
 export function svdPackedSize(m: number, n: number): number {
   const k = Math.min(m, n);
@@ -314,7 +308,7 @@ export const svd = definePrimitive({
       };
     },
   },
-  vjp: () => noGradient("svd"),
+  vjp: derivativeNotImplemented("svd"),
 });
 
 /** Least squares min ‖A X − B‖ for one m×n A and m×k B, packed as X (n×k) then A's rank. */
@@ -339,5 +333,5 @@ export const leastSquares = definePrimitive({
       };
     },
   },
-  vjp: () => noGradient("leastSquares"),
+  vjp: derivativeNotImplemented("leastSquares"),
 });
