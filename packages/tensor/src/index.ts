@@ -14,7 +14,8 @@ export { Tensor, isTensor } from "./tensor.js";
 export type { DType, TypedArray } from "./dtype.js";
 export { DTYPES, promoteTypes } from "./dtype.js";
 export type { Shape } from "./shape.js";
-export { formatType } from "./format.js";
+export { formatType, formatShape } from "./format.js";
+export { describeValue, show } from "./describe.js";
 export {
   tensor,
   full,

@@ -72,10 +72,16 @@ const SPECS: Record<string, Spec> = {
   cumulativeSum: { args: () => [x(), { axis: 1, reverse: true }] },
   determinant: unary(),
   dispose: noJit(() => [{ a: x(), b: [v()] }]),
+  describeValue: noJit(() => [{ a: x(), b: [1, "two"] }]),
   divide: binary(),
   dot: binary(),
   dotGeneral: { args: () => [x(), [1], [0], x(), [1], [0]] },
   equal: binary(),
+  epochKey: noJit(() => [3, 1]),
+  epochsOf: noJit(
+    () => [[1, 2, 3], "epochsOf"],
+    (e: nx.Epochs) => (e.open(0) as Iterator<unknown>).next(),
+  ),
   erf: unary(),
   exp: unary(),
   expm1: unary(),
@@ -83,6 +89,7 @@ const SPECS: Record<string, Spec> = {
   flatten: unary(),
   flattenTree: noJit(() => [{ a: x(), b: [v()] }, "root"]),
   floor: unary(),
+  formatShape: noJit(() => [[null, 3]]),
   formatType: noJit(() => [[2, 3], "f32"]),
   fromBuffer: { args: () => [new Uint8Array(8), "f32", [2]] },
   full: { args: () => [[2, 2], 3, { dtype: "f32" }] },
@@ -96,6 +103,7 @@ const SPECS: Record<string, Spec> = {
   iota: { args: () => [[2, 3], { axis: 1, dtype: "s32" }] },
   isInfinite: unary(),
   isNan: unary(),
+  isBatchSource: noJit(() => [{ forEpoch: () => [] }]),
   isTensor: noJit(() => [x()]),
   jit: noJit(
     () => [(t: nx.Tensor) => nx.exp(t), { cacheSize: 2 }],
@@ -141,12 +149,17 @@ const SPECS: Record<string, Spec> = {
   reduceMax: reduction(),
   reduceMin: reduction(),
   remainder: binary(),
+  registerTreeNode: noJit(() => [
+    class {},
+    { flatten: () => ({ children: [] }), unflatten: () => ({}) },
+  ]),
   reshape: { args: () => [x(), [4]] },
   reverse: { args: () => [x(), { axes: [0] }] },
   round: unary(),
   rsqrt: unary(),
   select: { args: () => [nx.tensor([1, 0], { dtype: "u8" }), x(), 0] },
   sigmoid: unary(),
+  show: noJit(() => [{ a: 1, b: [true, "two"] }]),
   sign: unary(),
   sin: unary(),
   slice: { args: () => [x(), [0, 0], [2, 2], [1, 2]] },
@@ -534,7 +547,7 @@ describe("literal: the one formatter for values in generated code", () => {
     assert.throws(() => lit(true as never), /expected a number/);
     assert.throws(
       () => int(0.5, "slice start"),
-      /^CodegenError: slice start: refusing to write 0\.5 .*expected an integer/,
+      /^CodegenError: slice start: refusing to write number 0\.5 .*expected an integer/,
     );
     assert.throws(() => int(NaN), /expected an integer/);
     assert.throws(() => int(Infinity), /expected an integer/);

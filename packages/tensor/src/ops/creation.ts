@@ -4,7 +4,7 @@ import { allocate, arrayConstructor, byteSize, checkDType, dtypeOfArray } from "
 import type { Shape } from "../shape.js";
 import { checkShape, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { describeValue } from "../compile/literal.js";
+import { describeValue } from "../describe.js";
 import { checkBoolean, checkNumber, checkOptions } from "./check.js";
 
 /** Nested arrays of numbers (or booleans), any depth. */
@@ -46,23 +46,19 @@ export function tensor(
       else if (typeof v === "number") data[k++] = v;
       else
         throw new TypeError(
-          `tensor: expected a number at [${path.join("][")}], got ${describe(v)}`,
+          `tensor: expected a number at [${path.join("][")}], got ${describeValue(v)}`,
         );
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
       throw new RangeError(
-        `tensor: ragged nested array: the entry at [${path.join("][")}] has ${Array.isArray(v) ? `length ${v.length}` : describe(v)}, expected length ${shape[depth]}`,
+        `tensor: ragged nested array: the entry at [${path.join("][")}] has ${Array.isArray(v) ? `length ${v.length}` : describeValue(v)}, expected length ${shape[depth]}`,
       );
     }
     for (let i = 0; i < v.length; i++) fill(v[i] as NestedArray, depth + 1, [...path, i]);
   };
   fill(value, 0, []);
   return new Tensor(shape, dt, data);
-}
-
-function describe(v: unknown): string {
-  return Array.isArray(v) ? "an array" : v === null ? "null" : `${typeof v} ${String(v)}`;
 }
 
 function inferShape(value: NestedArray): number[] {
@@ -74,7 +70,7 @@ function inferShape(value: NestedArray): number[] {
   }
   if (v !== undefined && typeof v !== "number" && typeof v !== "boolean") {
     throw new TypeError(
-      `tensor: expected numbers, booleans or nested arrays of them, got ${describe(v)}`,
+      `tensor: expected numbers, booleans or nested arrays of them, got ${describeValue(v)}`,
     );
   }
   return shape;

@@ -5,7 +5,7 @@ import { promoteTypes } from "../dtype.js";
 import { formatType } from "../format.js";
 import * as p from "../primitives/shape.js";
 import * as gp from "../primitives/gather.js";
-import { describeValue } from "../compile/literal.js";
+import { describeValue, show } from "../describe.js";
 import { broadcast as broadcastPrim } from "../primitives/elementwise.js";
 import type { Shape } from "../shape.js";
 import {
@@ -19,11 +19,11 @@ import {
 import { Tensor } from "../tensor.js";
 import { tensor } from "./creation.js";
 import { cast, checkOperand, type TensorLike } from "./elementwise.js";
-import { checkChoice, checkInteger, checkNumber, checkOptions, show } from "./check.js";
+import { checkChoice, checkInteger, checkNumber, checkOptions } from "./check.js";
 
 function checkTensor(x: unknown, op: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
-    throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
+    throw new TypeError(`${op}: expected a Tensor, got ${describeValue(x)}`);
 }
 
 function checkInts(op: string, what: string, xs: unknown, rank: number): number[] {
@@ -259,7 +259,7 @@ function checkIndexList(xs: unknown): number[] {
   const check = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(check);
     else if (typeof v !== "number" || !Number.isInteger(v) || Math.abs(v) > 2 ** 31 - 1)
-      throw new TypeError(`take: indices must be integers, got ${describeValue(v)}`);
+      throw new TypeError(`take: indices must be integers, got ${show(v)}`);
   };
   if (!Array.isArray(xs))
     throw new TypeError(`take: indices must be a Tensor or an array, got ${describeValue(xs)}`);
