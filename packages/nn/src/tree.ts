@@ -13,14 +13,6 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Describes a tree node for error messages: `f32[3][2]`, `an object`, `a number`. */
-function describe(x: unknown): string {
-  if (x instanceof nx.Tensor) return nx.formatType(x.shape, x.dtype);
-  if (Array.isArray(x)) return `an array of ${x.length}`;
-  if (isPlainObject(x)) return `an object with keys ${Object.keys(x).join(", ") || "(none)"}`;
-  return x === null ? "null" : `a ${typeof x}`;
-}
-
 /**
  * Applies `fn` to the leaves at the same places of `tree` and each of `others` (which must have the
  * structure of `tree`), giving a tree of the results with `tree`'s structure.
@@ -34,7 +26,9 @@ export function treeMap<T extends Tree>(
     if (x instanceof nx.Tensor) {
       rest.forEach((r, i) => {
         if (!(r instanceof nx.Tensor))
-          throw new TypeError(`tree ${i + 2} at ${path}: expected a tensor, got ${describe(r)}`);
+          throw new TypeError(
+            `tree ${i + 2} at ${path}: expected a tensor, got ${nx.describeValue(r)}`,
+          );
       });
       return fn(x, ...(rest as nx.Tensor[]));
     }
@@ -42,7 +36,7 @@ export function treeMap<T extends Tree>(
       rest.forEach((r, i) => {
         if (!Array.isArray(r) || r.length !== x.length)
           throw new TypeError(
-            `tree ${i + 2} at ${path}: expected an array of ${x.length}, got ${describe(r)}`,
+            `tree ${i + 2} at ${path}: expected an array of ${x.length}, got ${nx.describeValue(r)}`,
           );
       });
       return x.map((v, k) =>
@@ -66,7 +60,7 @@ export function treeMap<T extends Tree>(
         rest.forEach((r, i) => {
           if (!isPlainObject(r) || !(key in r))
             throw new TypeError(
-              `tree ${i + 2} at ${path}: missing key "${key}" (got ${describe(r)})`,
+              `tree ${i + 2} at ${path}: missing key "${key}" (got ${nx.describeValue(r)})`,
             );
         });
         out[key] = walk(
@@ -78,7 +72,7 @@ export function treeMap<T extends Tree>(
       return out;
     }
     throw new TypeError(
-      `tree at ${path}: expected a tensor, an array or an object, got ${describe(x)}`,
+      `tree at ${path}: expected a tensor, an array or an object, got ${nx.describeValue(x)}`,
     );
   };
   return walk(tree, others, "params") as T;

@@ -331,7 +331,7 @@ test("data errors: empty data, a one-shot generator, repeat without iterations, 
   );
   await assert.rejects(
     silentTrainer().run([x] as never),
-    /batch 0: each batch must be \[x, y\] \(inputs and targets\), got a Tensor/,
+    /batch 0: each batch must be \[x, y\] \(inputs and targets\), got a tensor f32\[8\]\[3\]/,
   );
   await assert.rejects(
     silentTrainer().run([[x, y]], { epochs: -1 }),

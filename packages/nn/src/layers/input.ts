@@ -1,11 +1,12 @@
 /** Model inputs: `nn.input("car_features", [null, 7])`. */
-import { addInput, describeValue, type Json, type Model, type ShapeSpec } from "../model.js";
+import * as nx from "@dendrite/tensor";
+import { addInput, type Json, type Model, type ShapeSpec } from "../model.js";
 import { defineBuiltinLayer } from "./define.js";
 import type { Config, OptionKind } from "./options.js";
 
 function checkName(x: unknown): string {
   if (typeof x !== "string" || x.length === 0)
-    throw new TypeError(`input: the name must be a non-empty string, got ${describeValue(x)}`);
+    throw new TypeError(`input: the name must be a non-empty string, got ${nx.describeValue(x)}`);
   return x;
 }
 

@@ -10,7 +10,6 @@ import {
   checkStatus,
   compileFilter,
   resolveEvents,
-  show,
   type EventFilter,
   type HandlerReturn,
   type HandlerStatus,
@@ -230,7 +229,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
     filter?: EventFilter<LoopState<S>>,
   ): this {
     if (typeof handler !== "function")
-      throw new TypeError(`handleEvent: the handler must be a function, got ${show(handler)}`);
+      throw new TypeError(`handleEvent: the handler must be a function, got ${nx.show(handler)}`);
     const events = resolveEvents(event, "handleEvent");
     const compiled = compileFilter(filter, "handleEvent");
     for (const e of events) this.handlers.get(e)!.push({ fn: handler, filter: compiled });
@@ -603,7 +602,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
           }
           if (!nx.isTensor(v) || v.rank !== 0)
             throw new TypeError(
-              `metric "${m.name}" returned ${nx.isTensor(v) ? nx.formatType(v.shape, v.dtype) : show(v)}; a metric must return a scalar tensor`,
+              `metric "${m.name}" returned ${nx.isTensor(v) ? nx.formatType(v.shape, v.dtype) : nx.show(v)}; a metric must return a scalar tensor`,
             );
           return m.accumulate(values[k]!, nx.asType(v, "f32"), counter);
         });
@@ -717,10 +716,10 @@ function checkRunOptions(options: RunOptions, where: string): void {
       );
   const { epochs, iterations } = options;
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 0))
-    throw new RangeError(`${where}: epochs must be a non-negative integer, got ${show(epochs)}`);
+    throw new RangeError(`${where}: epochs must be a non-negative integer, got ${nx.show(epochs)}`);
   if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1))
     throw new RangeError(
-      `${where}: iterations must be a positive integer, got ${show(iterations)}`,
+      `${where}: iterations must be a positive integer, got ${nx.show(iterations)}`,
     );
 }
 
