@@ -191,7 +191,7 @@ export function orthogonal(options: { scale?: number } = {}): Initializer {
   return make("orthogonal", { scale }, (key, shape, dtype) => {
     if (shape.length < 2)
       throw new RangeError(
-        `initializers.orthogonal: needs a shape of rank ≥ 2, got [${shape.join(", ")}]`,
+        `initializers.orthogonal: needs a shape of rank ≥ 2, got ${nx.formatShape(shape)}`,
       );
     const cols = shape.at(-1)!;
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);

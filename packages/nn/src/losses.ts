@@ -204,7 +204,7 @@ export function categoricalCrossEntropy(
     if (!fits)
       throw new RangeError(
         `${name}: with sparse targets, yTrue must hold one class index per sample ` +
-          `(shape [${batch.join(", ")}] or [${[...batch, 1].join(", ")}]), got yTrue ` +
+          `(shape ${nx.formatShape(batch)} or ${nx.formatShape([...batch, 1])}), got yTrue ` +
           `${nx.formatType(yTrue.shape, yTrue.dtype)} for yPred ${nx.formatType(yPred.shape, yPred.dtype)}`,
       );
     target = nx.oneHot(nx.reshape(yTrue, batch), classes, { dtype });

@@ -32,11 +32,12 @@ export function formatType(shape: readonly number[], dtype: DType): string {
  * {@link formatType} instead (`f32[2][3]`).
  */
 export function formatShape(shape: readonly (number | null)[]): string {
-  if (!Array.isArray(shape) || !shape.every((d) => d === null || typeof d === "number"))
-    throw new TypeError(
-      `formatShape: shape must be an array of numbers and nulls, got ${describeValue(shape)}`,
-    );
-  return `[${shape.map((d) => (d === null ? "null" : String(d))).join(", ")}]`;
+  if (!Array.isArray(shape))
+    throw new TypeError(`formatShape: shape must be an array, got ${describeValue(shape)}`);
+  const dims = shape.map((d: unknown) =>
+    typeof d === "number" || d === null ? String(d) : describeValue(d),
+  );
+  return `[${dims.join(", ")}]`;
 }
 
 /** Shortest decimal text of a value that round-trips in its dtype (f32 values printed with the fewest digits that read back to the same float32, e.g. 0.1 not 0.10000000149011612; floats always show a decimal point: 1.0, -2.5, 1.0e-10 style for tiny/huge like Nx: use JS exponent form `1.0e-10`; NaN, Infinity, -Infinity printed as NaN, Inf, -Inf). Integers print plainly. */
@@ -79,7 +80,7 @@ export function formatTensor(
 ): string {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(`formatTensor: bad dimension ${d} in shape [${shape.join(", ")}]`);
+      throw new RangeError(`formatTensor: bad dimension ${d} in shape ${formatShape(shape)}`);
     }
   }
   const name = opts?.name ?? "Tensor";

@@ -1,5 +1,5 @@
 /** Shapes: sizes, strides, broadcasting and axis normalisation, with errors that name the op. */
-import { formatType } from "./format.js";
+import { formatType, formatShape } from "./format.js";
 import type { DType } from "./dtype.js";
 import { describeValue, show } from "./describe.js";
 
@@ -40,7 +40,7 @@ export function checkShape(shape: unknown, where: string): number[] {
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
       throw new RangeError(
-        `${where}: shape [${shape.join(", ")}] has ${show(d)}; every dimension must be a non-negative integer`,
+        `${where}: shape ${formatShape(shape)} has ${show(d)}; every dimension must be a non-negative integer`,
       );
     }
   }

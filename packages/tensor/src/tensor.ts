@@ -1,6 +1,6 @@
 /** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
 import type { DType, TypedArray } from "./dtype.js";
-import { formatTensor, formatType } from "./format.js";
+import { formatTensor, formatType, formatShape } from "./format.js";
 import { registerDescription } from "./describe.js";
 import type { Shape } from "./shape.js";
 import { sizeOf } from "./shape.js";
@@ -93,7 +93,7 @@ export class Tensor {
     const d = this._concrete("toNumber");
     if (d.length !== 1) {
       throw new RangeError(
-        `toNumber: expected a tensor with one element, got shape [${this.shape.join(", ")}]`,
+        `toNumber: expected a tensor with one element, got shape ${formatShape(this.shape)}`,
       );
     }
     return d[0]!;

@@ -1,4 +1,5 @@
 /** Creating tensors: from JS values, typed arrays and bytes, and the usual constant patterns. */
+import { formatShape } from "../format.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { allocate, arrayConstructor, byteSize, checkDType, dtypeOfArray } from "../dtype.js";
 import type { Shape } from "../shape.js";
@@ -220,7 +221,7 @@ export function fromBuffer(
   const s = shape ? checkShape(shape, "fromBuffer") : [n];
   if (sizeOf(s) !== n)
     throw new RangeError(
-      `fromBuffer: shape [${s.join(", ")}] needs ${sizeOf(s)} elements, the bytes hold ${n}`,
+      `fromBuffer: shape ${formatShape(s)} needs ${sizeOf(s)} elements, the bytes hold ${n}`,
     );
   const data = allocate(dtype, n);
   new Uint8Array(data.buffer).set(view);

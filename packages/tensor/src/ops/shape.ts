@@ -2,7 +2,7 @@
 import { pin } from "../wasm/outputs.js";
 import { bind, anyTracked } from "../core.js";
 import { promoteTypes } from "../dtype.js";
-import { formatType } from "../format.js";
+import { formatType, formatShape } from "../format.js";
 import * as p from "../primitives/shape.js";
 import * as gp from "../primitives/gather.js";
 import { describeValue, show } from "../describe.js";
@@ -44,7 +44,7 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
     throw new TypeError(`reshape: shape must be an array, got ${String(shape)}`);
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1)
-    throw new RangeError(`reshape: only one dimension may be -1, got [${shape.join(", ")}]`);
+    throw new RangeError(`reshape: only one dimension may be -1, got ${formatShape(shape)}`);
   checkShape(
     shape.map((d) => (d === -1 ? 0 : d)),
     "reshape",
@@ -54,14 +54,14 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
     const known = sizeOf(shape.filter((d) => d !== -1));
     if (known === 0 || x.size % known !== 0) {
       throw new RangeError(
-        `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to [${shape.join(", ")}]`,
+        `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to ${formatShape(shape)}`,
       );
     }
     target = shape.map((d) => (d === -1 ? x.size / known : d));
   }
   if (sizeOf(target) !== x.size) {
     throw new RangeError(
-      `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to [${target.join(", ")}] (${sizeOf(target)} elements)`,
+      `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to ${formatShape(target)} (${sizeOf(target)} elements)`,
     );
   }
   if (shapesEqual(target, x.shape)) return x;
