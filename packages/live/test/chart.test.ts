@@ -147,7 +147,7 @@ test("bad points and options get errors that name the chart, the field or the op
   );
   assert.throws(
     () => chart.push({ epoch: 1, loss: [1, 2] }),
-    /field "loss" is an array of length 2/,
+    /field "loss" is an array of 2/,
   );
   assert.throws(
     () => chart.push({ epoch: 1, loss: 1 }, { window: 0 }),
