@@ -152,6 +152,6 @@ export {
 export type { Program, CompileOptions } from "./compile/compiler.js";
 export { setThreads, getThreads } from "./wasm/threads.js";
 export type { TensorTree, TreeSpec, TreeNodeType, Flat } from "./tree.js";
-export { flattenTree, unflattenTree, registerTreeNode } from "./tree.js";
+export { flattenTree, unflattenTree, registerTreeNode, mapTree, treeLeaves } from "./tree.js";
 export { epochKey, epochsOf, isBatchSource, type BatchSource, type Epochs } from "./batches.js";
 export * as random from "./random.js";

@@ -118,6 +118,7 @@ const SPECS: Record<string, Spec> = {
   logicalNot: unary(),
   logicalOr: binary(),
   logsumexp: reduction(),
+  mapTree: noJit(() => [{ a: x(), b: [x(), 2] }, (t: nx.Tensor) => nx.negate(t)]),
   matmul: binary(),
   matrixTranspose: unary(),
   maximum: binary(),
@@ -204,6 +205,7 @@ const SPECS: Record<string, Spec> = {
   tril: { args: () => [x(), 1] },
   triu: { args: () => [x(), -1] },
   trunc: unary(),
+  treeLeaves: noJit(() => [{ a: x(), b: [v(), "s"] }]),
   unflattenTree: noJit(() => [nx.flattenTree([x(), 3]).spec, [x()]]),
   valueAndGrad: noJit(
     () => [(t: nx.Tensor) => nx.sum(t), { hasAux: false }],
