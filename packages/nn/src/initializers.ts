@@ -235,7 +235,9 @@ export function resolveInitializer(init: InitializerLike, where: string): Initia
     return init;
   }
   if (typeof init !== "string")
-    throw new TypeError(`${where}: expected an initializer name or function, got ${typeof init}`);
+    throw new TypeError(
+      `${where}: expected an initializer name or function, got ${nx.describeValue(init)}`,
+    );
   const key = init.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   const factory = Object.hasOwn(FACTORIES, key) ? FACTORIES[key] : undefined;
   if (!factory || key === "full")

@@ -99,7 +99,7 @@ export function reduce(
       return perSample;
     default:
       throw new RangeError(
-        `${name}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`,
+        `${name}: reduction must be "mean", "sum" or "none", got ${nx.show(reduction)}`,
       );
   }
 }
@@ -437,7 +437,9 @@ export const names: readonly string[] = Object.keys(LOSSES);
 export function get(nameOrFn: string | Loss): Loss {
   if (typeof nameOrFn === "function") return nameOrFn;
   if (typeof nameOrFn !== "string")
-    throw new TypeError(`losses.get: expected a loss name or function, got ${typeof nameOrFn}`);
+    throw new TypeError(
+      `losses.get: expected a loss name or function, got ${nx.describeValue(nameOrFn)}`,
+    );
   return lookupName("loss", LOSSES, nameOrFn, LOSS_ALIASES);
 }
 

@@ -64,7 +64,7 @@ function customDef(
           typeof p.shape === "function" ? p.shape(...shapes.map((s) => [...s])) : p.shape;
         if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
           throw new TypeError(
-            `parameter "${name}": shape must be an array of sizes, got ${JSON.stringify(shape)}`,
+            `parameter "${name}": shape must be an array of sizes, got ${nx.show(shape)}`,
           );
         out[name] = { shape: [...shape], initializer, kind: p.kind ?? "parameter" };
       }

@@ -14,7 +14,7 @@ function checkShape(x: unknown, what: string): Json {
   if (x === undefined || x === null) return null;
   if (!Array.isArray(x) || !x.every((d) => d === null || (Number.isInteger(d) && d >= 0)))
     throw new TypeError(
-      `${what}: shape must be an array of sizes or null (any size), got ${JSON.stringify(x)}`,
+      `${what}: shape must be an array of sizes or null (any size), got ${nx.show(x)}`,
     );
   return [...(x as Json[])];
 }

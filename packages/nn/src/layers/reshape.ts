@@ -27,7 +27,7 @@ const targetShape = plain<number[]>(
       x.filter((d) => d === -1).length > 1
     )
       throw new TypeError(
-        `${where} must list positive sizes (one may be -1), without the batch axis; got ${JSON.stringify(x)}`,
+        `${where} must list positive sizes (one may be -1), without the batch axis; got ${nx.show(x)}`,
       );
     return [...(x as number[])];
   },

@@ -127,7 +127,7 @@ export function scaleByLearningRate(
     return scaleBySchedule((step) => nx.negate(learningRate(step)));
   if (typeof learningRate !== "number" || !Number.isFinite(learningRate))
     throw new RangeError(
-      `learningRate must be a finite number or a schedule function, got ${String(learningRate)}`,
+      `learningRate must be a finite number or a schedule function, got ${nx.show(learningRate)}`,
     );
   return scaleByState(-learningRate);
 }

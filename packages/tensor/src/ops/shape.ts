@@ -41,7 +41,7 @@ function checkInts(op: string, what: string, xs: unknown, rank: number): number[
 export function reshape(x: Tensor, shape: Shape): Tensor {
   checkTensor(x, "reshape");
   if (!Array.isArray(shape))
-    throw new TypeError(`reshape: shape must be an array, got ${String(shape)}`);
+    throw new TypeError(`reshape: shape must be an array, got ${show(shape)}`);
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1)
     throw new RangeError(`reshape: only one dimension may be -1, got ${formatShape(shape)}`);
