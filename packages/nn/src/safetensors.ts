@@ -260,7 +260,7 @@ function describeEntry(
   const size = dims.includes(0) ? 0 : count * width;
   if (size !== span)
     fail(
-      `tensor "${name}" is ${dtype}[${dims.join("][")}] (${size > span ? "more than " + span : size} bytes) but its data_offsets span ${span} bytes`,
+      `tensor "${name}" is ${nx.formatType(dims, dtype!)} (${size > span ? "more than " + span : size} bytes) but its data_offsets span ${span} bytes`,
     );
   return {
     name,
