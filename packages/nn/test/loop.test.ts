@@ -219,7 +219,7 @@ test("a handler returning anything else is a clear error", async () => {
     silentTrainer()
       .handleEvent("started", () => ({ status: "continue" }) as never)
       .run([[x, y]]),
-    /handler #0 on started returned an object \{status\}/,
+    /handler #0 on started returned \{"status":"continue"\}/,
   );
   assert.throws(
     () => silentTrainer().handleEvent("epochEnded" as never, () => {}),
