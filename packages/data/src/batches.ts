@@ -173,9 +173,7 @@ export function batches(
   }
   const leftover = options.leftover ?? "keep";
   if (leftover !== "keep" && leftover !== "discard") {
-    throw new RangeError(
-      `batches: leftover must be "keep" or "discard", got ${JSON.stringify(leftover)}`,
-    );
+    throw new RangeError(`batches: leftover must be "keep" or "discard", got ${nx.show(leftover)}`);
   }
   const plan: Plan = { features, targets, batchSize, windowRows, shuffle, leftover };
   const forEpoch = (epoch: number) => ({

@@ -5,6 +5,7 @@
  * file (JSON nested too deep, integers past 64 bits), and a Rust panic becomes a plain error.
  */
 import fs from "node:fs";
+import { describeValue, show } from "@dendrite/tensor";
 import type {
   ReadCsvOptions,
   ReadIPCOptions,
@@ -41,7 +42,7 @@ const COLUMNS_HINT = "read the other columns with { columns: [...] }";
 /** Throws `op: cannot read "path": ...` when the path is not a readable file. */
 function checkFile(op: string, path: string): void {
   if (typeof path !== "string")
-    throw new TypeError(`${op}: expected a file path, got ${typeof path}`);
+    throw new TypeError(`${op}: expected a file path, got ${describeValue(path)}`);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(path);
@@ -164,7 +165,7 @@ export function readJson(path: string, options: JsonOptions = {}): pl.DataFrame 
   const { maxDepth = 64, ...polarsOptions } = options;
   if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > MAX_DEPTH) {
     throw new RangeError(
-      `readJson: maxDepth must be an integer from 1 to ${MAX_DEPTH}, got ${String(maxDepth)}`,
+      `readJson: maxDepth must be an integer from 1 to ${MAX_DEPTH}, got ${show(maxDepth)}`,
     );
   }
   const format = polarsOptions.format ?? (/\.(ndjson|jsonl)$/i.test(path) ? "lines" : "json");
@@ -195,7 +196,7 @@ export function readIpc(path: string, options: Partial<ReadIPCOptions> = {}): pl
 /** Runs a Polars writer, prefixing its errors with the op and the path. */
 function writeFile(op: string, df: pl.DataFrame, path: string, write: () => void): void {
   if (typeof path !== "string")
-    throw new TypeError(`${op}: expected a file path, got ${typeof path}`);
+    throw new TypeError(`${op}: expected a file path, got ${describeValue(path)}`);
   if (df === null || typeof df !== "object" || typeof df.writeIPC !== "function") {
     throw new TypeError(`${op}: expected a DataFrame to write to ${path}`);
   }

@@ -32,15 +32,8 @@ export function asTensor(x: Data, where: string): nx.Tensor {
   if (isDataFrame(x)) return data.toTensor(x, undefined, { dtype: "f64" });
   if (typeof x === "number" || Array.isArray(x)) return nx.tensor(x, { dtype: "f64" });
   throw new TypeError(
-    `${where}: expected a tensor, a DataFrame or nested number arrays, got ${describe(x)}`,
+    `${where}: expected a tensor, a DataFrame or nested number arrays, got ${nx.describeValue(x)}`,
   );
-}
-
-function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (x === undefined) return "undefined";
-  if (typeof x === "object") return (x as object).constructor?.name ?? "an object";
-  return `${typeof x} ${String(x)}`;
 }
 
 /**

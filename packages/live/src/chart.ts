@@ -10,7 +10,8 @@ import {
   type MimeBundle,
   type NotebookTarget,
 } from "./notebook.js";
-import { checkWindow, describe, normalizePoint, type PushOptions } from "./points.js";
+import { checkWindow, normalizePoint, type PushOptions } from "./points.js";
+import { describeValue } from "@dendrite/plot";
 import { newChartId, notifyChanged, register, snapshotOf, type ChartState } from "./registry.js";
 import { currentDashboard, ensureDashboard } from "./server.js";
 import {
@@ -42,7 +43,7 @@ export class LiveChart {
   /** Use `live.chart(spec)`. */
   constructor(input: ChartInput, opts: ChartOptions = {}) {
     if (opts === null || typeof opts !== "object") {
-      throw new TypeError(`live.chart: options must be an object, got ${describe(opts)}`);
+      throw new TypeError(`live.chart: options must be an object, got ${describeValue(opts)}`);
     }
     const live = toLiveSpec(input);
     const compiled = compileSpec(live.spec);
@@ -96,7 +97,7 @@ export class LiveChart {
       typeof (points as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== "function" ||
       typeof points === "string"
     ) {
-      throw new TypeError(`${where}: expected an array of points, got ${describe(points)}`);
+      throw new TypeError(`${where}: expected an array of points, got ${describeValue(points)}`);
     }
     const rows: Point[] = [];
     let i = 0;
@@ -163,7 +164,7 @@ export class LiveChart {
   ): DatasetHistory {
     if (opts !== undefined && (opts === null || typeof opts !== "object")) {
       throw new TypeError(
-        `${this.where(method)}: options must be an object, got ${describe(opts)}`,
+        `${this.where(method)}: options must be an object, got ${describeValue(opts)}`,
       );
     }
     const name = opts?.dataset ?? this.mainDataset;

@@ -1,4 +1,5 @@
 // Checking and normalising what users push, so that the page receives plain JSON rows.
+import { describeValue } from "@dendrite/plot";
 import type { Point } from "./history.js";
 
 /** Options of `push`, `pushMany` and `clear`. */
@@ -17,7 +18,7 @@ export interface PushOptions {
 export function normalizePoint(point: unknown, where: string): Point {
   if (point === null || typeof point !== "object" || Array.isArray(point)) {
     throw new TypeError(
-      `${where}: a point must be an object such as { epoch: 1, loss: 0.5 }, got ${describe(point)}`,
+      `${where}: a point must be an object such as { epoch: 1, loss: 0.5 }, got ${describeValue(point)}`,
     );
   }
   const out: Point = {};
@@ -50,7 +51,7 @@ function normalizeValue(value: unknown, field: string, where: string): unknown {
     }
   }
   throw new TypeError(
-    `${where}: field "${field}" is ${describe(value)}; a point's values must be numbers, strings, ` +
+    `${where}: field "${field}" is ${describeValue(value)}; a point's values must be numbers, strings, ` +
       `booleans, dates or null (call .toNumber() on a tensor first)`,
   );
 }
@@ -59,22 +60,9 @@ function normalizeValue(value: unknown, field: string, where: string): unknown {
 export function checkWindow(window: unknown, where: string): number | undefined {
   if (window === undefined) return undefined;
   if (typeof window !== "number" || !Number.isInteger(window) || window < 1) {
-    throw new RangeError(`${where}: window must be a positive integer, got ${describe(window)}`);
+    throw new RangeError(
+      `${where}: window must be a positive integer, got ${describeValue(window)}`,
+    );
   }
   return window;
-}
-
-/** A short description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
-  if (typeof value === "object") {
-    const name = (value as object).constructor?.name;
-    return name && name !== "Object" ? `a ${name}` : "an object";
-  }
-  if (typeof value === "function") return "a function";
-  return `${typeof value} ${String(value)}`;
 }

@@ -2,7 +2,8 @@
 // becomes a named source that points can be pushed to, as Kino.VegaLite does.
 import { createRequire } from "node:module";
 import type { Point } from "./history.js";
-import { describe, normalizePoint } from "./points.js";
+import { normalizePoint } from "./points.js";
+import { describeValue } from "@dendrite/plot";
 
 /** A Vega-Lite v5 spec as plain JSON. */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -67,7 +68,9 @@ function specOf(input: unknown, where: string): object {
     if (typeof toSpec === "function") {
       const spec = toSpec.call(input) as unknown;
       if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
-        throw new TypeError(`${where}: toSpec() returned ${describe(spec)}, not a spec object`);
+        throw new TypeError(
+          `${where}: toSpec() returned ${describeValue(spec)}, not a spec object`,
+        );
       }
       return spec;
     }
@@ -75,7 +78,7 @@ function specOf(input: unknown, where: string): object {
   }
   throw new TypeError(
     `${where}: expected a chart from @dendrite/plot (anything with toSpec()) or a Vega-Lite ` +
-      `spec object, got ${describe(input)}`,
+      `spec object, got ${describeValue(input)}`,
   );
 }
 
@@ -91,7 +94,7 @@ function takeTopLevelData(
     return DEFAULT_DATASET;
   }
   if (typeof data !== "object" || Array.isArray(data)) {
-    throw new TypeError(`${where}: spec.data must be an object, got ${describe(data)}`);
+    throw new TypeError(`${where}: spec.data must be an object, got ${describeValue(data)}`);
   }
   const d = data as Record<string, unknown>;
   if ("url" in d || "sequence" in d || "sphere" in d || "graticule" in d) {
@@ -108,7 +111,7 @@ function takeTopLevelData(
 
 function pointsOf(values: unknown, where: string): Point[] {
   if (!Array.isArray(values)) {
-    throw new TypeError(`${where} must be an array of records, got ${describe(values)}`);
+    throw new TypeError(`${where} must be an array of records, got ${describeValue(values)}`);
   }
   return values.map((v, i) => normalizePoint(v, `${where}[${i}]`));
 }

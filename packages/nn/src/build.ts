@@ -83,7 +83,7 @@ export function build<Out, M extends Mode = "inference">(
 ): BuiltModel<Out, M> {
   const mode = (options.mode ?? "inference") as M;
   if (mode !== "inference" && mode !== "train")
-    throw new Error(`build: mode must be "inference" or "train", got ${JSON.stringify(mode)}`);
+    throw new Error(`build: mode must be "inference" or "train", got ${nx.show(mode)}`);
   const graph: CompiledGraph = compileGraph(model);
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed))
@@ -94,7 +94,7 @@ export function build<Out, M extends Mode = "inference">(
     graph.run(parameters, state, inputs, mode) as ForwardResult<Out>;
   const cacheSize = options.cacheSize ?? DEFAULT_PREDICT_CACHE_SIZE;
   if (typeof cacheSize !== "number" || !Number.isInteger(cacheSize) || cacheSize < 1)
-    throw new RangeError(`build: cacheSize must be a positive integer, got ${String(cacheSize)}`);
+    throw new RangeError(`build: cacheSize must be a positive integer, got ${nx.show(cacheSize)}`);
   const compiled = nx.jit(
     (parameters: ParameterTree, state: ParameterTree, inputs: Inputs) => {
       const r = forward(parameters, state, inputs);

@@ -59,11 +59,13 @@ export function batches(x: nx.Tensor, y: nx.Tensor, options: BatchesOptions): Te
     );
   const { batchSize, shuffle = false, seed = 0, leftover = "keep" } = options ?? {};
   if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError(`batches: batchSize must be a positive integer, got ${String(batchSize)}`);
+    throw new RangeError(
+      `batches: batchSize must be a positive integer, got ${nx.show(batchSize)}`,
+    );
   if (!Number.isInteger(seed))
     throw new RangeError(`batches: seed must be an integer, got ${seed}`);
   if (leftover !== "keep" && leftover !== "discard")
-    throw new RangeError(`batches: leftover must be "keep" or "discard", got ${String(leftover)}`);
+    throw new RangeError(`batches: leftover must be "keep" or "discard", got ${nx.show(leftover)}`);
   const dropRemainder = leftover === "discard";
   const length = dropRemainder ? Math.floor(rows / batchSize) : Math.ceil(rows / batchSize);
   let passes = 0;

@@ -8,7 +8,6 @@ import {
   isNode,
   layerError,
   nameNodes,
-  showShape,
   type GraphNode,
   type Mode,
   type OutputTree,
@@ -105,7 +104,7 @@ export class CompiledGraph {
         declared.length === t.rank && declared.every((d, i) => d === null || d === t.shape[i]);
       if (!ok) {
         throw new Error(
-          `${where}: input "${this.nameOf(n)}" expects shape ${showShape(declared)}, got ${showShape(t.shape)}`,
+          `${where}: input "${this.nameOf(n)}" expects shape ${nx.formatShape(declared)}, got ${nx.formatShape(t.shape)}`,
         );
       }
     }

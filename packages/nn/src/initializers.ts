@@ -191,7 +191,7 @@ export function orthogonal(options: { scale?: number } = {}): Initializer {
   return make("orthogonal", { scale }, (key, shape, dtype) => {
     if (shape.length < 2)
       throw new RangeError(
-        `initializers.orthogonal: needs a shape of rank ≥ 2, got [${shape.join(", ")}]`,
+        `initializers.orthogonal: needs a shape of rank ≥ 2, got ${nx.formatShape(shape)}`,
       );
     const cols = shape.at(-1)!;
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
@@ -235,7 +235,9 @@ export function resolveInitializer(init: InitializerLike, where: string): Initia
     return init;
   }
   if (typeof init !== "string")
-    throw new TypeError(`${where}: expected an initializer name or function, got ${typeof init}`);
+    throw new TypeError(
+      `${where}: expected an initializer name or function, got ${nx.describeValue(init)}`,
+    );
   const key = init.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   const factory = Object.hasOwn(FACTORIES, key) ? FACTORIES[key] : undefined;
   if (!factory || key === "full")

@@ -99,7 +99,7 @@ export function reduce(
       return perSample;
     default:
       throw new RangeError(
-        `${name}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`,
+        `${name}: reduction must be "mean", "sum" or "none", got ${nx.show(reduction)}`,
       );
   }
 }
@@ -204,7 +204,7 @@ export function categoricalCrossEntropy(
     if (!fits)
       throw new RangeError(
         `${name}: with sparse targets, yTrue must hold one class index per sample ` +
-          `(shape [${batch.join(", ")}] or [${[...batch, 1].join(", ")}]), got yTrue ` +
+          `(shape ${nx.formatShape(batch)} or ${nx.formatShape([...batch, 1])}), got yTrue ` +
           `${nx.formatType(yTrue.shape, yTrue.dtype)} for yPred ${nx.formatType(yPred.shape, yPred.dtype)}`,
       );
     target = nx.oneHot(nx.reshape(yTrue, batch), classes, { dtype });
@@ -437,7 +437,9 @@ export const names: readonly string[] = Object.keys(LOSSES);
 export function get(nameOrFn: string | Loss): Loss {
   if (typeof nameOrFn === "function") return nameOrFn;
   if (typeof nameOrFn !== "string")
-    throw new TypeError(`losses.get: expected a loss name or function, got ${typeof nameOrFn}`);
+    throw new TypeError(
+      `losses.get: expected a loss name or function, got ${nx.describeValue(nameOrFn)}`,
+    );
   return lookupName("loss", LOSSES, nameOrFn, LOSS_ALIASES);
 }
 

@@ -300,7 +300,9 @@ export const names: readonly string[] = Object.keys(METRICS);
 export function get(nameOrFn: string | Metric): Metric {
   if (typeof nameOrFn === "function") return nameOrFn;
   if (typeof nameOrFn !== "string")
-    throw new TypeError(`metrics.get: expected a metric name or function, got ${typeof nameOrFn}`);
+    throw new TypeError(
+      `metrics.get: expected a metric name or function, got ${nx.describeValue(nameOrFn)}`,
+    );
   return lookupName("metric", METRICS, nameOrFn, METRIC_ALIASES);
 }
 

@@ -2,7 +2,8 @@
  * Checks of what a model file's metadata holds, before anything is built from it: the graph JSON
  * and the lists of tensor names. Every error starts with the loader's prefix (`where`).
  */
-import { brief, isJsonObject, parseJson } from "./safe-json.js";
+import * as nx from "@dendrite/tensor";
+import { isJsonObject, parseJson } from "./safe-json.js";
 import { forbiddenSegment } from "./tree.js";
 import type { ModelJson } from "./serialize.js";
 
@@ -27,21 +28,23 @@ export function checkModelJson(json: unknown, where: string): asserts json is Mo
     );
   const nodes = json.nodes;
   if (!Array.isArray(nodes) || nodes.length === 0)
-    throw new Error(`${where}: the graph's nodes must be a non-empty array, got ${brief(nodes)}`);
+    throw new Error(`${where}: the graph's nodes must be a non-empty array, got ${nx.show(nodes)}`);
   nodes.forEach((n: unknown, i) => {
-    if (!isJsonObject(n)) throw new Error(`${where}: node ${i} is ${brief(n)}, not an object`);
+    if (!isJsonObject(n)) throw new Error(`${where}: node ${i} is ${nx.show(n)}, not an object`);
     const { op, name, config, parents } = n;
     if (typeof op !== "string" || op.length === 0)
-      throw new Error(`${where}: node ${i} has the op ${brief(op)}, not a layer name`);
+      throw new Error(`${where}: node ${i} has the op ${nx.show(op)}, not a layer name`);
     if (name !== null && name !== undefined) checkName(name, `node ${i} (${op})`, where);
     if (!isJsonObject(config))
-      throw new Error(`${where}: node ${i} (${op}) has the config ${brief(config)}, not an object`);
+      throw new Error(
+        `${where}: node ${i} (${op}) has the config ${nx.show(config)}, not an object`,
+      );
     if (
       !Array.isArray(parents) ||
       !parents.every((p) => Number.isSafeInteger(p) && (p as number) >= 0 && (p as number) < i)
     )
       throw new Error(
-        `${where}: node ${i} (${op}) has the parents ${brief(parents)}; each must be the index of an earlier node`,
+        `${where}: node ${i} (${op}) has the parents ${nx.show(parents)}; each must be the index of an earlier node`,
       );
     if (op === "input") checkInput(config, i, where);
   });
@@ -50,7 +53,7 @@ export function checkModelJson(json: unknown, where: string): asserts json is Mo
 
 function checkName(name: unknown, what: string, where: string): void {
   if (typeof name !== "string" || name.length === 0)
-    throw new Error(`${where}: ${what} has the name ${brief(name)}, not a non-empty string`);
+    throw new Error(`${where}: ${what} has the name ${nx.show(name)}, not a non-empty string`);
   const bad = forbiddenSegment(name);
   if (bad !== undefined)
     throw new Error(`${where}: ${what} is named "${name}"; the name part "${bad}" is not allowed`);
@@ -68,7 +71,7 @@ function checkInput(config: Record<string, unknown>, i: number, where: string): 
     )
   )
     throw new Error(
-      `${where}: input node ${i} has the shape ${brief(shape)}; expected sizes or null (any size)`,
+      `${where}: input node ${i} has the shape ${nx.show(shape)}; expected sizes or null (any size)`,
     );
 }
 
@@ -78,10 +81,10 @@ function checkOutputs(outputs: unknown, count: number, where: string): void {
     const t = stack.pop();
     if (typeof t === "number") {
       if (!Number.isSafeInteger(t) || t < 0 || t >= count)
-        throw new Error(`${where}: output ${brief(t)} is not a node (the graph has ${count})`);
+        throw new Error(`${where}: output ${nx.show(t)} is not a node (the graph has ${count})`);
     } else if (Array.isArray(t)) stack.push(...t);
     else if (isJsonObject(t)) stack.push(...Object.values(t));
-    else throw new Error(`${where}: bad outputs ${brief(t)}`);
+    else throw new Error(`${where}: bad outputs ${nx.show(t)}`);
   }
 }
 
@@ -89,6 +92,6 @@ function checkOutputs(outputs: unknown, count: number, where: string): void {
 export function parseNameList(text: string, what: string, where: string): string[] {
   const list = parseJson(text, what, where);
   if (!Array.isArray(list) || !list.every((s) => typeof s === "string"))
-    throw new Error(`${where}: ${what} must be a JSON array of tensor names, got ${brief(list)}`);
+    throw new Error(`${where}: ${what} must be a JSON array of tensor names, got ${nx.show(list)}`);
   return list as string[];
 }

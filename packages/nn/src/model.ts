@@ -162,29 +162,14 @@ export function isNode(x: unknown): x is GraphNode {
 export function nodeOf(x: unknown, op: string): GraphNode {
   if (!(x instanceof Model))
     throw new TypeError(
-      `${op}: expected a model (from nn.input or a layer), got ${describeValue(x)}`,
+      `${op}: expected a model (from nn.input or a layer), got ${nx.describeValue(x)}`,
     );
   return x.node;
-}
-
-/** Describes a value for an error message. */
-export function describeValue(x: unknown): string {
-  if (x === null) return "null";
-  if (x === undefined) return "undefined";
-  if (x instanceof nx.Tensor) return `a tensor ${nx.formatType(x.shape, x.dtype)}`;
-  if (Array.isArray(x)) return "an array";
-  if (typeof x === "object") return "an object";
-  return `${typeof x} ${JSON.stringify(x)}`;
 }
 
 /** A shape in Elixir's notation, as Axon prints it: `{nil, 7}`. */
 export function formatShapeSpec(shape: ShapeSpec): string {
   return `{${shape.map((d) => (d === null ? "nil" : String(d))).join(", ")}}`;
-}
-
-/** A shape in TypeScript notation for error messages: `[null, 7]`. */
-export function showShape(shape: ShapeSpec): string {
-  return `[${shape.map((d) => (d === null ? "null" : String(d))).join(", ")}]`;
 }
 
 /**
@@ -319,7 +304,9 @@ export interface NameOption {
  */
 export function addNode(def: LayerDef, parents: readonly GraphNode[], name?: string): Model {
   if (name !== undefined && (typeof name !== "string" || name.length === 0))
-    throw new TypeError(`${def.op}: name must be a non-empty string, got ${describeValue(name)}`);
+    throw new TypeError(
+      `${def.op}: name must be a non-empty string, got ${nx.describeValue(name)}`,
+    );
   // The generated name costs a walk of the graph: it is made only for an error or a layer that
   // reads its name, so that adding a layer takes constant time.
   let shownName = name;

@@ -40,15 +40,3 @@ export function parseJson(text: string, what: string, where: string): unknown {
 export function isJsonObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
-
-/** A short JSON-ish rendering of a value for error messages (at most 60 characters). */
-export function brief(x: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(x) ?? String(x);
-  } catch {
-    // too deep to print, or a BigInt
-    s = Array.isArray(x) ? "a deeply nested array" : typeof x === "object" ? "an object" : typeof x;
-  }
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}

@@ -9,7 +9,7 @@
  */
 import * as nx from "@dendrite/tensor";
 import { crc32, crc32Hex } from "./crc32.js";
-import { brief, isJsonObject } from "./safe-json.js";
+import { isJsonObject } from "./safe-json.js";
 import { nullObject } from "./tree.js";
 
 const TO_FILE: Readonly<Record<nx.DType, string>> = {
@@ -197,7 +197,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string = IN_MEMORY): 
   stored.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (recorded !== undefined) {
     if (!/^crc32:[0-9a-f]{8}$/.test(recorded))
-      fail(`the checksum ${brief(recorded)} is not of the form "crc32:" and 8 hex digits`);
+      fail(`the checksum ${nx.show(recorded)} is not of the form "crc32:" and 8 hex digits`);
     const actual = checksum(stored, metadata);
     if (actual !== recorded)
       fail(
@@ -220,10 +220,11 @@ function describeEntry(
   data: Uint8Array,
   fail: (message: string) => never,
 ): Stored & { readonly begin: number } {
-  if (!isJsonObject(entry)) fail(`tensor "${name}" is described by ${brief(entry)}, not an object`);
+  if (!isJsonObject(entry))
+    fail(`tensor "${name}" is described by ${nx.show(entry)}, not an object`);
   const e = entry as Record<string, unknown>;
   const dtype = typeof e.dtype === "string" ? FROM_FILE.get(e.dtype) : undefined;
-  if (!dtype) fail(`tensor "${name}" has unsupported dtype ${brief(e.dtype)}`);
+  if (!dtype) fail(`tensor "${name}" has unsupported dtype ${nx.show(e.dtype)}`);
   const shape = e.shape;
   if (
     !Array.isArray(shape) ||
@@ -231,7 +232,7 @@ function describeEntry(
       (d: unknown) => Number.isSafeInteger(d) && (d as number) >= 0 && (d as number) <= MAX_DIM,
     )
   )
-    fail(`tensor "${name}" has a bad shape ${brief(shape)}`);
+    fail(`tensor "${name}" has a bad shape ${nx.show(shape)}`);
   const dims = shape as number[];
   const offsets = e.data_offsets;
   const [begin, end] = Array.isArray(offsets) ? (offsets as unknown[]) : [];
@@ -245,7 +246,7 @@ function describeEntry(
     (end as number) > data.length
   )
     fail(
-      `tensor "${name}" has data_offsets ${brief(offsets)} outside the ${data.length} data bytes`,
+      `tensor "${name}" has data_offsets ${nx.show(offsets)} outside the ${data.length} data bytes`,
     );
   const b = begin as number;
   const span = (end as number) - b;
@@ -259,7 +260,7 @@ function describeEntry(
   const size = dims.includes(0) ? 0 : count * width;
   if (size !== span)
     fail(
-      `tensor "${name}" is ${dtype}[${dims.join("][")}] (${size > span ? "more than " + span : size} bytes) but its data_offsets span ${span} bytes`,
+      `tensor "${name}" is ${nx.formatType(dims, dtype!)} (${size > span ? "more than " + span : size} bytes) but its data_offsets span ${span} bytes`,
     );
   return {
     name,

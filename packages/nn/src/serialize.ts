@@ -124,7 +124,7 @@ export function modelFromJson(json: ModelJson): Model<unknown> {
     if (Array.isArray(t)) return t.map(outputs);
     if (t && typeof t === "object")
       return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, outputs(v)]));
-    throw new Error(`load: bad outputs ${JSON.stringify(t)}`);
+    throw new Error(`load: bad outputs ${nx.show(t)}`);
   };
   return new Model(outputs(json.outputs));
 }

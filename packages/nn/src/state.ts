@@ -21,11 +21,9 @@ const BYTES: Readonly<Record<nx.DType, number>> = { f32: 4, f64: 8, s32: 4, u32:
 export function treeSize(tree: ParameterTree): { count: number; bytes: number } {
   let count = 0;
   let bytes = 0;
-  for (const layer of Object.values(tree)) {
-    for (const t of Object.values(layer)) {
-      count += t.size;
-      bytes += t.size * BYTES[t.dtype];
-    }
+  for (const t of nx.treeLeaves(tree)) {
+    count += t.size;
+    bytes += t.size * BYTES[t.dtype];
   }
   return { count, bytes };
 }

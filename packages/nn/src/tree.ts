@@ -7,91 +7,21 @@ import * as nx from "@dendrite/tensor";
 /** A tensor, or plain objects and arrays of them. */
 export type Tree = nx.Tensor | readonly Tree[] | { readonly [key: string]: Tree };
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Describes a tree node for error messages: `f32[3][2]`, `an object`, `a number`. */
-function describe(x: unknown): string {
-  if (x instanceof nx.Tensor) return nx.formatType(x.shape, x.dtype);
-  if (Array.isArray(x)) return `an array of ${x.length}`;
-  if (isPlainObject(x)) return `an object with keys ${Object.keys(x).join(", ") || "(none)"}`;
-  return x === null ? "null" : `a ${typeof x}`;
-}
-
 /**
  * Applies `fn` to the leaves at the same places of `tree` and each of `others` (which must have the
- * structure of `tree`), giving a tree of the results with `tree`'s structure.
+ * structure of `tree`), giving a tree of the results with `tree`'s structure: `nx.mapTree`.
  */
 export function treeMap<T extends Tree>(
   tree: T,
   fn: (leaf: nx.Tensor, ...others: nx.Tensor[]) => nx.Tensor,
   ...others: Tree[]
 ): T {
-  const walk = (x: unknown, rest: unknown[], path: string): unknown => {
-    if (x instanceof nx.Tensor) {
-      rest.forEach((r, i) => {
-        if (!(r instanceof nx.Tensor))
-          throw new TypeError(`tree ${i + 2} at ${path}: expected a tensor, got ${describe(r)}`);
-      });
-      return fn(x, ...(rest as nx.Tensor[]));
-    }
-    if (Array.isArray(x)) {
-      rest.forEach((r, i) => {
-        if (!Array.isArray(r) || r.length !== x.length)
-          throw new TypeError(
-            `tree ${i + 2} at ${path}: expected an array of ${x.length}, got ${describe(r)}`,
-          );
-      });
-      return x.map((v, k) =>
-        walk(
-          v,
-          rest.map((r) => (r as unknown[])[k]),
-          `${path}[${k}]`,
-        ),
-      );
-    }
-    if (isPlainObject(x)) {
-      const out: Record<string, unknown> = {};
-      const keys = Object.keys(x);
-      rest.forEach((r, i) => {
-        if (isPlainObject(r) && Object.keys(r).length !== keys.length)
-          throw new TypeError(
-            `tree ${i + 2} at ${path} has keys ${Object.keys(r).join(", ")} where tree 1 has ${keys.join(", ")}`,
-          );
-      });
-      for (const key of keys) {
-        rest.forEach((r, i) => {
-          if (!isPlainObject(r) || !(key in r))
-            throw new TypeError(
-              `tree ${i + 2} at ${path}: missing key "${key}" (got ${describe(r)})`,
-            );
-        });
-        out[key] = walk(
-          x[key],
-          rest.map((r) => (r as Record<string, unknown>)[key]),
-          `${path}.${key}`,
-        );
-      }
-      return out;
-    }
-    throw new TypeError(
-      `tree at ${path}: expected a tensor, an array or an object, got ${describe(x)}`,
-    );
-  };
-  return walk(tree, others, "params") as T;
+  return nx.mapTree(tree, fn, ...others);
 }
 
-/** The tensors of a tree, in a fixed order (object keys in insertion order). */
+/** The tensors of a tree, in a fixed order (object keys in insertion order): `nx.treeLeaves`. */
 export function treeLeaves(tree: Tree): nx.Tensor[] {
-  const out: nx.Tensor[] = [];
-  treeMap(tree, (leaf) => {
-    out.push(leaf);
-    return leaf;
-  });
-  return out;
+  return nx.treeLeaves(tree);
 }
 
 /**

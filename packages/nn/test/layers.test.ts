@@ -538,7 +538,7 @@ test("dropout: active only in train mode, scaled by 1/(1−rate), a fresh mask e
   assert.deepEqual(nn.predict(model, s0, x).toArray(), x.toArray());
   assert.throws(
     () => nn.input("x").dropout({ rate: 1 }),
-    /dropout: rate must be in \[0, 1\), got number 1/,
+    /dropout: rate must be in \[0, 1\), got 1/,
   );
 });
 

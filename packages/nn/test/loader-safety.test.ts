@@ -346,12 +346,12 @@ test("a checkpoint tensor of the wrong shape is refused when resuming, before an
     [
       "step.optimizerState.0.mu.dense_0.kernel",
       [3, 5],
-      /tensor "step\.optimizerState\.0\.mu\.dense_0\.kernel" is f32\[3\]\[5\], this run expects f32\[3\]\[2\]/,
+      /tensor "step\.optimizerState\.0\.mu\.dense_0\.kernel" is a tensor f32\[3\]\[5\], this run expects a tensor f32\[3\]\[2\]/,
     ],
     [
       "step.optimizerState.0.count",
       [2],
-      /tensor "step\.optimizerState\.0\.count" is [a-z0-9]+\[2\], this run expects [a-z0-9]+$/,
+      /tensor "step\.optimizerState\.0\.count" is a tensor [a-z0-9]+\[2\], this run expects a tensor [a-z0-9]+$/,
     ],
   ] as const;
   // at an epoch's end, and after an epoch's last batch (the check waits for the next epoch's)

@@ -273,7 +273,7 @@ test("bad arguments get clear errors", () => {
   );
   assert.throws(
     () => nn.input("x", [null, 2]).dense(0),
-    /dense: units must be a positive integer, got number 0/,
+    /dense: units must be a positive integer, got 0/,
   );
   assert.throws(
     () => nn.dense(nx.ones([2]) as never, 3),

@@ -384,7 +384,7 @@ describe("update combinators", () => {
     const p = { w: nx.ones([2]), b: nx.ones([1]) };
     assert.throws(
       () => o.update({ w: nx.ones([2]) } as typeof p, o.init(p), p),
-      /tree 2 at params has keys w, b where tree 1 has w/,
+      /mapTree: tree 2 at the root has keys w, b where tree 1 has w/,
     );
     assert.throws(
       () => opt.chain(opt.scale(1), {} as nn.GradientTransformation),

@@ -7,13 +7,13 @@ import {
   channelOptionNames,
   channels,
   checkOptionNames,
-  describe,
   didYouMean,
   facetOptionNames,
   markOptionNames,
   markTypes,
   topLevelNames,
 } from "./schema.js";
+import { describeValue } from "./describe.js";
 import { renderHTML, renderPNG, renderSVG, saveSpec, type PNGOptions } from "./render.js";
 import {
   displayBundle,
@@ -71,7 +71,7 @@ export function specOf(chart: Chart): Json {
   const spec = SPECS.get(chart);
   if (!spec)
     throw new TypeError(
-      `expected a Chart (from plot.vl() or a plot function), got ${describe(chart)}`,
+      `expected a Chart (from plot.vl() or a plot function), got ${describeValue(chart)}`,
     );
   return spec;
 }
@@ -92,7 +92,7 @@ function childSpec(where: string, child: unknown, index?: number): Json {
   if (!isChart(child)) {
     const which = index === undefined ? "the child" : `child ${index}`;
     throw new TypeError(
-      `${where}: ${which} must be a Chart (from plot.vl()), got ${describe(child)}`,
+      `${where}: ${which} must be a Chart (from plot.vl()), got ${describeValue(child)}`,
     );
   }
   const { $schema: _schema, config, ...rest } = specOf(child);
@@ -120,7 +120,7 @@ export class Chart {
   /** A chart from a Vega-Lite spec (JSON), e.g. one written by `save("x.json")`. */
   static fromSpec(spec: TopLevelSpec | Record<string, unknown>): Chart {
     if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
-      throw new TypeError(`fromSpec: expected a Vega-Lite spec object, got ${describe(spec)}`);
+      throw new TypeError(`fromSpec: expected a Vega-Lite spec object, got ${describeValue(spec)}`);
     }
     return chartOf(structuredClone(spec) as Json);
   }
@@ -160,7 +160,7 @@ export class Chart {
     const where = `mark(${JSON.stringify(type)})`;
     if (typeof type !== "string" || !markTypes().includes(type)) {
       throw new TypeError(
-        `mark: unknown mark type ${describe(type)}${typeof type === "string" ? didYouMean(type, markTypes()) : ""} (marks: ${markTypes().join(", ")})`,
+        `mark: unknown mark type ${describeValue(type)}${typeof type === "string" ? didYouMean(type, markTypes()) : ""} (marks: ${markTypes().join(", ")})`,
       );
     }
     const kind = viewKind(specOf(this));
@@ -183,7 +183,7 @@ export class Chart {
       const type = (d as Json | null)?.type;
       if (type !== undefined && !(typeof type === "string" && TYPES.includes(type))) {
         throw new TypeError(
-          `${where}: unknown type ${describe(type)}${typeof type === "string" ? didYouMean(type, TYPES) : ""} (types: ${TYPES.join(", ")})`,
+          `${where}: unknown type ${describeValue(type)}${typeof type === "string" ? didYouMean(type, TYPES) : ""} (types: ${TYPES.join(", ")})`,
         );
       }
     }
@@ -205,7 +205,7 @@ export class Chart {
   encodeField<C extends Channel>(channel: C, field: string, opts?: FieldOptions<C>): Chart {
     const where = `encodeField(${JSON.stringify(channel)}, ${JSON.stringify(field)})`;
     if (typeof field !== "string")
-      throw new TypeError(`${where}: the field must be a string, got ${describe(field)}`);
+      throw new TypeError(`${where}: the field must be a string, got ${describeValue(field)}`);
     checkChannel(where, channel);
     checkOptionNames(where, opts, channelOptionNames(channel));
     return this.#encoding(where, channel, { ...(opts as object), field });
@@ -215,7 +215,7 @@ export class Chart {
   encode<C extends Channel>(channel: C, def: ChannelDef<C>): Chart {
     if (typeof def !== "object" || def === null) {
       throw new TypeError(
-        `encode(${JSON.stringify(channel)}): expected a channel definition object, got ${describe(def)}`,
+        `encode(${JSON.stringify(channel)}): expected a channel definition object, got ${describeValue(def)}`,
       );
     }
     return this.#encoding(`encode(${JSON.stringify(channel)})`, channel, def);
@@ -246,7 +246,7 @@ export class Chart {
   /** Sets data loaded from a URL (or file path, when rendered in Node). */
   dataFromUrl(url: string, opts?: UrlOptions): Chart {
     if (typeof url !== "string")
-      throw new TypeError(`dataFromUrl: the url must be a string, got ${describe(url)}`);
+      throw new TypeError(`dataFromUrl: the url must be a string, got ${describeValue(url)}`);
     return this.#with({ data: { ...(opts as object), url } });
   }
 
@@ -263,7 +263,7 @@ export class Chart {
         ));
     if (!ok) {
       throw new TypeError(
-        `repeat: expected a list of fields or { row, column, layer } lists of fields, got ${describe(def)}`,
+        `repeat: expected a list of fields or { row, column, layer } lists of fields, got ${describeValue(def)}`,
       );
     }
     const next = this.#with({ repeat: def, spec: childSpec("repeat", child) });
@@ -284,7 +284,7 @@ export class Chart {
   layers(children: readonly Chart[]): Chart {
     this.#refuseSingleView("layers", true);
     if (!Array.isArray(children))
-      throw new TypeError(`layers: expected an array of charts, got ${describe(children)}`);
+      throw new TypeError(`layers: expected an array of charts, got ${describeValue(children)}`);
     const layer = [
       ...((specOf(this).layer as Json[]) ?? []),
       ...children.map((c, i) => childSpec("layers", c, i)),
@@ -300,11 +300,11 @@ export class Chart {
     const key = { wrappable: "concat", horizontal: "hconcat", vertical: "vconcat" }[direction];
     if (!key) {
       throw new TypeError(
-        `concat: the direction must be "wrappable", "horizontal" or "vertical", got ${describe(direction)}`,
+        `concat: the direction must be "wrappable", "horizontal" or "vertical", got ${describeValue(direction)}`,
       );
     }
     if (!Array.isArray(children))
-      throw new TypeError(`concat: expected an array of charts, got ${describe(children)}`);
+      throw new TypeError(`concat: expected an array of charts, got ${describeValue(children)}`);
     const next = this.#with({ [key]: children.map((c, i) => childSpec("concat", c, i)) });
     checkFields(specOf(next), "concat");
     return next;
@@ -313,7 +313,7 @@ export class Chart {
   /** Appends a data transform (filter, calculate, fold, density, aggregate, ...). */
   transform(t: Transform): Chart {
     if (typeof t !== "object" || t === null || Array.isArray(t)) {
-      throw new TypeError(`transform: expected a transform object, got ${describe(t)}`);
+      throw new TypeError(`transform: expected a transform object, got ${describeValue(t)}`);
     }
     return this.#with({ transform: [...((specOf(this).transform as Json[]) ?? []), t] });
   }
@@ -321,7 +321,7 @@ export class Chart {
   /** Adds a parameter (a variable or a selection): `param("brush", { select: "interval" })`. */
   param(name: string, opts: ParamOptions): Chart {
     if (typeof name !== "string" || name === "")
-      throw new TypeError(`param: the name must be a non-empty string, got ${describe(name)}`);
+      throw new TypeError(`param: the name must be a non-empty string, got ${describeValue(name)}`);
     return this.#with({
       params: [...((specOf(this).params as Json[]) ?? []), { name, ...(opts as object) }],
     });
@@ -341,7 +341,7 @@ export class Chart {
   /** Merges Vega-Lite configuration (fonts, axis and legend defaults, themes) into the chart. */
   config(opts: Config): Chart {
     if (typeof opts !== "object" || opts === null)
-      throw new TypeError(`config: expected an object, got ${describe(opts)}`);
+      throw new TypeError(`config: expected an object, got ${describeValue(opts)}`);
     return this.#with({ config: mergeDeep((specOf(this).config as Json) ?? {}, opts as Json) });
   }
 
@@ -401,7 +401,7 @@ export class Chart {
 function checkChannel(where: string, channel: unknown): void {
   if (typeof channel !== "string" || !channels().includes(channel)) {
     throw new TypeError(
-      `${where}: unknown channel ${describe(channel)}${typeof channel === "string" ? didYouMean(channel, channels()) : ""} (channels: ${channels().join(", ")})`,
+      `${where}: unknown channel ${describeValue(channel)}${typeof channel === "string" ? didYouMean(channel, channels()) : ""} (channels: ${channels().join(", ")})`,
     );
   }
 }

@@ -1,7 +1,7 @@
 // Turns the data users hold into Vega-Lite's inline rows, by duck typing: arrays of records,
 // columnar objects, nodejs-polars DataFrames and Series, Apache Arrow tables, and tensor-likes
 // (anything with `shape` and `toArray()`). No DataFrame or tensor library is imported here.
-import { describe } from "./schema.js";
+import { describeValue } from "./describe.js";
 
 /** One row of inline data. */
 export type Row = Record<string, unknown>;
@@ -106,7 +106,7 @@ function fromMatrix(rows: readonly unknown[], only: readonly string[] | undefine
     const values = r as unknown[];
     if (!Array.isArray(values) || values.length !== width) {
       throw new RangeError(
-        `dataFromValues: row ${i} has ${Array.isArray(values) ? values.length : describe(values)} values, expected ${width}`,
+        `dataFromValues: row ${i} has ${Array.isArray(values) ? values.length : describeValue(values)} values, expected ${width}`,
       );
     }
     const row: Row = {};
@@ -118,7 +118,7 @@ function fromMatrix(rows: readonly unknown[], only: readonly string[] | undefine
 function fromRecords(records: readonly unknown[], only: readonly string[] | undefined): Row[] {
   return records.map((r, i) => {
     if (!isObject(r)) {
-      throw new TypeError(`dataFromValues: row ${i} is ${describe(r)}, expected an object`);
+      throw new TypeError(`dataFromValues: row ${i} is ${describeValue(r)}, expected an object`);
     }
     const row: Row = {};
     if (only) {
@@ -146,7 +146,7 @@ export function toRows(data: unknown, opts: ValuesOptions = {}): Row[] {
   }
   if (!isObject(data)) {
     throw new TypeError(
-      `dataFromValues: expected rows, columns, a DataFrame, an Arrow table or a tensor, got ${describe(data)}`,
+      `dataFromValues: expected rows, columns, a DataFrame, an Arrow table or a tensor, got ${describeValue(data)}`,
     );
   }
   // Apache Arrow Table: schema.fields + getChild(name).toArray().
@@ -194,7 +194,7 @@ export function toRows(data: unknown, opts: ValuesOptions = {}): Row[] {
   const notColumn = entries.find(([, v]) => !(Array.isArray(v) || ArrayBuffer.isView(v)));
   if (notColumn) {
     throw new TypeError(
-      `dataFromValues: column "${notColumn[0]}" is ${describe(notColumn[1])}; a columnar object maps each column name to an array of values`,
+      `dataFromValues: column "${notColumn[0]}" is ${describeValue(notColumn[1])}; a columnar object maps each column name to an array of values`,
     );
   }
   const names = selectNames(

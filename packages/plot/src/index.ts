@@ -64,4 +64,5 @@ export {
   type ContinuousScale,
 } from "./style.js";
 export { THEMES, type ThemeName } from "./themes.js";
+export { describeValue } from "./describe.js";
 export type * from "./types.js";

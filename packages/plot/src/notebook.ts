@@ -3,7 +3,7 @@
 // one MIME type per call.
 import type { Json } from "./fields.js";
 import { renderHTML, renderPNG, renderSVG } from "./render.js";
-import { describe } from "./schema.js";
+import { describeValue } from "./describe.js";
 
 /** The MIME type of Vega-Lite v5 specs, rendered by JupyterLab, VS Code and nteract. */
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
@@ -63,7 +63,7 @@ export async function showIn(
 ): Promise<void> {
   if (typeof (display as Partial<NotebookDisplay> | undefined)?.raw !== "function") {
     throw new TypeError(
-      `show: expected a display object with a raw(contentType, content) method (tslab's display), got ${describe(display)}`,
+      `show: expected a display object with a raw(contentType, content) method (tslab's display), got ${describeValue(display)}`,
     );
   }
   const as = opts.as ?? "svg";
@@ -74,6 +74,6 @@ export async function showIn(
   else if (as === "vegalite") display.raw(VEGALITE_MIME, spec as unknown as string);
   else
     throw new RangeError(
-      `show: "as" must be "svg", "png", "vegalite" or "html", got ${describe(as)}`,
+      `show: "as" must be "svg", "png", "vegalite" or "html", got ${describeValue(as)}`,
     );
 }

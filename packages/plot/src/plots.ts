@@ -2,7 +2,8 @@
 // helpers can keep refining.
 import { vl, type Chart } from "./chart.js";
 import { toRows, type DataInput, type Row } from "./data.js";
-import { checkOptionNames, describe } from "./schema.js";
+import { checkOptionNames } from "./schema.js";
+import { describeValue } from "./describe.js";
 import { colorBy, shapeBy } from "./style.js";
 import type { ChartOptions, ColorScheme, MarkOptions } from "./types.js";
 
@@ -374,7 +375,7 @@ function matrixRows(matrix: unknown, opts: MatrixHeatmapOptions): MatrixCells {
     !values.every((r) => Array.isArray(r) && r.length === values[0]!.length)
   ) {
     throw new TypeError(
-      `heatmap: expected a matrix (array of equal-length rows, or a rank-2 tensor), got ${describe(matrix)}`,
+      `heatmap: expected a matrix (array of equal-length rows, or a rank-2 tensor), got ${describeValue(matrix)}`,
     );
   }
   const nRows = values.length;
@@ -565,7 +566,7 @@ export function pairplot(
     !fields.every((f) => typeof f === "string")
   ) {
     throw new TypeError(
-      `pairplot: fields must be a non-empty list of field names, got ${describe(fields)}`,
+      `pairplot: fields must be a non-empty list of field names, got ${describeValue(fields)}`,
     );
   }
   const cell = opts.cellSize ?? 150;

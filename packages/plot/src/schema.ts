@@ -1,5 +1,6 @@
 // What JavaScript callers may pass, read from Vega-Lite's own JSON schema, so that a misspelt
 // mark, channel or option fails at once with a hint instead of silently producing a broken chart.
+import { describeValue } from "./describe.js";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -149,7 +150,7 @@ export function checkOptionNames(
 ): void {
   if (opts === undefined || opts === null) return;
   if (typeof opts !== "object" || Array.isArray(opts)) {
-    throw new TypeError(`${what}: options must be an object, got ${describe(opts)}`);
+    throw new TypeError(`${what}: options must be an object, got ${describeValue(opts)}`);
   }
   for (const key of Object.keys(opts)) {
     if (!allowed.includes(key)) {
@@ -158,13 +159,4 @@ export function checkOptionNames(
       );
     }
   }
-}
-
-/** A short description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
-  return `${typeof value} ${String(value)}`;
 }

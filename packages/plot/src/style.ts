@@ -2,7 +2,8 @@
 // size, themes, axes and scales. Each takes a chart and returns a new one.
 import { chartOf, specOf, viewKind, type Chart } from "./chart.js";
 import { checkFields, type Json } from "./fields.js";
-import { channelOptionNames, checkOptionNames, describe, didYouMean } from "./schema.js";
+import { channelOptionNames, checkOptionNames, didYouMean } from "./schema.js";
+import { describeValue } from "./describe.js";
 import { THEMES, type ThemeName } from "./themes.js";
 import { mapSizedViews, mapUnitSpecs, updateChannel } from "./units.js";
 import type { ColorScheme, Config, FieldOptions, TitleOptions } from "./types.js";
@@ -15,7 +16,7 @@ function byField(
   opts?: object,
 ): Chart {
   if (typeof field !== "string")
-    throw new TypeError(`${where}: the field must be a string, got ${describe(field)}`);
+    throw new TypeError(`${where}: the field must be a string, got ${describeValue(field)}`);
   checkOptionNames(where, opts, channelOptionNames(channel));
   const def = { type: "nominal", ...opts, field };
   const spec = mapUnitSpecs(specOf(chart), (unit) => ({
@@ -107,7 +108,7 @@ export function setSize(chart: Chart, width: number, height: number): Chart {
     ["height", height],
   ] as const) {
     if (!(typeof v === "number" && v > 0))
-      throw new RangeError(`setSize: ${name} must be a positive number, got ${describe(v)}`);
+      throw new RangeError(`setSize: ${name} must be a positive number, got ${describeValue(v)}`);
   }
   return chartOf(mapSizedViews(specOf(chart), (view) => ({ ...view, width, height })));
 }

@@ -9,6 +9,7 @@ import { isFloat } from "./dtype.js";
 import { derivativeOf } from "./primitive.js";
 import * as derivativeOps from "./ops/derivative.js";
 import { formatType } from "./format.js";
+import { describeValue } from "./describe.js";
 import { full, zeros } from "./ops/creation.js";
 import { add, cast } from "./ops/elementwise.js";
 import { unbroadcast } from "./ops/reduce.js";
@@ -81,7 +82,9 @@ function checkDifferentiable(
       `grad: the value at ${stat} is not a tensor; the differentiated argument must be a tensor or a tree (arrays, plain objects) of tensors`,
     );
   if (leaves.length === 0)
-    throw new TypeError(`grad: the differentiated argument has no tensors (got ${describe(x)})`);
+    throw new TypeError(
+      `grad: the differentiated argument has no tensors (got ${describeValue(x)})`,
+    );
   leaves.forEach((t, i) => {
     if (!isFloat(t.dtype))
       throw new TypeError(
@@ -98,7 +101,7 @@ function findStatic(
     case "tensor":
       return undefined;
     case "static":
-      return `${path} (${describe(spec.value)})`;
+      return `${path} (${describeValue(spec.value)})`;
     case "node":
       return findStatic(spec.children, path);
     case "array":
@@ -116,16 +119,6 @@ function findStatic(
   }
 }
 
-function describe(x: unknown): string {
-  return x === null
-    ? "null"
-    : Array.isArray(x)
-      ? "an array"
-      : typeof x === "object"
-        ? "an object"
-        : `${typeof x} ${String(x)}`;
-}
-
 function checkAuxResult(result: unknown): Tensor {
   if (!Array.isArray(result) || result.length !== 2)
     throw new TypeError("grad: with hasAux, the function must return [loss, aux]");
@@ -134,7 +127,9 @@ function checkAuxResult(result: unknown): Tensor {
 
 function checkScalar(value: unknown): asserts value is Tensor {
   if (!(value instanceof Tensor))
-    throw new TypeError(`grad: the function must return a scalar tensor, got ${describe(value)}`);
+    throw new TypeError(
+      `grad: the function must return a scalar tensor, got ${describeValue(value)}`,
+    );
   if (value.size !== 1 || !isFloat(value.dtype)) {
     throw new TypeError(
       `grad: the function must return a scalar float tensor, got ${formatType(value.shape, value.dtype)}`,

@@ -3,7 +3,8 @@
  * `batches(x, y)` and `repeat(batch)` and data's `batches(frame or CSV, …)` implement it, so a
  * loop takes any of them — and arrays, iterables and async iterables of batches too.
  */
-import { show } from "./ops/check.js";
+import { show } from "./describe.js";
+import { checkInteger } from "./ops/check.js";
 import { sliceAlong } from "./ops/shape.js";
 import { key, split } from "./random.js";
 import type { Tensor } from "./tensor.js";
@@ -32,10 +33,8 @@ export function isBatchSource(x: unknown): x is BatchSource {
  * and epoch, different across epochs (so every epoch has its own order).
  */
 export function epochKey(seed: number, epoch: number): Tensor {
-  if (!Number.isSafeInteger(seed))
-    throw new TypeError(`epochKey: seed must be a safe integer, got ${show(seed)}`);
-  if (!Number.isSafeInteger(epoch) || epoch < 0)
-    throw new RangeError(`epochKey: epoch must be a non-negative integer, got ${show(epoch)}`);
+  checkInteger("epochKey", "seed", seed);
+  checkInteger("epochKey", "epoch", epoch, 0);
   return sliceAlong(split(key(seed), epoch + 1), epoch, 1).reshape([2]);
 }
 

@@ -9,7 +9,7 @@
  * - a JS number is "weak": it takes the tensor's type, except that a non-integer number with an
  *   integer tensor gives f32.
  */
-import { describeValue } from "./compile/literal.js";
+import { describeValue } from "./describe.js";
 
 /** The element types a tensor can hold. */
 export type DType = "f32" | "f64" | "s32" | "u32" | "u8";

@@ -11,6 +11,8 @@
 // Truncation follows Nx: at most `limit` values are printed in row-major order; a dimension that
 // still has entries left when the budget runs out gets a single `...` entry and stops.
 
+import { describeValue } from "./describe.js";
+
 export type DType = "f32" | "f64" | "s32" | "u32" | "u8";
 
 const DEFAULT_LIMIT = 50;
@@ -18,10 +20,24 @@ const DEFAULT_LIMIT = 50;
 /** `f32[2][3]`; a scalar is `f32`. */
 export function formatType(shape: readonly number[], dtype: DType): string {
   if (!Array.isArray(shape))
-    throw new TypeError(`formatType: shape must be an array, got ${typeof shape}`);
+    throw new TypeError(`formatType: shape must be an array, got ${describeValue(shape)}`);
   let s: string = dtype;
   for (const d of shape) s += `[${d}]`;
   return s;
+}
+
+/**
+ * A shape as every error message writes one without a dtype: `[2, 3]`, with `null` for a
+ * dimension not known yet (a model's batch axis): `[null, 7]`. A typed value is written with
+ * {@link formatType} instead (`f32[2][3]`).
+ */
+export function formatShape(shape: readonly (number | null)[]): string {
+  if (!Array.isArray(shape))
+    throw new TypeError(`formatShape: shape must be an array, got ${describeValue(shape)}`);
+  const dims = shape.map((d: unknown) =>
+    typeof d === "number" || d === null ? String(d) : describeValue(d),
+  );
+  return `[${dims.join(", ")}]`;
 }
 
 /** Shortest decimal text of a value that round-trips in its dtype (f32 values printed with the fewest digits that read back to the same float32, e.g. 0.1 not 0.10000000149011612; floats always show a decimal point: 1.0, -2.5, 1.0e-10 style for tiny/huge like Nx: use JS exponent form `1.0e-10`; NaN, Infinity, -Infinity printed as NaN, Inf, -Inf). Integers print plainly. */
@@ -64,7 +80,7 @@ export function formatTensor(
 ): string {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new RangeError(`formatTensor: bad dimension ${d} in shape [${shape.join(", ")}]`);
+      throw new RangeError(`formatTensor: bad dimension ${d} in shape ${formatShape(shape)}`);
     }
   }
   const name = opts?.name ?? "Tensor";

@@ -14,7 +14,8 @@ export { Tensor, isTensor } from "./tensor.js";
 export type { DType, TypedArray } from "./dtype.js";
 export { DTYPES, promoteTypes } from "./dtype.js";
 export type { Shape } from "./shape.js";
-export { formatType } from "./format.js";
+export { formatType, formatShape } from "./format.js";
+export { describeValue, show } from "./describe.js";
 export {
   tensor,
   full,
@@ -153,6 +154,6 @@ export {
 export type { Program, CompileOptions } from "./compile/compiler.js";
 export { setThreads, getThreads } from "./wasm/threads.js";
 export type { TensorTree, TreeSpec, TreeNodeType, Flat } from "./tree.js";
-export { flattenTree, unflattenTree, registerTreeNode } from "./tree.js";
+export { flattenTree, unflattenTree, registerTreeNode, mapTree, treeLeaves } from "./tree.js";
 export { epochKey, epochsOf, isBatchSource, type BatchSource, type Epochs } from "./batches.js";
 export * as random from "./random.js";

@@ -11,7 +11,7 @@ import { Graph, printGraph, type Node } from "./graph.js";
 import { Tensor } from "./tensor.js";
 import { flattenTree, treeKey, unflattenTree, type TreeSpec } from "./tree.js";
 import { LruCache } from "./lru.js";
-import { describeValue } from "./compile/literal.js";
+import { show } from "./describe.js";
 import { checkOptions } from "./ops/check.js";
 
 /** How many programs a jitted function keeps by default. */
@@ -73,7 +73,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
   const limit = o.cacheSize ?? DEFAULT_JIT_CACHE_SIZE;
   if (typeof limit !== "number" || !(Number.isInteger(limit) || limit === Infinity) || limit < 1)
     throw new RangeError(
-      `jit: cacheSize must be a positive integer or Infinity, got ${describeValue(limit)}`,
+      `jit: cacheSize must be a positive integer or Infinity, got ${show(limit)}`,
     );
   const cache = new LruCache<string, Compiled>(limit);
   let compiles = 0;

@@ -7,7 +7,7 @@
  * const w = random.normal(k1, [3, 4]);
  */
 import { bind } from "./core.js";
-import { describeValue } from "./compile/literal.js";
+import { describeValue, show } from "./describe.js";
 import type { DType } from "./dtype.js";
 import { checkDType, isFloat } from "./dtype.js";
 import { randomBits } from "./primitives/random.js";
@@ -30,7 +30,7 @@ function bits(key: Tensor, shape: Shape): Tensor {
 /** A key from an integer seed (as JAX's PRNGKey: [high 32 bits, low 32 bits]). */
 export function key(seed: number): Tensor {
   if (typeof seed !== "number" || !Number.isSafeInteger(seed))
-    throw new RangeError(`random.key: seed must be a safe integer, got ${describeValue(seed)}`);
+    throw new RangeError(`random.key: seed must be a safe integer, got ${show(seed)}`);
   const big = BigInt.asUintN(64, BigInt(seed));
   return tensor(new Uint32Array([Number(big >> 32n), Number(big & 0xffffffffn)]));
 }

@@ -1,7 +1,7 @@
 /** Shapes: sizes, strides, broadcasting and axis normalisation, with errors that name the op. */
-import { formatType } from "./format.js";
+import { formatType, formatShape } from "./format.js";
 import type { DType } from "./dtype.js";
-import { describeValue } from "./compile/literal.js";
+import { describeValue, show } from "./describe.js";
 
 /** A tensor shape: one non-negative integer per axis. */
 export type Shape = readonly number[];
@@ -40,7 +40,7 @@ export function checkShape(shape: unknown, where: string): number[] {
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
       throw new RangeError(
-        `${where}: shape [${shape.join(", ")}] has ${describeValue(d)}; every dimension must be a non-negative integer`,
+        `${where}: shape ${formatShape(shape)} has ${show(d)}; every dimension must be a non-negative integer`,
       );
     }
   }
@@ -67,7 +67,7 @@ export function broadcastShapes(op: string, a: Shape, ad: DType, b: Shape, bd: D
 /** Normalises a possibly negative axis; the error names the op, the axis and the rank. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
   if (typeof axis !== "number" || !Number.isInteger(axis)) {
-    throw new TypeError(`${op}: axis must be an integer, got ${describeValue(axis)}`);
+    throw new TypeError(`${op}: axis must be an integer, got ${show(axis)}`);
   }
   const a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank) {

@@ -1,6 +1,7 @@
 /** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
 import type { DType, TypedArray } from "./dtype.js";
-import { formatTensor } from "./format.js";
+import { formatTensor, formatType, formatShape } from "./format.js";
+import { registerDescription } from "./describe.js";
 import type { Shape } from "./shape.js";
 import { sizeOf } from "./shape.js";
 import type { Node } from "./graph.js";
@@ -100,7 +101,7 @@ export class Tensor {
     const d = this._concrete("toNumber");
     if (d.length !== 1) {
       throw new RangeError(
-        `toNumber: expected a tensor with one element, got shape [${this.shape.join(", ")}]`,
+        `toNumber: expected a tensor with one element, got shape ${formatShape(this.shape)}`,
       );
     }
     return d[0]!;
@@ -118,6 +119,8 @@ export class Tensor {
     return this.toString();
   }
 }
+
+registerDescription(Tensor, (t) => `a tensor ${formatType(t.shape, t.dtype)}`);
 
 /** True when `x` is a Tensor. */
 export function isTensor(x: unknown): x is Tensor {

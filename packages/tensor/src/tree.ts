@@ -3,6 +3,7 @@
  * {@link registerTreeNode}) whose leaves are tensors (a parameter tree). `grad` and `jit` take and
  * return them, and give results back with the same structure.
  */
+import { describeValue, show } from "./describe.js";
 import { Tensor } from "./tensor.js";
 
 /** A tensor, or arrays and plain objects of them (other leaves are carried along unchanged). */
@@ -221,6 +222,122 @@ export function staticKey(x: unknown): string {
     default:
       return x === null ? "z" : `o${identityOf(x as object)};`;
   }
+}
+
+/**
+ * The tensors of a tree, in `flattenTree`'s order (array items, then object keys in insertion
+ * order, a registered node's children).
+ *
+ * @example
+ * nx.treeLeaves({ w: nx.ones([2]), b: [nx.zeros([1])] }); // [w, b[0]]
+ */
+export function treeLeaves(tree: unknown): Tensor[] {
+  const leaves: Tensor[] = [];
+  treeKey(tree, leaves);
+  return leaves;
+}
+
+/**
+ * A tree of `tree`'s structure with `fn` applied to each of its tensors together with the tensors
+ * at the same places of `others` (JAX's `tree_map`). Each of `others` must have `tree`'s structure:
+ * tensors where it has tensors, arrays of the same length, objects with the same keys (in any
+ * order), instances of the same registered class with equal static data, and equal values where
+ * `tree` has other values (which the result keeps).
+ *
+ * @example
+ * const sum = nx.mapTree(params, (p, g) => nx.add(p, g), grads);
+ * @throws TypeError naming the first place where one of `others` differs from `tree`.
+ */
+export function mapTree<T>(
+  tree: T,
+  fn: (leaf: Tensor, ...others: Tensor[]) => Tensor,
+  ...others: unknown[]
+): T {
+  if (typeof fn !== "function")
+    throw new TypeError(`mapTree: fn must be a function, got ${describeValue(fn)}`);
+  return mapAt(tree, others, "", fn) as T;
+}
+
+/** Where a mismatch is, for mapTree's errors: `the root`, `w.kernel`, `[1].b`. */
+function place(path: string): string {
+  return path === "" ? "the root" : path.startsWith(".") ? path.slice(1) : path;
+}
+
+function mapAt(
+  x: unknown,
+  rest: readonly unknown[],
+  path: string,
+  fn: (leaf: Tensor, ...others: Tensor[]) => Tensor,
+): unknown {
+  const differ = (i: number, expected: string, got: unknown): never => {
+    throw new TypeError(
+      `mapTree: tree ${i + 2} at ${place(path)}: expected ${expected}, got ${describeValue(got)}`,
+    );
+  };
+  if (x instanceof Tensor) {
+    rest.forEach((r, i) => r instanceof Tensor || differ(i, "a tensor", r));
+    return fn(x, ...(rest as Tensor[]));
+  }
+  if (Array.isArray(x)) {
+    rest.forEach(
+      (r, i) =>
+        (Array.isArray(r) && r.length === x.length) || differ(i, `an array of ${x.length}`, r),
+    );
+    const out: unknown[] = [];
+    for (let k = 0; k < x.length; k++)
+      out.push(
+        mapAt(
+          x[k],
+          rest.map((r) => (r as unknown[])[k]),
+          `${path}[${k}]`,
+          fn,
+        ),
+      );
+    return out;
+  }
+  const node = typeof x === "object" && x !== null ? nodeClassOf(x) : undefined;
+  if (node !== undefined) {
+    const { children, aux } = node.type.flatten(x);
+    const key = auxKey(aux, `${node.name} aux`);
+    const restChildren = rest.map((r, i) => {
+      const same = typeof r === "object" && r !== null && nodeClassOf(r) === node;
+      if (!same) differ(i, article(node.name), r);
+      const flat = node.type.flatten(r);
+      if (auxKey(flat.aux, `${node.name} aux`) !== key)
+        throw new TypeError(
+          `mapTree: tree ${i + 2} at ${place(path)}: the ${node.name}'s static data differs`,
+        );
+      return flat.children;
+    });
+    return node.type.unflatten(mapAt(children, restChildren, path, fn), aux);
+  }
+  if (isPlainObject(x)) {
+    const keys = Object.keys(x);
+    rest.forEach((r, i) => {
+      if (!isPlainObject(r)) differ(i, "an object", r);
+      const theirs = Object.keys(r as object);
+      if (theirs.length !== keys.length || keys.some((k) => !Object.hasOwn(r as object, k)))
+        throw new TypeError(
+          `mapTree: tree ${i + 2} at ${place(path)} has keys ${theirs.join(", ") || "(none)"} where tree 1 has ${keys.join(", ") || "(none)"}`,
+        );
+    });
+    const out: Record<string, unknown> = {};
+    for (const k of keys)
+      out[k] = mapAt(
+        x[k],
+        rest.map((r) => (r as Record<string, unknown>)[k]),
+        `${path}.${k}`,
+        fn,
+      );
+    return out;
+  }
+  rest.forEach((r, i) => staticKey(r) === staticKey(x) || differ(i, show(x), r));
+  return x;
+}
+
+/** `a`/`an` before a class name. */
+function article(name: string): string {
+  return /^[aeiou]/i.test(name) ? `an ${name}` : `a ${name}`;
 }
 
 /** Puts a tree back together from its structure and (new) tensors. */

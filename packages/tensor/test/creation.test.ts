@@ -525,7 +525,7 @@ describe("creation errors", () => {
     );
     assert.throws(() => nx.tensor([1, [2]] as any), {
       name: "TypeError",
-      message: "tensor: expected a number at [1], got an array",
+      message: "tensor: expected a number at [1], got an array of 1",
     });
   });
 
@@ -534,10 +534,7 @@ describe("creation errors", () => {
       () => nx.tensor(["a"] as any),
       /tensor: expected numbers, booleans or nested arrays/,
     );
-    assert.throws(
-      () => nx.tensor([1, "a"] as any),
-      /tensor: expected a number at \[1\], got string a/,
-    );
+    assert.throws(() => nx.tensor([1, "a"] as any), /tensor: expected a number at \[1\], got "a"/);
     assert.throws(
       () => nx.tensor([1, null] as any),
       /tensor: expected a number at \[1\], got null/,
@@ -582,7 +579,7 @@ describe("creation errors", () => {
     assert.throws(() => nx.eye(-1), /eye: shape \[-1, -1\] has -1/);
     assert.throws(() => nx.zeros(3 as any), {
       name: "TypeError",
-      message: "zeros: shape must be an array of integers, got 3",
+      message: "zeros: shape must be an array of integers, got number 3",
     });
   });
 

@@ -72,27 +72,24 @@ const SPECS: Record<string, Spec> = {
   cumulativeSum: { args: () => [x(), { axis: 1, reverse: true }] },
   determinant: unary(),
   dispose: noJit(() => [{ a: x(), b: [v()] }]),
+  describeValue: noJit(() => [{ a: x(), b: [1, "two"] }]),
   divide: binary(),
   dot: binary(),
   dotGeneral: { args: () => [x(), [1], [0], x(), [1], [0]] },
   equal: binary(),
+  epochKey: noJit(() => [3, 1]),
+  epochsOf: noJit(
+    () => [[1, 2, 3], "epochsOf"],
+    (e: nx.Epochs) => (e.open(0) as Iterator<unknown>).next(),
+  ),
   erf: unary(),
   exp: unary(),
   expm1: unary(),
   eye: { args: () => [2, { m: 3, dtype: "f64" }] },
   flatten: unary(),
   flattenTree: noJit(() => [{ a: x(), b: [v()] }, "root"]),
-  epochKey: { args: () => [3, 2] },
-  epochsOf: noJit(
-    () => [[1, 2], "epochsOf"],
-    (r) => r.open(0).next(),
-  ),
-  isBatchSource: noJit(() => [{ forEpoch: () => [] }]),
-  registerTreeNode: noJit(() => [
-    class Box {},
-    { flatten: () => ({ children: [], aux: { n: 1 } }), unflatten: () => ({}) },
-  ]),
   floor: unary(),
+  formatShape: noJit(() => [[null, 3]]),
   formatType: noJit(() => [[2, 3], "f32"]),
   fromBuffer: { args: () => [new Uint8Array(8), "f32", [2]] },
   full: { args: () => [[2, 2], 3, { dtype: "f32" }] },
@@ -106,6 +103,7 @@ const SPECS: Record<string, Spec> = {
   iota: { args: () => [[2, 3], { axis: 1, dtype: "s32" }] },
   isInfinite: unary(),
   isNan: unary(),
+  isBatchSource: noJit(() => [{ forEpoch: () => [] }]),
   isTensor: noJit(() => [x()]),
   jit: noJit(
     () => [(t: nx.Tensor) => nx.exp(t), { cacheSize: 2 }],
@@ -121,6 +119,7 @@ const SPECS: Record<string, Spec> = {
   logicalNot: unary(),
   logicalOr: binary(),
   logsumexp: reduction(),
+  mapTree: noJit(() => [{ a: x(), b: [x(), 2] }, (t: nx.Tensor) => nx.negate(t)]),
   matmul: binary(),
   matrixTranspose: unary(),
   maximum: binary(),
@@ -152,12 +151,17 @@ const SPECS: Record<string, Spec> = {
   reduceMax: reduction(),
   reduceMin: reduction(),
   remainder: binary(),
+  registerTreeNode: noJit(() => [
+    class {},
+    { flatten: () => ({ children: [] }), unflatten: () => ({}) },
+  ]),
   reshape: { args: () => [x(), [4]] },
   reverse: { args: () => [x(), { axes: [0] }] },
   round: unary(),
   rsqrt: unary(),
   select: { args: () => [nx.tensor([1, 0], { dtype: "u8" }), x(), 0] },
   sigmoid: unary(),
+  show: noJit(() => [{ a: 1, b: [true, "two"] }]),
   sign: unary(),
   sin: unary(),
   slice: { args: () => [x(), [0, 0], [2, 2], [1, 2]] },
@@ -203,6 +207,7 @@ const SPECS: Record<string, Spec> = {
   tril: { args: () => [x(), 1] },
   triu: { args: () => [x(), -1] },
   trunc: unary(),
+  treeLeaves: noJit(() => [{ a: x(), b: [v(), "s"] }]),
   unflattenTree: noJit(() => [nx.flattenTree([x(), 3]).spec, [x()]]),
   valueAndGrad: noJit(
     () => [(t: nx.Tensor) => nx.sum(t), { hasAux: false }],
@@ -546,7 +551,7 @@ describe("literal: the one formatter for values in generated code", () => {
     assert.throws(() => lit(true as never), /expected a number/);
     assert.throws(
       () => int(0.5, "slice start"),
-      /^CodegenError: slice start: refusing to write 0\.5 .*expected an integer/,
+      /^CodegenError: slice start: refusing to write number 0\.5 .*expected an integer/,
     );
     assert.throws(() => int(NaN), /expected an integer/);
     assert.throws(() => int(Infinity), /expected an integer/);

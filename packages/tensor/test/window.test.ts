@@ -592,7 +592,7 @@ describe("windows: errors name the op and the shapes", () => {
     const cases: [() => unknown, RegExp][] = [
       [
         () => f([1, 2] as never, [1]),
-        new RegExp(`^${name}: input must be a Tensor, got an array$`),
+        new RegExp(`^${name}: input must be a Tensor, got an array of 2$`),
       ],
       [
         () => f(x, [2]),

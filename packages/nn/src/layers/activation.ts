@@ -3,13 +3,14 @@
  * `nn.activate(x, "leaky_relu", { alpha: 0.2 })`), and the `activation` option of dense and conv.
  * A layer's op is the activation's snake_case name, as Axon's.
  */
+import * as nx from "@dendrite/tensor";
 import {
   ACTIVATIONS,
   activationName,
   type ActivationName,
   type ActivationOptions,
 } from "../activations.js";
-import { describeValue, nodeOf, type Json, type Model, type NameOption } from "../model.js";
+import { nodeOf, type Json, type Model, type NameOption } from "../model.js";
 import { defineBuiltinLayer, type BuiltinLayer } from "./define.js";
 import type { OptionKind } from "./options.js";
 
@@ -22,7 +23,7 @@ export function snake(name: string): string {
 function activationKind(own: ActivationName): OptionKind<string, ActivationName> {
   const check = (x: unknown, where: string): ActivationName => {
     const name = activationName(String(x ?? own), "activation");
-    if (name !== own) throw new TypeError(`${where} must be "${own}", got ${describeValue(x)}`);
+    if (name !== own) throw new TypeError(`${where} must be "${own}", got ${nx.describeValue(x)}`);
     return name;
   };
   return { save: check, read: check };
@@ -36,13 +37,13 @@ const numbers: OptionKind<ActivationOptions, ActivationOptions> = {
 
 function readNumbers(x: unknown, where: string): ActivationOptions {
   if (typeof x !== "object" || x === null || Array.isArray(x))
-    throw new TypeError(`${where} must be an object of numbers, got ${describeValue(x)}`);
+    throw new TypeError(`${where} must be an object of numbers, got ${nx.describeValue(x)}`);
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(x)) {
     if (v === undefined) continue;
     if (typeof v !== "number")
       throw new TypeError(
-        `${where.replace(/: options$/, "")}: ${k} must be a number, got ${describeValue(v)}`,
+        `${where.replace(/: options$/, "")}: ${k} must be a number, got ${nx.describeValue(v)}`,
       );
     out[k] = v;
   }

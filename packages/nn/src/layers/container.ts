@@ -1,5 +1,6 @@
 /** Containers: several outputs as one model (Axon's container). */
-import { Model, describeValue, isNode, type OutputTree } from "../model.js";
+import * as nx from "@dendrite/tensor";
+import { Model, isNode, type OutputTree } from "../model.js";
 
 /** A tree of models: arrays and plain objects whose leaves are models. */
 export type ModelTree = Model | readonly ModelTree[] | { readonly [k: string]: ModelTree };
@@ -19,7 +20,7 @@ export function container<T extends ModelTree>(outputs: T): Model<PredictionOf<T
     if (typeof t === "object" && t !== null)
       return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, walk(v)]));
     throw new TypeError(
-      `container: expected models, arrays or objects of models, got ${describeValue(t)}`,
+      `container: expected models, arrays or objects of models, got ${nx.describeValue(t)}`,
     );
   };
   const out = walk(outputs);

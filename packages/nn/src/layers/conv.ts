@@ -4,7 +4,7 @@
  * "same" padding of Axon and Keras passed explicitly.
  */
 import * as nx from "@dendrite/tensor";
-import { nodeOf, showShape, type Model } from "../model.js";
+import { nodeOf, type Model } from "../model.js";
 import { withActivation } from "./activation.js";
 import { defineBuiltinLayer, type OptionsIn } from "./define.js";
 import { boolean, initializer, positiveInt } from "./options.js";
@@ -48,7 +48,7 @@ const CONV = defineBuiltinLayer({
     if (kernel.rank !== x!.rank || kernel.shape.at(-2) !== x!.shape.at(-1))
       throw new Error(
         `expected an input with ${kernel.shape.at(-2)} channels on its last axis ` +
-          `(kernel ${nx.formatType(kernel.shape, kernel.dtype)}), got shape ${showShape(x!.shape)}`,
+          `(kernel ${nx.formatType(kernel.shape, kernel.dtype)}), got shape ${nx.formatShape(x!.shape)}`,
       );
     const y = nx.conv(x!, kernel, {
       ...channelsLast(x!.rank),

@@ -8,7 +8,6 @@ import { resolveInitializer, type InitializerLike } from "../initializers.js";
 import {
   Model,
   addNode,
-  describeValue,
   nodeOf,
   type LayerContext,
   type LayerDef,
@@ -45,7 +44,7 @@ function customDef(
   registered: boolean,
 ): LayerDef {
   if (typeof fn !== "function")
-    throw new TypeError(`layer: expected a function, got ${describeValue(fn)}`);
+    throw new TypeError(`layer: expected a function, got ${nx.describeValue(fn)}`);
   const specs = Object.entries(params).map(([name, p]) => {
     if (typeof p !== "object" || p === null || p.shape === undefined)
       throw new TypeError(`layer ${op}: parameter "${name}" needs a shape`);
@@ -65,7 +64,7 @@ function customDef(
           typeof p.shape === "function" ? p.shape(...shapes.map((s) => [...s])) : p.shape;
         if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
           throw new TypeError(
-            `parameter "${name}": shape must be an array of sizes, got ${JSON.stringify(shape)}`,
+            `parameter "${name}": shape must be an array of sizes, got ${nx.show(shape)}`,
           );
         out[name] = { shape: [...shape], initializer, kind: p.kind ?? "parameter" };
       }
@@ -74,7 +73,9 @@ function customDef(
     forward: (inputs, p, ctx: LayerContext) => {
       const out = fn(...inputs, p, ctx);
       if (!(out instanceof nx.Tensor))
-        throw new TypeError(`the layer function must return a tensor, got ${describeValue(out)}`);
+        throw new TypeError(
+          `the layer function must return a tensor, got ${nx.describeValue(out)}`,
+        );
       return out;
     },
   };
@@ -117,7 +118,7 @@ export function defineLayer(
 ): (inputs: Model | readonly Model[], options?: NameOption) => Model {
   if (typeof op !== "string" || !/^[a-z][a-z0-9_]*$/i.test(op))
     throw new TypeError(
-      `defineLayer: op must be an identifier such as "scale", got ${describeValue(op)}`,
+      `defineLayer: op must be an identifier such as "scale", got ${nx.describeValue(op)}`,
     );
   const def = customDef(op, fn, options.params ?? {}, true);
   registerLayer(op, () => def);

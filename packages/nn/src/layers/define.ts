@@ -4,10 +4,9 @@
  * the value), the saved JSON config, the options `asTable` shows and the loader that rebuilds the
  * layer from a file; the definition registers itself, so adding a layer is writing one of these.
  */
-import type * as nx from "@dendrite/tensor";
+import * as nx from "@dendrite/tensor";
 import {
   addNode,
-  describeValue,
   type GraphNode,
   type Json,
   type LayerContext,
@@ -113,7 +112,7 @@ export function defineBuiltinLayer<S extends OptionsSchema>(
     options: spec.options,
     fromOptions(options) {
       if (typeof options !== "object" || options === null)
-        throw new TypeError(`${op}: options must be an object, got ${describeValue(options)}`);
+        throw new TypeError(`${op}: options must be an object, got ${nx.describeValue(options)}`);
       for (const [k, v] of Object.entries(options))
         if (v !== undefined && !names.includes(k))
           throw new TypeError(

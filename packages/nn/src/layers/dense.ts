@@ -1,7 +1,7 @@
 /** The fully connected layer: `x.dense(32, { activation: "relu" })`. */
 import * as nx from "@dendrite/tensor";
 import type { ActivationName } from "../activations.js";
-import { nodeOf, showShape, type Model, type NameOption } from "../model.js";
+import { nodeOf, type Model, type NameOption } from "../model.js";
 import { withActivation } from "./activation.js";
 import { defineBuiltinLayer, type OptionsIn } from "./define.js";
 import { boolean, initializer, positiveInt } from "./options.js";
@@ -12,7 +12,7 @@ export function checkFeatures(x: nx.Tensor, kernel: nx.Tensor, axisOfKernel: num
   if (x.shape.at(-1) !== want) {
     throw new Error(
       `expected an input whose last axis is ${want} (kernel ${nx.formatType(kernel.shape, kernel.dtype)}), ` +
-        `got shape ${showShape(x.shape)}`,
+        `got shape ${nx.formatShape(x.shape)}`,
     );
   }
 }

@@ -1,11 +1,12 @@
 /** Model inputs: `nn.input("car_features", [null, 7])`. */
-import { addInput, describeValue, type Json, type Model, type ShapeSpec } from "../model.js";
+import * as nx from "@dendrite/tensor";
+import { addInput, type Json, type Model, type ShapeSpec } from "../model.js";
 import { defineBuiltinLayer } from "./define.js";
 import type { Config, OptionKind } from "./options.js";
 
 function checkName(x: unknown): string {
   if (typeof x !== "string" || x.length === 0)
-    throw new TypeError(`input: the name must be a non-empty string, got ${describeValue(x)}`);
+    throw new TypeError(`input: the name must be a non-empty string, got ${nx.describeValue(x)}`);
   return x;
 }
 
@@ -13,7 +14,7 @@ function checkShape(x: unknown, what: string): Json {
   if (x === undefined || x === null) return null;
   if (!Array.isArray(x) || !x.every((d) => d === null || (Number.isInteger(d) && d >= 0)))
     throw new TypeError(
-      `${what}: shape must be an array of sizes or null (any size), got ${JSON.stringify(x)}`,
+      `${what}: shape must be an array of sizes or null (any size), got ${nx.show(x)}`,
     );
   return [...(x as Json[])];
 }

@@ -1,13 +1,6 @@
 /** Layers that combine several models: `add`, `subtract`, `multiply` and `concatenate`. */
 import * as nx from "@dendrite/tensor";
-import {
-  nodeOf,
-  showShape,
-  type GraphNode,
-  type Model,
-  type NameOption,
-  type ShapeSpec,
-} from "../model.js";
+import { nodeOf, type GraphNode, type Model, type NameOption, type ShapeSpec } from "../model.js";
 import { defineBuiltinLayer } from "./define.js";
 import { integer } from "./options.js";
 
@@ -20,7 +13,7 @@ function checkSameShapes(shapes: readonly ShapeSpec[], what: string): void {
       s.every((d, i) => d === null || first[i] === null || d === first[i]);
     if (!same)
       throw new Error(
-        `${what} needs inputs of the same shape, got ${shapes.map(showShape).join(" and ")}`,
+        `${what} needs inputs of the same shape, got ${shapes.map(nx.formatShape).join(" and ")}`,
       );
   }
 }
@@ -90,7 +83,7 @@ const CONCATENATE = defineBuiltinLayer({
     );
     if (!ok)
       throw new Error(
-        `inputs must match on every axis but ${o.axis}, got ${xs.map((t) => showShape(t.shape)).join(" and ")}`,
+        `inputs must match on every axis but ${o.axis}, got ${xs.map((t) => nx.formatShape(t.shape)).join(" and ")}`,
       );
     return nx.concatenate(xs, { axis });
   },

@@ -4,13 +4,14 @@
  * and under which name `asTable` shows it. Errors name the layer, the option and the bad value:
  * `dense: units must be a positive integer, got number 0`.
  */
+import * as nx from "@dendrite/tensor";
 import {
   initializerFromConfig,
   resolveInitializer,
   type Initializer,
   type InitializerLike,
 } from "../initializers.js";
-import { describeValue, type Json } from "../model.js";
+import { type Json } from "../model.js";
 
 /** A layer's saved options. */
 export type Config = { readonly [k: string]: Json };
@@ -63,7 +64,7 @@ export function plain<T extends Json>(
 /** Checks that `x` is a positive integer; the error names `where` and the value. */
 export function checkPositiveInt(x: unknown, where: string): number {
   if (typeof x !== "number" || !Number.isInteger(x) || x < 1)
-    throw new RangeError(`${where} must be a positive integer, got ${describeValue(x)}`);
+    throw new RangeError(`${where} must be a positive integer, got ${nx.show(x)}`);
   return x;
 }
 
@@ -76,7 +77,7 @@ export function positiveInt(o: KindOptions<number> = {}): OptionKind<number, num
 export function integer(o: KindOptions<number> = {}): OptionKind<number, number> {
   return plain((x, where) => {
     if (typeof x !== "number" || !Number.isInteger(x))
-      throw new TypeError(`${where} must be an integer, got ${describeValue(x)}`);
+      throw new TypeError(`${where} must be an integer, got ${nx.show(x)}`);
     return x;
   }, o);
 }
@@ -89,7 +90,7 @@ export function number(
 ): OptionKind<number, number> {
   return plain((x, where) => {
     if (typeof x !== "number" || !ok(x))
-      throw new RangeError(`${where} must be ${range}, got ${describeValue(x)}`);
+      throw new RangeError(`${where} must be ${range}, got ${nx.show(x)}`);
     return x;
   }, o);
 }
@@ -98,7 +99,7 @@ export function number(
 export function boolean(o: KindOptions<boolean> = {}): OptionKind<boolean, boolean> {
   return plain((x, where) => {
     if (typeof x !== "boolean")
-      throw new TypeError(`${where} must be true or false, got ${describeValue(x)}`);
+      throw new TypeError(`${where} must be true or false, got ${nx.describeValue(x)}`);
     return x;
   }, o);
 }
@@ -111,7 +112,7 @@ export function oneOf<const T extends string>(
   return plain((x, where) => {
     if (!values.includes(x as T))
       throw new RangeError(
-        `${where} must be ${values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(x)}`,
+        `${where} must be ${values.map((v) => JSON.stringify(v)).join(" or ")}, got ${nx.show(x)}`,
       );
     return x as T;
   }, o);
@@ -125,7 +126,7 @@ export function sizes(
     if (typeof x === "number") return checkPositiveInt(x, where);
     if (Array.isArray(x)) return x.map((d: unknown) => checkPositiveInt(d, where));
     throw new TypeError(
-      `${where} must be a number or an array of numbers, got ${describeValue(x)}`,
+      `${where} must be a number or an array of numbers, got ${nx.describeValue(x)}`,
     );
   };
   return {
@@ -150,7 +151,7 @@ export function initializer(
         typeof (saved as { name?: unknown }).name !== "string"
       )
         throw new TypeError(
-          `${where} must be an initializer's config { name, ... }, got ${describeValue(saved)}`,
+          `${where} must be an initializer's config { name, ... }, got ${nx.describeValue(saved)}`,
         );
       return initializerFromConfig(saved as { name: string });
     },

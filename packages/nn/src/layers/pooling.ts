@@ -3,7 +3,7 @@
  * `nx.windowMean`; strides default to the window, as Axon) and the global pools.
  */
 import * as nx from "@dendrite/tensor";
-import { nodeOf, showShape, type Model, type NameOption } from "../model.js";
+import { nodeOf, type Model, type NameOption } from "../model.js";
 import { defineBuiltinLayer, type OptionsIn } from "./define.js";
 import { boolean } from "./options.js";
 import { poolWindow, windowFor, windowOptions, type WindowOptions } from "./window.js";
@@ -49,7 +49,7 @@ function defineGlobalPool(op: "global_avg_pool" | "global_max_pool") {
     forward: (o, [x]) => {
       if (x!.rank < 3)
         throw new Error(
-          `expected an input [batch, ...spatial, channels] of rank ≥ 3, got shape ${showShape(x!.shape)}`,
+          `expected an input [batch, ...spatial, channels] of rank ≥ 3, got shape ${nx.formatShape(x!.shape)}`,
         );
       const axes = x!.shape.slice(1, -1).map((_, i) => i + 1);
       return op === "global_avg_pool"

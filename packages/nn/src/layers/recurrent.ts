@@ -3,7 +3,7 @@
  * LSTM and GRU with PyTorch's gate equations and gate order.
  */
 import * as nx from "@dendrite/tensor";
-import { nodeOf, showShape, type Model, type NameOption } from "../model.js";
+import { nodeOf, type Model, type NameOption } from "../model.js";
 import { defineBuiltinLayer, type OptionsIn } from "./define.js";
 import { boolean, initializer, positiveInt } from "./options.js";
 
@@ -27,11 +27,11 @@ function checkSequence(x: nx.Tensor | readonly number[], features?: number): voi
   const shape = x instanceof nx.Tensor ? x.shape : x;
   if (shape.length !== 3)
     throw new Error(
-      `expected an input [batch, time, features] of rank 3, got shape ${showShape(shape)}`,
+      `expected an input [batch, time, features] of rank 3, got shape ${nx.formatShape(shape)}`,
     );
   if (features !== undefined && shape[2] !== features)
     throw new Error(
-      `expected ${features} features on the last axis, got shape ${showShape(shape)}`,
+      `expected ${features} features on the last axis, got shape ${nx.formatShape(shape)}`,
     );
 }
 

@@ -1,6 +1,6 @@
 /** Shape layers: `flatten` and `reshape`, which keep the batch axis. */
 import * as nx from "@dendrite/tensor";
-import { nodeOf, showShape, type Model, type NameOption } from "../model.js";
+import { nodeOf, type Model, type NameOption } from "../model.js";
 import { defineBuiltinLayer } from "./define.js";
 import { plain } from "./options.js";
 
@@ -27,7 +27,7 @@ const targetShape = plain<number[]>(
       x.filter((d) => d === -1).length > 1
     )
       throw new TypeError(
-        `${where} must list positive sizes (one may be -1), without the batch axis; got ${JSON.stringify(x)}`,
+        `${where} must list positive sizes (one may be -1), without the batch axis; got ${nx.show(x)}`,
       );
     return [...(x as number[])];
   },
@@ -43,7 +43,7 @@ const RESHAPE = defineBuiltinLayer({
     const ok = o.shape.includes(-1) ? known > 0 && rest % known === 0 : known === rest;
     if (!ok)
       throw new Error(
-        `cannot reshape an input of shape ${showShape(x!.shape)} to [batch, ${o.shape.join(", ")}]`,
+        `cannot reshape an input of shape ${nx.formatShape(x!.shape)} to [batch, ${o.shape.join(", ")}]`,
       );
     return nx.reshape(x!, [x!.shape[0]!, ...o.shape]);
   },

@@ -4,7 +4,7 @@
  * the "same" padding of Axon and Keras (output ceil(size / stride), the odd pad at the end).
  */
 import * as nx from "@dendrite/tensor";
-import { showShape, type NameOption } from "../model.js";
+import { type NameOption } from "../model.js";
 import { checkPositiveInt, oneOf, sizes } from "./options.js";
 
 /** `"valid"`: no padding; `"same"`: zero padding so the output has ceil(size / stride) positions. */
@@ -95,7 +95,7 @@ export function geometry(
     } else {
       if (size < span)
         throw new Error(
-          `spatial axis ${i + 1} of the input ${showShape(shape)} has ${size} positions, fewer than the window's ${span}`,
+          `spatial axis ${i + 1} of the input ${nx.formatShape(shape)} has ${size} positions, fewer than the window's ${span}`,
         );
       pads.push([0, 0]);
       out.push(Math.floor((size - span) / s) + 1);

@@ -3,7 +3,8 @@
  * it: positions are non-negative integers that agree with each other, the history and times are
  * numbers, names are strings. Errors start with `where` (`checkpoint: <file>`).
  */
-import { brief, isJsonObject, parseJson } from "../safe-json.js";
+import * as nx from "@dendrite/tensor";
+import { isJsonObject, parseJson } from "../safe-json.js";
 import type { EpochRecord } from "./state.js";
 
 /** A JSON skeleton of a tree: tensors replaced by `{ $tensor: name }`. */
@@ -29,20 +30,20 @@ export interface CheckpointMeta {
 
 function count(x: unknown, what: string, where: string): number {
   if (!Number.isSafeInteger(x) || (x as number) < 0)
-    throw new Error(`${where}: ${what} is ${brief(x)}; it must be a non-negative integer`);
+    throw new Error(`${where}: ${what} is ${nx.show(x)}; it must be a non-negative integer`);
   return x as number;
 }
 
 /** Parses and checks checkpoint metadata; `format` is checked first, so old files say so. */
 export function parseCheckpointMeta(text: string, what: string, where: string): CheckpointMeta {
   const meta = parseJson(text, what, where);
-  if (!isJsonObject(meta)) throw new Error(`${where}: ${what} is ${brief(meta)}, not an object`);
+  if (!isJsonObject(meta)) throw new Error(`${where}: ${what} is ${nx.show(meta)}, not an object`);
   if (meta.format !== FORMAT)
     throw new Error(
-      `${where}: the checkpoint format is ${brief(meta.format)}; this version reads ${FORMAT}`,
+      `${where}: the checkpoint format is ${nx.show(meta.format)}; this version reads ${FORMAT}`,
     );
   const p = meta.position;
-  if (!isJsonObject(p)) throw new Error(`${where}: position is ${brief(p)}, not an object`);
+  if (!isJsonObject(p)) throw new Error(`${where}: position is ${nx.show(p)}, not an object`);
   const position = {
     epoch: count(p.epoch, "position.epoch", where),
     iteration: count(p.iteration, "position.iteration", where),
@@ -73,7 +74,7 @@ export function parseCheckpointMeta(text: string, what: string, where: string): 
 }
 
 function checkObject(x: unknown, what: string, where: string): Record<string, unknown> {
-  if (!isJsonObject(x)) throw new Error(`${where}: ${what} is ${brief(x)}, not an object`);
+  if (!isJsonObject(x)) throw new Error(`${where}: ${what} is ${nx.show(x)}, not an object`);
   return x;
 }
 
@@ -81,7 +82,9 @@ function checkTimes(x: unknown, where: string): Record<number, number> {
   const out: Record<number, number> = {};
   for (const [k, v] of Object.entries(checkObject(x, "times", where))) {
     if (!/^\d+$/.test(k) || typeof v !== "number" || !(v >= 0))
-      throw new Error(`${where}: times has ${brief(k)}: ${brief(v)}; expected epoch: milliseconds`);
+      throw new Error(
+        `${where}: times has ${nx.show(k)}: ${nx.show(v)}; expected epoch: milliseconds`,
+      );
     out[Number(k)] = v;
   }
   return out;
@@ -89,7 +92,7 @@ function checkTimes(x: unknown, where: string): Record<number, number> {
 
 /** The history: one record per epoch with numbers (null, for a metric that was not finite, is NaN). */
 function checkHistory(x: unknown, epoch: number, where: string): EpochRecord[] {
-  if (!Array.isArray(x)) throw new Error(`${where}: history is ${brief(x)}, not an array`);
+  if (!Array.isArray(x)) throw new Error(`${where}: history is ${nx.show(x)}, not an array`);
   return x.map((r: unknown, i) => {
     const what = `history[${i}]`;
     const rec = checkObject(r, what, where);
@@ -100,7 +103,7 @@ function checkHistory(x: unknown, epoch: number, where: string): EpochRecord[] {
     const out: Record<string, number> = {};
     for (const [k, v] of Object.entries(rec)) {
       if (v !== null && typeof v !== "number")
-        throw new Error(`${where}: ${what}.${k} is ${brief(v)}, not a number`);
+        throw new Error(`${where}: ${what}.${k} is ${nx.show(v)}, not a number`);
       out[k] = v ?? Number.NaN;
     }
     return out as EpochRecord;
@@ -109,6 +112,6 @@ function checkHistory(x: unknown, epoch: number, where: string): EpochRecord[] {
 
 function checkNames(x: unknown, where: string): string[] {
   if (!Array.isArray(x) || !x.every((s) => typeof s === "string"))
-    throw new Error(`${where}: metricNames is ${brief(x)}, not an array of names`);
+    throw new Error(`${where}: metricNames is ${nx.show(x)}, not an array of names`);
   return x as string[];
 }

@@ -7,7 +7,7 @@ import fs from "node:fs/promises";
 import * as nx from "@dendrite/tensor";
 import { writeAtomic } from "../atomic.js";
 import { IN_MEMORY, decodeSafetensors, encodeSafetensors } from "../safetensors.js";
-import { brief, isJsonObject } from "../safe-json.js";
+import { isJsonObject } from "../safe-json.js";
 import { ModelState } from "../state.js";
 import { FORBIDDEN_SEGMENTS } from "../tree.js";
 import {
@@ -16,7 +16,7 @@ import {
   type CheckpointMeta,
   type Skeleton,
 } from "./checkpoint-meta.js";
-import { show, type EventFilter, type LoopEvent } from "./events.js";
+import { type EventFilter, type LoopEvent } from "./events.js";
 import { checkMode, improved, monitored, type MonitorMode } from "./handlers.js";
 import type { ResumeState, StepDefinition } from "./definition.js";
 import { LoopState, type EpochRecord } from "./state.js";
@@ -52,7 +52,7 @@ function skeletonOf(tree: unknown, path: string, tensors: Record<string, nx.Tens
   if (tree === null || ["boolean", "number", "string"].includes(typeof tree))
     return tree as Skeleton;
   if (tree === undefined) return null;
-  throw new Error(`checkpoint: cannot save ${show(tree)} at ${path} in the step state`);
+  throw new Error(`checkpoint: cannot save ${nx.show(tree)} at ${path} in the step state`);
 }
 
 /**
@@ -74,7 +74,7 @@ function treeOf(
       const name = skeleton.$tensor;
       if (name !== path || Object.keys(skeleton).length !== 1)
         throw new Error(
-          `${where}: the step state at ${path} refers to the tensor ${brief(name)}; expected "${path}"`,
+          `${where}: the step state at ${path} refers to the tensor ${nx.show(name)}; expected "${path}"`,
         );
       if (!Object.hasOwn(tensors, path))
         throw new Error(`${where}: the file lacks the tensor "${path}"`);
@@ -93,7 +93,7 @@ function treeOf(
   }
   if (skeleton === null || ["boolean", "number", "string"].includes(typeof skeleton))
     return skeleton;
-  throw new Error(`${where}: the step state at ${path} is ${brief(skeleton)}`);
+  throw new Error(`${where}: the step state at ${path} is ${nx.show(skeleton)}`);
 }
 
 /** JSON of handler metadata, leaving out what JSON cannot hold (functions, tensors become arrays). */
@@ -176,7 +176,7 @@ function modelStateOf(tree: unknown, where: string): ModelState | undefined {
   if (!isPlainObject(ms) || !isPlainObject(ms.parameters)) return undefined;
   const layers = (x: unknown, what: string) => {
     if (x === undefined) return {};
-    if (!isPlainObject(x)) throw new Error(`${where}: ${what} is ${brief(x)}, not an object`);
+    if (!isPlainObject(x)) throw new Error(`${where}: ${what} is ${nx.show(x)}, not an object`);
     for (const [layer, ts] of Object.entries(x)) {
       if (!isPlainObject(ts) || !Object.values(ts).every(nx.isTensor))
         throw new Error(`${where}: ${what}.${layer} is not an object of tensors`);
@@ -185,20 +185,12 @@ function modelStateOf(tree: unknown, where: string): ModelState | undefined {
   };
   const frozen = (tree as { frozen?: unknown }).frozen ?? [];
   if (!Array.isArray(frozen) || !frozen.every((f) => typeof f === "string"))
-    throw new Error(`${where}: step.frozen is ${brief(frozen)}, not a list of tensor names`);
+    throw new Error(`${where}: step.frozen is ${nx.show(frozen)}, not a list of tensor names`);
   return new ModelState(
     layers(ms.parameters, "step.modelState.parameters"),
     layers(ms.state, "step.modelState.state"),
     frozen,
   );
-}
-
-/** A tree node in words, for errors: `f32[3][2]`, `an array of 2`, `an object with keys a, b`. */
-function describe(x: unknown): string {
-  if (nx.isTensor(x)) return nx.formatType(x.shape, x.dtype);
-  if (Array.isArray(x)) return `an array of ${x.length}`;
-  if (isPlainObject(x)) return `an object with keys ${Object.keys(x).join(", ") || "(none)"}`;
-  return x === null ? "null" : `a ${typeof x}`;
 }
 
 /**
@@ -209,7 +201,7 @@ function sameStructure(saved: unknown, wanted: unknown, path: string, where: str
   const differ = (): never => {
     const what = nx.isTensor(saved) || nx.isTensor(wanted) ? "tensor" : "the step state at";
     throw new Error(
-      `${where}: ${what === "tensor" ? `tensor "${path}"` : `${what} ${path}`} is ${describe(saved)}, this run expects ${describe(wanted)}`,
+      `${where}: ${what === "tensor" ? `tensor "${path}"` : `${what} ${path}`} is ${nx.describeValue(saved)}, this run expects ${nx.describeValue(wanted)}`,
     );
   };
   if (nx.isTensor(wanted)) {
@@ -234,7 +226,7 @@ function sameStructure(saved: unknown, wanted: unknown, path: string, where: str
       if (wanted[k] === undefined) continue; // never saved
       if (!Object.hasOwn(saved, k))
         throw new Error(
-          `${where}: the file lacks the step state at ${path}.${k} (${describe(wanted[k])}) that this run needs`,
+          `${where}: the file lacks the step state at ${path}.${k} (${nx.describeValue(wanted[k])}) that this run needs`,
         );
       sameStructure(saved[k], wanted[k], `${path}.${k}`, where);
     }
@@ -380,7 +372,7 @@ export function checkpointHandler<S>(options: CheckpointOptions<S> = {}) {
   const path = options.path ?? "checkpoint/latest.ckpt";
   if (typeof path !== "string" && typeof path !== "function")
     throw new TypeError(
-      `${where}: path must be a file name or a function of the state, got ${show(path)}`,
+      `${where}: path must be a file name or a function of the state, got ${nx.show(path)}`,
     );
   const mode = checkMode(options.mode ?? "min", where);
   const criteria = options.criteria;

@@ -5,14 +5,13 @@
 import * as nx from "@dendrite/tensor";
 import { Model } from "../model.js";
 import { ModelState } from "../state.js";
-import { show } from "./events.js";
 
 /** The `log` option: a non-negative integer (default 50). */
 export function checkLog(log: unknown, where: string): number {
   if (log === undefined) return 50;
   if (typeof log !== "number" || !Number.isInteger(log) || log < 0)
     throw new RangeError(
-      `${where}: log must be a non-negative integer (0 = silent), got ${show(log)}`,
+      `${where}: log must be a non-negative integer (0 = silent), got ${nx.show(log)}`,
     );
   return log;
 }
@@ -21,7 +20,7 @@ export function checkLog(log: unknown, where: string): number {
 export function checkModel(model: unknown, where: string): Model<any> {
   if (!(model instanceof Model))
     throw new TypeError(
-      `${where}: expected a model (nn.input(...).dense(...)), got ${show(model)}`,
+      `${where}: expected a model (nn.input(...).dense(...)), got ${nx.show(model)}`,
     );
   return model;
 }
@@ -30,12 +29,12 @@ export function checkModel(model: unknown, where: string): Model<any> {
 export function checkSupervisedBatch(batch: unknown, where: string): void {
   if (!Array.isArray(batch) || batch.length !== 2)
     throw new TypeError(
-      `${where}: each batch must be [x, y] (inputs and targets), got ${show(batch)}`,
+      `${where}: each batch must be [x, y] (inputs and targets), got ${nx.show(batch)}`,
     );
   const [x, y] = batch;
   if (!nx.isTensor(x) && (typeof x !== "object" || x === null))
     throw new TypeError(
-      `${where}: the inputs x must be a tensor (or tensors by input name), got ${show(x)}`,
+      `${where}: the inputs x must be a tensor (or tensors by input name), got ${nx.show(x)}`,
     );
   if (y === undefined || y === null) throw new TypeError(`${where}: the targets y are missing`);
 }
@@ -53,7 +52,7 @@ export function toModelState(initState: unknown, where: string): ModelState | un
   )
     return undefined;
   throw new TypeError(
-    `${where}: the initial state must be a ModelState (or {} / nothing to start fresh), got ${show(initState)}`,
+    `${where}: the initial state must be a ModelState (or {} / nothing to start fresh), got ${nx.show(initState)}`,
   );
 }
 

@@ -5,7 +5,6 @@
  */
 import * as nx from "@dendrite/tensor";
 import type { LoopMetric, StepDefinition } from "./definition.js";
-import { show } from "./events.js";
 import { flatten, specId, specOf, unflatten } from "./flat.js";
 
 /**
@@ -40,7 +39,7 @@ export function compileStep(
         }
         if (!nx.isTensor(v) || v.rank !== 0)
           throw new TypeError(
-            `metric "${m.name}" returned ${nx.isTensor(v) ? nx.formatType(v.shape, v.dtype) : show(v)}; a metric must return a scalar tensor`,
+            `metric "${m.name}" returned ${nx.isTensor(v) ? nx.formatType(v.shape, v.dtype) : nx.show(v)}; a metric must return a scalar tensor`,
           );
         return m.accumulate(values[k]!, nx.asType(v, "f32"), counter);
       });

@@ -15,7 +15,7 @@ import {
   type RunOptions,
   type StepDefinition,
 } from "./definition.js";
-import { checkStatus, show, type HandlerStatus, type LoopEvent } from "./events.js";
+import { checkStatus, type HandlerStatus, type LoopEvent } from "./events.js";
 import { LoopState, type EpochRecord } from "./state.js";
 
 /** What a run needs of its loop. */
@@ -348,10 +348,10 @@ function checkRunOptions(options: RunOptions, where: string): void {
       );
   const { epochs, iterations } = options;
   if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 0))
-    throw new RangeError(`${where}: epochs must be a non-negative integer, got ${show(epochs)}`);
+    throw new RangeError(`${where}: epochs must be a non-negative integer, got ${nx.show(epochs)}`);
   if (iterations !== undefined && (!Number.isInteger(iterations) || iterations < 1))
     throw new RangeError(
-      `${where}: iterations must be a positive integer, got ${show(iterations)}`,
+      `${where}: iterations must be a positive integer, got ${nx.show(iterations)}`,
     );
 }
 

@@ -1,6 +1,7 @@
 /**
  * The loop's events (Axon's six), what a handler may return, and event filters.
  */
+import * as nx from "@dendrite/tensor";
 
 /** The events a loop fires, in Axon's order. */
 export const EVENTS = [
@@ -81,14 +82,14 @@ export function compileFilter<S>(filter: EventFilter<S> | undefined, where: stri
       const r = filter(state);
       if (typeof r !== "boolean")
         throw new TypeError(
-          `${where}: a filter function must return true or false, got ${show(r)}`,
+          `${where}: a filter function must return true or false, got ${nx.show(r)}`,
         );
       return r;
     };
   }
   if (typeof filter !== "object" || filter === null)
     throw new TypeError(
-      `${where}: a filter is "always", "first", { every, once, before, after, per } or a function, got ${show(filter)}`,
+      `${where}: a filter is "always", "first", { every, once, before, after, per } or a function, got ${nx.show(filter)}`,
     );
   for (const k of Object.keys(filter))
     if (!FILTER_KEYS.includes(k))
@@ -98,12 +99,12 @@ export function compileFilter<S>(filter: EventFilter<S> | undefined, where: stri
   const { every, once, before, after, per = "total" } = filter;
   if (per !== "total" && per !== "epoch")
     throw new RangeError(
-      `${where}: filter option per must be "total" or "epoch", got ${show(per)}`,
+      `${where}: filter option per must be "total" or "epoch", got ${nx.show(per)}`,
     );
   const count = (name: string, v: number | undefined, min: number) => {
     if (v !== undefined && (!Number.isInteger(v) || v < min))
       throw new RangeError(
-        `${where}: filter option ${name} must be an integer ≥ ${min}, got ${show(v)}`,
+        `${where}: filter option ${name} must be an integer ≥ ${min}, got ${nx.show(v)}`,
       );
   };
   count("every", every, 1);
@@ -127,18 +128,6 @@ export function checkStatus(value: unknown, event: LoopEvent, index: number): Ha
   if (value === undefined || value === "continue") return "continue";
   if (value === "haltEpoch" || value === "haltLoop") return value;
   throw new TypeError(
-    `handler #${index} on ${event} returned ${show(value)}; a handler must return "continue" (or nothing), "haltEpoch" or "haltLoop"`,
+    `handler #${index} on ${event} returned ${nx.show(value)}; a handler must return "continue" (or nothing), "haltEpoch" or "haltLoop"`,
   );
-}
-
-/** A short description of a value for error messages. */
-export function show(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "function") return "a function";
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === "object" && v !== null) {
-    const name = Object.getPrototypeOf(v)?.constructor?.name;
-    return name && name !== "Object" ? `a ${name}` : `an object {${Object.keys(v).join(", ")}}`;
-  }
-  return String(v);
 }

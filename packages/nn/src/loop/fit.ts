@@ -8,7 +8,6 @@ import type * as optimizersLib from "../optimizers/index.js";
 import type { Model } from "../model.js";
 import type { ModelState } from "../state.js";
 import { batches } from "../data.js";
-import { show } from "./events.js";
 import type { CheckpointOptions } from "./checkpoint.js";
 import type { EarlyStopOptions, PointSink, ReduceLrOptions } from "./handlers.js";
 import type { Handler, MetricFn, RunResult } from "./definition.js";
@@ -92,7 +91,7 @@ export async function fit(
   ] as const) {
     if (!nx.isTensor(t))
       throw new TypeError(
-        `${where}: ${name} must be a tensor, got ${show(t)} (convert a DataFrame with data.toTensor(df, columns); for a model with several inputs use nn.trainer)`,
+        `${where}: ${name} must be a tensor, got ${nx.show(t)} (convert a DataFrame with data.toTensor(df, columns); for a model with several inputs use nn.trainer)`,
       );
   }
   const epochs = positiveInt(options.epochs ?? 1, "epochs");
@@ -100,7 +99,7 @@ export async function fit(
   const seed = options.seed ?? 0;
   const shuffle = options.shuffle ?? true;
   if (typeof shuffle !== "boolean")
-    throw new TypeError(`${where}: shuffle must be true or false, got ${show(shuffle)}`);
+    throw new TypeError(`${where}: shuffle must be true or false, got ${nx.show(shuffle)}`);
   const [train, validation] = splitValidation(x, y, options);
 
   const loop = trainer(model, options.loss, options.optimizer ?? "adam", {
@@ -136,7 +135,7 @@ export async function fit(
 
 function positiveInt(v: unknown, name: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1)
-    throw new RangeError(`fit: ${name} must be a positive integer, got ${show(v)}`);
+    throw new RangeError(`fit: ${name} must be a positive integer, got ${nx.show(v)}`);
   return v;
 }
 
@@ -170,7 +169,7 @@ function splitValidation(x: nx.Tensor, y: nx.Tensor, options: FitOptions): [Rows
   if (validationSplit === undefined) return [[x, y]];
   if (typeof validationSplit !== "number" || !(validationSplit > 0 && validationSplit < 1))
     throw new RangeError(
-      `${where}: validationSplit must be a fraction between 0 and 1, got ${show(validationSplit)}`,
+      `${where}: validationSplit must be a fraction between 0 and 1, got ${nx.show(validationSplit)}`,
     );
   const held = Math.floor(rows! * validationSplit);
   if (held < 1 || held >= rows!)

@@ -3,8 +3,8 @@
  * plateau and pushing a metric to a live chart. The loop's methods (`validate`, `earlyStop`,
  * `reduceLrOnPlateau`, `plot`) attach them; checkpoints live in `checkpoint.ts`.
  */
+import * as nx from "@dendrite/tensor";
 import * as optimizersLib from "../optimizers/index.js";
-import { show } from "./events.js";
 import type { LoopState } from "./state.js";
 import { ModelState } from "../state.js";
 
@@ -35,13 +35,13 @@ export function improved(
 
 export function checkMode(mode: unknown, where: string): MonitorMode {
   if (mode !== "min" && mode !== "max")
-    throw new RangeError(`${where}: mode must be "min" or "max", got ${show(mode)}`);
+    throw new RangeError(`${where}: mode must be "min" or "max", got ${nx.show(mode)}`);
   return mode;
 }
 
 export function checkPositiveInt(v: unknown, name: string, where: string): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
-    throw new RangeError(`${where}: ${name} must be a non-negative integer, got ${show(v)}`);
+    throw new RangeError(`${where}: ${name} must be a non-negative integer, got ${nx.show(v)}`);
   return v;
 }
 
@@ -92,7 +92,7 @@ function plateauOptions(options: PlateauOptions, where: string): Required<Platea
   const patience = checkPositiveInt(options.patience ?? 3, "patience", where);
   const minDelta = options.minDelta ?? 0;
   if (typeof minDelta !== "number" || !(minDelta >= 0))
-    throw new RangeError(`${where}: minDelta must be a number ≥ 0, got ${show(minDelta)}`);
+    throw new RangeError(`${where}: minDelta must be a number ≥ 0, got ${nx.show(minDelta)}`);
   return { mode, patience, minDelta };
 }
 
@@ -116,7 +116,9 @@ export function earlyStopHandler(monitor: string, options: EarlyStopOptions = {}
   const opts = plateauOptions(options, where);
   const restore = options.restoreBestWeights ?? false;
   if (typeof restore !== "boolean")
-    throw new TypeError(`${where}: restoreBestWeights must be true or false, got ${show(restore)}`);
+    throw new TypeError(
+      `${where}: restoreBestWeights must be true or false, got ${nx.show(restore)}`,
+    );
   // The best state per run: keyed by the run's plateau record, which every new run makes afresh.
   const bests = new WeakMap<PlateauMeta, { modelState: ModelState; epoch: number }>();
   return (state: LoopState<any>) => {
@@ -165,7 +167,7 @@ export function reduceLrOnPlateauHandler(monitor: string, options: ReduceLrOptio
   const opts = plateauOptions(options, where);
   const factor = options.factor ?? 0.1;
   if (typeof factor !== "number" || !(factor > 0 && factor < 1))
-    throw new RangeError(`${where}: factor must be between 0 and 1, got ${show(factor)}`);
+    throw new RangeError(`${where}: factor must be between 0 and 1, got ${nx.show(factor)}`);
   return (state: LoopState<any>) => {
     const step = state.stepState as { optimizerState?: unknown };
     if (!step || step.optimizerState === undefined)
@@ -197,7 +199,7 @@ export function plotHandler(sink: PointSink, metric: string) {
   const where = "plot";
   if (!sink || typeof (sink as PointSink).push !== "function")
     throw new TypeError(
-      `${where}: expected something with a push(point) method (a live chart), got ${show(sink)}`,
+      `${where}: expected something with a push(point) method (a live chart), got ${nx.show(sink)}`,
     );
   if (typeof metric !== "string") throw new TypeError(`${where}: name the metric to plot`);
   return (state: LoopState<any>) => {

@@ -24,7 +24,6 @@ import { evalDefinition } from "./eval-step.js";
 import {
   compileFilter,
   resolveEvents,
-  show,
   type EventFilter,
   type LoopEvent,
   EVENTS,
@@ -146,7 +145,7 @@ export class Loop<S = unknown, Out = RunResult<S>> {
     filter?: EventFilter<LoopState<S>>,
   ): this {
     if (typeof handler !== "function")
-      throw new TypeError(`handleEvent: the handler must be a function, got ${show(handler)}`);
+      throw new TypeError(`handleEvent: the handler must be a function, got ${nx.show(handler)}`);
     const events = resolveEvents(event, "handleEvent");
     const compiled = compileFilter(filter, "handleEvent");
     for (const e of events) this.handlers.get(e)!.push({ fn: handler, filter: compiled });

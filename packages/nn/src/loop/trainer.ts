@@ -10,7 +10,6 @@ import { Model } from "../model.js";
 import * as optimizersLib from "../optimizers/index.js";
 import { ModelState, type LayerTensors, type ParameterTree } from "../state.js";
 import type { LogWriter } from "./console.js";
-import { show } from "./events.js";
 import { checkLog, checkModel, checkSupervisedBatch, prefix, toModelState } from "./checks.js";
 import { evalDefinition, type EvalStepState } from "./eval-step.js";
 import { Loop, type StepDefinition, type StepResult } from "./loop.js";
@@ -80,7 +79,7 @@ export function resolveLoss(loss: LossSpec, where: string): (yTrue: any, yPred: 
     const parts = loss.map((pair, i) => {
       if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[1] !== "number")
         throw new TypeError(
-          `${where}: weighted losses are [loss, weight] pairs; entry ${i} is ${show(pair)}`,
+          `${where}: weighted losses are [loss, weight] pairs; entry ${i} is ${nx.show(pair)}`,
         );
       return [lossesLib.get(pair[0] as string | lossesLib.Loss), pair[1] as number] as const;
     });
@@ -98,7 +97,7 @@ export function resolveLoss(loss: LossSpec, where: string): (yTrue: any, yPred: 
     };
   }
   throw new TypeError(
-    `${where}: the loss must be a name (${lossesLib.names.join(", ")}), a function (yTrue, yPred) => scalar, or [loss, weight] pairs; got ${show(loss)}`,
+    `${where}: the loss must be a name (${lossesLib.names.join(", ")}), a function (yTrue, yPred) => scalar, or [loss, weight] pairs; got ${nx.show(loss)}`,
   );
 }
 
@@ -171,7 +170,7 @@ class TrainView implements TrainStepState {
   }
   set modelState(value: ModelState) {
     if (!(value instanceof ModelState))
-      throw new TypeError(`stepState.modelState must be a ModelState, got ${show(value)}`);
+      throw new TypeError(`stepState.modelState must be a ModelState, got ${nx.show(value)}`);
     this.tree.modelState = { parameters: value.parameters, state: value.state };
     this.tree.frozen = [...value.frozen];
     this.cachedModelState = value;
@@ -214,7 +213,7 @@ export function trainer(
   const log = checkLog(options.log, where);
   const seed = options.seed ?? 0;
   if (!Number.isSafeInteger(seed))
-    throw new RangeError(`${where}: seed must be an integer, got ${show(seed)}`);
+    throw new RangeError(`${where}: seed must be an integer, got ${nx.show(seed)}`);
   const lossFn = resolveLoss(loss, where);
   const opt = optimizersLib.get(optimizer);
   const built = build(model, { mode: "train", seed });
@@ -252,7 +251,7 @@ export function trainer(
         const l = lossFn(y, r.prediction);
         if (!nx.isTensor(l) || l.rank !== 0)
           throw new TypeError(
-            `the loss returned ${nx.isTensor(l) ? nx.formatType(l.shape, l.dtype) : show(l)}; it must be a scalar (reduce it with a mean)`,
+            `the loss returned ${nx.isTensor(l) ? nx.formatType(l.shape, l.dtype) : nx.show(l)}; it must be a scalar (reduce it with a mean)`,
           );
         return [l, r] as const;
       };
@@ -319,9 +318,9 @@ export function loop<S>(
   init: (batch: any, initState: any) => S = (_batch, initState) => initState as S,
 ): Loop<S> {
   if (typeof step !== "function")
-    throw new TypeError(`loop: step must be a function, got ${show(step)}`);
+    throw new TypeError(`loop: step must be a function, got ${nx.show(step)}`);
   if (typeof init !== "function")
-    throw new TypeError(`loop: init must be a function, got ${show(init)}`);
+    throw new TypeError(`loop: init must be a function, got ${nx.show(init)}`);
   const definition: StepDefinition<S> = {
     kind: "loop",
     init: (batch, initState) => init(batch, initState),

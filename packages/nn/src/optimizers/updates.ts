@@ -127,7 +127,7 @@ export function scaleByLearningRate(
     return scaleBySchedule((step) => nx.negate(learningRate(step)));
   if (typeof learningRate !== "number" || !Number.isFinite(learningRate))
     throw new RangeError(
-      `learningRate must be a finite number or a schedule function, got ${String(learningRate)}`,
+      `learningRate must be a finite number or a schedule function, got ${nx.show(learningRate)}`,
     );
   return scaleByState(-learningRate);
 }
@@ -137,18 +137,9 @@ export function scaleByLearningRate(
  * `factor`, giving a new state: how reduce-on-plateau lowers the learning rate mid-run.
  */
 export function scaleLearningRate<S extends Tree>(state: S, factor: number): S {
-  const walk = (x: unknown): unknown => {
-    if (x instanceof nx.Tensor) return x;
-    if (Array.isArray(x)) return x.map(walk);
-    if (x && typeof x === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(x))
-        out[k] = k === "scale" && v instanceof nx.Tensor ? nx.multiply(v, factor) : walk(v);
-      return out;
-    }
-    return x;
-  };
-  return walk(state) as S;
+  const { leaves, paths, spec } = nx.flattenTree(state, "");
+  const scaled = leaves.map((t, i) => (paths[i]!.endsWith(".scale") ? nx.multiply(t, factor) : t));
+  return nx.unflattenTree(spec, scaled) as S;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * have a WebAssembly form (fused f32 loops, f32 matrix products): `javascript` never uses it,
  * `wasm` always does, and `auto` (the default) does where the work is large enough to pay for it.
  */
-import { describeValue } from "./literal.js";
+import { describeValue } from "../describe.js";
 import type { Graph, Node } from "../graph.js";
 import { compile, type CompileOptions, type Engine, type Program } from "./compiler.js";
 

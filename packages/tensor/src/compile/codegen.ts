@@ -2,7 +2,8 @@
 import type { DType } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { stridesOf } from "../shape.js";
-import { CodegenError, describeValue, int } from "./literal.js";
+import { describeValue } from "../describe.js";
+import { CodegenError, int } from "./literal.js";
 
 export { CodegenError, bool, int, lit, literal } from "./literal.js";
 

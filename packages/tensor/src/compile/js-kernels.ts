@@ -6,7 +6,8 @@ import type { DType } from "../dtype.js";
 import type { CopyPlan, KernelArg, KernelCall, LoweredNode, Monoid } from "../primitive.js";
 import { sizeOf, stridesOf } from "../shape.js";
 import { indexExpr, loopNest, stridedCopy } from "./codegen.js";
-import { CodegenError, describeValue, int, lit, literal } from "./literal.js";
+import { describeValue } from "../describe.js";
+import { CodegenError, int, lit, literal } from "./literal.js";
 
 /** What the JavaScript code of one kernel step is written against: the names of its buffers. */
 export interface KernelContext<P> {

@@ -5,21 +5,11 @@
  * strings, objects whose `toString` says something else, `undefined` — is refused.
  */
 
+import { describeValue } from "../describe.js";
+
 /** A value was about to be written into generated code and is not a number or a boolean. */
 export class CodegenError extends TypeError {
   override name = "CodegenError";
-}
-
-/** A short, safe description of a value for an error message (never its `toString`). */
-export function describeValue(x: unknown): string {
-  if (typeof x === "string") return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
-  if (typeof x === "number") return Object.is(x, -0) ? "-0" : String(x);
-  if (typeof x === "boolean") return String(x);
-  if (typeof x === "bigint") return `${x}n`;
-  if (x === null || x === undefined) return String(x);
-  if (typeof x === "function") return "a function";
-  if (typeof x === "symbol") return "a symbol";
-  return Array.isArray(x) ? "an array" : "an object";
 }
 
 function refuse(what: string, x: unknown, where: string): never {

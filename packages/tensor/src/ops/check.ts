@@ -2,19 +2,8 @@
  * Checks of op arguments that arrive untyped (from JSON, a CLI, a request): each names the op and
  * the option, and none coerces (a string is never taken for the number or flag it spells).
  */
-import { describeValue } from "../compile/literal.js";
+import { describeValue, show } from "../describe.js";
 import { Tensor } from "../tensor.js";
-
-/** A value as JSON for an error message (a short description when it has no JSON form). */
-export function show(x: unknown): string {
-  try {
-    const json = JSON.stringify(x);
-    if (json !== undefined) return json.length > 80 ? `${json.slice(0, 80)}…` : json;
-  } catch {
-    // BigInts and cycles have no JSON form.
-  }
-  return describeValue(x);
-}
 
 /** `options` as an object to read (undefined gives `{}`); anything else is a TypeError. */
 export function checkOptions<T extends object>(op: string, options: T | undefined): Partial<T> {
@@ -44,7 +33,7 @@ export function checkInteger(op: string, name: string, x: unknown, min = -Infini
   if (typeof x !== "number" || !Number.isInteger(x) || x < min) {
     const what =
       min === 0 ? "a non-negative integer" : min === 1 ? "a positive integer" : "an integer";
-    throw new RangeError(`${op}: ${name} must be ${what}, got ${describeValue(x)}`);
+    throw new RangeError(`${op}: ${name} must be ${what}, got ${show(x)}`);
   }
   return x;
 }
@@ -58,7 +47,7 @@ export function checkChoice<T extends string>(
 ): T {
   if (!choices.includes(x as T))
     throw new RangeError(
-      `${op}: ${name} must be ${choices.map((c) => JSON.stringify(c)).join(" or ")}, got ${describeValue(x)}`,
+      `${op}: ${name} must be ${choices.map((c) => JSON.stringify(c)).join(" or ")}, got ${show(x)}`,
     );
   return x as T;
 }

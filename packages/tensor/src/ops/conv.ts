@@ -5,7 +5,8 @@ import { formatType } from "../format.js";
 import * as p from "../primitives/conv.js";
 import type { Shape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { checkInteger, checkOptions, checkTensorArg, show } from "./check.js";
+import { checkInteger, checkOptions, checkTensorArg } from "./check.js";
+import { show } from "../describe.js";
 import { cast } from "./elementwise.js";
 import { transpose } from "./shape.js";
 

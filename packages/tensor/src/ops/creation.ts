@@ -1,10 +1,11 @@
 /** Creating tensors: from JS values, typed arrays and bytes, and the usual constant patterns. */
+import { formatShape } from "../format.js";
 import type { DType, TypedArray } from "../dtype.js";
 import { allocate, arrayConstructor, byteSize, checkDType, dtypeOfArray } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { checkShape, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { describeValue } from "../compile/literal.js";
+import { describeValue } from "../describe.js";
 import { checkBoolean, checkNumber, checkOptions } from "./check.js";
 
 /** Nested arrays of numbers (or booleans), any depth. */
@@ -46,23 +47,19 @@ export function tensor(
       else if (typeof v === "number") data[k++] = v;
       else
         throw new TypeError(
-          `tensor: expected a number at [${path.join("][")}], got ${describe(v)}`,
+          `tensor: expected a number at [${path.join("][")}], got ${describeValue(v)}`,
         );
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
       throw new RangeError(
-        `tensor: ragged nested array: the entry at [${path.join("][")}] has ${Array.isArray(v) ? `length ${v.length}` : describe(v)}, expected length ${shape[depth]}`,
+        `tensor: ragged nested array: the entry at [${path.join("][")}] has ${Array.isArray(v) ? `length ${v.length}` : describeValue(v)}, expected length ${shape[depth]}`,
       );
     }
     for (let i = 0; i < v.length; i++) fill(v[i] as NestedArray, depth + 1, [...path, i]);
   };
   fill(value, 0, []);
   return new Tensor(shape, dt, data);
-}
-
-function describe(v: unknown): string {
-  return Array.isArray(v) ? "an array" : v === null ? "null" : `${typeof v} ${String(v)}`;
 }
 
 function inferShape(value: NestedArray): number[] {
@@ -74,7 +71,7 @@ function inferShape(value: NestedArray): number[] {
   }
   if (v !== undefined && typeof v !== "number" && typeof v !== "boolean") {
     throw new TypeError(
-      `tensor: expected numbers, booleans or nested arrays of them, got ${describe(v)}`,
+      `tensor: expected numbers, booleans or nested arrays of them, got ${describeValue(v)}`,
     );
   }
   return shape;
@@ -224,7 +221,7 @@ export function fromBuffer(
   const s = shape ? checkShape(shape, "fromBuffer") : [n];
   if (sizeOf(s) !== n)
     throw new RangeError(
-      `fromBuffer: shape [${s.join(", ")}] needs ${sizeOf(s)} elements, the bytes hold ${n}`,
+      `fromBuffer: shape ${formatShape(s)} needs ${sizeOf(s)} elements, the bytes hold ${n}`,
     );
   const data = allocate(dtype, n);
   new Uint8Array(data.buffer).set(view);

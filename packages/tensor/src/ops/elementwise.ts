@@ -10,6 +10,7 @@ import type { Primitive } from "../primitive.js";
 import * as p from "../primitives/elementwise.js";
 import { Tensor } from "../tensor.js";
 import { scalar } from "./creation.js";
+import { describeValue } from "../describe.js";
 
 /** A tensor or a JS number (a scalar whose type adapts to the other operand). */
 export type TensorLike = Tensor | number;
@@ -17,9 +18,7 @@ export type TensorLike = Tensor | number;
 /** @internal Checks that `x` is a tensor or a number. */
 export function checkOperand(x: unknown, op: string, what = "argument"): asserts x is TensorLike {
   if (!(x instanceof Tensor) && typeof x !== "number") {
-    throw new TypeError(
-      `${op}: ${what} must be a Tensor or a number, got ${x === null ? "null" : typeof x}`,
-    );
+    throw new TypeError(`${op}: ${what} must be a Tensor or a number, got ${describeValue(x)}`);
   }
 }
 

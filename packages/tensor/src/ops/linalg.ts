@@ -9,10 +9,11 @@ import { eye, iota } from "./creation.js";
 import * as e from "./elementwise.js";
 import { checkBoolean, checkChoice, checkInteger, checkOptions } from "./check.js";
 import { broadcastTo, newAxis, reshape, sliceAlong, squeeze, transpose } from "./shape.js";
+import { describeValue } from "../describe.js";
 
 function checkMatrixOperand(x: unknown, op: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
-    throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
+    throw new TypeError(`${op}: expected a Tensor, got ${describeValue(x)}`);
 }
 
 /** @internal Binds the matmul primitive (promoting dtypes). */

@@ -2,10 +2,10 @@
 import { pin } from "../wasm/outputs.js";
 import { bind, anyTracked } from "../core.js";
 import { promoteTypes } from "../dtype.js";
-import { formatType } from "../format.js";
+import { formatType, formatShape } from "../format.js";
 import * as p from "../primitives/shape.js";
 import * as gp from "../primitives/gather.js";
-import { describeValue } from "../compile/literal.js";
+import { describeValue, show } from "../describe.js";
 import { broadcast as broadcastPrim } from "../primitives/elementwise.js";
 import type { Shape } from "../shape.js";
 import {
@@ -19,11 +19,11 @@ import {
 import { Tensor } from "../tensor.js";
 import { tensor } from "./creation.js";
 import { cast, checkOperand, type TensorLike } from "./elementwise.js";
-import { checkChoice, checkInteger, checkNumber, checkOptions, show } from "./check.js";
+import { checkChoice, checkInteger, checkNumber, checkOptions } from "./check.js";
 
 function checkTensor(x: unknown, op: string): asserts x is Tensor {
   if (!(x instanceof Tensor))
-    throw new TypeError(`${op}: expected a Tensor, got ${x === null ? "null" : typeof x}`);
+    throw new TypeError(`${op}: expected a Tensor, got ${describeValue(x)}`);
 }
 
 function checkInts(op: string, what: string, xs: unknown, rank: number): number[] {
@@ -41,10 +41,10 @@ function checkInts(op: string, what: string, xs: unknown, rank: number): number[
 export function reshape(x: Tensor, shape: Shape): Tensor {
   checkTensor(x, "reshape");
   if (!Array.isArray(shape))
-    throw new TypeError(`reshape: shape must be an array, got ${String(shape)}`);
+    throw new TypeError(`reshape: shape must be an array, got ${show(shape)}`);
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1)
-    throw new RangeError(`reshape: only one dimension may be -1, got [${shape.join(", ")}]`);
+    throw new RangeError(`reshape: only one dimension may be -1, got ${formatShape(shape)}`);
   checkShape(
     shape.map((d) => (d === -1 ? 0 : d)),
     "reshape",
@@ -54,14 +54,14 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
     const known = sizeOf(shape.filter((d) => d !== -1));
     if (known === 0 || x.size % known !== 0) {
       throw new RangeError(
-        `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to [${shape.join(", ")}]`,
+        `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to ${formatShape(shape)}`,
       );
     }
     target = shape.map((d) => (d === -1 ? x.size / known : d));
   }
   if (sizeOf(target) !== x.size) {
     throw new RangeError(
-      `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to [${target.join(", ")}] (${sizeOf(target)} elements)`,
+      `reshape: cannot reshape ${formatType(x.shape, x.dtype)} (${x.size} elements) to ${formatShape(target)} (${sizeOf(target)} elements)`,
     );
   }
   if (shapesEqual(target, x.shape)) return x;
@@ -259,7 +259,7 @@ function checkIndexList(xs: unknown): number[] {
   const check = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(check);
     else if (typeof v !== "number" || !Number.isInteger(v) || Math.abs(v) > 2 ** 31 - 1)
-      throw new TypeError(`take: indices must be integers, got ${describeValue(v)}`);
+      throw new TypeError(`take: indices must be integers, got ${show(v)}`);
   };
   if (!Array.isArray(xs))
     throw new TypeError(`take: indices must be a Tensor or an array, got ${describeValue(xs)}`);

@@ -2,7 +2,7 @@
 import { bind } from "../core.js";
 import { checkDType, type DType } from "../dtype.js";
 import * as p from "../primitives/sort.js";
-import { describeValue } from "../compile/literal.js";
+import { show } from "../describe.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { checkBoolean, checkInteger, checkOptions } from "./check.js";
@@ -57,7 +57,7 @@ export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
   if (t.rank === 0) throw new RangeError("topK: expected a tensor with at least one axis");
   const n = t.shape.at(-1)!;
   if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k > n)
-    throw new RangeError(`topK: k must be an integer from 0 to ${n}, got ${describeValue(k)}`);
+    throw new RangeError(`topK: k must be an integer from 0 to ${n}, got ${show(k)}`);
   const indices = sliceAlong(argsort(t, { descending: true }), 0, k, { axis: -1 });
   return { values: takeAlongAxis(t, indices, t.rank - 1), indices };
 }

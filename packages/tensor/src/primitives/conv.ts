@@ -10,7 +10,7 @@
  * derivatives of any order stay within the family.
  */
 import { definePrimitive, type Aval, type KernelArg, type KernelCall } from "../primitive.js";
-import { formatType } from "../format.js";
+import { formatType, formatShape } from "../format.js";
 import { isFloat, type DType } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { flag, whole } from "../compile/literal.js";
@@ -53,7 +53,7 @@ export function convGeometry(
 ): { geo: K.ConvGeometry; outShape: number[] } {
   const r = x.length;
   const s = r - 2;
-  const shapes = `input [${x.join(", ")}], kernel [${w.join(", ")}]`;
+  const shapes = `input ${formatShape(x)}, kernel ${formatShape(w)}`;
   const fail = (why: string): never => {
     throw new RangeError(`${op}: ${why} (${shapes})`);
   };
@@ -111,7 +111,7 @@ function floatPair(op: string, [a, b]: readonly Aval[]): Aval["dtype"] {
 function checkOutput(op: string, got: Shape, want: Shape): void {
   if (got.length !== want.length || got.some((d, i) => d !== want[i]))
     throw new RangeError(
-      `${op}: the output cotangent is [${got.join(", ")}], the convolution gives [${want.join(", ")}]`,
+      `${op}: the output cotangent is ${formatShape(got)}, the convolution gives ${formatShape(want)}`,
     );
 }
 

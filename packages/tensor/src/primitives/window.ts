@@ -13,7 +13,7 @@ import {
 } from "../primitive.js";
 import type { DType } from "../dtype.js";
 import { isFloat } from "../dtype.js";
-import { formatType } from "../format.js";
+import { formatType, formatShape } from "../format.js";
 import type { Shape } from "../shape.js";
 import { sizeOf } from "../shape.js";
 import { whole } from "../compile/literal.js";
@@ -32,7 +32,7 @@ export interface WindowParams {
 export function windowGeometry(op: string, shape: Shape, p: WindowParams): K.WindowGeometry {
   const r = shape.length;
   const fail = (why: string): never => {
-    throw new RangeError(`${op}: ${why} (input [${shape.join(", ")}])`);
+    throw new RangeError(`${op}: ${why} (input ${formatShape(shape)})`);
   };
   for (const xs of [p.window, p.strides, p.padding, p.dilations])
     if (!Array.isArray(xs) || xs.length !== r) fail(`expected ${r} entries per window option`);
@@ -155,7 +155,7 @@ function checkSelect(
     );
   if (!sameShape(v!.shape, expected) || !isFloat(v!.dtype))
     throw new RangeError(
-      `${op}: expected a float tensor of shape [${expected.join(", ")}] for the window over ${formatType(x!.shape, x!.dtype)}, got ${formatType(v!.shape, v!.dtype)}`,
+      `${op}: expected a float tensor of shape ${formatShape(expected)} for the window over ${formatType(x!.shape, x!.dtype)}, got ${formatType(v!.shape, v!.dtype)}`,
     );
   return v!.dtype;
 }

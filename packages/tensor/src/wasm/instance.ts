@@ -14,6 +14,7 @@ import {
 } from "./gemm.js";
 import { instantiateShared, MAXIMUM_PAGES, memoryAvailable } from "./memory.js";
 import { webAssembly, type WasmModule } from "./webassembly.js";
+import { show } from "../describe.js";
 
 /** A compiled GEMM module with its main-thread exports. */
 export interface GemmKernel {
@@ -38,7 +39,7 @@ const kernels = new Map<boolean, GemmKernel>();
  */
 export function setRelaxedSimd(next: RelaxedSimdMode): void {
   if (next !== "auto" && next !== "on" && next !== "off") {
-    throw new RangeError(`setRelaxedSimd: mode must be "auto", "on" or "off", got ${String(next)}`);
+    throw new RangeError(`setRelaxedSimd: mode must be "auto", "on" or "off", got ${show(next)}`);
   }
   if (next === "on" && !relaxedSimdSupported()) {
     throw new RangeError("setRelaxedSimd: this runtime's WebAssembly has no relaxed SIMD");

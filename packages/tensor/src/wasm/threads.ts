@@ -25,6 +25,7 @@ import type { GemmKernel } from "./instance.js";
 import { wasmMemory } from "./memory.js";
 import { GEMM_PART, LOOP_PART, MAX_PARTS, PART_FUNCTION, PART_WORDS } from "./plan.js";
 import type { WasmModule } from "./webassembly.js";
+import { show } from "../describe.js";
 
 /** Largest thread count accepted (parts are counted in 8 bits of the claim word). */
 export const MAX_THREADS = MAX_PARTS;
@@ -190,7 +191,7 @@ export function getThreads(): number {
 export function setThreads(n: number): void {
   if (!isThreadCount(n)) {
     throw new RangeError(
-      `setThreads: the thread count must be an integer from 1 to ${MAX_THREADS}, got ${String(n)}`,
+      `setThreads: the thread count must be an integer from 1 to ${MAX_THREADS}, got ${show(n)}`,
     );
   }
   // Workers past the new count stay, parked: they sit out jobs (see LAYOUT.ACTIVE), so a later
