@@ -7,6 +7,8 @@
  * const iris = data.datasets.iris();
  * const x = data.toTensor(iris, ["sepal_length", "sepal_width", "petal_length", "petal_width"]);
  */
+import "./table-type.js";
+
 export { pl, isDataFrame, isLazyFrame } from "./polars.js";
 export type { DataFrame, LazyDataFrame, Series, Expr, DataType } from "./polars.js";
 export { toTensor, fromTensor, type ToTensorOptions, type FillNull } from "./convert.js";

@@ -3,10 +3,12 @@
  * with the checks every estimator shares: shapes, NaN and infinities, too few rows, labels.
  */
 import * as nx from "@dendrite/tensor";
-import * as data from "@dendrite/data";
 
-/** A DataFrame from `@dendrite/data` (nodejs-polars). */
-export type DataFrameLike = data.DataFrame;
+/**
+ * A table of named columns: a DataFrame from `@dendrite/data` (which registers DataFrames with
+ * `nx.registerTableType` when it is loaded), or any other registered kind of table.
+ */
+export type DataFrameLike = nx.TableLike;
 
 /** What estimators and metrics accept as data: a tensor, a DataFrame, or nested number arrays. */
 export type Data = nx.Tensor | DataFrameLike | nx.NestedArray;
@@ -18,9 +20,9 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
-/** True when `x` is a nodejs-polars DataFrame. */
+/** True when `x` is a registered kind of table (a DataFrame once `@dendrite/data` is loaded). */
 export function isDataFrame(x: unknown): x is DataFrameLike {
-  return !nx.isTensor(x) && data.isDataFrame(x);
+  return !nx.isTensor(x) && nx.tableTypeOf(x) !== undefined;
 }
 
 /** Any accepted input as a tensor (DataFrames through `@dendrite/data`'s `toTensor`). */
@@ -29,10 +31,14 @@ export function asTensor(x: Data, where: string): nx.Tensor {
     if (x.isTemplate) throw new TypeError(`${where}: got a template tensor, which has no data`);
     return x;
   }
-  if (isDataFrame(x)) return data.toTensor(x, undefined, { dtype: "f64" });
+  const table = nx.isTensor(x) ? undefined : nx.tableTypeOf(x);
+  if (table) return table.toTensor(x as DataFrameLike, "f64");
   if (typeof x === "number" || Array.isArray(x)) return nx.tensor(x, { dtype: "f64" });
   throw new TypeError(
-    `${where}: expected a tensor, a DataFrame or nested number arrays, got ${nx.describeValue(x)}`,
+    `${where}: expected a tensor, a DataFrame or nested number arrays, got ${nx.describeValue(x)}` +
+      (typeof x === "object" && x !== null
+        ? " (DataFrames are read once @dendrite/data is loaded)"
+        : ""),
   );
 }
 

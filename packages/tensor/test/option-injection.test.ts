@@ -104,6 +104,15 @@ const SPECS: Record<string, Spec> = {
   isInfinite: unary(),
   isNan: unary(),
   isBatchSource: noJit(() => [{ forEpoch: () => [] }]),
+  registerTableType: noJit(() => [
+    {
+      name: "injection test table",
+      is: () => false,
+      toTensor: () => x(),
+      takeRows: (t: unknown) => t,
+    },
+  ]),
+  tableTypeOf: noJit(() => [{ height: 2, columns: ["a"] }]),
   isTensor: noJit(() => [x()]),
   jit: noJit(
     () => [(t: nx.Tensor) => nx.exp(t), { cacheSize: 2 }],

@@ -3,7 +3,6 @@
  * `@dendrite/tensor` random keys, so a seed gives the same split on every machine.
  */
 import * as nx from "@dendrite/tensor";
-import * as data from "@dendrite/data";
 import {
   asTensor,
   checkNumber,
@@ -28,12 +27,7 @@ export function numRows(x: Data, where: string): number {
  */
 export function takeRows<T extends Data>(x: T, indices: ArrayLike<number>): T {
   const idx = Array.from(indices);
-  if (isDataFrame(x)) {
-    const pl = (data as Record<string, unknown>).pl as
-      { all(): { gather(i: number[]): unknown } } | undefined;
-    if (!pl) throw new Error("takeRows: @dendrite/data does not export pl yet");
-    return (x as DataFrameLike & { select(e: unknown): T }).select(pl.all().gather(idx));
-  }
+  if (isDataFrame(x)) return nx.tableTypeOf(x)!.takeRows(x as DataFrameLike, idx) as T;
   if (Array.isArray(x)) return idx.map((i) => x[i]) as unknown as T;
   return nx.take(x as nx.Tensor, nx.tensor(Int32Array.from(idx)), { axis: 0 }) as T;
 }
