@@ -50,11 +50,6 @@ export function resultDType(x: Data): "f32" | "f64" {
   return (nx.isTensor(x) && x.dtype === "f64") || isDataFrame(x) ? "f64" : "f32";
 }
 
-function asFloat64(t: nx.Tensor): Float64Array {
-  const d = t.data();
-  return d instanceof Float64Array ? d : Float64Array.from(d);
-}
-
 function checkFinite(values: ArrayLike<number>, cols: number, where: string, name: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -77,25 +72,8 @@ export function toMatrix(
   where: string,
   options: { name?: string; minRows?: number; allowNonFinite?: boolean } = {},
 ): Matrix {
-  const name = options.name ?? "x";
-  const t = asTensor(x, `${where}: ${name}`);
-  if (t.rank !== 1 && t.rank !== 2) {
-    throw new RangeError(
-      `${where}: ${name} must be a matrix (rows × features) or a vector, got shape [${t.shape.join(", ")}]`,
-    );
-  }
-  const rows = t.shape[0]!;
-  const cols = t.rank === 2 ? t.shape[1]! : 1;
-  const values = asFloat64(t);
-  if (!options.allowNonFinite) checkFinite(values, cols, where, name);
-  const minRows = options.minRows ?? 1;
-  if (rows < minRows) {
-    throw new RangeError(
-      `${where}: ${name} needs at least ${minRows} row${minRows === 1 ? "" : "s"}, got ${rows}`,
-    );
-  }
-  if (cols < 1) throw new RangeError(`${where}: ${name} has no columns (shape [${t.shape}])`);
-  return { rows, cols, data: values };
+  const t = matrixInput(x, where, options);
+  return { rows: t.shape[0]!, cols: t.shape[1]!, data: t.data() as Float64Array };
 }
 
 /**
@@ -173,21 +151,7 @@ export function toVector(
   where: string,
   options: { name?: string; length?: number; allowNonFinite?: boolean } = {},
 ): Float64Array {
-  const name = options.name ?? "y";
-  const t = asTensor(y, `${where}: ${name}`);
-  if (!(t.rank === 1 || (t.rank === 2 && t.shape[1] === 1))) {
-    throw new RangeError(
-      `${where}: ${name} must be a vector (or one column), got shape [${t.shape.join(", ")}]`,
-    );
-  }
-  const values = asFloat64(t);
-  if (!options.allowNonFinite) checkFinite(values, 1, where, name);
-  if (options.length !== undefined && values.length !== options.length) {
-    throw new RangeError(
-      `${where}: ${name} has ${values.length} rows but x has ${options.length}; they must match`,
-    );
-  }
-  return values;
+  return vectorInput(y, where, options).data() as Float64Array;
 }
 
 /** Class labels: non-negative integers 0 … numClasses − 1. */
