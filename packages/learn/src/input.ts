@@ -82,9 +82,11 @@ export function toMatrix(
  */
 function checkFiniteTensor(t: nx.Tensor, cols: number, where: string, name: string): void {
   if (t.dtype !== "f32" && t.dtype !== "f64") return;
-  if (nx.any(nx.logicalOr(nx.isNan(t), nx.isInfinite(t))).toNumber() !== 0)
-    checkFinite(t.data(), cols, where, name);
+  if (anyNonFinite(t).toNumber() !== 0) checkFinite(t.data(), cols, where, name);
 }
+
+/** Whether a float tensor holds a NaN or an infinity, as one compiled program. */
+const anyNonFinite = nx.jit((t: nx.Tensor) => nx.any(nx.logicalOr(nx.isNan(t), nx.isInfinite(t))));
 
 /**
  * `x` as an f64 tensor `[rows, cols]` (a vector as one column) with {@link toMatrix}'s checks, and
