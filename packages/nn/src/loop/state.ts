@@ -24,6 +24,12 @@ export interface EpochRecord {
 export interface StepView<S> {
   view(tree: unknown, outputs: StepOutputs, state: LoopState<S>): S;
   unview(stepState: S): unknown;
+  /**
+   * The traced state in the form checkpoint files hold (plain objects, arrays and tensors), when
+   * it differs; `fromSaved` turns it back.
+   */
+  toSaved?(tree: unknown): unknown;
+  fromSaved?(saved: unknown): unknown;
 }
 
 /** @internal What a step gives besides its new state: targets and predictions for metrics. */
@@ -131,6 +137,16 @@ export class LoopState<S = unknown> {
     this._treeOut = false;
     this._private = false;
     this._view = undefined;
+  }
+
+  /** @internal The traced step state in the form a checkpoint file holds it. */
+  get _savedTree(): unknown {
+    const tree = this._tree;
+    return this._stepView.toSaved ? this._stepView.toSaved(tree) : tree;
+  }
+
+  set _savedTree(saved: unknown) {
+    this._tree = this._stepView.fromSaved ? this._stepView.fromSaved(saved) : saved;
   }
 
   /** @internal Takes back changes handlers made to the nested step state, before the next step. */
