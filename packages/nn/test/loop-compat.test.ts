@@ -3,6 +3,7 @@
 // state became `{ modelState: ModelState, optimizerState }` and the evaluator's a `ModelState`.
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import * as nx from "@dendrite/tensor";
@@ -34,6 +35,28 @@ test("a trainer checkpoint of commit 9942992 loads and resumes bit for bit", asy
   // The same run from the start gives the same figures as that commit's.
   const full = await fx.trainer().run(fx.data(), fx.initState(), { epochs: 3 });
   assert.deepEqual(weights(full.modelState), expected.trainer.weights);
+});
+
+/** The loop metadata of a checkpoint file and its tensors' bytes (the header's offsets). */
+function fileParts(file: string): { meta: any; data: Buffer } {
+  const bytes = fs.readFileSync(file);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString("utf8"));
+  return { meta: JSON.parse(header.__metadata__["dendrite.loop"]), data: bytes.subarray(8 + n) };
+}
+
+test("checkpoints are still written in the layout of commit 9942992", async () => {
+  const fx = loopFixture(nx, nn);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dendrite-compat-")), "t.ckpt");
+  await fx
+    .trainer()
+    .checkpoint({ path: file, event: "iterationCompleted", filter: { once: 6 } })
+    .run(fx.data(), fx.initState(), { epochs: 3 });
+  const now = fileParts(file);
+  const then = fileParts(path.join(dir, "loop-trainer-9942992.ckpt"));
+  for (const key of ["format", "position", "maxEpoch", "maxIteration", "metricNames", "tree"])
+    assert.deepEqual(now.meta[key], then.meta[key], key);
+  assert.deepEqual(now.data, then.data);
 });
 
 test("an evaluator checkpoint of commit 9942992 loads and resumes", async () => {
