@@ -129,7 +129,7 @@ function currentHistory(state: LoopState<any>): EpochRecord[] {
 /** The bytes of a checkpoint of `state`. */
 export function encodeCheckpoint(state: LoopState<any>): Uint8Array {
   const tensors: Record<string, nx.Tensor> = {};
-  const tree = skeletonOf(state._tree, "step", tensors);
+  const tree = skeletonOf(state._savedTree, "step", tensors);
   state._metricValues.forEach((t, i) => (tensors[`metric.${i}`] = t));
   if (state._counter) tensors["counter"] = state._counter;
   const meta: CheckpointMeta = {
@@ -251,9 +251,10 @@ function checkAgainstRun(
 ): void {
   let expected: unknown;
   try {
-    const ms = definition.modelState?.(tree);
+    const ms = definition.modelState?.(definition.fromSaved ? definition.fromSaved(tree) : tree);
     if (!(ms instanceof ModelState)) return;
-    expected = definition.init(batch, ms);
+    const made = definition.init(batch, ms);
+    expected = definition.toSaved ? definition.toSaved(made) : made;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`${where}: the saved step state does not fit this run (${message})`, {
@@ -321,7 +322,14 @@ function decodeIn(bytes: Uint8Array, file: string, where: string): Checkpoint {
       state.times = { ...meta.times };
       state.history = meta.history.map((r) => ({ ...r }));
       state.handlerMetadata = structuredClone(meta.handlerMetadata) as Record<string, any>;
-      state._tree = tree;
+      try {
+        state._savedTree = tree;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new Error(`${where}: the saved step state does not fit this run (${message})`, {
+          cause: err,
+        });
+      }
       state._metricNames = meta.metricNames;
       state._resetMetrics(metricValues, counter ?? nx.tensor(0, { dtype: "s32" }));
       state._position = { ...meta.position };
@@ -385,7 +393,7 @@ export function checkpointHandler<S>(options: CheckpointOptions<S> = {}) {
     }
     const metrics = state.metrics;
     const bad = Object.entries(metrics).find(([, v]) => !Number.isFinite(v));
-    if ((bad && bad[0] === "loss") || hasNonFinite(state._tree)) {
+    if ((bad && bad[0] === "loss") || hasNonFinite(state._savedTree)) {
       const why = bad ? `${bad[0]} is ${bad[1]}` : "the step state holds NaN or Infinity";
       process.stderr.write(
         `${where}: not written at epoch ${state.epoch}, batch ${state.iteration} (${why}); the previous checkpoint is kept\n`,

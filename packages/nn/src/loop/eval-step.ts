@@ -34,29 +34,28 @@ export function evalDefinition(model: Model<any>): StepDefinition<EvalStepState>
       } catch (err) {
         throw prefix(err, "evaluator.run: batch 0");
       }
-      return { parameters: ms.parameters, state: ms.state, frozen: [...ms.frozen] };
+      return ms;
     },
-    step(batch, tree: { parameters: ParameterTree; state: ParameterTree }): StepResult {
+    step(batch, tree: ModelState): StepResult {
       const [x] = batch as [nx.Tensor];
       const r = built.forward(tree.parameters, tree.state, x);
       return { state: undefined, yPred: r.prediction };
     },
-    view: (tree, outputs) => {
-      const t = tree as { parameters: ParameterTree; state: ParameterTree; frozen: string[] };
-      return {
-        yTrue: outputs.yTrue,
-        yPred: outputs.yPred,
-        modelState: new ModelState(t.parameters, t.state, t.frozen),
-      };
-    },
-    unview: (s) => ({
-      parameters: s.modelState.parameters,
-      state: s.modelState.state,
-      frozen: [...s.modelState.frozen],
+    view: (tree, outputs) => ({
+      yTrue: outputs.yTrue,
+      yPred: outputs.yPred,
+      modelState: tree as ModelState,
     }),
-    modelState: (tree) => {
-      const t = tree as { parameters: ParameterTree; state: ParameterTree; frozen: string[] };
-      return new ModelState(t.parameters, t.state, t.frozen);
+    unview: (s) => s.modelState,
+    modelState: (tree) => tree as ModelState,
+    // Checkpoint files keep the first format: { parameters, state, frozen }.
+    toSaved: (tree) => {
+      const ms = tree as ModelState;
+      return { parameters: ms.parameters, state: ms.state, frozen: [...ms.frozen] };
+    },
+    fromSaved: (saved) => {
+      const t = saved as { parameters: ParameterTree; state?: ParameterTree; frozen?: string[] };
+      return new ModelState(t.parameters, t.state ?? {}, t.frozen ?? []);
     },
   };
 }

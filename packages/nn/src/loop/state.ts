@@ -24,6 +24,12 @@ export interface EpochRecord {
 export interface StepView<S> {
   view(tree: unknown, outputs: StepOutputs, state: LoopState<S>): S;
   unview(stepState: S): unknown;
+  /**
+   * The traced state in the form checkpoint files hold (plain objects, arrays and tensors), when
+   * it differs; `fromSaved` turns it back.
+   */
+  toSaved?(tree: unknown): unknown;
+  fromSaved?(saved: unknown): unknown;
 }
 
 /** @internal What a step gives besides its new state: targets and predictions for metrics. */
@@ -92,9 +98,12 @@ export class LoopState<S = unknown> {
    * last finished epoch).
    */
   _position = { epoch: 0, iteration: 0, total: 0 };
-  /** @internal Metrics set by handlers (`validation_*`), by name. */
-  _extraMetrics: Record<string, number> = {};
-  private _metricsCache: Record<string, number> | undefined;
+  /**
+   * @internal The metrics as handed out: the accumulators' numbers (rebuilt after each step, see
+   * `_metricsStale`) and those handlers added (`validation_*`), which stay until the epoch ends.
+   */
+  private _metrics: Record<string, number> = {};
+  private _metricsStale = true;
   private _view: S | undefined;
 
   /** @internal */
@@ -133,6 +142,16 @@ export class LoopState<S = unknown> {
     this._view = undefined;
   }
 
+  /** @internal The traced step state in the form a checkpoint file holds it. */
+  get _savedTree(): unknown {
+    const tree = this._tree;
+    return this._stepView.toSaved ? this._stepView.toSaved(tree) : tree;
+  }
+
+  set _savedTree(saved: unknown) {
+    this._tree = this._stepView.fromSaved ? this._stepView.fromSaved(saved) : saved;
+  }
+
   /** @internal Takes back changes handlers made to the nested step state, before the next step. */
   _sync(): void {
     if (!this._treeOut) return;
@@ -145,24 +164,19 @@ export class LoopState<S = unknown> {
    * far — plus those handlers added (`validation_*`). Handlers may add keys.
    */
   get metrics(): Record<string, number> {
-    if (!this._metricsCache) {
+    if (this._metricsStale) {
       const out: Record<string, number> = {};
       this._metricNames.forEach((k, i) => (out[k] = this._metricValues[i]!.toNumber()));
-      Object.assign(out, this._extraMetrics);
-      this._metricsCache = new Proxy(out, {
-        set: (target, key, value) => {
-          if (typeof key === "string") this._extraMetrics[key] = value;
-          target[key as string] = value;
-          return true;
-        },
-      });
+      for (const [k, v] of Object.entries(this._metrics)) if (!Object.hasOwn(out, k)) out[k] = v;
+      this._metrics = out;
+      this._metricsStale = false;
     }
-    return this._metricsCache;
+    return this._metrics;
   }
 
   set metrics(values: Record<string, number>) {
-    this._extraMetrics = { ...values };
-    this._metricsCache = undefined;
+    this._metrics = { ...values };
+    this._metricsStale = true;
   }
 
   /** @internal Sets the step state after a step (the nested tree and view are rebuilt on demand). */
@@ -187,15 +201,15 @@ export class LoopState<S = unknown> {
     this._metricValues = metricValues;
     this._counter = counter;
     this._view = undefined;
-    this._metricsCache = undefined;
+    this._metricsStale = true;
   }
 
   /** @internal Starts a new epoch's metrics. */
   _resetMetrics(values: nx.Tensor[], counter: nx.Tensor): void {
     this._metricValues = values;
     this._counter = counter;
-    this._extraMetrics = {};
-    this._metricsCache = undefined;
+    this._metrics = {};
+    this._metricsStale = true;
   }
 }
 

@@ -46,10 +46,18 @@ export interface EvaluatorOptions {
   logTo?: LogWriter;
 }
 
-/** The traced state of a trainer: model tensors and optimizer state. */
+/**
+ * The traced state of a trainer: one plain tree (Axon's). `ModelState` is a tree node (its
+ * frozen set is static data), so it goes through `nx.jit` and `flattenTree` as itself.
+ */
 interface TrainTree {
+  modelState: ModelState;
+  optimizerState: optimizersLib.OptState;
+}
+
+/** The form of a trainer's step state in checkpoint files (unchanged since the first format). */
+interface SavedTrainTree {
   modelState: { parameters: ParameterTree; state: ParameterTree };
-  /** Frozen tensors as `"layer.name"` (static: part of the compiled program's signature). */
   frozen: readonly string[];
   optimizerState: optimizersLib.OptState;
 }
@@ -147,7 +155,6 @@ function keepFrozenState(
 }
 
 class TrainView implements TrainStepState {
-  private cachedModelState: ModelState | undefined;
   constructor(
     private readonly tree: TrainTree,
     private readonly outputs: StepOutputs,
@@ -164,16 +171,12 @@ class TrainView implements TrainStepState {
     return this.outputs.yPred;
   }
   get modelState(): ModelState {
-    const { parameters, state } = this.tree.modelState;
-    this.cachedModelState ??= new ModelState(parameters, state, this.tree.frozen);
-    return this.cachedModelState;
+    return this.tree.modelState;
   }
   set modelState(value: ModelState) {
     if (!(value instanceof ModelState))
       throw new TypeError(`stepState.modelState must be a ModelState, got ${nx.show(value)}`);
-    this.tree.modelState = { parameters: value.parameters, state: value.state };
-    this.tree.frozen = [...value.frozen];
-    this.cachedModelState = value;
+    this.tree.modelState = value;
   }
   get optimizerState(): optimizersLib.OptState {
     return this.tree.optimizerState;
@@ -233,17 +236,12 @@ export function trainer(
         throw prefix(err, "trainer.run: batch 0");
       }
       const [trainable] = splitFrozen(modelState.parameters, modelState.frozen);
-      const tree: TrainTree = {
-        modelState: { parameters: modelState.parameters, state: modelState.state },
-        frozen: [...modelState.frozen],
-        optimizerState: opt.init(trainable),
-      };
+      const tree: TrainTree = { modelState, optimizerState: opt.init(trainable) };
       return tree;
     },
     step(batch, tree: TrainTree): StepResult {
       const [x, y] = batch as [nx.Tensor, nx.Tensor];
-      const { parameters, state } = tree.modelState;
-      const frozen = new Set(tree.frozen);
+      const { parameters, state, frozen } = tree.modelState;
       const [trainable, fixed] = splitFrozen(parameters, frozen);
       const objective = (p: ParameterTree) => {
         const full = frozen.size === 0 ? p : mergeLayers(p, fixed, parameters);
@@ -259,11 +257,11 @@ export function trainer(
       const { updates, state: optimizerState } = opt.update(grads, tree.optimizerState, trainable);
       const updated = optimizersLib.applyUpdates(trainable, updates);
       const next: TrainTree = {
-        modelState: {
-          parameters: frozen.size === 0 ? updated : mergeLayers(updated, fixed, parameters),
-          state: keepFrozenState(state, forward.state, frozen),
-        },
-        frozen: tree.frozen,
+        modelState: new ModelState(
+          frozen.size === 0 ? updated : mergeLayers(updated, fixed, parameters),
+          keepFrozenState(state, forward.state, frozen),
+          frozen,
+        ),
         optimizerState,
       };
       return { state: next, yPred: forward.prediction, loss: batchLoss };
@@ -276,15 +274,25 @@ export function trainer(
         throw new TypeError(
           "stepState must keep a modelState (a ModelState) and an optimizerState",
         );
-      return {
-        modelState: { parameters: v.modelState.parameters, state: v.modelState.state },
-        frozen: [...v.modelState.frozen],
-        optimizerState: v.optimizerState,
-      };
+      return { modelState: v.modelState, optimizerState: v.optimizerState } satisfies TrainTree;
     },
-    modelState: (tree) => {
-      const t = tree as TrainTree;
-      return new ModelState(t.modelState.parameters, t.modelState.state, t.frozen);
+    modelState: (tree) => (tree as TrainTree).modelState,
+    toSaved: (tree) => {
+      const { modelState, optimizerState } = tree as TrainTree;
+      const saved: SavedTrainTree = {
+        modelState: { parameters: modelState.parameters, state: modelState.state },
+        frozen: [...modelState.frozen],
+        optimizerState,
+      };
+      return saved;
+    },
+    fromSaved: (saved) => {
+      const { modelState, frozen, optimizerState } = saved as SavedTrainTree;
+      const tree: TrainTree = {
+        modelState: new ModelState(modelState.parameters, modelState.state ?? {}, frozen ?? []),
+        optimizerState,
+      };
+      return tree;
     },
   };
   const loop = new Loop<TrainStepState>(definition)._lossMetric();
