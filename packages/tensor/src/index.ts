@@ -154,7 +154,14 @@ export {
 export type { Program, CompileOptions } from "./compile/compiler.js";
 export { setThreads, getThreads } from "./wasm/threads.js";
 export type { TensorTree, TreeSpec, TreeNodeType, Flat } from "./tree.js";
-export { flattenTree, unflattenTree, registerTreeNode, mapTree, treeLeaves } from "./tree.js";
+export {
+  flattenTree,
+  unflattenTree,
+  registerTreeNode,
+  mapTree,
+  treeLeaves,
+  isPlainObject,
+} from "./tree.js";
 export { epochKey, epochsOf, isBatchSource, type BatchSource, type Epochs } from "./batches.js";
 export { registerTableType, tableTypeOf, type TableLike, type TableType } from "./tables.js";
 export * as random from "./random.js";

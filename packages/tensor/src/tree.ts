@@ -91,7 +91,8 @@ export interface Flat {
   readonly key: string;
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
+/** Whether `x` is a plain object (made by `{}` or without a prototype): what trees walk into. */
+export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (typeof x !== "object" || x === null) return false;
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;

@@ -104,6 +104,7 @@ const SPECS: Record<string, Spec> = {
   isInfinite: unary(),
   isNan: unary(),
   isBatchSource: noJit(() => [{ forEpoch: () => [] }]),
+  isPlainObject: noJit(() => [{ a: 1 }]),
   registerTableType: noJit(() => [
     {
       name: "injection test table",

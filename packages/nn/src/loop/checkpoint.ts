@@ -23,13 +23,6 @@ import { LoopState, type EpochRecord } from "./state.js";
 
 const META_KEY = "dendrite.loop";
 
-/** A plain object: made by `{}` or without a prototype. */
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
 /** Takes the tensors out of `tree` (into `tensors`, named by path) and returns its skeleton. */
 function skeletonOf(tree: unknown, path: string, tensors: Record<string, nx.Tensor>): Skeleton {
   if (nx.isTensor(tree)) {
@@ -37,7 +30,7 @@ function skeletonOf(tree: unknown, path: string, tensors: Record<string, nx.Tens
     return { $tensor: path };
   }
   if (Array.isArray(tree)) return tree.map((v, i) => skeletonOf(v, `${path}.${i}`, tensors));
-  if (isPlainObject(tree)) {
+  if (nx.isPlainObject(tree)) {
     const out: Record<string, Skeleton> = {};
     for (const [k, v] of Object.entries(tree)) {
       if (v === undefined) continue;
@@ -114,7 +107,7 @@ function hasNonFinite(tree: unknown): boolean {
     return nx.any(nx.logicalOr(nx.isNan(tree), nx.isInfinite(tree))).toNumber() !== 0;
   }
   if (Array.isArray(tree)) return tree.some(hasNonFinite);
-  if (isPlainObject(tree)) return Object.values(tree).some(hasNonFinite);
+  if (nx.isPlainObject(tree)) return Object.values(tree).some(hasNonFinite);
   return false;
 }
 
@@ -172,13 +165,13 @@ function loaderError(err: unknown, where: string): Error {
 
 /** The model state in a trainer's step state `{ modelState: { parameters, state }, frozen }`. */
 function modelStateOf(tree: unknown, where: string): ModelState | undefined {
-  const ms = isPlainObject(tree) ? tree.modelState : undefined;
-  if (!isPlainObject(ms) || !isPlainObject(ms.parameters)) return undefined;
+  const ms = nx.isPlainObject(tree) ? tree.modelState : undefined;
+  if (!nx.isPlainObject(ms) || !nx.isPlainObject(ms.parameters)) return undefined;
   const layers = (x: unknown, what: string) => {
     if (x === undefined) return {};
-    if (!isPlainObject(x)) throw new Error(`${where}: ${what} is ${nx.show(x)}, not an object`);
+    if (!nx.isPlainObject(x)) throw new Error(`${where}: ${what} is ${nx.show(x)}, not an object`);
     for (const [layer, ts] of Object.entries(x)) {
-      if (!isPlainObject(ts) || !Object.values(ts).every(nx.isTensor))
+      if (!nx.isPlainObject(ts) || !Object.values(ts).every(nx.isTensor))
         throw new Error(`${where}: ${what}.${layer} is not an object of tensors`);
     }
     return x as Record<string, Record<string, nx.Tensor>>;
@@ -214,8 +207,8 @@ function sameStructure(saved: unknown, wanted: unknown, path: string, where: str
   } else if (Array.isArray(wanted)) {
     if (!Array.isArray(saved) || saved.length !== wanted.length) differ();
     wanted.forEach((w, i) => sameStructure((saved as unknown[])[i], w, `${path}.${i}`, where));
-  } else if (isPlainObject(wanted)) {
-    if (!isPlainObject(saved)) return differ();
+  } else if (nx.isPlainObject(wanted)) {
+    if (!nx.isPlainObject(saved)) return differ();
     const keys = Object.keys(wanted);
     for (const k of Object.keys(saved))
       if (!Object.hasOwn(wanted, k))
@@ -234,7 +227,7 @@ function sameStructure(saved: unknown, wanted: unknown, path: string, where: str
     typeof saved !== typeof wanted ||
     nx.isTensor(saved) ||
     Array.isArray(saved) ||
-    isPlainObject(saved)
+    nx.isPlainObject(saved)
   )
     differ();
 }

@@ -45,12 +45,7 @@ export function toModelState(initState: unknown, where: string): ModelState | un
   if (initState instanceof ModelState) return initState;
   const ms = (initState as { modelState?: unknown }).modelState;
   if (ms instanceof ModelState) return ms;
-  if (
-    typeof initState === "object" &&
-    Object.getPrototypeOf(initState) === Object.prototype &&
-    Object.keys(initState).length === 0
-  )
-    return undefined;
+  if (nx.isPlainObject(initState) && Object.keys(initState).length === 0) return undefined;
   throw new TypeError(
     `${where}: the initial state must be a ModelState (or {} / nothing to start fresh), got ${nx.show(initState)}`,
   );

@@ -151,8 +151,7 @@ export interface ReduceLrOptions extends PlateauOptions {
 /** True when an optimizer state holds a numeric learning rate (a `scale` tensor). */
 function hasScale(x: unknown): boolean {
   if (Array.isArray(x)) return x.some(hasScale);
-  if (x && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype)
-    return Object.entries(x).some(([k, v]) => k === "scale" || hasScale(v));
+  if (nx.isPlainObject(x)) return Object.entries(x).some(([k, v]) => k === "scale" || hasScale(v));
   return false;
 }
 
