@@ -54,20 +54,8 @@ export function jacobiSVD(a: Float64Array, m: number, n: number): SVD {
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const x = w[cp + i]!;
-          const y = w[cq + i]!;
-          w[cp + i] = c * x - s * y;
-          w[cq + i] = s * x + c * y;
-        }
-        const vp = p * n;
-        const vq = q * n;
-        for (let i = 0; i < n; i++) {
-          const x = v[vp + i]!;
-          const y = v[vq + i]!;
-          v[vp + i] = c * x - s * y;
-          v[vq + i] = s * x + c * y;
-        }
+        rotate(w, cp, cq, m, c, s);
+        rotate(v, p * n, q * n, n, c, s);
       }
     }
     if (!rotated) break;
@@ -110,5 +98,15 @@ export function svd(out: FloatArray, a: FloatArray, batch: number, m: number, n:
     for (let q = 0; q < k; q++) out[o++] = s[q]!;
     for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) out[o++] = v[q * n + j]!;
     for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) out[o++] = u[q * m + i]!;
+  }
+}
+
+/** Rotates the `len` values at `a` and `b` of `x` by the Givens rotation (c, s). */
+function rotate(x: Float64Array, a: number, b: number, len: number, c: number, s: number): void {
+  for (let i = 0; i < len; i++) {
+    const p = x[a + i]!;
+    const q = x[b + i]!;
+    x[a + i] = c * p - s * q;
+    x[b + i] = s * p + c * q;
   }
 }
