@@ -19,6 +19,7 @@ import {
 import { type EventFilter, type LoopEvent } from "./events.js";
 import { checkMode, improved, monitored, type MonitorMode } from "./handlers.js";
 import type { ResumeState, StepDefinition } from "./definition.js";
+import { fromSavedModelState } from "./saved-state.js";
 import { LoopState, type EpochRecord } from "./state.js";
 
 const META_KEY = "dendrite.loop";
@@ -163,27 +164,12 @@ function loaderError(err: unknown, where: string): Error {
   return new Error(`${where}: ${message}`, { cause: err });
 }
 
-/** The model state in a trainer's step state `{ modelState: { parameters, state }, frozen }`. */
+/** The model state in a trainer's saved step state `{ modelState: { parameters, state }, frozen }`. */
 function modelStateOf(tree: unknown, where: string): ModelState | undefined {
-  const ms = nx.isPlainObject(tree) ? tree.modelState : undefined;
+  if (!nx.isPlainObject(tree)) return undefined;
+  const ms = tree.modelState;
   if (!nx.isPlainObject(ms) || !nx.isPlainObject(ms.parameters)) return undefined;
-  const layers = (x: unknown, what: string) => {
-    if (x === undefined) return {};
-    if (!nx.isPlainObject(x)) throw new Error(`${where}: ${what} is ${nx.show(x)}, not an object`);
-    for (const [layer, ts] of Object.entries(x)) {
-      if (!nx.isPlainObject(ts) || !Object.values(ts).every(nx.isTensor))
-        throw new Error(`${where}: ${what}.${layer} is not an object of tensors`);
-    }
-    return x as Record<string, Record<string, nx.Tensor>>;
-  };
-  const frozen = (tree as { frozen?: unknown }).frozen ?? [];
-  if (!Array.isArray(frozen) || !frozen.every((f) => typeof f === "string"))
-    throw new Error(`${where}: step.frozen is ${nx.show(frozen)}, not a list of tensor names`);
-  return new ModelState(
-    layers(ms.parameters, "step.modelState.parameters"),
-    layers(ms.state, "step.modelState.state"),
-    frozen,
-  );
+  return fromSavedModelState({ ...ms, frozen: tree.frozen }, where, "step.modelState.");
 }
 
 /**

@@ -6,9 +6,10 @@
 import type * as nx from "@dendrite/tensor";
 import { build } from "../build.js";
 import type { Model } from "../model.js";
-import { ModelState, type ParameterTree } from "../state.js";
+import type { ModelState } from "../state.js";
 import { checkSupervisedBatch, prefix, toModelState } from "./checks.js";
 import type { StepDefinition, StepResult } from "./definition.js";
+import { fromSavedModelState, toSavedModelState, type SavedModelState } from "./saved-state.js";
 
 /** The step state an evaluator's handlers see. */
 export interface EvalStepState {
@@ -49,13 +50,7 @@ export function evalDefinition(model: Model<any>): StepDefinition<EvalStepState>
     unview: (s) => s.modelState,
     modelState: (tree) => tree as ModelState,
     // Checkpoint files keep the first format: { parameters, state, frozen }.
-    toSaved: (tree) => {
-      const ms = tree as ModelState;
-      return { parameters: ms.parameters, state: ms.state, frozen: [...ms.frozen] };
-    },
-    fromSaved: (saved) => {
-      const t = saved as { parameters: ParameterTree; state?: ParameterTree; frozen?: string[] };
-      return new ModelState(t.parameters, t.state ?? {}, t.frozen ?? []);
-    },
+    toSaved: (tree) => toSavedModelState(tree as ModelState),
+    fromSaved: (saved) => fromSavedModelState(saved as SavedModelState, "evaluator", ""),
   };
 }

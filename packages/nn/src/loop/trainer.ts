@@ -10,6 +10,7 @@ import { Model } from "../model.js";
 import * as optimizersLib from "../optimizers/index.js";
 import { ModelState, type LayerTensors, type ParameterTree } from "../state.js";
 import type { LogWriter } from "./console.js";
+import { fromSavedModelState, toSavedModelState } from "./saved-state.js";
 import { checkLog, checkModel, checkSupervisedBatch, prefix, toModelState } from "./checks.js";
 import { evalDefinition, type EvalStepState } from "./eval-step.js";
 import { Loop, type StepDefinition, type StepResult } from "./loop.js";
@@ -58,7 +59,7 @@ interface TrainTree {
 /** The form of a trainer's step state in checkpoint files (unchanged since the first format). */
 interface SavedTrainTree {
   modelState: { parameters: ParameterTree; state: ParameterTree };
-  frozen: readonly string[];
+  frozen?: readonly string[];
   optimizerState: optimizersLib.OptState;
 }
 
@@ -279,17 +280,13 @@ export function trainer(
     modelState: (tree) => (tree as TrainTree).modelState,
     toSaved: (tree) => {
       const { modelState, optimizerState } = tree as TrainTree;
-      const saved: SavedTrainTree = {
-        modelState: { parameters: modelState.parameters, state: modelState.state },
-        frozen: [...modelState.frozen],
-        optimizerState,
-      };
-      return saved;
+      const { frozen, ...saved } = toSavedModelState(modelState);
+      return { modelState: saved, frozen, optimizerState } satisfies SavedTrainTree;
     },
     fromSaved: (saved) => {
       const { modelState, frozen, optimizerState } = saved as SavedTrainTree;
       const tree: TrainTree = {
-        modelState: new ModelState(modelState.parameters, modelState.state ?? {}, frozen ?? []),
+        modelState: fromSavedModelState({ ...modelState, frozen }, "trainer", "step.modelState."),
         optimizerState,
       };
       return tree;
