@@ -80,3 +80,20 @@ test("inside jit a traced input is checked for shape, not values", () => {
     /LinearRegression.predict: x has 2 features but the model was fitted with 7/,
   );
 });
+
+test("the KNN estimators predict inside jit, and in chunks of rows as in one piece", () => {
+  const { x: flowers, y: species } = iris();
+  for (const weights of ["uniform", "distance"] as const) {
+    const knn = learn.KNNClassifier.fit(flowers, species, { k: 5, weights });
+    sameUnderJit((t) => knn.predict(t), flowers);
+    sameUnderJit((t) => knn.predictProbability(t), flowers);
+    const reg = learn.KNNRegressor.fit(x, y, { k: 3, weights });
+    sameUnderJit((t) => reg.predict(t), x);
+  }
+  // 6,272 query rows against 392 × 7 training values: five chunks of rows.
+  const reg = learn.KNNRegressor.fit(x, y, { k: 4 });
+  const many = nx.tile(x, [16, 1]);
+  const whole = reg.predict(many).data();
+  assert.deepEqual(whole.subarray(0, 392), reg.predict(x).data());
+  assert.deepEqual(whole.subarray(392 * 15), reg.predict(x).data());
+});

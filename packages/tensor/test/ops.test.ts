@@ -1614,6 +1614,41 @@ describe("sorting", () => {
     assert.deepEqual(nx.topK(f64([2, 9, 4]), 0).values.shape, [0]);
   });
 
+  it("argsort and topK agree with a comparator sort on random lines with ties, NaN and ±0", () => {
+    // The reference: JavaScript's (stable) Array.prototype.sort with NumPy's order: NaN is the
+    // largest value, equal values (0 and −0 among them) keep their index order.
+    let seed = 1;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const order = (line: number[], descending: boolean) =>
+      line
+        .map((_, i) => i)
+        .sort((p, q) => {
+          const [a, b] = [line[p]!, line[q]!];
+          const s = descending ? -1 : 1;
+          if (a !== a || b !== b) return a !== a ? (b !== b ? p - q : s) : -s;
+          return a === b ? p - q : a < b ? -s : s;
+        });
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rnd() * 80);
+      const rows = 1 + Math.floor(rnd() * 3);
+      const pick = () => {
+        const r = rnd();
+        return r < 0.1 ? NaN : r < 0.2 ? -0 : r < 0.3 ? 0 : Math.floor(rnd() * 8) - 4;
+      };
+      const lines = Array.from({ length: rows }, () => Array.from({ length: n }, pick));
+      const x = f64(lines);
+      const k = Math.floor(rnd() * (n + 1));
+      for (const descending of [false, true]) {
+        const want = lines.map((l) => order(l, descending));
+        assert.deepEqual(nx.argsort(x, { descending }).toArray(), want);
+        const columns = nx.argsort(nx.matrixTranspose(x), { axis: 0, descending });
+        assert.deepEqual(nx.matrixTranspose(columns).toArray(), want);
+      }
+      const top = lines.map((l) => order(l, true).slice(0, k));
+      assert.deepEqual(nx.topK(x, k).indices.toArray(), top, `topK ${k} of ${n}`);
+    }
+  });
+
   it("oneHot", () => {
     // numpy.eye(3, dtype=numpy.uint8)[[0, 2, 1]]
     assertExact(

@@ -468,12 +468,17 @@ describe("the compiler refuses values that are not numbers or booleans", () => {
       ["pad config", () => bindUnchecked(ps.pad, [m()], pad(0, bad)), /^pad: /],
       [
         "argsort descending",
-        () => bindUnchecked(pso.argsort, [m()], { axis: 1, descending: bad }),
+        () => bindUnchecked(pso.argsort, [m()], { axis: 1, descending: bad, k: 2 }),
         /^argsort descending: .*expected a boolean$/,
       ],
       [
         "argsort axis",
-        () => bindUnchecked(pso.argsort, [m()], { axis: bad, descending: false }),
+        () => bindUnchecked(pso.argsort, [m()], { axis: bad, descending: false, k: 2 }),
+        /^argsort/,
+      ],
+      [
+        "argsort k",
+        () => bindUnchecked(pso.argsort, [m()], { axis: 1, descending: false, k: bad }),
         /^argsort/,
       ],
       [

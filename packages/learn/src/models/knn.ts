@@ -1,13 +1,13 @@
 /** K-nearest-neighbour classification and regression (brute force, Euclidean distance). */
-import type * as nx from "@dendrite/tensor";
+import * as nx from "@dendrite/tensor";
 import {
-  checkColumns,
   checkNumber,
-  fromValues,
+  matrixInput,
+  matrixTensor,
   resultDType,
   toLabels,
   toMatrix,
-  toVector,
+  vectorInput,
   type Data,
   type Matrix,
 } from "../input.js";
@@ -20,61 +20,58 @@ export interface KNNOptions {
   weights?: "uniform" | "distance";
 }
 
-/** Indices and distances of the k nearest training rows of each query row (ties: lower index first). */
-function neighbours(
-  train: Matrix,
-  query: Matrix,
-  k: number,
-): { index: Int32Array; dist: Float64Array } {
-  const d = train.cols;
-  const index = new Int32Array(query.rows * k);
-  const dist = new Float64Array(query.rows * k);
-  const bestD = new Float64Array(k);
-  const bestI = new Int32Array(k);
-  for (let q = 0; q < query.rows; q++) {
-    bestD.fill(Infinity);
-    bestI.fill(-1);
-    for (let i = 0; i < train.rows; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const t = query.data[q * d + j]! - train.data[i * d + j]!;
-        s += t * t;
-      }
-      if (s >= bestD[k - 1]!) continue;
-      // Insert into the sorted list of the k best.
-      let p = k - 1;
-      while (p > 0 && bestD[p - 1]! > s) {
-        bestD[p] = bestD[p - 1]!;
-        bestI[p] = bestI[p - 1]!;
-        p--;
-      }
-      bestD[p] = s;
-      bestI[p] = i;
-    }
-    for (let r = 0; r < k; r++) {
-      index[q * k + r] = bestI[r]!;
-      dist[q * k + r] = Math.sqrt(bestD[r]!);
-    }
-  }
-  return { index, dist };
+/** Query rows handled at once: the `[rows, train rows]` score matrix stays small. */
+const CHUNK_ELEMENTS = 1 << 22;
+
+/**
+ * Indices `[q, k]` (s32) and distances `[q, k]` of the k nearest training rows of each query row
+ * (ties: lower index first). Rows are ranked by ‖t‖² − 2 x·t (one product, as scikit-learn's brute
+ * force); the distances of the k chosen are then computed exactly, as √Σ(x − t)², so an exact
+ * match is 0.
+ */
+const neighboursJit = nx.jit((train: nx.Tensor, query: nx.Tensor, k: number) => {
+  const d = train.shape[1]!;
+  // The largest of 2 x·t − ‖t‖² are the nearest (topK keeps the lower index among equals).
+  const scores = nx.subtract(
+    nx.multiply(nx.matmul(query, nx.matrixTranspose(train)), 2),
+    nx.sum(nx.multiply(train, train), { axes: 1 }),
+  );
+  const index = nx.topK(scores, k).indices;
+  const diff = nx.subtract(nx.take(train, index), nx.reshape(query, [-1, 1, d]));
+  return { index, dist: nx.sqrt(nx.sum(nx.multiply(diff, diff), { axes: 2 })) };
+});
+
+/**
+ * Each neighbour's weight `[q, k]`: 1, or 1 / distance; where a query has an exact match, the
+ * matches share all the weight (as scikit-learn).
+ */
+function weightsOf(dist: nx.Tensor, mode: "uniform" | "distance"): nx.Tensor {
+  if (mode === "uniform") return nx.onesLike(dist);
+  const exact = nx.equal(dist, 0);
+  const anyExact = nx.any(exact, { axes: 1, keepAxes: true });
+  return nx.select(anyExact, nx.asType(exact, "f64"), nx.divide(1, nx.select(exact, 1, dist)));
 }
 
-/** Neighbour weights: 1, or 1 / distance (an exact match takes all the weight, as scikit-learn). */
-function weightsOf(
-  dist: Float64Array,
-  q: number,
+/**
+ * `combine(values of the neighbours [q, k], weights [q, k])` for each query row, over chunks of
+ * rows so memory stays bounded; the chunks' results are concatenated.
+ */
+function overNeighbours(
+  train: nx.Tensor,
+  query: nx.Tensor,
   k: number,
   mode: "uniform" | "distance",
-): Float64Array {
-  const w = new Float64Array(k).fill(1);
-  if (mode === "uniform") return w;
-  let exact = false;
-  for (let r = 0; r < k; r++) if (dist[q * k + r] === 0) exact = true;
-  for (let r = 0; r < k; r++) {
-    const dd = dist[q * k + r]!;
-    w[r] = exact ? (dd === 0 ? 1 : 0) : 1 / dd;
+  combine: (index: nx.Tensor, weights: nx.Tensor) => nx.Tensor,
+): nx.Tensor {
+  const rows = query.shape[0]!;
+  const chunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / Math.max(1, train.shape[0]!)));
+  const parts: nx.Tensor[] = [];
+  for (let start = 0; start < rows; start += chunk) {
+    const q = rows <= chunk ? query : nx.sliceAlong(query, start, Math.min(chunk, rows - start));
+    const { index, dist } = neighboursJit(train, q, k) as { index: nx.Tensor; dist: nx.Tensor };
+    parts.push(combine(index, weightsOf(dist, mode)));
   }
-  return w;
+  return parts.length === 1 ? parts[0]! : nx.concatenate(parts);
 }
 
 function setup(
@@ -102,13 +99,13 @@ export class KNNClassifier {
   readonly k: number;
   readonly numClasses: number;
   readonly numFeatures: number;
-  private readonly x: Matrix;
-  private readonly y: Int32Array;
+  private readonly x: nx.Tensor;
+  private readonly y: nx.Tensor;
   private readonly weights: "uniform" | "distance";
 
   private constructor(
-    x: Matrix,
-    y: Int32Array,
+    x: nx.Tensor,
+    y: nx.Tensor,
     k: number,
     numClasses: number,
     weights: "uniform" | "distance",
@@ -117,7 +114,7 @@ export class KNNClassifier {
     this.y = y;
     this.k = k;
     this.numClasses = numClasses;
-    this.numFeatures = x.cols;
+    this.numFeatures = x.shape[1]!;
     this.weights = weights;
   }
 
@@ -126,45 +123,33 @@ export class KNNClassifier {
     const where = "KNNClassifier.fit";
     const { m, k, weights } = setup(x, options, where);
     const labels = toLabels(y, where, { length: m.rows, numClasses: options.numClasses });
-    return new KNNClassifier(m, labels.values, k, labels.numClasses, weights);
+    const train = matrixTensor(m);
+    return new KNNClassifier(train, nx.tensor(labels.values), k, labels.numClasses, weights);
   }
 
-  private votes(x: Data, where: string): { rows: number; votes: Float64Array } {
-    const q = toMatrix(x, where);
-    checkColumns(q, this.numFeatures, where);
-    const { index, dist } = neighbours(this.x, q, this.k);
-    const c = this.numClasses;
-    const votes = new Float64Array(q.rows * c);
-    for (let i = 0; i < q.rows; i++) {
-      const w = weightsOf(dist, i, this.k, this.weights);
-      for (let r = 0; r < this.k; r++) votes[i * c + this.y[index[i * this.k + r]!]!] += w[r]!;
-    }
-    return { rows: q.rows, votes };
+  /** The weighted votes `[rows, numClasses]` of each row's neighbours. */
+  private votes(x: Data, where: string): nx.Tensor {
+    const q = matrixInput(x, where, { cols: this.numFeatures });
+    return overNeighbours(this.x, q, this.k, this.weights, (index, w) =>
+      nx.sum(
+        nx.multiply(
+          nx.oneHot(nx.take(this.y, index), this.numClasses, { dtype: "f64" }),
+          nx.newAxis(w, 2),
+        ),
+        { axes: 1 },
+      ),
+    );
   }
 
   /** The winning class of each row, `[rows]` (s32). */
   predict(x: Data): nx.Tensor {
-    const { rows, votes } = this.votes(x, "KNNClassifier.predict");
-    const c = this.numClasses;
-    const out = new Int32Array(rows);
-    for (let i = 0; i < rows; i++) {
-      let best = 0;
-      for (let j = 1; j < c; j++) if (votes[i * c + j]! > votes[i * c + best]!) best = j;
-      out[i] = best;
-    }
-    return fromValues(out, [rows], "s32");
+    return nx.argmax(this.votes(x, "KNNClassifier.predict"), { axis: 1 });
   }
 
   /** The vote shares, `[rows, numClasses]`. */
   predictProbability(x: Data): nx.Tensor {
-    const { rows, votes } = this.votes(x, "KNNClassifier.predictProbability");
-    const c = this.numClasses;
-    for (let i = 0; i < rows; i++) {
-      let s = 0;
-      for (let j = 0; j < c; j++) s += votes[i * c + j]!;
-      for (let j = 0; j < c; j++) votes[i * c + j] = votes[i * c + j]! / s;
-    }
-    return fromValues(votes, [rows, c], resultDType(x));
+    const votes = this.votes(x, "KNNClassifier.predictProbability");
+    return nx.asType(nx.divide(votes, nx.sum(votes, { axes: 1, keepAxes: true })), resultDType(x));
   }
 }
 
@@ -172,14 +157,14 @@ export class KNNClassifier {
 export class KNNRegressor {
   readonly k: number;
   readonly numFeatures: number;
-  private readonly x: Matrix;
-  private readonly y: Float64Array;
+  private readonly x: nx.Tensor;
+  private readonly y: nx.Tensor;
   private readonly weights: "uniform" | "distance";
   private readonly dtype: "f32" | "f64";
 
   private constructor(
-    x: Matrix,
-    y: Float64Array,
+    x: nx.Tensor,
+    y: nx.Tensor,
     k: number,
     weights: "uniform" | "distance",
     dtype: "f32" | "f64",
@@ -187,7 +172,7 @@ export class KNNRegressor {
     this.x = x;
     this.y = y;
     this.k = k;
-    this.numFeatures = x.cols;
+    this.numFeatures = x.shape[1]!;
     this.weights = weights;
     this.dtype = dtype;
   }
@@ -196,27 +181,19 @@ export class KNNRegressor {
   static fit(x: Data, y: Data, options: KNNOptions = {}): KNNRegressor {
     const where = "KNNRegressor.fit";
     const { m, k, weights } = setup(x, options, where);
-    const yv = toVector(y, where, { length: m.rows });
-    return new KNNRegressor(m, yv, k, weights, resultDType(x));
+    const yv = vectorInput(y, where, { length: m.rows });
+    return new KNNRegressor(matrixTensor(m), yv, k, weights, resultDType(x));
   }
 
   /** The prediction for each row, `[rows]`. */
   predict(x: Data): nx.Tensor {
-    const where = "KNNRegressor.predict";
-    const q = toMatrix(x, where);
-    checkColumns(q, this.numFeatures, where);
-    const { index, dist } = neighbours(this.x, q, this.k);
-    const out = new Float64Array(q.rows);
-    for (let i = 0; i < q.rows; i++) {
-      const w = weightsOf(dist, i, this.k, this.weights);
-      let s = 0;
-      let ws = 0;
-      for (let r = 0; r < this.k; r++) {
-        s += w[r]! * this.y[index[i * this.k + r]!]!;
-        ws += w[r]!;
-      }
-      out[i] = s / ws;
-    }
-    return fromValues(out, [q.rows], this.dtype);
+    const q = matrixInput(x, "KNNRegressor.predict", { cols: this.numFeatures });
+    const mean = overNeighbours(this.x, q, this.k, this.weights, (index, w) =>
+      nx.divide(
+        nx.sum(nx.multiply(nx.take(this.y, index), w), { axes: 1 }),
+        nx.sum(w, { axes: 1 }),
+      ),
+    );
+    return nx.asType(mean, this.dtype);
   }
 }

@@ -9,7 +9,7 @@ import { checkBoolean, checkInteger, checkOptions } from "./check.js";
 import { iota } from "./creation.js";
 import * as e from "./elementwise.js";
 import { takeAlongAxis } from "./gather.js";
-import { reshape, sliceAlong } from "./shape.js";
+import { reshape } from "./shape.js";
 
 export { takeAlongAxis };
 
@@ -31,7 +31,7 @@ export function argsort(x: Tensor | number, options: SortOptions = {}): Tensor {
   const t = toTensor(x, "argsort");
   const { axis, descending } = sortOptions("argsort", options, t.rank);
   if (t.rank === 0) return e.cast(0, "s32");
-  return bind(p.argsort, [t], { axis, descending });
+  return bind(p.argsort, [t], { axis, descending, k: t.shape[axis]! });
 }
 
 function sortOptions(op: string, options: SortOptions | undefined, rank: number) {
@@ -58,7 +58,7 @@ export function topK(x: Tensor, k: number): { values: Tensor; indices: Tensor } 
   const n = t.shape.at(-1)!;
   if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k > n)
     throw new RangeError(`topK: k must be an integer from 0 to ${n}, got ${show(k)}`);
-  const indices = sliceAlong(argsort(t, { descending: true }), 0, k, { axis: -1 });
+  const indices = bind(p.argsort, [t], { axis: t.rank - 1, descending: true, k });
   return { values: takeAlongAxis(t, indices, t.rank - 1), indices };
 }
 
