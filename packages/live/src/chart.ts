@@ -123,7 +123,9 @@ export class LiveChart {
   }
 
   /**
-   * Shows the chart in a Jupyter notebook output that updates in place as points arrive.
+   * Shows the chart in a Jupyter notebook output that updates in place as points arrive (at most
+   * one update per `intervalMs`, sent from the push itself, so a training loop that never awaits
+   * still updates it; `run` sends the final state with every point before it returns).
    * In Deno's kernel the target defaults to `Deno.jupyter.broadcast`; in tslab pass
    * `tslab.newDisplay()`; any `(msgType, content) => void` that sends IOPub messages works.
    */
@@ -140,17 +142,19 @@ export class LiveChart {
     return d;
   }
 
-  /** Stops updating every notebook output of this chart. */
-  stopDisplays(): void {
-    for (const d of this.displays) d.stop();
+  /** Sends what is pending (every point) and stops updating every notebook output of this chart. */
+  async stopDisplays(): Promise<void> {
+    const stopping = [...this.displays].map((d) => d.stop());
     this.displays.clear();
+    await Promise.all(stopping);
   }
 
   /**
    * Deno's Jupyter display hook: the chart as the value of a cell. In Deno's kernel it shows a
-   * live output (updated in place) and returns an empty bundle; elsewhere a static bundle.
+   * live output (updated in place) and returns an empty bundle; elsewhere a static bundle (the
+   * spec with every point, an SVG of it and a line of text).
    */
-  [JUPYTER_DISPLAY](): MimeBundle {
+  async [JUPYTER_DISPLAY](): Promise<MimeBundle> {
     if (denoBroadcast() !== undefined) {
       this.display();
       return {};

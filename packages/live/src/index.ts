@@ -14,6 +14,7 @@ export type { Point, Delta } from "./history.js";
 export type { PushOptions } from "./points.js";
 export type { ChartInput, VegaLiteSpec } from "./spec.js";
 export {
+  flushDisplays as flush,
   NotebookDisplay,
   VEGALITE_MIME,
   type Broadcast,

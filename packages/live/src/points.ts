@@ -66,3 +66,15 @@ export function checkWindow(window: unknown, where: string): number | undefined 
   }
   return window;
 }
+
+/**
+ * At most `max` of `points` for display: all of them when they fit, otherwise evenly spaced ones
+ * that start with the oldest and end with the newest.
+ */
+export function thinPoints(points: readonly Point[], max: number): Point[] {
+  const n = points.length;
+  if (n <= max) return points.slice();
+  const out: Point[] = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.round((i * (n - 1)) / (max - 1))]!);
+  return out;
+}

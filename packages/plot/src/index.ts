@@ -10,7 +10,13 @@ export type {
   TensorLike,
   SeriesLike,
 } from "./data.js";
-export { compileSpec as compile, type Compiled, type PNGOptions, svgToPNG } from "./render.js";
+export {
+  compileSpec as compile,
+  type Compiled,
+  type PNGOptions,
+  renderSVG,
+  svgToPNG,
+} from "./render.js";
 export {
   VEGALITE_MIME,
   JUPYTER_DISPLAY,

@@ -17,10 +17,17 @@ export interface Compiled {
   warnings: string[];
 }
 
-/** A Vega/Vega-Lite logger that keeps warnings and errors instead of printing them. */
+/**
+ * A Vega/Vega-Lite logger that keeps warnings and errors instead of printing them. Its methods
+ * are bound: Vega calls them detached from the logger.
+ */
 class CollectingLogger {
   readonly messages: string[] = [];
   #level = 2; // vega.Warn
+  constructor() {
+    for (const m of ["level", "error", "warn", "info", "debug"] as const)
+      (this as Record<string, unknown>)[m] = this[m].bind(this);
+  }
   level(): number;
   level(level: number): this;
   level(level?: number): number | this {
@@ -75,10 +82,13 @@ function useDejaVuMetrics(): void {
 }
 
 /** A headless Vega View of a compiled spec, run to completion. */
-async function headlessView(spec: TopLevelSpec | Json): Promise<vega.View> {
+async function headlessView(
+  spec: TopLevelSpec | Json,
+  warn: (message: string) => void = console.warn,
+): Promise<vega.View> {
   useDejaVuMetrics();
   const compiled = compileSpec(spec);
-  for (const w of compiled.warnings) console.warn(`plot: vega-lite: ${w}`);
+  for (const w of compiled.warnings) warn(`plot: vega-lite: ${w}`);
   const logger = new CollectingLogger();
   // Vega tags (and some transforms extend) the row objects it ingests; give it copies so the
   // chart's own rows stay as they were.
@@ -95,13 +105,19 @@ async function headlessView(spec: TopLevelSpec | Json): Promise<vega.View> {
     logger: logger as unknown as vega.LoggerInterface,
   });
   await view.runAsync();
-  for (const w of logger.messages) console.warn(`plot: vega: ${w}`);
+  for (const w of logger.messages) warn(`plot: vega: ${w}`);
   return view;
 }
 
-/** Renders a spec to an SVG document (text laid out for DejaVu Sans). */
-export async function renderSVG(spec: TopLevelSpec | Json): Promise<string> {
-  const view = await headlessView(spec);
+/**
+ * Renders a spec to an SVG document (text laid out for DejaVu Sans). Vega-Lite's and Vega's
+ * warnings go to `warn` (default `console.warn`).
+ */
+export async function renderSVG(
+  spec: TopLevelSpec | Json,
+  warn?: (message: string) => void,
+): Promise<string> {
+  const view = await headlessView(spec, warn);
   try {
     return await view.toSVG();
   } finally {

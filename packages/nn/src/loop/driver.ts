@@ -30,6 +30,18 @@ export interface LoopParts<S, Out> {
   setDataLength(length: number | undefined): void;
 }
 
+/**
+ * Where `@dendrite/live` puts the function that sends every live chart's pending notebook update
+ * (a process-wide key, so that neither package imports the other).
+ */
+const FLUSH_OUTPUTS = Symbol.for("dendrite.flushOutputs");
+
+/** Sends pending notebook outputs (live charts), so a cell's last update arrives before it ends. */
+async function flushOutputs(): Promise<void> {
+  const flush = (globalThis as Record<symbol, unknown>)[FLUSH_OUTPUTS];
+  if (typeof flush === "function") await (flush as () => Promise<void>)();
+}
+
 /** One `run` of a loop. */
 export class LoopRun<S, Out> {
   constructor(private readonly parts: LoopParts<S, Out>) {}
@@ -38,7 +50,20 @@ export class LoopRun<S, Out> {
     return this.parts.metrics.map((m) => m.name);
   }
 
+  /** Runs the loop; when it ends (or fails), pending notebook outputs are sent before it returns. */
   async run(data: LoopData<any>, initState?: unknown, options?: RunOptions): Promise<Out> {
+    try {
+      return await this.runLoop(data, initState, options);
+    } finally {
+      await flushOutputs();
+    }
+  }
+
+  private async runLoop(
+    data: LoopData<any>,
+    initState?: unknown,
+    options?: RunOptions,
+  ): Promise<Out> {
     if (options === undefined && isRunOptions(initState)) {
       options = initState as RunOptions;
       initState = undefined;
