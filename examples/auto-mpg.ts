@@ -351,7 +351,9 @@ export async function runAutoMpg(outDir = "out/auto-mpg") {
     .dense(32, { activation: "relu" })
     .dense(8, { activation: "relu" })
     .dense(1);
-  const tables = [tiny, model].map((m) => nn.display.asTable(m, nx.template([1, 7], "f32")));
+  const tables = [tiny, model].map((m) =>
+    String(nn.display.asTable(m, nx.template([1, 7], "f32"))),
+  );
   tables.forEach((t) => console.log(t));
 
   const perEpoch: { epoch: number; loss: number; mean_absolute_error: number }[] = [];

@@ -80,7 +80,7 @@ export async function runDigitsCnn(options: DigitsCnnOptions = {}): Promise<Digi
   const y = nx.asType(oneHot(split.yTrain), "f32");
 
   const model = digitsCnn();
-  const table = nn.display.asTable(model, nx.template([1, 8, 8, 1], "f32"));
+  const table = String(nn.display.asTable(model, nx.template([1, 8, 8, 1], "f32")));
   if (log) console.log(table);
   const epochMs: number[] = [];
   let epochStart = 0;

@@ -101,7 +101,7 @@ export async function runIris(outDir = "out/iris", options: { live?: boolean } =
   );
 
   const model = nn.input("iris_features", [null, 4]).dense(3, { activation: "softmax" });
-  const table = nn.display.asTable(model, nx.template([1, 4], "f32"));
+  const table = String(nn.display.asTable(model, nx.template([1, 4], "f32")));
   console.log(table);
 
   // Train: Adam 1e-3, full batch repeated 300 times per epoch, 20 epochs; a handler collects the

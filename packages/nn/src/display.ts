@@ -47,7 +47,7 @@ export function asTable(
   model: Model<unknown>,
   templates: Inputs,
   options: TableOptions = {},
-): string {
+): TextTable {
   const graph = compileGraph(model);
   const dtype = options.dtype ?? "f32";
   const shapes = graph.shapes(templates, dtype, "asTable");
@@ -72,10 +72,55 @@ export function asTable(
     ];
   });
   const header = ["Layer", "Input Shape", "Output Shape", "Options", "Parameters"];
-  return (
-    renderTable("Model", header, rows) +
-    `\nTotal Parameters: ${count}\nTotal Parameters Memory: ${bytes} bytes`
+  const totals = [`Total Parameters: ${count}`, `Total Parameters Memory: ${bytes} bytes`];
+  return new TextTable(
+    [renderTable("Model", header, rows), ...totals].join("\n"),
+    [markdownTable(header, rows), "", ...totals.map((t) => `${t}  `)].join("\n"),
   );
+}
+
+/**
+ * A table as text: a `String` (every string method works; `String(table)` or `${table}` gives
+ * the text, which `console.log` prints) that a notebook shows as a Markdown table when it is a
+ * cell's value (`Symbol.for("Jupyter.display")`, as Deno's kernel asks).
+ */
+export class TextTable extends String {
+  /** @param text the table as text; @param markdown the same as a Markdown table. */
+  constructor(
+    text: string,
+    readonly markdown: string,
+  ) {
+    super(text);
+  }
+
+  /** The MIME bundle notebooks show: the text, and the Markdown table. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": this.toString(), "text/markdown": this.markdown };
+  }
+
+  /** Node's and Deno's `console.log` print the text itself, not a `[String: …]` wrapper. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+}
+
+/** A Markdown table; each line of a cell is a code span, lines joined by `<br>`. */
+function markdownTable(header: string[], rows: string[][]): string {
+  const code = (line: string) => {
+    if (line === "") return "";
+    const ticks = line.includes("`") ? "``" : "`";
+    return `${ticks}${line.replace(/\|/g, "\\|")}${ticks}`;
+  };
+  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [
+    row(header),
+    row(header.map(() => "---")),
+    ...rows.map((r) => row(r.map((c) => c.split("\n").map(code).join("<br>")))),
+  ].join("\n");
 }
 
 /** A table with a centred title row and multi-line cells, `|`-separated, padded by one space. */

@@ -71,7 +71,7 @@ test("a 10,000-layer chain of elementwise layers compiles into one program and p
 
 test("display walks a 10,000-layer chain", () => {
   const model = averagingChain(DEPTH);
-  const table = nn.display.asTable(model, nx.template([1, 2]));
+  const table = String(nn.display.asTable(model, nx.template([1, 2])));
   assert.match(table, /relu_4999 \( relu\["dense_4999"\] \)/);
   assert.match(table, /Total Parameters: 20000\n/);
   const graph = nn.display.asGraph(model, nx.template([1, 2]));
@@ -104,7 +104,7 @@ test("the walk keeps Axon's naming order on branching graphs", () => {
   // Depth first from the outputs, parents in order: shared, then left's head, then right's
   // branch, then right's head (each dense counted once).
   assert.deepEqual(names, ["dense_0", "dense_1", "dense_2", "dense_3"]);
-  const table = nn.display.asTable(model, nx.template([1, 2]));
+  const table = String(nn.display.asTable(model, nx.template([1, 2])));
   assert.match(table, /dense_1 \( dense\["relu_0"\] \)/);
   assert.match(table, /add_0 \( add\["dense_0", "dense_2"\] \)/);
   assert.match(table, /dense_3 \( dense\["add_0"\] \)/);

@@ -57,9 +57,13 @@ function checkLayer(op: string, sample: LayerSample): void {
   assert.deepEqual(bits(nn.predict(loaded.model, loaded.state, inputs)), bits(y), op);
   assert.deepEqual(nn.modelToJson(loaded.model), nn.modelToJson(model), op);
   // the table names the layer and its options, before and after loading
-  const table = nn.display.asTable(model, inputs);
+  const table = String(nn.display.asTable(model, inputs));
   assert.deepEqual(shownOptions(table, "under_test", op), sample.display, `${op}: options shown`);
-  assert.equal(nn.display.asTable(loaded.model, inputs), table, `${op}: table after loading`);
+  assert.equal(
+    String(nn.display.asTable(loaded.model, inputs)),
+    table,
+    `${op}: table after loading`,
+  );
   // every option given a display name is shown under it
   const layer = builtins.find((l) => l.op === op)!;
   for (const [option, kind] of Object.entries(layer.options))

@@ -811,6 +811,26 @@ test("console: Axon's line once per epoch off a terminal; redrawn with a progres
   assert.equal(quiet.text, "");
 });
 
+test("in Deno (whose Jupyter kernel shows only console output) the trainer's lines go to console.log", async () => {
+  const { x, y } = regression(16);
+  const g = globalThis as { Deno?: unknown };
+  const logged: unknown[][] = [];
+  const original = console.log;
+  g.Deno = {};
+  console.log = (...args: unknown[]) => void logged.push(args);
+  try {
+    await nn
+      .trainer(mlp(), "meanSquaredError", "adam")
+      .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 2 });
+  } finally {
+    console.log = original;
+    delete g.Deno;
+  }
+  assert.equal(logged.length, 2);
+  assert.match(String(logged[0]), /^Epoch: 0, Batch: 3, loss: \d+\.\d{7}$/);
+  assert.match(String(logged[1]), /^Epoch: 1, Batch: 3, loss: \d+\.\d{7}$/);
+});
+
 test("loop.log writes a message of the state on an event", async () => {
   const { x, y } = regression(8);
   const out = {

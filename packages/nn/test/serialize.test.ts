@@ -96,8 +96,8 @@ test("save/load round trip: graph, parameters, layer state and frozen set", asyn
   assert.deepEqual([...loaded.state.frozen].sort(), ["conv_0.bias", "conv_0.kernel"]);
   assert.deepEqual(Object.keys(loaded.state.state).sort(), ["batch_norm_0", "dropout_0"]);
   assert.equal(
-    nn.display.asTable(loaded.model, nx.template([1, 4, 4, 1])),
-    nn.display.asTable(model, nx.template([1, 4, 4, 1])),
+    String(nn.display.asTable(loaded.model, nx.template([1, 4, 4, 1]))),
+    String(nn.display.asTable(model, nx.template([1, 4, 4, 1]))),
   );
   // the file is plain safetensors: tensors named layer.name, graph JSON in the metadata
   const raw = nn.decodeSafetensors(fs.readFileSync(file));

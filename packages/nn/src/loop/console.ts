@@ -14,6 +14,22 @@ export interface LogWriter {
   columns?: number;
 }
 
+/**
+ * Where log lines go when no writer is given: `process.stdout`, except in Deno, whose Jupyter
+ * kernel shows only what `console` prints: there each line goes through `console.log`.
+ */
+export function defaultLogWriter(): LogWriter {
+  if (typeof (globalThis as { Deno?: unknown }).Deno === "undefined") return process.stdout;
+  let pending = "";
+  return {
+    write(text: string) {
+      const lines = (pending + text).split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) console.log(line);
+    },
+  };
+}
+
 /** A metric value with 7 decimals, as Axon (`NaN`, `Inf`, `-Inf` for non-finite values). */
 export function formatValue(v: number): string {
   if (Number.isNaN(v)) return "NaN";

@@ -57,7 +57,7 @@ export interface FitOptions {
   initialState?: ModelState;
   /** Console output every `log` iterations, as `trainer` (default 50; 0 for none). */
   log?: number;
-  /** Where the console output goes (default `process.stdout`). */
+  /** Where the console output goes (default `process.stdout`; `console.log` in Deno). */
   logTo?: LogWriter;
   /** Early stopping, learning-rate reduction, checkpoints, live plots and your own handlers. */
   callbacks?: FitCallbacks;

@@ -7,7 +7,7 @@ import * as metricsLib from "../metrics.js";
 import { Model } from "../model.js";
 import { checkpointHandler, type CheckpointOptions } from "./checkpoint.js";
 import { compileStep, type CompiledStep } from "./compiled-step.js";
-import { ConsoleProgress, formatLine, type LogWriter } from "./console.js";
+import { ConsoleProgress, defaultLogWriter, formatLine, type LogWriter } from "./console.js";
 import type {
   Handler,
   HandlerOptions,
@@ -154,14 +154,14 @@ export class Loop<S = unknown, Out = RunResult<S>> {
 
   /**
    * Writes `message(state)` (default: Axon's `Epoch: …, Batch: …, <metrics>` line) to `writer`
-   * (default `process.stdout`) on `event` (default iterationCompleted) when `filter` allows.
+   * (default `process.stdout`; `console.log` in Deno) on `event` (default iterationCompleted) when `filter` allows.
    */
   log(
     message: (state: LoopState<S>) => string = (s) =>
       formatLine(s as LoopState, true, s.iteration) + "\n",
     options: { event?: LoopEvent; filter?: EventFilter<LoopState<S>>; writer?: LogWriter } = {},
   ): this {
-    const writer = options.writer ?? process.stdout;
+    const writer = options.writer ?? defaultLogWriter();
     return this.handleEvent(
       options.event ?? "iterationCompleted",
       (s) => {

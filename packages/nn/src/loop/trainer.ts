@@ -9,7 +9,7 @@ import * as lossesLib from "../losses.js";
 import { Model } from "../model.js";
 import * as optimizersLib from "../optimizers/index.js";
 import { ModelState, type LayerTensors, type ParameterTree } from "../state.js";
-import type { LogWriter } from "./console.js";
+import { defaultLogWriter, type LogWriter } from "./console.js";
 import { fromSavedModelState, toSavedModelState } from "./saved-state.js";
 import { checkLog, checkModel, checkSupervisedBatch, prefix, toModelState } from "./checks.js";
 import { evalDefinition, type EvalStepState } from "./eval-step.js";
@@ -35,7 +35,7 @@ export interface TrainerOptions {
   log?: number;
   /** Seed of the initial parameters (and of the model's dropout keys). Default 0. */
   seed?: number;
-  /** Where the console output goes (default `process.stdout`). */
+  /** Where the console output goes (default `process.stdout`; `console.log` in Deno). */
   logTo?: LogWriter;
 }
 
@@ -43,7 +43,7 @@ export interface TrainerOptions {
 export interface EvaluatorOptions {
   /** As in `trainer`: 0 writes nothing (default 50). */
   log?: number;
-  /** Where the console output goes (default `process.stdout`). */
+  /** Where the console output goes (default `process.stdout`; `console.log` in Deno). */
   logTo?: LogWriter;
 }
 
@@ -293,7 +293,7 @@ export function trainer(
     },
   };
   const loop = new Loop<TrainStepState>(definition)._lossMetric();
-  if (log > 0) loop._console(options.logTo ?? process.stdout, log, true);
+  if (log > 0) loop._console(options.logTo ?? defaultLogWriter(), log, true);
   return loop;
 }
 
@@ -308,7 +308,7 @@ export function evaluator(model: Model<any>, options: EvaluatorOptions = {}): Lo
   checkModel(model, where);
   const log = checkLog(options.log, where);
   const loop = new Loop<EvalStepState>(evalDefinition(model));
-  if (log > 0) loop._console(options.logTo ?? process.stdout, log, false);
+  if (log > 0) loop._console(options.logTo ?? defaultLogWriter(), log, false);
   return loop;
 }
 
