@@ -1,5 +1,6 @@
 // @dendrite/live: charts that grow while a program runs (Dendrite's Kino.VegaLite).
 export { chart, LiveChart, type ChartOptions } from "./chart.js";
+export { frame, Frame, markdown, Markdown } from "./frame.js";
 export {
   serve,
   close,

@@ -136,7 +136,8 @@ export class NotebookDisplay {
       );
     if (opts.as !== undefined && opts.as !== "svg" && opts.as !== "vegalite")
       throw new RangeError(`live chart display: as must be "svg" or "vegalite", got ${opts.as}`);
-    this.send = senderFor(target, this.displayId, opts.as ?? "svg");
+    const first = opts.as === "vegalite" ? VEGALITE_MIME : "image/svg+xml";
+    this.send = senderFor(target, this.displayId, [first, "text/plain"], "live chart display");
     active.add(this);
     this.start(false);
   }
@@ -215,10 +216,15 @@ function snapshotFits(chart: ChartState, maxPoints: number): boolean {
   return true;
 }
 
-function senderFor(
+/**
+ * What sends a display's bundles to `target`: Deno's broadcast gets the whole bundle; tslab's
+ * handle (one MIME type per output) the first of `tslabOrder` the bundle has.
+ */
+export function senderFor(
   target: NotebookTarget,
   displayId: string,
-  as: "svg" | "vegalite",
+  tslabOrder: readonly string[],
+  where: string,
 ): (bundle: MimeBundle, update: boolean) => void {
   if (typeof target === "function") {
     return (bundle, update) => {
@@ -232,16 +238,14 @@ function senderFor(
     };
   }
   if (target !== null && typeof target === "object" && typeof target.raw === "function") {
-    // tslab's raw() takes one MIME type and tracks display vs update itself; a JSON MIME type's
-    // value goes out as JSON.
-    const mime = as === "svg" ? "image/svg+xml" : VEGALITE_MIME;
-    return (bundle) =>
-      bundle[mime] === undefined
-        ? target.raw("text/plain", bundle["text/plain"])
-        : target.raw(mime, bundle[mime]);
+    // tslab's raw() tracks display vs update itself; a JSON MIME type's value goes out as JSON.
+    return (bundle) => {
+      const mime = tslabOrder.find((m) => bundle[m] !== undefined) ?? "text/plain";
+      target.raw(mime, bundle[mime] ?? "");
+    };
   }
   throw new TypeError(
-    "live chart display: expected Deno.jupyter.broadcast (or any (msgType, content) => void) or " +
+    `${where}: expected Deno.jupyter.broadcast (or any (msgType, content) => void) or ` +
       "a tslab display (tslab.newDisplay())",
   );
 }
