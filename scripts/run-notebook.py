@@ -12,8 +12,8 @@ kernel can send a cell's outputs after idle. Outputs are applied as a front end 
 written into the notebook, saved (nbformat 4) to <out-dir>/<name>.ipynb, with a JSON report of
 each cell beside it (<name>.report.json) and the kernel's own stdout and stderr (<name>.kernel.log).
 
-Exits 1 when a cell fails (its traceback is printed), 2 when the kernel cannot be started or a
-cell times out.
+Exits 1 when a cell fails (its traceback is printed), 2 when the kernel does not start, dies, or
+a cell runs past --timeout.
 """
 
 import argparse
@@ -141,7 +141,11 @@ def mime_types(outputs):
     return types
 
 
-def run_cell(kc, cell, index, outputs, args):
+class KernelFailure(Exception):
+    """The kernel died, or a cell ran past its time limit."""
+
+
+def run_cell(km, kc, cell, index, outputs, args):
     """Executes one cell; returns its report entry."""
     source = source_text(cell)
     cell["outputs"] = []
@@ -161,8 +165,10 @@ def run_cell(kc, cell, index, outputs, args):
             if quiet_for >= args.quiet or now - max(reply_at, idle_at) >= args.linger:
                 break
         if now > deadline:
-            kc_interrupt(kc)
-            raise TimeoutError(f"cell {index} did not finish within {args.timeout} s")
+            km.interrupt_kernel()
+            raise KernelFailure(f"cell {index} did not finish within {args.timeout} s")
+        if reply is None and not km.is_alive():
+            raise KernelFailure(f"the kernel died while running cell {index}")
         got = False
         try:
             msg = kc.get_iopub_msg(timeout=0.02)
@@ -270,13 +276,6 @@ def kernel_time(msg):
         return None
 
 
-def kc_interrupt(kc):
-    try:
-        kc.parent.interrupt_kernel()
-    except Exception:  # noqa: BLE001 - best effort before giving up
-        pass
-
-
 def count_types(messages):
     counts = {}
     for m in messages:
@@ -346,7 +345,7 @@ def main():
                 for index, cell in enumerate(notebook["cells"]):
                     if cell["cell_type"] != "code":
                         continue
-                    entry = run_cell(kc, cell, index, outputs, args)
+                    entry = run_cell(km, kc, cell, index, outputs, args)
                     report["cells"].append(entry)
                     print(
                         f"cell {index:2d} {entry['status']:5s} {entry['duration_s']:7.2f} s  "
@@ -367,9 +366,10 @@ def main():
             finally:
                 kc.stop_channels()
                 km.shutdown_kernel(now=False)
-    except TimeoutError as e:
-        print(f"run-notebook: {e}", file=sys.stderr)
-        report["timeout"] = str(e)
+    except (KernelFailure, RuntimeError) as e:
+        # RuntimeError: jupyter_client's "Kernel didn't respond" / "Kernel died before replying".
+        print(f"run-notebook: {e} (the kernel's output: {log_path})", file=sys.stderr)
+        report["kernel_failure"] = str(e)
         failed = True
         code = 2
     else:
