@@ -294,6 +294,20 @@ def final_displays(notebook, outputs):
     return result
 
 
+def validate(path):
+    """Checks the saved notebook against nbformat's schema when nbformat is installed (else None)."""
+    try:
+        import nbformat
+    except ImportError:
+        return None
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+        return True
+    except nbformat.ValidationError as e:
+        print(f"run-notebook: {path} is not valid nbformat 4: {e}", file=sys.stderr)
+        return False
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook")
@@ -385,6 +399,7 @@ def main():
         json.dump(executed, f, indent=1, ensure_ascii=False)
         f.write("\n")
     report["executed"] = out_path
+    report["nbformat_valid"] = validate(out_path)
     report["failed"] = failed
     with open(os.path.join(args.out_dir, f"{name}.report.json"), "w", encoding="utf-8") as f:
         json.dump(report, f, indent=1)

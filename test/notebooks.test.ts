@@ -43,6 +43,8 @@ interface NotebookReport {
   cells: CellReport[];
   displays?: Record<string, { cell: number; output: number; mime_types: string[] }>;
   failed: boolean;
+  /** Checked against nbformat's schema when Python's nbformat is installed, else null. */
+  nbformat_valid: boolean | null;
 }
 
 interface Output {
@@ -157,6 +159,7 @@ for (const nb of NOTEBOOKS) {
           [],
         );
         assert.equal(run.status, 0, `run-notebook.py exited ${run.status}`);
+        assert.notEqual(report.nbformat_valid, false, "the executed notebook is valid nbformat 4");
       });
 
       await t.test(
