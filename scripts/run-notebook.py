@@ -207,7 +207,9 @@ def run_cell(km, kc, cell, index, outputs, args):
                 reply = shell["content"]
                 reply_at = time.monotonic()
                 reply_sent = kernel_time(shell)
-                messages.append({"type": "execute_reply", "t": round(reply_at - start, 4), "status": reply.get("status")})
+                messages.append(
+                    {"type": "execute_reply", "t": round(reply_at - start, 4), "sent": reply_sent, "status": reply.get("status")}
+                )
     duration = time.monotonic() - start
     if reply.get("execution_count") is not None:
         cell["execution_count"] = reply["execution_count"]
@@ -257,6 +259,9 @@ def run_cell(km, kc, cell, index, outputs, args):
         "message_counts": count_types(messages),
         "updates": updates,
         "messages_after_idle": outputs_after_idle,
+        # Every message of the cell in arrival order: type, seconds since the execute_request,
+        # whether it came after the reply or idle (as read here), display id, kernel send time.
+        "messages": messages,
         "errors": errors,
     }
 
