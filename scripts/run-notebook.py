@@ -217,8 +217,18 @@ def run_cell(km, kc, cell, index, outputs, args):
             if out["output_type"] == "execute_result" and out.get("execution_count") is None:
                 out["execution_count"] = reply["execution_count"]
 
-    # Before or after the execute_reply: by the kernel's own send times (header.date) when it gives
-    # them, since IOPub and shell are separate sockets; else by the order this driver read them.
+    # Before or after the execute_reply: IOPub and shell are separate sockets, so by the kernel's
+    # own send times (header.date) when they are send times. tslab dates its reply when the request
+    # arrives (it makes the reply first, sends it last, then idle): then a message counts as after
+    # the reply when it was read after it or came after the idle status on IOPub.
+    busy_sent = messages[0].get("sent") if messages else None
+    dated_at_request = (
+        reply_sent is not None
+        and busy_sent is not None
+        and reply_sent - busy_sent < 0.05
+        and reply_at - start > 0.25
+    )
+    use_dates = reply_sent is not None and not dated_at_request
     updates = {}
     for m in messages:
         if m["type"] in ("display_data", "update_display_data") and m.get("display_id"):
@@ -229,10 +239,10 @@ def run_cell(km, kc, cell, index, outputs, args):
             if m["type"] == "display_data":
                 u["display_data"] += 1
                 continue
-            if m["sent"] is not None and reply_sent is not None:
+            if use_dates and m["sent"] is not None:
                 after = m["sent"] > reply_sent
             else:
-                after = m["after_reply"]
+                after = m["after_reply"] or m["after_idle"]
             u["after_reply" if after else "before_reply"] += 1
             if m["after_idle"]:
                 u["after_idle"] += 1
@@ -253,7 +263,7 @@ def run_cell(km, kc, cell, index, outputs, args):
         "status": reply.get("status"),
         "duration_s": round(duration, 3),
         "reply_at_s": round(reply_at - start, 3),
-        "reply_order": "kernel header.date" if reply_sent is not None else "arrival",
+        "reply_order": "kernel header.date" if use_dates else "arrival; after idle is after the reply",
         "idle_at_s": round(idle_at - start, 3),
         "mime_types": mime_types(cell["outputs"]),
         "message_counts": count_types(messages),
