@@ -109,7 +109,10 @@ function summary(name: string, report: NotebookReport): string {
   const rows = report.cells.map((c) => {
     const updates = Object.values(c.updates)
       .filter((u) => u.before_reply + u.after_reply > 0)
-      .map((u) => `${u.before_reply} before / ${u.after_reply} after reply`)
+      .map(
+        (u) =>
+          `${u.before_reply} before / ${u.after_reply} after reply (${u.after_idle} after idle)`,
+      )
       .join("; ");
     return [
       String(c.index).padStart(4),
