@@ -6,6 +6,7 @@ import { relative } from "node:path";
 import { runIris } from "./iris.js";
 import { explainFirstModel, runAutoMpg } from "./auto-mpg.js";
 import { runDigitsCnn } from "./digits-cnn.js";
+import { executedNotebooks } from "./notebook-links.js";
 
 const iris = await runIris("out/iris");
 const cars = await runAutoMpg("out/auto-mpg");
@@ -55,6 +56,16 @@ const rows: [string, string, string][] = [
 ];
 const charts = [...iris.charts, ...cars.charts];
 
+// The seed posts as notebooks, linked when the notebook test (or scripts/run-notebook.py) has run
+// them through their kernels; `npm start` itself needs no kernel.
+const notebooks = executedNotebooks("out");
+const notebookLines = notebooks.map(
+  (n) => `${n.cells} code cells, ${n.failed} failed` + (n.kernel ? `, run in ${n.kernel}` : ""),
+);
+const noNotebooks =
+  "No executed notebooks in out/notebooks: run `/usr/bin/python3 scripts/run-notebook.py " +
+  "examples/notebooks/iris.deno.ipynb` (see the README's Notebooks section).";
+
 // The post's first model, seed by seed: the first ten seeds in a table, every seed's R² after it.
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
 const seedHeader = [
@@ -97,6 +108,12 @@ const markdown = [
   "## Models",
   "",
   ...[iris.table, ...cars.tables, digits.table].flatMap((t) => ["```text", t, "```", ""]),
+  "## Notebooks",
+  "",
+  ...(notebooks.length > 0
+    ? notebooks.map((n, i) => `- [${n.name}](${n.href}): ${notebookLines[i]}`)
+    : [noNotebooks]),
+  "",
   "## Charts",
   "",
   ...charts.map((c) => `![${c}](${relative("out", c)})`),
@@ -121,9 +138,13 @@ ${seedRows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join("")}</tr
 <p>${escape(allR2)}</p>
 <h2>Models</h2>
 ${[iris.table, ...cars.tables, digits.table].map((t) => `<pre>${escape(t)}</pre>`).join("\n")}
+<h2>Notebooks</h2>
+${notebooks.length > 0 ? `<ul>${notebooks.map((n, i) => `<li><a href="${escape(n.href)}">${escape(n.name)}</a>: ${escape(notebookLines[i]!)}</li>`).join("\n")}</ul>` : `<p>${escape(noNotebooks)}</p>`}
 <h2>Charts</h2>
 ${charts.map((c) => `<figure>${readFileSync(c, "utf8")}<figcaption>${escape(c)}</figcaption></figure>`).join("\n")}
 </body></html>
 `;
 writeFileSync("out/report.html", html);
-console.log(`\nReport: out/report.md and out/report.html (${charts.length} charts)`);
+console.log(
+  `\nReport: out/report.md and out/report.html (${charts.length} charts, ${notebooks.length} executed notebooks)`,
+);
