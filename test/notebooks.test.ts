@@ -249,6 +249,24 @@ for (const nb of NOTEBOOKS) {
         );
       });
 
+      await t.test("the trainer's progress line updates in place during run", () => {
+        if (nb.kernel === "deno") {
+          // One output per epoch (a display id), redrawn while the epoch runs, its final line kept.
+          const progress = Object.entries(trainCell.updates).filter(([id]) =>
+            id.startsWith("dendrite-progress-"),
+          );
+          assert.ok(progress.length >= 2, `${progress.length} progress outputs (one per epoch)`);
+          assert.ok(
+            progress.some(([, u]) => u.before_reply > 0),
+            "a progress output was updated in place before the cell ended",
+          );
+        } else {
+          // tslab's stream: the line is redrawn with carriage returns, which front ends collapse.
+          const text = trainOut.map(textOf).join("");
+          assert.match(text, /\rEpoch: 0, Batch: \d+, loss: [\d.]+ .*\[[=> ]+\] \d+\/\d+/);
+        }
+      });
+
       await t.test("the live chart's final output has a static image", () => {
         const types = Object.keys(final.data ?? {});
         assert.ok(

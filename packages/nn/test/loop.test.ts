@@ -831,6 +831,63 @@ test("in Deno (whose Jupyter kernel shows only console output) the trainer's lin
   assert.match(String(logged[1]), /^Epoch: 1, Batch: 3, loss: \d+\.\d{7}$/);
 });
 
+test("in Deno's Jupyter kernel the progress line is one output per epoch, updated in place", async () => {
+  const { x, y } = regression(16);
+  const g = globalThis as { Deno?: unknown };
+  const sent: { msgType: string; id: string; text: string }[] = [];
+  g.Deno = {
+    jupyter: {
+      broadcast: (
+        msgType: string,
+        content: { data: { "text/plain": string }; transient: { display_id: string } },
+      ) =>
+        void sent.push({
+          msgType,
+          id: content.transient.display_id,
+          text: content.data["text/plain"],
+        }),
+    },
+  };
+  try {
+    await nn
+      .trainer(mlp(), "meanSquaredError", "adam", { log: 1 })
+      .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 2 });
+  } finally {
+    delete g.Deno;
+  }
+  const ids = [...new Set(sent.map((m) => m.id))];
+  assert.equal(ids.length, 2, "one output per epoch");
+  for (const [epoch, id] of ids.entries()) {
+    const mine = sent.filter((m) => m.id === id);
+    assert.deepEqual(
+      mine.map((m) => m.msgType),
+      ["display_data", ...mine.slice(1).map(() => "update_display_data")],
+    );
+    assert.match(mine[0]!.text, new RegExp(`^Epoch: ${epoch}, Batch: 0, loss: \\d+\\.\\d{7} \\[`));
+    assert.match(mine.at(-1)!.text, new RegExp(`^Epoch: ${epoch}, Batch: 3, loss: \\d+\\.\\d{7}$`));
+  }
+});
+
+test("in tslab the progress line is redrawn with carriage returns (a notebook's stream collapses them)", async () => {
+  const { x, y } = regression(16);
+  const g = globalThis as { __tslab__?: unknown };
+  let text = "";
+  const write = process.stdout.write;
+  g.__tslab__ = {};
+  process.stdout.write = ((chunk: string) => ((text += chunk), true)) as typeof write;
+  try {
+    await nn
+      .trainer(mlp(), "meanSquaredError", "adam", { log: 1 })
+      .run(nn.batches(x, y, { batchSize: 4 }), { epochs: 1 });
+  } finally {
+    process.stdout.write = write;
+    delete g.__tslab__;
+  }
+  assert.ok(!text.includes("\u001b"), "no terminal escape codes");
+  assert.match(text, /^\rEpoch: 0, Batch: 0, loss: \d+\.\d{7} \[/);
+  assert.match(text, /\rEpoch: 0, Batch: 3, loss: \d+\.\d{7}\n$/);
+});
+
 test("loop.log writes a message of the state on an event", async () => {
   const { x, y } = regression(8);
   const out = {

@@ -15,17 +15,62 @@ export interface LogWriter {
 }
 
 /**
- * Where log lines go when no writer is given: `process.stdout`, except in Deno, whose Jupyter
- * kernel shows only what `console` prints: there each line goes through `console.log`.
+ * Where log lines go when no writer is given: `process.stdout`, except in notebooks. In Deno's
+ * Jupyter kernel the progress line is one output updated in place (a display with an id); in
+ * tslab the line is redrawn with carriage returns, as a front end's stream output collapses them;
+ * elsewhere in Deno each line goes through `console.log` (Deno's kernel shows only console output).
  */
 export function defaultLogWriter(): LogWriter {
-  if (typeof (globalThis as { Deno?: unknown }).Deno === "undefined") return process.stdout;
+  const deno = (globalThis as { Deno?: { jupyter?: { broadcast?: unknown } } }).Deno;
+  if (deno === undefined) {
+    if ((globalThis as { __tslab__?: unknown }).__tslab__ === undefined) return process.stdout;
+    return {
+      isTTY: true,
+      write: (text: string) => process.stdout.write(text.replaceAll(CLEAR, "\r")),
+    };
+  }
+  const broadcast = deno.jupyter?.broadcast;
+  if (typeof broadcast === "function") return displayLineWriter(broadcast.bind(deno.jupyter));
   let pending = "";
   return {
     write(text: string) {
       const lines = (pending + text).split("\n");
       pending = lines.pop()!;
       for (const line of lines) console.log(line);
+    },
+  };
+}
+
+/** Sends one Jupyter IOPub message (`Deno.jupyter.broadcast`). */
+type Broadcast = (msgType: string, content: Record<string, unknown>) => unknown;
+
+let displays = 0;
+
+/**
+ * A terminal-like writer over notebook outputs: a redraw (`CLEAR` + line) replaces the current
+ * output's text in place, a line ending in a newline stays, and the next line starts a new output.
+ */
+export function displayLineWriter(broadcast: Broadcast): LogWriter {
+  let id: string | undefined;
+  const show = (line: string) => {
+    const update = id !== undefined;
+    id ??= `dendrite-progress-${process.pid}-${++displays}`;
+    const sent = broadcast(update ? "update_display_data" : "display_data", {
+      data: { "text/plain": line },
+      metadata: {},
+      transient: { display_id: id },
+    });
+    if (sent instanceof Promise) sent.catch(() => undefined);
+  };
+  return {
+    isTTY: true,
+    write(text: string) {
+      for (const part of text.split(CLEAR)) {
+        if (part === "") continue;
+        const done = part.endsWith("\n");
+        for (const line of part.split("\n").slice(0, done ? -1 : undefined)) show(line);
+        if (done) id = undefined;
+      }
     },
   };
 }
