@@ -168,7 +168,7 @@ for (const nb of NOTEBOOKS) {
       await t.test(
         "the DataFrame, model tables and static charts are shown as rich outputs",
         () => {
-          const expected = { dataframe: 1, "model-table": 1, "static-chart": 2 };
+          const expected = { dataframe: 1, "data-table": 0, "model-table": 1, "static-chart": 2 };
           for (const [tag, least] of Object.entries(expected)) {
             const cells = tagged(tag);
             assert.ok(cells.length >= least, `at least ${least} cell(s) tagged ${tag}`);
@@ -178,6 +178,11 @@ for (const nb of NOTEBOOKS) {
                 rich.length > 0,
                 `cell ${c.index} (${tag}) shows no MIME bundle: ${c.mime_types}`,
               );
+              if (tag === "data-table")
+                assert.ok(
+                  rich.includes("text/html"),
+                  `cell ${c.index}: an HTML table, got ${rich}`,
+                );
               if (tag === "static-chart") {
                 assert.ok(
                   rich.some((m) => IMAGE_TYPES.includes(m) || m === VEGALITE),

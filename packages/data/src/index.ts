@@ -27,3 +27,4 @@ export {
   type JsonOptions,
 } from "./io.js";
 export { batches, type BatchOptions, type BatchInput } from "./batches.js";
+export { table, DataTable, type TableOptions } from "./data-table.js";
