@@ -58,10 +58,20 @@ export class OpContext {
     return this.has(i) ? this.known[i] : undefined;
   }
 
-  /** The values of input `i`, which must be known at import (`role` words the error). */
+  /** Inputs whose values were asked for and are not known at import (see `static`). */
+  readonly missing: StaticInputNeeded[] = [];
+
+  /**
+   * The values of input `i`, which must be known at import (`role` words the error). An unknown
+   * one is recorded in `missing` (so that one error lists them all) and read as zeros.
+   */
   static(i: number, role: string): number[] {
     const t = this.constant(i);
-    if (t === undefined) throw new StaticInputNeeded(this.node.inputs[i]!, role);
+    if (t === undefined) {
+      this.missing.push(new StaticInputNeeded(this.node.inputs[i]!, role));
+      const type = this.inputTypes[i];
+      return type ? Array(type.size).fill(0) : [0];
+    }
     return hostValues(t);
   }
 

@@ -10,7 +10,7 @@ import { Model, addNodeUnchecked, type GraphNode, type LayerDef } from "../model
 import { input } from "../layers/input.js";
 import { container } from "../layers/container.js";
 import { ModelState, type LayerTensors } from "../state.js";
-import { OPS, OpContext, StaticInputNeeded, type Forward } from "./context.js";
+import { OPS, OpContext, type Forward } from "./context.js";
 import { NodeError, OnnxImportError } from "./errors.js";
 import { decodeModel, type NodeInfo } from "./proto.js";
 import { onnxTypeName, requireDType, tensorFromProto } from "./tensors.js";
@@ -176,8 +176,14 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
   };
 
   const needed = new Map<string, string[]>();
+  const pending = new Set<string>();
   for (const n of graph.nodes) {
     const where = describeNode(n);
+    // A node waiting for a value that is not known at import leaves its outputs unknown too.
+    if (n.inputs.some((name) => pending.has(name))) {
+      for (const o of n.outputs) pending.add(o);
+      continue;
+    }
     const inputs = n.inputs.map((name) => {
       if (name === "") return undefined;
       const v = values.get(name);
@@ -192,26 +198,32 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
       v === undefined ? undefined : v.kind === "runtime" ? v.type : v.tensor,
     );
     const ctx = new OpContext(n, graph.opset, known, types);
-    let forward: Forward;
+    let forward: Forward | undefined;
+    let failure: unknown;
     try {
       forward = OPS.get(n.opType)!(ctx);
     } catch (err) {
-      if (err instanceof StaticInputNeeded) {
-        const v = values.get(err.input);
-        if (v?.kind === "runtime" && inputNames.includes(err.input)) {
-          const list = needed.get(err.input) ?? [];
-          list.push(`${where}, ${err.role}`);
-          needed.set(err.input, list);
-          continue;
-        }
-        throw new OnnxImportError(
-          `${where} needs the value of ${JSON.stringify(err.input)} (${err.role}) at import, but it is computed at run time`,
-        );
-      }
-      throw wrap(where, err);
+      failure = err;
     }
+    if (ctx.missing.length > 0) {
+      for (const m of ctx.missing) {
+        const v = values.get(m.input);
+        if (v?.kind === "runtime" && inputNames.includes(m.input)) {
+          const list = needed.get(m.input) ?? [];
+          list.push(`${where}, ${m.role}`);
+          needed.set(m.input, list);
+        } else
+          throw new OnnxImportError(
+            `${where} needs the value of ${JSON.stringify(m.input)} (${m.role}) at import, but it is computed at run time`,
+          );
+      }
+      for (const o of n.outputs) pending.add(o);
+      continue;
+    }
+    if (forward === undefined) throw wrap(where, failure);
+    const compute = forward;
     const run = (xs: readonly (nx.Tensor | undefined)[]) => {
-      const out = forward(xs);
+      const out = compute(xs);
       return Array.isArray(out) ? out : [out];
     };
 
@@ -301,7 +313,14 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     });
     model = container(tree);
   }
-  return { model, modelState: new ModelState(parameters), inputNames, outputNames };
+  // Inputs whose only uses were folded away (a Shape of a declared shape) are not model inputs.
+  const used = new Set(Object.keys(model.inputs()));
+  return {
+    model,
+    modelState: new ModelState(parameters),
+    inputNames: inputNames.filter((name) => used.has(name)),
+    outputNames,
+  };
 }
 
 function wrap(where: string, err: unknown): Error {

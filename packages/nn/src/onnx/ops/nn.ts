@@ -191,7 +191,8 @@ defineOp("LpNormalization", (ctx) => {
       p === 1
         ? nx.sum(nx.abs(x!), { axes: [a], keepAxes: true })
         : nx.sqrt(nx.sum(nx.multiply(x!, x!), { axes: [a], keepAxes: true }));
-    return nx.divide(x!, norm);
+    // A zero vector stays zero (ONNX's reference), rather than 0 / 0.
+    return nx.select(nx.equal(norm, 0), nx.zerosLike(x!), nx.divide(x!, norm));
   };
 });
 

@@ -136,15 +136,18 @@ defineOp("Slice", (ctx) => {
       if (step > 0) {
         s = Math.min(Math.max(s, 0), n);
         e = Math.min(Math.max(e, 0), n);
-        const len = Math.max(0, Math.ceil((e - s) / step));
-        y = nx.sliceAlong(y, s, len, { axis: a, stride: step });
+        const count = Math.max(0, Math.ceil((e - s) / step));
+        y = nx.sliceAlong(y, s, count && (count - 1) * step + 1, { axis: a, stride: step });
       } else {
         s = Math.min(Math.max(s, -1), n - 1);
         e = Math.min(Math.max(e, -1), n - 1);
-        const len = Math.max(0, Math.ceil((s - e) / -step));
+        const count = Math.max(0, Math.ceil((s - e) / -step));
         // Reverse the axis, then slice forward from the mirrored start.
         const r = nx.reverse(y, { axes: [a] });
-        y = nx.sliceAlong(r, n - 1 - s, len, { axis: a, stride: -step });
+        y = nx.sliceAlong(r, n - 1 - s, count && (count - 1) * -step + 1, {
+          axis: a,
+          stride: -step,
+        });
       }
     });
     return y;
