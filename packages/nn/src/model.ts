@@ -331,7 +331,11 @@ export function addNode(def: LayerDef, parents: readonly GraphNode[], name?: str
  * Adds a node applying `def` to `parents` without checking it on template inputs (its shape is
  * left unknown until the model runs). For importers whose layers are checked by other means.
  */
-export function addNodeUnchecked(def: LayerDef, parents: readonly GraphNode[], name: string): Model {
+export function addNodeUnchecked(
+  def: LayerDef,
+  parents: readonly GraphNode[],
+  name: string,
+): Model {
   const node: GraphNode = Object.freeze({
     id: nextId++,
     def,

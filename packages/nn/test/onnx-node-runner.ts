@@ -106,8 +106,7 @@ export function runNodeTest(dir: string): NodeTestResult {
       // Inputs that decide shapes (a Slice's starts fed as inputs) become constants.
       if (!(err instanceof onnx.OnnxImportError) || err.staticInputs.length === 0) throw err;
       const constants: Record<string, nx.Tensor> = Object.create(null);
-      for (const name of err.staticInputs)
-        constants[name] = inputs[graphInputs.indexOf(name)]!;
+      for (const name of err.staticInputs) constants[name] = inputs[graphInputs.indexOf(name)]!;
       imported = onnx.importModel(bytes, { constants });
     }
   } catch (err) {

@@ -100,7 +100,9 @@ test("importModel: a hand-made MLP predicts its formula's values", () => {
   assert.deepEqual(y.shape, [3, 2]);
   const got = y.toArray() as number[][];
   xs.forEach((row, i) =>
-    mlp(row).forEach((v, k) => assert.ok(Math.abs(got[i]![k]! - v) < 1e-6, `${got[i]![k]} vs ${v}`)),
+    mlp(row).forEach((v, k) =>
+      assert.ok(Math.abs(got[i]![k]! - v) < 1e-6, `${got[i]![k]} vs ${v}`),
+    ),
   );
 });
 
@@ -151,7 +153,10 @@ test("importModel: unsupported ops are one error listing every node", () => {
 
 test("importModel: bad bytes, missing values and wide int64 are errors naming what is wrong", () => {
   const good = mlpBytes();
-  assert.throws(() => nn.onnx.importModel(good.slice(0, good.length - 7)), /not a valid ONNX model/);
+  assert.throws(
+    () => nn.onnx.importModel(good.slice(0, good.length - 7)),
+    /not a valid ONNX model/,
+  );
   assert.throws(() => nn.onnx.importModel("model" as never), /Uint8Array/);
   const missing = modelBytes({
     node: [node("Add", ["x", "bias"], ["y"], "adder")],
@@ -178,9 +183,16 @@ test("importModel: bad bytes, missing values and wide int64 are errors naming wh
       err.staticInputs.join() === "shape" &&
       /node "r" \(Reshape\), shape/.test(err.message),
   );
-  const r = nn.onnx.importModel(fedShape, { constants: { shape: nx.tensor([4], { dtype: "s32" }) } });
+  const r = nn.onnx.importModel(fedShape, {
+    constants: { shape: nx.tensor([4], { dtype: "s32" }) },
+  });
   assert.deepEqual(r.inputNames, ["x"]);
-  const y = nn.predict(r.model, r.modelState, { x: nx.tensor([[1, 2], [3, 4]]) }) as nx.Tensor;
+  const y = nn.predict(r.model, r.modelState, {
+    x: nx.tensor([
+      [1, 2],
+      [3, 4],
+    ]),
+  }) as nx.Tensor;
   assert.deepEqual(y.toArray(), [1, 2, 3, 4]);
 });
 

@@ -22,7 +22,9 @@ defineOp(
 );
 defineOp(
   "Pow",
-  binary((a, b) => (isFloat(a) ? nx.pow(a, nx.asType(b, a.dtype)) : nx.pow(a, nx.asType(b, a.dtype)))),
+  binary((a, b) =>
+    isFloat(a) ? nx.pow(a, nx.asType(b, a.dtype)) : nx.pow(a, nx.asType(b, a.dtype)),
+  ),
 );
 defineOp("Mod", (ctx) => {
   const fmod = ctx.int("fmod", 0) === 1;
@@ -96,12 +98,20 @@ defineOp(
 );
 defineOp("Erf", unary(nx.erf));
 defineOp("Sigmoid", unary(nx.sigmoid));
-defineOp("Relu", unary((x) => nx.maximum(x, 0)));
+defineOp(
+  "Relu",
+  unary((x) => nx.maximum(x, 0)),
+);
 defineOp("LeakyRelu", (ctx) => {
   const alpha = ctx.float("alpha", 0.01);
   return ([x]) => nx.select(nx.less(x!, 0), nx.multiply(x!, alpha), x!);
 });
-defineOp("PRelu", () => ([x, slope]) => nx.select(nx.less(x!, 0), nx.multiply(x!, slope!), x!));
+defineOp(
+  "PRelu",
+  () =>
+    ([x, slope]) =>
+      nx.select(nx.less(x!, 0), nx.multiply(x!, slope!), x!),
+);
 defineOp("Elu", (ctx) => {
   const alpha = ctx.float("alpha", 1);
   return ([x]) => nx.select(nx.less(x!, 0), nx.multiply(nx.expm1(x!), alpha), x!);
@@ -109,10 +119,7 @@ defineOp("Elu", (ctx) => {
 defineOp("Celu", (ctx) => {
   const alpha = ctx.float("alpha", 1);
   return ([x]) =>
-    nx.add(
-      nx.maximum(x!, 0),
-      nx.minimum(0, nx.multiply(nx.expm1(nx.divide(x!, alpha)), alpha)),
-    );
+    nx.add(nx.maximum(x!, 0), nx.minimum(0, nx.multiply(nx.expm1(nx.divide(x!, alpha)), alpha)));
 });
 defineOp("Selu", (ctx) => {
   const alpha = ctx.float("alpha", 1.67326319217681884765625);
@@ -161,10 +168,7 @@ defineOp("Gelu", (ctx) => {
         ? nx.add(
             1,
             nx.tanh(
-              nx.multiply(
-                nx.add(x!, nx.multiply(nx.pow(x!, 3), 0.044715)),
-                Math.sqrt(2 / Math.PI),
-              ),
+              nx.multiply(nx.add(x!, nx.multiply(nx.pow(x!, 3), 0.044715)), Math.sqrt(2 / Math.PI)),
             ),
           )
         : nx.add(1, nx.erf(nx.multiply(x!, Math.SQRT1_2)));
@@ -217,8 +221,16 @@ defineOp("Less", binary(nx.less));
 defineOp("LessOrEqual", binary(nx.lessEqual));
 defineOp("Greater", binary(nx.greater));
 defineOp("GreaterOrEqual", binary(nx.greaterEqual));
-defineOp("Where", () => ([c, a, b]) => nx.select(c!, a!, b!));
-defineOp("Identity", unary((x) => x));
+defineOp(
+  "Where",
+  () =>
+    ([c, a, b]) =>
+      nx.select(c!, a!, b!),
+);
+defineOp(
+  "Identity",
+  unary((x) => x),
+);
 
 /** ONNX's Cast: to an integer type from a float truncates; to bool is "non-zero". */
 function castTo(x: nx.Tensor, to: number, dtype: nx.DType): nx.Tensor {
@@ -234,4 +246,9 @@ defineOp("Cast", (ctx) => {
   const dtype = requireDType(to, `its target type`);
   return ([x]) => castTo(x!, to, dtype);
 });
-defineOp("CastLike", () => ([x, like]) => (like!.dtype === x!.dtype ? x! : nx.asType(x!, like!.dtype)));
+defineOp(
+  "CastLike",
+  () =>
+    ([x, like]) =>
+      like!.dtype === x!.dtype ? x! : nx.asType(x!, like!.dtype),
+);

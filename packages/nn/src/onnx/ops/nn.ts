@@ -6,7 +6,12 @@ import * as nx from "@dendrite/tensor";
 import { axisOf, defineOp, type OpContext } from "../context.js";
 import { NodeError } from "../errors.js";
 
-defineOp("MatMul", () => ([a, b]) => nx.matmul(a!, b!));
+defineOp(
+  "MatMul",
+  () =>
+    ([a, b]) =>
+      nx.matmul(a!, b!),
+);
 
 defineOp("Gemm", (ctx) => {
   const alpha = ctx.float("alpha", 1);
@@ -86,7 +91,10 @@ function pool(kind: "max" | "average" | "lp") {
         const span = size + pads[i]![0] + pads[i]![1] - dilated[i]!;
         let out = Math.ceil(span / strides[i]!) + 1;
         if ((out - 1) * strides[i]! >= size + pads[i]![0]) out--;
-        return Math.max(0, (out - 1) * strides[i]! + dilated[i]! - (size + pads[i]![0] + pads[i]![1]));
+        return Math.max(
+          0,
+          (out - 1) * strides[i]! + dilated[i]! - (size + pads[i]![0] + pads[i]![1]),
+        );
       });
       const padding: [number, number][] = [
         [0, 0],
@@ -111,7 +119,10 @@ function pool(kind: "max" | "average" | "lp") {
         ? nx.windowSum(
             nx.pad(ones, 1, [[0, 0, 0], [0, 0, 0], ...pads.map(([lo, hi]) => [lo, hi, 0])]),
             window,
-            { ...options, padding: [[0, 0], [0, 0], ...extra.map((e): [number, number] => [0, e])] },
+            {
+              ...options,
+              padding: [[0, 0], [0, 0], ...extra.map((e): [number, number] => [0, e])],
+            },
           )
         : nx.windowSum(ones, window, options);
       return nx.divide(sum, counted);
@@ -123,8 +134,18 @@ defineOp("AveragePool", pool("average"));
 defineOp("LpPool", pool("lp"));
 
 const spatialAxes = (x: nx.Tensor) => x.shape.map((_, i) => i).slice(2);
-defineOp("GlobalAveragePool", () => ([x]) => nx.mean(x!, { axes: spatialAxes(x!), keepAxes: true }));
-defineOp("GlobalMaxPool", () => ([x]) => nx.reduceMax(x!, { axes: spatialAxes(x!), keepAxes: true }));
+defineOp(
+  "GlobalAveragePool",
+  () =>
+    ([x]) =>
+      nx.mean(x!, { axes: spatialAxes(x!), keepAxes: true }),
+);
+defineOp(
+  "GlobalMaxPool",
+  () =>
+    ([x]) =>
+      nx.reduceMax(x!, { axes: spatialAxes(x!), keepAxes: true }),
+);
 
 /** A per-channel vector [C] shaped to broadcast against [N, C, ...]. */
 const perChannel = (v: nx.Tensor, rank: number) =>
@@ -207,9 +228,13 @@ defineOp("LRN", (ctx) => {
     const padding: [number, number][] = x!.shape.map((_, i) =>
       i === 1 ? [lo, size - 1 - lo] : [0, 0],
     );
-    const sq = nx.windowSum(nx.multiply(x!, x!), x!.shape.map((_, i) => (i === 1 ? size : 1)), {
-      padding,
-    });
+    const sq = nx.windowSum(
+      nx.multiply(x!, x!),
+      x!.shape.map((_, i) => (i === 1 ? size : 1)),
+      {
+        padding,
+      },
+    );
     return nx.divide(x!, nx.pow(nx.add(nx.multiply(sq, alpha / size), bias), beta));
   };
 });

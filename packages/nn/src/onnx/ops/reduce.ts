@@ -25,19 +25,46 @@ function reduction(f: Reducer) {
 }
 
 const opts = (axes: number[], keepAxes: boolean) => ({ axes, keepAxes });
-defineOp("ReduceSum", reduction((x, a, k) => nx.sum(x, opts(a, k))));
-defineOp("ReduceMean", reduction((x, a, k) => nx.mean(x, opts(a, k))));
-defineOp("ReduceProd", reduction((x, a, k) => nx.product(x, opts(a, k))));
-defineOp("ReduceMax", reduction((x, a, k) => nx.reduceMax(x, opts(a, k))));
-defineOp("ReduceMin", reduction((x, a, k) => nx.reduceMin(x, opts(a, k))));
-defineOp("ReduceL1", reduction((x, a, k) => nx.sum(nx.abs(x), opts(a, k))));
+defineOp(
+  "ReduceSum",
+  reduction((x, a, k) => nx.sum(x, opts(a, k))),
+);
+defineOp(
+  "ReduceMean",
+  reduction((x, a, k) => nx.mean(x, opts(a, k))),
+);
+defineOp(
+  "ReduceProd",
+  reduction((x, a, k) => nx.product(x, opts(a, k))),
+);
+defineOp(
+  "ReduceMax",
+  reduction((x, a, k) => nx.reduceMax(x, opts(a, k))),
+);
+defineOp(
+  "ReduceMin",
+  reduction((x, a, k) => nx.reduceMin(x, opts(a, k))),
+);
+defineOp(
+  "ReduceL1",
+  reduction((x, a, k) => nx.sum(nx.abs(x), opts(a, k))),
+);
 defineOp(
   "ReduceL2",
   reduction((x, a, k) => nx.sqrt(nx.sum(nx.multiply(x, x), opts(a, k)))),
 );
-defineOp("ReduceSumSquare", reduction((x, a, k) => nx.sum(nx.multiply(x, x), opts(a, k))));
-defineOp("ReduceLogSum", reduction((x, a, k) => nx.log(nx.sum(x, opts(a, k)))));
-defineOp("ReduceLogSumExp", reduction((x, a, k) => nx.logsumexp(x, opts(a, k))));
+defineOp(
+  "ReduceSumSquare",
+  reduction((x, a, k) => nx.sum(nx.multiply(x, x), opts(a, k))),
+);
+defineOp(
+  "ReduceLogSum",
+  reduction((x, a, k) => nx.log(nx.sum(x, opts(a, k)))),
+);
+defineOp(
+  "ReduceLogSumExp",
+  reduction((x, a, k) => nx.logsumexp(x, opts(a, k))),
+);
 
 function argReduce(f: typeof nx.argmax) {
   return (ctx: OpContext) => {

@@ -40,9 +40,7 @@ defineOp("Flatten", (ctx) => {
   };
 });
 
-function squeezeAxes(
-  ctx: Parameters<Parameters<typeof defineOp>[1]>[0],
-): number[] | undefined {
+function squeezeAxes(ctx: Parameters<Parameters<typeof defineOp>[1]>[0]): number[] | undefined {
   return ctx.has(1) ? ctx.static(1, "axes") : ctx.ints("axes");
 }
 
@@ -90,7 +88,12 @@ defineOp("Shape", (ctx) => {
     return nx.tensor(Int32Array.from(dims));
   };
 });
-defineOp("Size", () => ([x]) => nx.tensor(Int32Array.from([x!.size])).reshape([]));
+defineOp(
+  "Size",
+  () =>
+    ([x]) =>
+      nx.tensor(Int32Array.from([x!.size])).reshape([]),
+);
 
 defineOp("ConstantOfShape", (ctx) => {
   const shape = ctx.static(0, "shape");
@@ -199,7 +202,8 @@ defineOp("Pad", (ctx) => {
   const mode = ctx.string("mode", "constant");
   if (mode !== "constant") throw ctx.error(`pad mode "${mode}" is not supported (only "constant")`);
   const pads = ctx.opset < 11 ? ctx.ints("pads", []) : ctx.static(1, "pads");
-  const value = ctx.opset < 11 ? ctx.float("value", 0) : (ctx.optionalStatic(2, "constant_value")?.[0] ?? 0);
+  const value =
+    ctx.opset < 11 ? ctx.float("value", 0) : (ctx.optionalStatic(2, "constant_value")?.[0] ?? 0);
   const axesGiven = ctx.optionalStatic(3, "axes");
   return ([x]) => {
     const r = x!.rank;
@@ -257,7 +261,10 @@ defineOp("OneHot", (ctx) => {
     const shape = [...idx!.shape];
     shape.splice(a, 0, d);
     const pos = nx.iota(shape, { axis: a });
-    const expanded = nx.reshape(fixed, shape.map((s, k) => (k === a ? 1 : s)));
+    const expanded = nx.reshape(
+      fixed,
+      shape.map((s, k) => (k === a ? 1 : s)),
+    );
     const hot = nx.equal(pos, expanded);
     const off = nx.take(values!, [0]).reshape([]);
     const on = nx.take(values!, [1]).reshape([]);
