@@ -18,6 +18,7 @@ import "./ops/elementwise.js";
 import "./ops/reduce.js";
 import "./ops/shape.js";
 import "./ops/nn.js";
+import "./ops/losses.js";
 
 /** Options of `importModel`. */
 export interface ImportOptions {

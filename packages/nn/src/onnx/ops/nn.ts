@@ -193,6 +193,17 @@ defineOp("LayerNormalization", (ctx) => {
   };
 });
 
+defineOp("RMSNormalization", (ctx) => {
+  const axis = ctx.int("axis", -1);
+  const eps = ctx.float("epsilon", 1e-5);
+  return ([x, scale]) => {
+    const a = axisOf(axis, x!.rank);
+    const axes = x!.shape.map((_, i) => i).slice(a);
+    const meanSquare = nx.mean(nx.multiply(x!, x!), { axes, keepAxes: true });
+    return nx.multiply(nx.multiply(x!, nx.rsqrt(nx.add(meanSquare, eps))), scale!);
+  };
+});
+
 defineOp("MeanVarianceNormalization", (ctx) => {
   const axes = ctx.ints("axes", [0, 2, 3]);
   return ([x]) => {
