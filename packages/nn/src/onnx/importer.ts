@@ -19,6 +19,7 @@ import "./ops/reduce.js";
 import "./ops/shape.js";
 import "./ops/nn.js";
 import "./ops/losses.js";
+import "./ops/attention.js";
 
 /** Options of `importModel`. */
 export interface ImportOptions {
