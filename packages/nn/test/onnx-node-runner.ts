@@ -162,7 +162,7 @@ export function familyOf(ops: readonly string[]): string {
   )
     return "shape";
   if (
-    /^(MatMul|Gemm|Conv|MaxPool|AveragePool|LpPool|GlobalAveragePool|GlobalMaxPool|BatchNormalization|InstanceNormalization|LayerNormalization|MeanVarianceNormalization|LpNormalization|LRN|Softmax|LogSoftmax|Hardmax|Dropout|TopK)$/.test(
+    /^(MatMul|Gemm|Conv|MaxPool|AveragePool|LpPool|GlobalAveragePool|GlobalMaxPool|BatchNormalization|InstanceNormalization|LayerNormalization|MeanVarianceNormalization|LpNormalization|LRN|Softmax|LogSoftmax|Hardmax|Dropout|TopK|Attention|RMSNormalization|NegativeLogLikelihoodLoss|SoftmaxCrossEntropyLoss)$/.test(
       op,
     )
   )

@@ -96,6 +96,35 @@ defineOp(
   "Atanh",
   unary((x) => nx.multiply(nx.log(nx.divide(nx.add(1, x), nx.subtract(1, x))), 0.5)),
 );
+/**
+ * The arctangent from tensor ops: atan(x) = ±π/2 − atan(1/x) beyond 1, then two half-angle steps
+ * (|x| ≤ tan(π/16)) and its odd series to x¹⁵ (error below 1e-9).
+ */
+function atan(x: nx.Tensor): nx.Tensor {
+  const big = nx.greater(nx.abs(x), 1);
+  let y = nx.select(big, nx.divide(1, x), x);
+  for (let i = 0; i < 2; i++) y = nx.divide(y, nx.add(1, nx.sqrt(nx.add(1, nx.multiply(y, y)))));
+  const y2 = nx.multiply(y, y);
+  let series: nx.Tensor = nx.zerosLike(y);
+  for (let k = 7; k >= 0; k--)
+    series = nx.add(nx.multiply(series, y2), (k % 2 === 0 ? 1 : -1) / (2 * k + 1));
+  const small = nx.multiply(nx.multiply(y, series), 4);
+  return nx.select(big, nx.subtract(nx.multiply(nx.sign(x), Math.PI / 2), small), small);
+}
+defineOp(
+  "Atan",
+  unary((x) => same(x, atan(nx.asType(x, x.dtype === "f64" ? "f64" : "f32")))),
+);
+defineOp(
+  "Asin",
+  unary((x) => atan(nx.divide(x, nx.sqrt(nx.subtract(1, nx.multiply(x, x)))))),
+);
+defineOp(
+  "Acos",
+  unary((x) =>
+    nx.subtract(Math.PI / 2, atan(nx.divide(x, nx.sqrt(nx.subtract(1, nx.multiply(x, x)))))),
+  ),
+);
 defineOp("Erf", unary(nx.erf));
 defineOp("Sigmoid", unary(nx.sigmoid));
 defineOp(

@@ -16,9 +16,12 @@ function nll(
   const t = nx.asType(target, "s32");
   const ignored = ignore === undefined ? undefined : nx.equal(t, ignore);
   const safe = ignored ? nx.select(ignored, nx.zerosLike(t), t) : t;
-  const picked = nx.squeeze(nx.takeAlongAxis(logProb, nx.reshape(safe, [t.shape[0]!, 1, ...t.shape.slice(1)]), 1), {
-    axes: [1],
-  });
+  const picked = nx.squeeze(
+    nx.takeAlongAxis(logProb, nx.reshape(safe, [t.shape[0]!, 1, ...t.shape.slice(1)]), 1),
+    {
+      axes: [1],
+    },
+  );
   let w: nx.Tensor = weight ? nx.take(weight, safe) : nx.onesLike(picked);
   if (ignored) w = nx.select(ignored, nx.zerosLike(w), w);
   const loss = nx.negate(nx.multiply(picked, w));

@@ -93,3 +93,25 @@ defineOp("CumSum", (ctx) => {
     return y.dtype === x!.dtype ? y : nx.asType(y, x!.dtype);
   };
 });
+
+defineOp("CumProd", (ctx) => {
+  const exclusive = ctx.int("exclusive", 0) === 1;
+  const reverse = ctx.int("reverse", 0) === 1;
+  const [axisValue] = ctx.static(1, "axis");
+  return ([x]) => {
+    const axis = axisOf(axisValue!, x!.rank);
+    const n = x!.shape[axis]!;
+    let y = reverse ? nx.reverse(x!, { axes: [axis] }) : x!;
+    if (exclusive && n > 0) {
+      // Shift by one along the axis, with 1 first.
+      const config = y.shape.map((_, i) => (i === axis ? [1, -1, 0] : [0, 0, 0]));
+      y = nx.pad(y, 1, config);
+    }
+    // Hillis–Steele scan: multiply by the value `shift` places earlier, doubling the shift.
+    for (let shift = 1; shift < n; shift *= 2) {
+      const config = y.shape.map((_, i) => (i === axis ? [shift, -shift, 0] : [0, 0, 0]));
+      y = nx.multiply(y, nx.pad(y, 1, config));
+    }
+    return reverse ? nx.reverse(y, { axes: [axis] }) : y;
+  };
+});
