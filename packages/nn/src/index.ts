@@ -76,3 +76,4 @@ export {
   type Loaded,
 } from "./serialize.js";
 export { encodeSafetensors, decodeSafetensors, type TensorMap } from "./safetensors.js";
+export * as onnx from "./onnx/index.js";

@@ -327,6 +327,25 @@ export function addNode(def: LayerDef, parents: readonly GraphNode[], name?: str
   return new Model(node);
 }
 
+/**
+ * Adds a node applying `def` to `parents` without checking it on template inputs (its shape is
+ * left unknown until the model runs). For importers whose layers are checked by other means.
+ */
+export function addNodeUnchecked(
+  def: LayerDef,
+  parents: readonly GraphNode[],
+  name: string,
+): Model {
+  const node: GraphNode = Object.freeze({
+    id: nextId++,
+    def,
+    parents: Object.freeze([...parents]),
+    name,
+    shape: undefined,
+  });
+  return new Model(node);
+}
+
 /** Adds an input node (see `input`). */
 export function addInput(name: string, shape: ShapeSpec | undefined, def: LayerDef): Model {
   const node: GraphNode = Object.freeze({
