@@ -1,0 +1,377 @@
+/**
+ * How each built-in layer becomes ONNX nodes (opset 17). Elementwise layers keep their input's
+ * layout; convolution, pooling and batch normalisation work channels-first; layers that act on
+ * the last axis or on the element order (dense, flatten, reshape, layer norm) get channels-last.
+ */
+import * as nx from "@dendrite/tensor";
+import type { GraphNode, Json } from "../model.js";
+import type { LayerTensors } from "../state.js";
+import { geometry, windowFor, type WindowConfig } from "../layers/window.js";
+import type { Attribute, GraphBuilder, Value } from "./graph-builder.js";
+
+/** What an emitter gets: the graph, the layer, its config, tensors, inputs and input shapes. */
+export interface LayerExport {
+  readonly g: GraphBuilder;
+  readonly node: GraphNode;
+  readonly name: string;
+  readonly config: { readonly [k: string]: Json };
+  readonly tensors: LayerTensors;
+  readonly inputs: readonly Value[];
+  /** The input shapes with the batch axis as 1 (what the export's shapes were propagated with). */
+  readonly inputShapes: readonly (readonly number[])[];
+  readonly opset: number;
+}
+
+type Emitter = (c: LayerExport) => Value;
+
+/** One node on the first input, keeping its layout. */
+function unary(opType: string, attributes: { [k: string]: Attribute } = {}): Emitter {
+  return (c) => {
+    const x = c.inputs[0]!;
+    const [name] = c.g.node(opType, [x.name], attributes, c.name);
+    return { ...x, name: name! };
+  };
+}
+
+/** A scalar f32 initializer. */
+function scalar(c: LayerExport, base: string, v: number): string {
+  return c.g.tensor(`${c.name}_${base}`, nx.tensor(v));
+}
+
+/** Composes nodes over one input: `build(x) → output name`, keeping the input's layout. */
+function composed(build: (c: LayerExport, x: string) => string): Emitter {
+  return (c) => {
+    const x = c.inputs[0]!;
+    return { ...x, name: build(c, x.name) };
+  };
+}
+
+function activationOptions(c: LayerExport): { [k: string]: number } {
+  return (c.config.options ?? {}) as { [k: string]: number };
+}
+
+/** An activation's axis in the layout the value is held in. */
+function heldAxis(v: Value, axis: number): number {
+  const a = axis < 0 ? axis + v.rank : axis;
+  if (!v.channelsFirst) return a;
+  return a === 0 ? 0 : a === v.rank - 1 ? 1 : a + 1;
+}
+
+function softmaxLike(opType: string): Emitter {
+  return (c) => {
+    const x = c.inputs[0]!;
+    const axis = heldAxis(x, activationOptions(c).axis ?? -1);
+    const [name] = c.g.node(opType, [x.name], { axis: { i: axis } }, c.name);
+    return { ...x, name: name! };
+  };
+}
+
+const ACTIVATIONS: { [op: string]: Emitter } = {
+  relu: unary("Relu"),
+  sigmoid: unary("Sigmoid"),
+  tanh: unary("Tanh"),
+  exp: unary("Exp"),
+  linear: unary("Identity"),
+  softplus: unary("Softplus"),
+  softsign: unary("Softsign"),
+  elu: (c) => unary("Elu", { alpha: { f: activationOptions(c).alpha ?? 1 } })(c),
+  celu: (c) => unary("Celu", { alpha: { f: activationOptions(c).alpha ?? 1 } })(c),
+  selu: (c) =>
+    unary("Selu", {
+      alpha: { f: activationOptions(c).alpha ?? 1.6732632423543772 },
+      gamma: { f: activationOptions(c).gamma ?? 1.0507009873554805 },
+    })(c),
+  leaky_relu: (c) => unary("LeakyRelu", { alpha: { f: activationOptions(c).alpha ?? 0.01 } })(c),
+  hard_sigmoid: (c) =>
+    unary("HardSigmoid", {
+      alpha: { f: activationOptions(c).alpha ?? 0.2 },
+      beta: { f: activationOptions(c).beta ?? 0.2 },
+    })(c),
+  hard_silu: composed((c, x) => {
+    const o = activationOptions(c);
+    const attrs = { alpha: { f: o.alpha ?? 0.2 }, beta: { f: o.beta ?? 0.2 } };
+    const [s] = c.g.node("HardSigmoid", [x], attrs, `${c.name}_gate`);
+    return c.g.node("Mul", [x, s!], {}, c.name)[0]!;
+  }),
+  hard_tanh: composed(
+    (c, x) => c.g.node("Clip", [x, scalar(c, "min", -1), scalar(c, "max", 1)], {}, c.name)[0]!,
+  ),
+  relu6: composed(
+    (c, x) => c.g.node("Clip", [x, scalar(c, "min", 0), scalar(c, "max", 6)], {}, c.name)[0]!,
+  ),
+  silu: composed((c, x) => {
+    const [s] = c.g.node("Sigmoid", [x], {}, `${c.name}_gate`);
+    return c.g.node("Mul", [x, s!], {}, c.name)[0]!;
+  }),
+  mish: composed((c, x) => {
+    const [sp] = c.g.node("Softplus", [x], {}, `${c.name}_softplus`);
+    const [t] = c.g.node("Tanh", [sp!], {}, `${c.name}_tanh`);
+    return c.g.node("Mul", [x, t!], {}, c.name)[0]!;
+  }),
+  gelu: composed((c, x) => {
+    // x/2 · (1 + erf(x/√2)), as Dendrite's exact GELU (ONNX's Gelu op is opset 20).
+    const [scaled] = c.g.node(
+      "Mul",
+      [x, scalar(c, "rsqrt2", Math.SQRT1_2)],
+      {},
+      `${c.name}_scaled`,
+    );
+    const [erf] = c.g.node("Erf", [scaled!], {}, `${c.name}_erf`);
+    const [plus] = c.g.node("Add", [erf!, scalar(c, "one", 1)], {}, `${c.name}_plus1`);
+    const [half] = c.g.node("Mul", [x, scalar(c, "half", 0.5)], {}, `${c.name}_half`);
+    return c.g.node("Mul", [half!, plus!], {}, c.name)[0]!;
+  }),
+  log_sigmoid: composed((c, x) => {
+    const [neg] = c.g.node("Neg", [x], {}, `${c.name}_neg`);
+    const [sp] = c.g.node("Softplus", [neg!], {}, `${c.name}_softplus`);
+    return c.g.node("Neg", [sp!], {}, c.name)[0]!;
+  }),
+  softmax: softmaxLike("Softmax"),
+  log_softmax: softmaxLike("LogSoftmax"),
+  log_sumexp: (c) => {
+    const x = c.inputs[0]!;
+    const axis = heldAxis(x, activationOptions(c).axis ?? -1);
+    // The axes are an attribute up to opset 17, an input from 18.
+    const [name] =
+      c.opset < 18
+        ? c.g.node(
+            "ReduceLogSumExp",
+            [x.name],
+            { axes: { ints: [axis] }, keepdims: { i: 1 } },
+            c.name,
+          )
+        : c.g.node(
+            "ReduceLogSumExp",
+            [x.name, c.g.int64s(`${c.name}_axes`, [axis])],
+            { keepdims: { i: 1 } },
+            c.name,
+          );
+    return { ...x, name: name! };
+  },
+};
+
+/** Add/Sub/Mul over all inputs, in one layout (channels-first only when every input is). */
+function elementwise(opType: string): Emitter {
+  return (c) => {
+    const cf = c.inputs.every((v) => v.channelsFirst);
+    const xs = c.inputs.map((v) => (cf ? v : c.g.channelsLast(v)));
+    let acc = xs[0]!.name;
+    xs.slice(1).forEach((v, i) => {
+      acc = c.g.node(
+        opType,
+        [acc, v.name],
+        {},
+        i === xs.length - 2 ? c.name : `${c.name}_${i}`,
+      )[0]!;
+    });
+    return { name: acc, rank: xs[0]!.rank, channelsFirst: cf };
+  };
+}
+
+function identity(c: LayerExport): Value {
+  return c.inputs[0]!;
+}
+
+/** The spatial attributes of a window op (conv, pooling) for an input of `shape`. */
+function windowAttributes(c: LayerExport, shape: readonly number[]): { [k: string]: Attribute } {
+  const w = windowFor(c.node.def.op, c.config as unknown as WindowConfig, shape.length);
+  const { pads } = geometry(shape, w);
+  return {
+    kernel_shape: { ints: w.kernelSize },
+    strides: { ints: w.strides },
+    pads: { ints: [...pads.map((p) => p[0]), ...pads.map((p) => p[1])] },
+    ...(w.dilation.some((d) => d !== 1) ? { dilations: { ints: w.dilation } } : {}),
+  };
+}
+
+function pool(opType: "MaxPool" | "AveragePool"): Emitter {
+  return (c) => {
+    const x = c.g.channelsFirst(c.inputs[0]!);
+    const attrs = windowAttributes(c, c.inputShapes[0]!);
+    if (opType === "AveragePool") {
+      if ("dilations" in attrs && c.opset < 19)
+        throw new Error(`a dilated average pool needs opset 19 (AveragePool's dilations)`);
+      // Dendrite's windowMean divides by the window's size, padding included.
+      attrs.count_include_pad = { i: 1 };
+    }
+    const [name] = c.g.node(opType, [x.name], attrs, c.name);
+    return { ...x, name: name! };
+  };
+}
+
+function globalPool(opType: "GlobalAveragePool" | "GlobalMaxPool"): Emitter {
+  return (c) => {
+    const x = c.g.channelsFirst(c.inputs[0]!);
+    if (c.config.keepAxes === true) {
+      const [name] = c.g.node(opType, [x.name], {}, c.name);
+      return { ...x, name: name! };
+    }
+    const [pooled] = c.g.node(opType, [x.name], {}, `${c.name}_pooled`);
+    const [name] = c.g.node("Flatten", [pooled!], { axis: { i: 1 } }, c.name);
+    return { name: name!, rank: 2, channelsFirst: false };
+  };
+}
+
+const LAYERS: { [op: string]: Emitter } = {
+  ...ACTIVATIONS,
+  dropout: identity,
+  spatial_dropout: identity,
+  alpha_dropout: identity,
+  add: elementwise("Add"),
+  subtract: elementwise("Sub"),
+  multiply: elementwise("Mul"),
+  concatenate: (c) => {
+    const rank = c.inputs[0]!.rank;
+    const cf = c.inputs.every((v) => v.channelsFirst);
+    const xs = c.inputs.map((v) => (cf ? v : c.g.channelsLast(v)));
+    const axis = heldAxis(xs[0]!, (c.config.axis as number | undefined) ?? -1);
+    const [name] = c.g.node(
+      "Concat",
+      xs.map((v) => v.name),
+      { axis: { i: axis } },
+      c.name,
+    );
+    return { name: name!, rank, channelsFirst: cf };
+  },
+  dense: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const kernel = c.g.tensor(`${c.name}_kernel`, c.tensors.kernel!);
+    const bias = c.tensors.bias;
+    const [product] = c.g.node("MatMul", [x.name, kernel], {}, bias ? `${c.name}_matmul` : c.name);
+    if (!bias) return { ...x, name: product! };
+    const [name] = c.g.node("Add", [product!, c.g.tensor(`${c.name}_bias`, bias)], {}, c.name);
+    return { ...x, name: name! };
+  },
+  conv: (c) => {
+    const x = c.g.channelsFirst(c.inputs[0]!);
+    const k = c.tensors.kernel!;
+    // [...kernelSize, in, out] → [out, in, ...kernelSize]
+    const spatial = Array.from({ length: k.rank - 2 }, (_, i) => i);
+    const weight = nx.transpose(k, [k.rank - 1, k.rank - 2, ...spatial]);
+    const inputs = [x.name, c.g.tensor(`${c.name}_kernel`, weight)];
+    if (c.tensors.bias) inputs.push(c.g.tensor(`${c.name}_bias`, c.tensors.bias));
+    const [name] = c.g.node("Conv", inputs, windowAttributes(c, c.inputShapes[0]!), c.name);
+    return { ...x, name: name! };
+  },
+  max_pool: pool("MaxPool"),
+  avg_pool: pool("AveragePool"),
+  global_avg_pool: globalPool("GlobalAveragePool"),
+  global_max_pool: globalPool("GlobalMaxPool"),
+  batch_norm: (c) => {
+    const x0 = c.inputs[0]!;
+    const x = x0.rank > 2 ? c.g.channelsFirst(x0) : c.g.channelsLast(x0);
+    const t = (k: string) => c.g.tensor(`${c.name}_${k}`, c.tensors[k]!);
+    const [name] = c.g.node(
+      "BatchNormalization",
+      [x.name, t("gamma"), t("beta"), t("mean"), t("var")],
+      { epsilon: { f: (c.config.epsilon as number | undefined) ?? 1e-5 } },
+      c.name,
+    );
+    return { ...x, name: name! };
+  },
+  layer_norm: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const t = (k: string) => c.g.tensor(`${c.name}_${k}`, c.tensors[k]!);
+    const [name] = c.g.node(
+      "LayerNormalization",
+      [x.name, t("gamma"), t("beta")],
+      { axis: { i: -1 }, epsilon: { f: (c.config.epsilon as number | undefined) ?? 1e-5 } },
+      c.name,
+    );
+    return { ...x, name: name! };
+  },
+  flatten: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const [name] = c.g.node("Flatten", [x.name], { axis: { i: 1 } }, c.name);
+    return { name: name!, rank: 2, channelsFirst: false };
+  },
+  reshape: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const shape = c.config.shape as number[];
+    // 0 keeps the batch axis as it is: the exported batch stays dynamic.
+    const target = c.g.int64s(`${c.name}_shape`, [0, ...shape]);
+    const [name] = c.g.node("Reshape", [x.name, target], {}, c.name);
+    return { name: name!, rank: shape.length + 1, channelsFirst: false };
+  },
+  lstm: recurrent("LSTM", 4, [0, 3, 1, 2]),
+  gru: recurrent("GRU", 3, [1, 0, 2]),
+  embedding: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const [ids] = c.g.node("Cast", [x.name], { to: { i: 7 } }, `${c.name}_ids`); // INT64
+    const table = c.g.tensor(`${c.name}_kernel`, c.tensors.kernel!);
+    const [name] = c.g.node("Gather", [table, ids!], { axis: { i: 0 } }, c.name);
+    return { name: name!, rank: x.rank + 1, channelsFirst: false };
+  },
+};
+
+/**
+ * A Dendrite gate-major matrix `[in, gates·units]` as ONNX's `[1, gates·units, in]`, its gates
+ * taken in `order` (Dendrite's are PyTorch's: LSTM i, f, g, o; GRU r, z, n. ONNX's: LSTM i, o, f,
+ * c; GRU z, r, h).
+ */
+function gateRows(t: nx.Tensor, units: number, order: readonly number[]): nx.Tensor {
+  const rows = nx.matrixTranspose(t.rank === 1 ? nx.reshape(t, [1, -1]) : t);
+  const blocks = order.map((k) => nx.sliceAlong(rows, k * units, units, { axis: 0 }));
+  return nx.newAxis(nx.concatenate(blocks, { axis: 0 }), 0);
+}
+
+/**
+ * LSTM and GRU as ONNX's ops over `[seq, batch, features]` (transposed at the edges); the GRU's
+ * reset gate applies to the hidden projection and its bias (`linear_before_reset`), as Dendrite's.
+ */
+function recurrent(opType: "LSTM" | "GRU", gates: number, order: readonly number[]): Emitter {
+  return (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const units = c.config.units as number;
+    const t = c.tensors;
+    const w = gateRows(t.input_kernel!, units, order);
+    const r = gateRows(t.hidden_kernel!, units, order);
+    const biasOf = (b: nx.Tensor | undefined) =>
+      b === undefined
+        ? nx.zeros([1, gates * units])
+        : nx.reshape(gateRows(b, units, order), [1, -1]);
+    const bias =
+      opType === "LSTM"
+        ? nx.concatenate([biasOf(t.bias), biasOf(undefined)], { axis: 1 })
+        : nx.concatenate([biasOf(t.input_bias), biasOf(t.hidden_bias)], { axis: 1 });
+    const [seqMajor] = c.g.node(
+      "Transpose",
+      [x.name],
+      { perm: { ints: [1, 0, 2] } },
+      `${c.name}_time_major`,
+    );
+    const attrs: { [k: string]: Attribute } = { hidden_size: { i: units } };
+    if (opType === "GRU") attrs.linear_before_reset = { i: 1 };
+    const [y, yh] = c.g.node(
+      opType,
+      [
+        seqMajor!,
+        c.g.tensor(`${c.name}_W`, w),
+        c.g.tensor(`${c.name}_R`, r),
+        c.g.tensor(`${c.name}_B`, bias),
+      ],
+      attrs,
+      `${c.name}_rnn`,
+      2,
+    );
+    if (c.config.returnSequences === true) {
+      // Y: [seq, 1, batch, units] → [batch, seq, units]
+      const [squeezed] = c.g.node(
+        "Squeeze",
+        [y!, c.g.int64s(`${c.name}_dir`, [1])],
+        {},
+        `${c.name}_seq`,
+      );
+      const [name] = c.g.node("Transpose", [squeezed!], { perm: { ints: [1, 0, 2] } }, c.name);
+      return { name: name!, rank: 3, channelsFirst: false };
+    }
+    // Y_h: [1, batch, units] → [batch, units]
+    const [name] = c.g.node("Squeeze", [yh!, c.g.int64s(`${c.name}_dir`, [0])], {}, c.name);
+    return { name: name!, rank: 2, channelsFirst: false };
+  };
+}
+
+/** The emitter of a layer op, if it can be exported. */
+export function emitterFor(op: string): Emitter | undefined {
+  return Object.hasOwn(LAYERS, op) ? LAYERS[op] : undefined;
+}
