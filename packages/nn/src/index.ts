@@ -60,7 +60,6 @@ export * as activations from "./activations.js";
 export * as initializers from "./initializers.js";
 export type { Initializer, InitializerLike } from "./initializers.js";
 export * as display from "./display.js";
-export * as onnx from "./onnx/index.js";
 export {
   save,
   load,

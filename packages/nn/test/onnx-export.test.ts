@@ -10,7 +10,7 @@ import * as nx from "@dendrite/tensor";
 import * as nn from "@dendrite/nn";
 
 const rand = (shape: number[], k = 0) =>
-  nx.random.uniform(nx.random.key(k), shape, { minval: -2, maxval: 2 });
+  nx.random.uniform(nx.random.key(k), shape, { min: -2, max: 2 });
 
 /** Runs `bytes` in ONNX Runtime on `feeds` (Dendrite tensors by input name); outputs by name. */
 async function runOrt(bytes: Uint8Array, feeds: Record<string, nx.Tensor>) {
@@ -51,10 +51,21 @@ async function agrees(
   tol?: number,
 ) {
   const bytes = nn.onnx.exportModel(model, state);
+  const back = nn.onnx.importModel(bytes);
   for (const batch of [1, 5]) {
     const f = feeds(batch);
     const names = Object.keys(f);
     const want = nn.predict(model, state, names.length === 1 ? f[names[0]!]! : f);
+    // The round trip: exported, imported again, the same predictions.
+    const again = nn.predict(back.model, back.modelState, f) as
+      nx.Tensor | Record<string, nx.Tensor>;
+    const agains = again instanceof nx.Tensor ? { [back.outputNames[0]!]: again } : again;
+    for (const [k, t] of Object.entries(agains))
+      assertClose(
+        { data: t.data() as Float32Array, dims: [...t.shape] },
+        want instanceof nx.Tensor ? want : (want as Record<string, nx.Tensor>)[k]!,
+        `${what}: imported again, output ${k} (batch ${batch})`,
+      );
     const got = await runOrt(bytes, f);
     if (want instanceof nx.Tensor) {
       const [only] = Object.values(got);
@@ -130,7 +141,7 @@ test("a CNN with batch norm, pooling, dropout and global pooling runs in ONNX Ru
     .concatenate([merged, merged.multiply(merged)])
     .conv(6, { kernelSize: 2, strides: 2, dilation: 1 })
     .avgPool({ kernelSize: 2, strides: 1 })
-    .dropout(0.3)
+    .dropout({ rate: 0.3 })
     .flatten()
     .dense(5, { activation: "softmax" });
   const state = withStats(nn.build(head, { seed: 2 }).init(nx.template([1, 9, 9, 3])));

@@ -141,6 +141,12 @@ export class OpContext {
     return a ? new TextDecoder().decode(a.s ?? new Uint8Array()) : fallback;
   }
 
+  /** A strings attribute (UTF-8). */
+  strings(name: string): string[] | undefined {
+    const a = this.attr(name, 8);
+    return a ? (a.strings ?? []).map((b) => new TextDecoder().decode(b)) : undefined;
+  }
+
   /** A tensor attribute as a concrete tensor. */
   tensor(name: string): nx.Tensor | undefined {
     const a = this.attr(name, 4);

@@ -8,7 +8,8 @@ import { compileGraph } from "../graph.js";
 import { isNode, Model, type GraphNode, type OutputTree } from "../model.js";
 import { ModelState } from "../state.js";
 import { emitterFor } from "./export-layers.js";
-import { GraphBuilder, onnx, ONNX_TYPES, type Value } from "./graph-builder.js";
+import { GraphBuilder, onnx, type Value } from "./graph-builder.js";
+import { ONNX_TYPES } from "./tensors.js";
 
 type ValueInfoProto = InstanceType<typeof onnx.ValueInfoProto>;
 

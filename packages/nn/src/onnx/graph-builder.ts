@@ -4,10 +4,10 @@
  * channels-first, so a value may be held transposed until an op needs Dendrite's order back).
  */
 import * as nx from "@dendrite/tensor";
-import onnxProto from "onnx-proto";
+import { protos as onnx } from "./proto.js";
+import { ONNX_TYPES } from "./tensors.js";
 
-/** The protobufjs classes generated from ONNX's `onnx.proto`. */
-export const { onnx } = onnxProto;
+export { onnx };
 type NodeProto = InstanceType<typeof onnx.NodeProto>;
 type TensorProto = InstanceType<typeof onnx.TensorProto>;
 type AttributeProto = InstanceType<typeof onnx.AttributeProto>;
@@ -29,15 +29,6 @@ export interface Value {
   readonly rank: number;
   readonly channelsFirst: boolean;
 }
-
-/** The ONNX element type of each Dendrite dtype. */
-export const ONNX_TYPES: Readonly<Record<nx.DType, number>> = {
-  f32: onnx.TensorProto.DataType.FLOAT,
-  f64: onnx.TensorProto.DataType.DOUBLE,
-  s32: onnx.TensorProto.DataType.INT32,
-  u32: onnx.TensorProto.DataType.UINT32,
-  u8: onnx.TensorProto.DataType.UINT8,
-};
 
 /** Nodes and initializers of one graph under construction. */
 export class GraphBuilder {

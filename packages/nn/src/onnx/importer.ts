@@ -20,6 +20,7 @@ import "./ops/shape.js";
 import "./ops/nn.js";
 import "./ops/losses.js";
 import "./ops/attention.js";
+import "./ops/recurrent.js";
 
 /** Options of `importModel`. */
 export interface ImportOptions {

@@ -56,6 +56,15 @@ const DTYPE_OF: ReadonlyMap<number, nx.DType> = new Map<number, nx.DType>([
   [16, "f32"],
 ]);
 
+/** The ONNX element type written for each Dendrite dtype (export). */
+export const ONNX_TYPES: Readonly<Record<nx.DType, number>> = {
+  f32: 1,
+  u8: 2,
+  s32: 6,
+  f64: 11,
+  u32: 12,
+};
+
 /** The name of an ONNX element type. */
 export function onnxTypeName(t: number): string {
   return ONNX_TYPE_NAMES.get(t) ?? `type ${t}`;
