@@ -208,23 +208,28 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     } catch (err) {
       failure = err;
     }
+    // A value needed at import but computed by the graph (say a shape built from a dynamic
+    // batch: Shape → Gather → Concat) is read when the model runs instead: values derived from
+    // shapes are concrete then, also while jit traces. A graph input's value must be given.
+    let deferred = false;
     if (ctx.missing.length > 0) {
-      for (const m of ctx.missing) {
-        const v = values.get(m.input);
-        if (v?.kind === "runtime" && inputNames.includes(m.input)) {
-          const list = needed.get(m.input) ?? [];
-          list.push(`${where}, ${m.role}`);
-          needed.set(m.input, list);
-        } else
-          throw new OnnxImportError(
-            `${where} needs the value of ${JSON.stringify(m.input)} (${m.role}) at import, but it is computed at run time`,
-          );
+      const fed = ctx.missing.filter((m) => inputNames.includes(m.input));
+      for (const m of fed) {
+        const list = needed.get(m.input) ?? [];
+        list.push(`${where}, ${m.role}`);
+        needed.set(m.input, list);
       }
-      for (const o of n.outputs) pending.add(o);
-      continue;
+      if (fed.length > 0) {
+        for (const o of n.outputs) pending.add(o);
+        continue;
+      }
+      deferred = true;
     }
-    if (forward === undefined) throw wrap(where, failure);
-    const compute = forward;
+    if (!deferred && forward === undefined) throw wrap(where, failure);
+    const compute =
+      forward && !deferred
+        ? forward
+        : (xs: readonly (nx.Tensor | undefined)[]) => mapAtRun(n, graph.opset, xs, types)(xs);
     const run = (xs: readonly (nx.Tensor | undefined)[]) => {
       const out = compute(xs);
       return Array.isArray(out) ? out : [out];
@@ -234,7 +239,7 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     let outs: nx.Tensor[] | undefined;
     const allConstant = inputs.every((v) => v === undefined || v.kind === "constant");
     const allTyped = types.every((t, i) => inputs[i] === undefined || t !== undefined);
-    if (allConstant || allTyped) {
+    if (!deferred && (allConstant || allTyped)) {
       try {
         outs = run(
           inputs.map((v, i) =>
@@ -324,6 +329,26 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     inputNames: inputNames.filter((name) => used.has(name)),
     outputNames,
   };
+}
+
+/**
+ * The forward function of node `n` mapped when the model runs, with the inputs that are concrete
+ * then (not traced: values derived from shapes) as its values known "at import".
+ */
+function mapAtRun(
+  n: NodeInfo,
+  opset: number,
+  xs: readonly (nx.Tensor | undefined)[],
+  types: readonly (nx.Tensor | undefined)[],
+): Forward {
+  const known = xs.map((x) => (x !== undefined && !x.isTraced ? x : undefined));
+  const ctx = new OpContext(n, opset, known, types);
+  const forward = OPS.get(n.opType)!(ctx);
+  if (ctx.missing.length > 0)
+    throw new OnnxImportError(
+      `${describeNode(n)} needs the value of ${ctx.missing.map((m) => `${JSON.stringify(m.input)} (${m.role})`).join(", ")}, which depends on the input's values, not only on its shape`,
+    );
+  return forward;
 }
 
 function wrap(where: string, err: unknown): Error {
