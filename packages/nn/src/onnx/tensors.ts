@@ -207,7 +207,7 @@ export function tensorFromProto(t: TensorProto, what: string): nx.Tensor {
   // Without raw_data, 16-bit floats are their bit patterns in int32_data.
   if (!(raw && raw.length > 0) && type === 10) values = values.map(halfToNumber);
   if (!(raw && raw.length > 0) && type === 16) values = values.map(bfloatToNumber);
-  return nx.tensor(typedArray(dtype, values)).reshape(shape);
+  return nx.tensor(values, { dtype }).reshape(shape);
 }
 
 /** An IEEE 754 half-precision bit pattern as a number. */
@@ -227,20 +227,6 @@ function bfloatToNumber(bits: number): number {
   return view.getFloat32(0);
 }
 
-function typedArray(dtype: nx.DType, values: number[]): nx.TypedArray {
-  switch (dtype) {
-    case "f32":
-      return Float32Array.from(values);
-    case "f64":
-      return Float64Array.from(values);
-    case "s32":
-      return Int32Array.from(values);
-    case "u32":
-      return Uint32Array.from(values);
-    case "u8":
-      return Uint8Array.from(values);
-  }
-}
 
 /** The values of a concrete tensor as numbers (for static inputs: shapes, axes, pads). */
 export function hostValues(t: nx.Tensor): number[] {
