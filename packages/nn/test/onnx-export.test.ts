@@ -200,6 +200,10 @@ test("the seed posts' MLPs export with their input and output names; save writes
   assert.deepEqual(session.inputNames, ["car_features"]);
   assert.deepEqual(session.outputNames, ["dense_2"]);
   await agrees(model, state, (b) => ({ car_features: rand([b, 7], 7) }), "auto mpg");
+  // The first post's softmax model.
+  const iris = nn.input("iris_features", [null, 4]).dense(3, { activation: "softmax" });
+  const irisState = nn.build(iris, { seed: 2 }).init(nx.template([1, 4]));
+  await agrees(iris, irisState, (b) => ({ iris_features: rand([b, 4], 9) }), "iris");
 });
 
 test("a layer with no ONNX form is an error naming it", () => {
