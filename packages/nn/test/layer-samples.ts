@@ -166,6 +166,21 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
     inputs: { x: [2, 2, 3] },
     display: ["epsilon: 1.0e-5"],
   },
+  rms_norm: {
+    model: () => x([null, 2, 3]).rmsNorm({ ...NAME, epsilon: 1e-3 }),
+    inputs: { x: [2, 2, 3] },
+    display: ["epsilon: 0.001"],
+  },
+  group_norm: {
+    model: () => x([null, 3, 3, 4]).groupNorm(2, NAME),
+    inputs: { x: [2, 3, 3, 4] },
+    display: ["num_groups: 2", "epsilon: 1.0e-5"],
+  },
+  instance_norm: {
+    model: () => x([null, 4, 3]).instanceNorm({ ...NAME, epsilon: 1e-3 }),
+    inputs: { x: [2, 4, 3] },
+    display: ["epsilon: 0.001"],
+  },
   lstm: {
     model: () => x([null, 3, 2]).lstm(4, NAME),
     inputs: { x: [2, 3, 2] },

@@ -8,6 +8,7 @@ import path from "node:path";
 import * as ort from "onnxruntime-node";
 import * as nx from "@dendrite/tensor";
 import * as nn from "@dendrite/nn";
+import { LAYER_SAMPLES, sampleInputs } from "./layer-samples.js";
 
 const rand = (shape: number[], k = 0) =>
   nx.random.uniform(nx.random.key(k), shape, { min: -2, max: 2 });
@@ -114,6 +115,21 @@ const ACTIVATIONS = [
   "log_softmax",
   "log_sumexp",
 ];
+
+test("every built-in layer (the registry's samples) exports and runs in ONNX Runtime as in Dendrite", async () => {
+  for (const [op, sample] of Object.entries(LAYER_SAMPLES)) {
+    const model = sample.model();
+    const feeds = sampleInputs(sample);
+    const typed = Object.fromEntries(
+      Object.entries(feeds).map(([k, t]) => [
+        k,
+        sample.ids === undefined ? t : nx.asType(t, "s32"),
+      ]),
+    );
+    const state = withStats(nn.build(model, { seed: 3 }).init(typed));
+    await agrees(model, state, () => typed, op);
+  }
+});
 
 test("every activation after a dense layer runs in ONNX Runtime as in Dendrite", async () => {
   for (const activation of ACTIVATIONS) {

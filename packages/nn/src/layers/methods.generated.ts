@@ -94,6 +94,22 @@ declare module "../model.js" {
     /** Layer normalisation: each example normalised over its last axis, then scaled and shifted. */
     layerNorm(...args: Tail<Parameters<typeof norm.layerNorm>>): Model;
     /**
+     * RMS normalisation (Axon's `rms_norm`, T5 and Llama's): each example divided by the root mean
+     * square of its last axis, `x / √(mean(x²) + ε)`, then scaled by a learned `gamma`.
+     */
+    rmsNorm(...args: Tail<Parameters<typeof norm.rmsNorm>>): Model;
+    /**
+     * Group normalisation (Axon's `group_norm`): the channels (last axis) split into `numGroups`
+     * groups, each example normalised over its positions and the channels of a group, then scaled and
+     * shifted per channel by learned `gamma` and `beta`.
+     */
+    groupNorm(...args: Tail<Parameters<typeof norm.groupNorm>>): Model;
+    /**
+     * Instance normalisation (Axon's `instance_norm`): each example's channels normalised over the
+     * spatial axes of a channels-last input, then scaled and shifted per channel.
+     */
+    instanceNorm(...args: Tail<Parameters<typeof norm.instanceNorm>>): Model;
+    /**
      * A convolution over the spatial axes of a channels-last input (`[batch, width, channels]` for
      * 1-D, `[batch, height, width, channels]` for 2-D) with `filters` output channels. The kernel is
      * `[...kernelSize, channels, filters]`. Axon's defaults: kernelSize 1, strides 1, padding "valid".

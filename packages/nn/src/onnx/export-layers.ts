@@ -131,24 +131,43 @@ const ACTIVATIONS: { [op: string]: Emitter } = {
   log_sumexp: (c) => {
     const x = c.inputs[0]!;
     const axis = heldAxis(x, activationOptions(c).axis ?? -1);
-    // The axes are an attribute up to opset 17, an input from 18.
-    const [name] =
-      c.opset < 18
-        ? c.g.node(
-            "ReduceLogSumExp",
-            [x.name],
-            { axes: { ints: [axis] }, keepdims: { i: 1 } },
-            c.name,
-          )
-        : c.g.node(
-            "ReduceLogSumExp",
-            [x.name, c.g.int64s(`${c.name}_axes`, [axis])],
-            { keepdims: { i: 1 } },
-            c.name,
-          );
-    return { ...x, name: name! };
+    return { ...x, name: reduce(c, "ReduceLogSumExp", x.name, [axis], c.name) };
   },
 };
+
+/**
+ * A Reduce* node keeping the reduced axes: the axes are an attribute up to opset 17, an input
+ * from 18.
+ */
+function reduce(c: LayerExport, opType: string, x: string, axes: number[], base: string): string {
+  const keep = { keepdims: { i: 1 } };
+  return c.opset < 18
+    ? c.g.node(opType, [x], { axes: { ints: axes }, ...keep }, base)[0]!
+    : c.g.node(opType, [x, c.g.int64s(`${base}_axes`, axes)], keep, base)[0]!;
+}
+
+/** (x − mean) / √(variance + ε) over `axes`, as Dendrite's normalisation layers compute it. */
+function standardize(c: LayerExport, x: string, axes: number[], epsilon: number): string {
+  const mean = reduce(c, "ReduceMean", x, axes, `${c.name}_mean`);
+  const [centered] = c.g.node("Sub", [x, mean], {}, `${c.name}_centered`);
+  const [square] = c.g.node("Mul", [centered!, centered!], {}, `${c.name}_square`);
+  const variance = reduce(c, "ReduceMean", square!, axes, `${c.name}_var`);
+  const [shifted] = c.g.node("Add", [variance, scalar(c, "epsilon", epsilon)], {}, `${c.name}_eps`);
+  const [std] = c.g.node("Sqrt", [shifted!], {}, `${c.name}_std`);
+  return c.g.node("Div", [centered!, std!], {}, `${c.name}_normalized`)[0]!;
+}
+
+/** `y · gamma + beta` with the layer's tensors (beta when it has one). */
+function scaleShift(c: LayerExport, y: string): string {
+  const [scaled] = c.g.node(
+    "Mul",
+    [y, c.g.tensor(`${c.name}_gamma`, c.tensors.gamma!)],
+    {},
+    c.tensors.beta ? `${c.name}_scaled` : c.name,
+  );
+  if (!c.tensors.beta) return scaled!;
+  return c.g.node("Add", [scaled!, c.g.tensor(`${c.name}_beta`, c.tensors.beta)], {}, c.name)[0]!;
+}
 
 /** Add/Sub/Mul over all inputs, in one layout (channels-first only when every input is). */
 function elementwise(opType: string): Emitter {
@@ -276,6 +295,39 @@ const LAYERS: { [op: string]: Emitter } = {
       "LayerNormalization",
       [x.name, t("gamma"), t("beta")],
       { axis: { i: -1 }, epsilon: { f: (c.config.epsilon as number | undefined) ?? 1e-5 } },
+      c.name,
+    );
+    return { ...x, name: name! };
+  },
+  rms_norm: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const [square] = c.g.node("Mul", [x.name, x.name], {}, `${c.name}_square`);
+    const meanSquare = reduce(c, "ReduceMean", square!, [x.rank - 1], `${c.name}_ms`);
+    const eps = scalar(c, "epsilon", (c.config.epsilon as number | undefined) ?? 1e-6);
+    const [shifted] = c.g.node("Add", [meanSquare, eps], {}, `${c.name}_eps`);
+    const [rms] = c.g.node("Sqrt", [shifted!], {}, `${c.name}_rms`);
+    const [y] = c.g.node("Div", [x.name, rms!], {}, `${c.name}_normalized`);
+    return { ...x, name: scaleShift(c, y!) };
+  },
+  group_norm: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const groups = c.config.numGroups as number;
+    const channels = c.inputShapes[0]!.at(-1)!;
+    // [batch, positions, groups, channels per group], as the layer computes it.
+    const target = c.g.int64s(`${c.name}_groups`, [0, -1, groups, channels / groups]);
+    const [grouped] = c.g.node("Reshape", [x.name, target], {}, `${c.name}_grouped`);
+    const y = standardize(c, grouped!, [1, 3], (c.config.epsilon as number | undefined) ?? 1e-5);
+    const [shape] = c.g.node("Shape", [x.name], {}, `${c.name}_shape`);
+    const [back] = c.g.node("Reshape", [y, shape!], {}, `${c.name}_ungrouped`);
+    return { ...x, name: scaleShift(c, back!) };
+  },
+  instance_norm: (c) => {
+    const x = c.g.channelsFirst(c.inputs[0]!);
+    const t = (k: string) => c.g.tensor(`${c.name}_${k}`, c.tensors[k]!);
+    const [name] = c.g.node(
+      "InstanceNormalization",
+      [x.name, t("gamma"), t("beta")],
+      { epsilon: { f: (c.config.epsilon as number | undefined) ?? 1e-5 } },
       c.name,
     );
     return { ...x, name: name! };
