@@ -177,6 +177,11 @@ export interface CategoricalCrossEntropyOptions extends LossOptions {
    * divides by the sum of the weights used (as Axon and PyTorch do).
    */
   classWeights?: readonly number[] | nx.Tensor;
+  /**
+   * With sparse targets: samples whose class index is this value count for nothing, and `"mean"`
+   * divides by the (weighted) count of the others (PyTorch's `ignore_index`).
+   */
+  ignoreIndex?: number;
 }
 
 /**
@@ -193,46 +198,117 @@ export function categoricalCrossEntropy(
   if (!(yTrue instanceof nx.Tensor) || !(yPred instanceof nx.Tensor))
     throw new TypeError(`${name}: yTrue and yPred must be tensors`);
   if (yPred.rank === 0) throw new RangeError(`${name}: yPred must have a class axis, got a scalar`);
-  const classes = yPred.shape[yPred.rank - 1]!;
   const dtype = floatDtype(yPred);
-  let target: nx.Tensor;
-  if (options.sparse) {
-    const batch = yPred.shape.slice(0, -1);
-    const fits =
-      sameShape(yTrue.shape, batch) ||
-      (sameShape(yTrue.shape.slice(0, -1), batch) && yTrue.shape[yTrue.rank - 1] === 1);
-    if (!fits)
-      throw new RangeError(
-        `${name}: with sparse targets, yTrue must hold one class index per sample ` +
-          `(shape ${nx.formatShape(batch)} or ${nx.formatShape([...batch, 1])}), got yTrue ` +
-          `${nx.formatType(yTrue.shape, yTrue.dtype)} for yPred ${nx.formatType(yPred.shape, yPred.dtype)}`,
-      );
-    target = nx.oneHot(nx.reshape(yTrue, batch), classes, { dtype });
-  } else {
-    checkSameShape(name, yTrue, yPred);
-    target = yTrue.dtype === dtype ? yTrue : nx.asType(yTrue, dtype);
-  }
+  const target = targetRows(name, yTrue, yPred, dtype, options);
   const logits = options.fromLogits ? yPred : logitsOf(yPred, "softmax");
   const logP = logits
     ? logSoftmax(nx.asType(logits, dtype))
     : nx.log(nx.clip(nx.asType(yPred, dtype), EPSILON, 1));
-  const perSample = nx.negate(nx.sum(timesLog(target, logP), { axes: [-1] }));
-  if (options.classWeights === undefined) return reduce(name, perSample, options.reduction);
+  return weightedNll(name, target, logP, options);
+}
 
-  const weights =
-    options.classWeights instanceof nx.Tensor
-      ? nx.asType(options.classWeights, dtype)
-      : nx.tensor([...options.classWeights], { dtype });
-  if (weights.rank !== 1 || weights.shape[0] !== classes)
+/**
+ * The targets as rows over the classes: one-hot rows of sparse class indices (all zero for an
+ * ignored index), or `yTrue` itself.
+ */
+function targetRows(
+  name: string,
+  yTrue: nx.Tensor,
+  yPred: nx.Tensor,
+  dtype: nx.DType,
+  options: CategoricalCrossEntropyOptions,
+): nx.Tensor {
+  const classes = yPred.shape[yPred.rank - 1]!;
+  if (!options.sparse) {
+    if (options.ignoreIndex !== undefined)
+      throw new TypeError(`${name}: ignoreIndex needs sparse targets (class indices)`);
+    checkSameShape(name, yTrue, yPred);
+    return yTrue.dtype === dtype ? yTrue : nx.asType(yTrue, dtype);
+  }
+  const batch = yPred.shape.slice(0, -1);
+  const fits =
+    sameShape(yTrue.shape, batch) ||
+    (sameShape(yTrue.shape.slice(0, -1), batch) && yTrue.shape[yTrue.rank - 1] === 1);
+  if (!fits)
     throw new RangeError(
-      `${name}: classWeights must hold one weight per class (${classes}), got ` +
-        nx.formatType(weights.shape, weights.dtype),
+      `${name}: with sparse targets, yTrue must hold one class index per sample ` +
+        `(shape ${nx.formatShape(batch)} or ${nx.formatShape([...batch, 1])}), got yTrue ` +
+        `${nx.formatType(yTrue.shape, yTrue.dtype)} for yPred ${nx.formatType(yPred.shape, yPred.dtype)}`,
     );
-  const sampleWeights = nx.sum(nx.multiply(target, weights), { axes: [-1] });
-  const weighted = nx.multiply(sampleWeights, perSample);
+  const labels = nx.reshape(yTrue, batch);
+  const ignore = options.ignoreIndex;
+  if (ignore === undefined) return nx.oneHot(labels, classes, { dtype });
+  if (!Number.isInteger(ignore))
+    throw new TypeError(`${name}: ignoreIndex must be an integer, got ${nx.show(ignore)}`);
+  const ignored = nx.equal(labels, ignore);
+  const rows = nx.oneHot(nx.select(ignored, 0, labels), classes, { dtype });
+  return nx.multiply(rows, nx.newAxis(nx.asType(nx.logicalNot(ignored), dtype), -1));
+}
+
+/**
+ * −Σ target · log p per sample, reduced; with class weights each sample counts by its class's
+ * weight, and `"mean"` divides by the sum of the weights counted (rows of zeros — ignored samples
+ * — count nothing), as Axon and PyTorch do.
+ */
+function weightedNll(
+  name: string,
+  target: nx.Tensor,
+  logP: nx.Tensor,
+  options: CategoricalCrossEntropyOptions,
+): nx.Tensor {
+  const classes = logP.shape[logP.rank - 1]!;
+  const perSample = nx.negate(nx.sum(timesLog(target, logP), { axes: [-1] }));
+  const { classWeights } = options;
+  if (classWeights === undefined && options.ignoreIndex === undefined)
+    return reduce(name, perSample, options.reduction);
+  let sampleWeights: nx.Tensor;
+  if (classWeights === undefined) sampleWeights = nx.sum(target, { axes: [-1] });
+  else {
+    const weights =
+      classWeights instanceof nx.Tensor
+        ? nx.asType(classWeights, logP.dtype)
+        : nx.tensor([...classWeights], { dtype: logP.dtype });
+    if (weights.rank !== 1 || weights.shape[0] !== classes)
+      throw new RangeError(
+        `${name}: classWeights must hold one weight per class (${classes}), got ` +
+          nx.formatType(weights.shape, weights.dtype),
+      );
+    sampleWeights = nx.sum(nx.multiply(target, weights), { axes: [-1] });
+  }
+  const weighted = classWeights === undefined ? perSample : nx.multiply(sampleWeights, perSample);
   if ((options.reduction ?? "mean") === "mean")
     return nx.divide(nx.sum(weighted), nx.sum(sampleWeights));
   return reduce(name, weighted, options.reduction);
+}
+
+/** Options of `negativeLogLikelihood`. */
+export type NegativeLogLikelihoodOptions = Pick<
+  CategoricalCrossEntropyOptions,
+  "classWeights" | "ignoreIndex" | "reduction"
+>;
+
+/**
+ * The negative log-likelihood (PyTorch's `nll_loss`): `yPred` holds log-probabilities (from a
+ * `logSoftmax` layer), `yTrue` one class index per sample; −log p of the true class, with
+ * `classWeights` and `ignoreIndex` as in `categoricalCrossEntropy`.
+ */
+export function negativeLogLikelihood(
+  yTrue: nx.Tensor,
+  yPred: nx.Tensor,
+  options: NegativeLogLikelihoodOptions = {},
+): nx.Tensor {
+  const name = "negativeLogLikelihood";
+  if (!(yTrue instanceof nx.Tensor) || !(yPred instanceof nx.Tensor))
+    throw new TypeError(`${name}: yTrue and yPred must be tensors`);
+  if (yPred.rank === 0) throw new RangeError(`${name}: yPred must have a class axis, got a scalar`);
+  const dtype = floatDtype(yPred);
+  const sparse = { ...options, sparse: true };
+  return weightedNll(
+    name,
+    targetRows(name, yTrue, yPred, dtype, sparse),
+    nx.asType(yPred, dtype),
+    sparse,
+  );
 }
 
 /**
@@ -412,6 +488,7 @@ const LOSSES = {
   binaryCrossEntropy,
   categoricalCrossEntropy,
   sparseCategoricalCrossEntropy,
+  negativeLogLikelihood,
   categoricalHinge,
   hinge,
   klDivergence,

@@ -531,7 +531,7 @@ describe("losses: errors and lookup", () => {
     );
     assert.equal(losses.nameOf("meanSquaredError"), "mean_squared_error");
     assert.equal(losses.nameOf(losses.categoricalCrossEntropy), "categorical_cross_entropy");
-    assert.equal(losses.names.length, 13); // with sparse_categorical_cross_entropy
+    assert.equal(losses.names.length, 14); // with sparse_categorical_cross_entropy and negative_log_likelihood
   });
 });
 
