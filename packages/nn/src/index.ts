@@ -51,6 +51,7 @@ export * from "./layers/container.js";
 export * from "./layers/conv.js";
 export * from "./layers/pooling.js";
 export * from "./layers/normalization.js";
+export * from "./layers/attention.js";
 export * from "./layers/recurrent.js";
 export * from "./layers/custom.js";
 export { registerLayer, builtinLayers, type LayerFactory } from "./layers/registry.js";

@@ -181,6 +181,11 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
     inputs: { x: [2, 4, 3] },
     display: ["epsilon: 0.001"],
   },
+  multi_head_attention: {
+    model: () => x([null, 4, 6]).multiHeadAttention(2, 3, { ...NAME, causal: true }),
+    inputs: { x: [2, 4, 6] },
+    display: ["num_heads: 2", "key_dim: 3", "causal: true"],
+  },
   lstm: {
     model: () => x([null, 3, 2]).lstm(4, NAME),
     inputs: { x: [2, 3, 2] },

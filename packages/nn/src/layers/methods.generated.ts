@@ -10,6 +10,7 @@ import type * as rnn from "./recurrent.js";
 import type * as shape from "./reshape.js";
 import type { dense } from "./dense.js";
 import type { embedding } from "./embedding.js";
+import type { multiHeadAttention } from "./attention.js";
 
 type Tail<T extends readonly unknown[]> = T extends readonly [unknown, ...infer R] ? R : never;
 
@@ -98,6 +99,16 @@ declare module "../model.js" {
      * square of its last axis, `x / √(mean(x²) + ε)`, then scaled by a learned `gamma`.
      */
     rmsNorm(...args: Tail<Parameters<typeof norm.rmsNorm>>): Model;
+    /**
+     * Multi-head attention over sequences `[batch, time, features]`: queries from `x`, keys and values
+     * from `source` (default `x`: self-attention), `numHeads` heads of `keyDim` features, scaled
+     * dot-product weights (softmax over the keys), the heads joined and projected back to `x`'s
+     * features. `causal` masks later positions; `mask` marks padding keys with 0.
+     *
+     * @example
+     * const y = nn.input("tokens", [null, 16, 32]).multiHeadAttention(4, 8, { causal: true });
+     */
+    multiHeadAttention(...args: Tail<Parameters<typeof multiHeadAttention>>): Model;
     /**
      * Group normalisation (Axon's `group_norm`): the channels (last axis) split into `numGroups`
      * groups, each example normalised over its positions and the channels of a group, then scaled and

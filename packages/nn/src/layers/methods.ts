@@ -7,6 +7,7 @@
 import "./methods.generated.js";
 import { Model } from "../model.js";
 import * as act from "./activation.js";
+import { multiHeadAttention } from "./attention.js";
 import * as conv from "./conv.js";
 import { dense } from "./dense.js";
 import * as drop from "./dropout.js";
@@ -51,6 +52,7 @@ const UNARY = {
   batchNorm: norm.batchNorm,
   layerNorm: norm.layerNorm,
   rmsNorm: norm.rmsNorm,
+  multiHeadAttention,
   groupNorm: norm.groupNorm,
   instanceNorm: norm.instanceNorm,
   conv: conv.conv,

@@ -332,6 +332,85 @@ const LAYERS: { [op: string]: Emitter } = {
     );
     return { ...x, name: name! };
   },
+  multi_head_attention: (c) => {
+    const [query, source = query, mask] = c.inputs.map((v) => c.g.channelsLast(v));
+    const heads = c.config.numHeads as number;
+    const keyDim = c.config.keyDim as number;
+    const [tq, tk] = [c.inputShapes[0]![1]!, (c.inputShapes[1] ?? c.inputShapes[0]!)[1]!];
+    const project = (x: string, w: string) => {
+      const kernel = c.g.tensor(`${c.name}_${w}_kernel`, c.tensors[`${w}_kernel`]!);
+      const [y] = c.g.node("MatMul", [x, kernel], {}, `${c.name}_${w}`);
+      const bias = c.tensors[`${w}_bias`];
+      if (!bias) return y!;
+      return c.g.node(
+        "Add",
+        [y!, c.g.tensor(`${c.name}_${w}_bias`, bias)],
+        {},
+        `${c.name}_${w}_b`,
+      )[0]!;
+    };
+    // [batch, time, heads·keyDim] → [batch, heads, time, keyDim]
+    const split = (x: string, time: number, what: string) => {
+      const shape = c.g.int64s(`${c.name}_${what}_shape`, [0, time, heads, keyDim]);
+      const [r] = c.g.node("Reshape", [x, shape], {}, `${c.name}_${what}_heads`);
+      return c.g.node(
+        "Transpose",
+        [r!],
+        { perm: { ints: [0, 2, 1, 3] } },
+        `${c.name}_${what}_t`,
+      )[0]!;
+    };
+    const q = split(project(query!.name, "query"), tq, "q");
+    const k = split(project(source!.name, "key"), tk, "k");
+    const v = split(project(source!.name, "value"), tk, "v");
+    const [kt] = c.g.node("Transpose", [k], { perm: { ints: [0, 1, 3, 2] } }, `${c.name}_kt`);
+    const [dots] = c.g.node("MatMul", [q, kt!], {}, `${c.name}_dots`);
+    let [scores] = c.g.node(
+      "Mul",
+      [dots!, scalar(c, "scale", 1 / Math.sqrt(keyDim))],
+      {},
+      `${c.name}_scores`,
+    );
+    const masked = scalar(c, "masked", -1e9);
+    if (c.config.causal === true) {
+      const allowed = nx.asType(
+        nx.greaterEqual(nx.iota([tq, 1]), nx.iota([1, tk], { axis: 1 })),
+        "u8",
+      );
+      const [bool] = c.g.node(
+        "Cast",
+        [c.g.tensor(`${c.name}_causal`, allowed)],
+        { to: { i: 9 } },
+        `${c.name}_causal_bool`,
+      );
+      [scores] = c.g.node("Where", [bool!, scores!, masked], {}, `${c.name}_causal_scores`);
+    }
+    if (mask !== undefined) {
+      const [keep] = c.g.node("Cast", [mask.name], { to: { i: 9 } }, `${c.name}_keep`); // BOOL
+      const [keep4] = c.g.node(
+        "Reshape",
+        [keep!, c.g.int64s(`${c.name}_keep_shape`, [0, 1, 1, tk])],
+        {},
+        `${c.name}_keep4`,
+      );
+      [scores] = c.g.node("Where", [keep4!, scores!, masked], {}, `${c.name}_masked_scores`);
+    }
+    const [weights] = c.g.node("Softmax", [scores!], { axis: { i: 3 } }, `${c.name}_weights`);
+    const [mixed] = c.g.node("MatMul", [weights!, v], {}, `${c.name}_mixed`);
+    const [back] = c.g.node(
+      "Transpose",
+      [mixed!],
+      { perm: { ints: [0, 2, 1, 3] } },
+      `${c.name}_mixed_t`,
+    );
+    const [joined] = c.g.node(
+      "Reshape",
+      [back!, c.g.int64s(`${c.name}_joined_shape`, [0, tq, heads * keyDim])],
+      {},
+      `${c.name}_joined`,
+    );
+    return { name: project(joined!, "output"), rank: 3, channelsFirst: false };
+  },
   flatten: (c) => {
     const x = c.g.channelsLast(c.inputs[0]!);
     const [name] = c.g.node("Flatten", [x.name], { axis: { i: 1 } }, c.name);
