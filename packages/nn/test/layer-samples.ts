@@ -125,16 +125,23 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
   },
   conv: {
     model: () =>
-      x([null, 6, 5, 2]).conv(3, {
+      x([null, 6, 5, 2]).conv(4, {
         ...NAME,
         kernelSize: [3, 2],
         strides: 2,
         padding: "same",
         dilation: [1, 2],
         useBias: false,
+        featureGroups: 2,
       }),
     inputs: { x: [2, 6, 5, 2] },
-    display: ["kernel_size: {3, 2}", "strides: 2", "padding: :same", "dilation: {1, 2}"],
+    display: [
+      "kernel_size: {3, 2}",
+      "strides: 2",
+      "padding: :same",
+      "dilation: {1, 2}",
+      "feature_groups: 2",
+    ],
   },
   max_pool: {
     model: () => x([null, 5, 2]).maxPool({ ...NAME, kernelSize: 2, padding: "same" }),

@@ -28,6 +28,12 @@ const CONV = defineBuiltinLayer({
     ...windowOptions("one"),
     /** The number of output channels. */
     filters: positiveInt(),
+    /**
+     * Groups of input channels convolved separately (default 1): each group's `filters / groups`
+     * outputs see only its `channels / groups` inputs; as many groups as channels is a depthwise
+     * convolution.
+     */
+    featureGroups: positiveInt({ default: 1, display: "feature_groups" }),
     /** Add a learned bias per filter (default true). */
     useBias: boolean({ default: true }),
     /** Default `"glorotUniform"`. */
@@ -37,17 +43,25 @@ const CONV = defineBuiltinLayer({
   },
   params: (o, [x]) => {
     const w = windowFor("conv", o, x!.length);
+    const channels = x!.at(-1)!;
+    if (channels % o.featureGroups !== 0 || o.filters % o.featureGroups !== 0)
+      throw new Error(
+        `featureGroups ${o.featureGroups} must divide the ${channels} input channels and the ${o.filters} filters`,
+      );
     return {
-      kernel: { shape: [...w.kernelSize, x!.at(-1)!, o.filters], initializer: o.kernelInitializer },
+      kernel: {
+        shape: [...w.kernelSize, channels / o.featureGroups, o.filters],
+        initializer: o.kernelInitializer,
+      },
       ...(o.useBias ? { bias: { shape: [o.filters], initializer: o.biasInitializer } } : {}),
     };
   },
   forward: (o, [x], p) => {
     const w = windowFor("conv", o, x!.rank);
     const kernel = p.kernel!;
-    if (kernel.rank !== x!.rank || kernel.shape.at(-2) !== x!.shape.at(-1))
+    if (kernel.rank !== x!.rank || kernel.shape.at(-2)! * o.featureGroups !== x!.shape.at(-1))
       throw new Error(
-        `expected an input with ${kernel.shape.at(-2)} channels on its last axis ` +
+        `expected an input with ${kernel.shape.at(-2)! * o.featureGroups} channels on its last axis ` +
           `(kernel ${nx.formatType(kernel.shape, kernel.dtype)}), got shape ${nx.formatShape(x!.shape)}`,
       );
     const y = nx.conv(x!, kernel, {
@@ -55,6 +69,7 @@ const CONV = defineBuiltinLayer({
       strides: w.strides,
       padding: geometry(x!.shape, w).pads,
       kernelDilation: w.dilation,
+      featureGroupSize: o.featureGroups,
     });
     return o.useBias ? nx.add(y, p.bias!) : y;
   },
@@ -76,4 +91,49 @@ export function conv(x: Model, filters: number, options: ConvOptions = {}): Mode
   const node = nodeOf(x, "conv");
   const { activation, ...rest } = options;
   return withActivation(CONV.apply([node], { ...rest, filters }), activation);
+}
+
+/** Options of `depthwiseConv`. */
+export interface DepthwiseConvOptions extends Omit<ConvOptions, "featureGroups"> {
+  /** Output channels per input channel (default 1). */
+  depthMultiplier?: number;
+}
+
+/**
+ * A depthwise convolution (Keras' `DepthwiseConv2D`): each input channel convolved with its own
+ * `depthMultiplier` kernels — a `conv` with as many feature groups as channels. The input's
+ * channel count must be declared.
+ */
+export function depthwiseConv(x: Model, options: DepthwiseConvOptions = {}): Model {
+  const node = nodeOf(x, "depthwiseConv");
+  const channels = node.shape?.at(-1);
+  if (typeof channels !== "number")
+    throw new Error(
+      `depthwiseConv: the input's channel count must be declared, got shape ${nx.formatShape(node.shape ?? [])}`,
+    );
+  const { depthMultiplier = 1, ...rest } = options;
+  return conv(x, channels * depthMultiplier, { ...rest, featureGroups: channels });
+}
+
+/** Options of `separableConv`. */
+export interface SeparableConvOptions extends DepthwiseConvOptions {}
+
+/**
+ * A separable convolution (Keras' `SeparableConv2D`): a depthwise convolution, then a 1×1
+ * convolution to `filters` channels (two layers; the activation after the second).
+ */
+export function separableConv(
+  x: Model,
+  filters: number,
+  options: SeparableConvOptions = {},
+): Model {
+  const { activation, name, useBias, kernelInitializer, biasInitializer, ...window } = options;
+  const depthwise = depthwiseConv(x, { ...window, useBias: false, kernelInitializer });
+  return conv(depthwise, filters, {
+    activation,
+    name,
+    useBias,
+    kernelInitializer,
+    biasInitializer,
+  });
 }

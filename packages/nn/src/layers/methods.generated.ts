@@ -126,6 +126,17 @@ declare module "../model.js" {
      * `[...kernelSize, channels, filters]`. Axon's defaults: kernelSize 1, strides 1, padding "valid".
      */
     conv(...args: Tail<Parameters<typeof conv.conv>>): Model;
+    /**
+     * A depthwise convolution (Keras' `DepthwiseConv2D`): each input channel convolved with its own
+     * `depthMultiplier` kernels — a `conv` with as many feature groups as channels. The input's
+     * channel count must be declared.
+     */
+    depthwiseConv(...args: Tail<Parameters<typeof conv.depthwiseConv>>): Model;
+    /**
+     * A separable convolution (Keras' `SeparableConv2D`): a depthwise convolution, then a 1×1
+     * convolution to `filters` channels (two layers; the activation after the second).
+     */
+    separableConv(...args: Tail<Parameters<typeof conv.separableConv>>): Model;
     /** The largest value in each window (padding "same" pads with −∞). */
     maxPool(...args: Tail<Parameters<typeof pool.maxPool>>): Model;
     /** The mean of each window (padding "same" pads with zeros, counted in the mean, as Nx's window_mean). */

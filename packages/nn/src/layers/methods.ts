@@ -56,6 +56,8 @@ const UNARY = {
   groupNorm: norm.groupNorm,
   instanceNorm: norm.instanceNorm,
   conv: conv.conv,
+  depthwiseConv: conv.depthwiseConv,
+  separableConv: conv.separableConv,
   maxPool: pool.maxPool,
   avgPool: pool.avgPool,
   globalAvgPool: pool.globalAvgPool,

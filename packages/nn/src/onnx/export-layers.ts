@@ -269,7 +269,12 @@ const LAYERS: { [op: string]: Emitter } = {
     const weight = nx.transpose(k, [k.rank - 1, k.rank - 2, ...spatial]);
     const inputs = [x.name, c.g.tensor(`${c.name}_kernel`, weight)];
     if (c.tensors.bias) inputs.push(c.g.tensor(`${c.name}_bias`, c.tensors.bias));
-    const [name] = c.g.node("Conv", inputs, windowAttributes(c, c.inputShapes[0]!), c.name);
+    const groups = (c.config.featureGroups as number | undefined) ?? 1;
+    const attrs = {
+      ...windowAttributes(c, c.inputShapes[0]!),
+      ...(groups > 1 ? { group: { i: groups } } : {}),
+    };
+    const [name] = c.g.node("Conv", inputs, attrs, c.name);
     return { ...x, name: name! };
   },
   max_pool: pool("MaxPool"),

@@ -227,7 +227,6 @@ function bfloatToNumber(bits: number): number {
   return view.getFloat32(0);
 }
 
-
 /** The values of a concrete tensor as numbers (for static inputs: shapes, axes, pads). */
 export function hostValues(t: nx.Tensor): number[] {
   return Array.from(t.data(), Number);
