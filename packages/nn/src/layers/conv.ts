@@ -116,7 +116,7 @@ export function depthwiseConv(x: Model, options: DepthwiseConvOptions = {}): Mod
 }
 
 /** Options of `separableConv`. */
-export interface SeparableConvOptions extends DepthwiseConvOptions {}
+export type SeparableConvOptions = DepthwiseConvOptions;
 
 /**
  * A separable convolution (Keras' `SeparableConv2D`): a depthwise convolution, then a 1×1
