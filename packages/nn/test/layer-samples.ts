@@ -143,6 +143,12 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
       "feature_groups: 2",
     ],
   },
+  conv_transpose: {
+    model: () =>
+      x([null, 3, 4, 2]).convTranspose(3, { ...NAME, kernelSize: 3, strides: 2, padding: "same" }),
+    inputs: { x: [2, 3, 4, 2] },
+    display: ["kernel_size: 3", "strides: 2", "padding: :same", "dilation: 1"],
+  },
   max_pool: {
     model: () => x([null, 5, 2]).maxPool({ ...NAME, kernelSize: 2, padding: "same" }),
     inputs: { x: [2, 5, 2] },

@@ -8,7 +8,7 @@ import { nodeOf, type Model } from "../model.js";
 import { withActivation } from "./activation.js";
 import { defineBuiltinLayer, type OptionsIn } from "./define.js";
 import { boolean, initializer, positiveInt } from "./options.js";
-import { geometry, windowFor, windowOptions, type WindowOptions } from "./window.js";
+import { geometry, windowFor, windowOptions, type Window, type WindowOptions } from "./window.js";
 
 export type { Padding, WindowOptions } from "./window.js";
 
@@ -91,6 +91,89 @@ export function conv(x: Model, filters: number, options: ConvOptions = {}): Mode
   const node = nodeOf(x, "conv");
   const { activation, ...rest } = options;
   return withActivation(CONV.apply([node], { ...rest, filters }), activation);
+}
+
+const CONV_TRANSPOSE = defineBuiltinLayer({
+  op: "conv_transpose",
+  options: {
+    ...windowOptions("one"),
+    /** The number of output channels. */
+    filters: positiveInt(),
+    /** Add a learned bias per filter (default true). */
+    useBias: boolean({ default: true }),
+    /** Default `"glorotUniform"`. */
+    kernelInitializer: initializer("glorotUniform"),
+    /** Default `"zeros"`. */
+    biasInitializer: initializer("zeros"),
+  },
+  params: (o, [x]) => {
+    const w = windowFor("conv_transpose", o, x!.length);
+    return {
+      kernel: { shape: [...w.kernelSize, x!.at(-1)!, o.filters], initializer: o.kernelInitializer },
+      ...(o.useBias ? { bias: { shape: [o.filters], initializer: o.biasInitializer } } : {}),
+    };
+  },
+  forward: (o, [x], p) => {
+    const w = windowFor("conv_transpose", o, x!.rank);
+    const kernel = p.kernel!;
+    const spatial = Array.from({ length: x!.rank - 2 }, (_, i) => i);
+    // Each input position scatters kernel · value to its place in the output, `strides` apart:
+    // a convolution of the input dilated by `strides` with the kernel flipped, padded by the
+    // window's span less the forward convolution's padding on each side.
+    const outer = transposePadding(x!.shape, w);
+    const y = nx.conv(x!, nx.reverse(kernel, { axes: spatial }), {
+      ...channelsLast(x!.rank),
+      inputDilation: w.strides,
+      padding: outer,
+      kernelDilation: w.dilation,
+    });
+    return o.useBias ? nx.add(y, p.bias!) : y;
+  },
+});
+
+/**
+ * The forward convolution's padding `[low, high]` per spatial axis for a transposed convolution
+ * of `shape` (what ONNX's ConvTranspose calls `pads`): none for "valid"; for "same" (outputs
+ * `strides` × inputs), the padding of a "same" convolution of that output size.
+ */
+export function transposeCrop(shape: readonly number[], w: Window): [number, number][] {
+  return shape.slice(1, -1).map((_, i) => {
+    if (w.padding !== "same") return [0, 0];
+    const span = (w.kernelSize[i]! - 1) * w.dilation[i]! + 1;
+    const total = Math.max(span - w.strides[i]!, 0);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  });
+}
+
+function transposePadding(shape: readonly number[], w: Window): [number, number][] {
+  return transposeCrop(shape, w).map(([lo, hi], i) => {
+    const span = (w.kernelSize[i]! - 1) * w.dilation[i]! + 1;
+    return [span - 1 - lo, span - 1 - hi];
+  });
+}
+
+/** Options of `convTranspose`. */
+export interface ConvTransposeOptions
+  extends
+    WindowOptions,
+    Omit<OptionsIn<typeof CONV_TRANSPOSE.options>, "filters" | keyof WindowOptions> {
+  /** An activation applied after the layer, as `dense`'s. */
+  activation?: string;
+}
+
+/**
+ * A transposed convolution (Keras' `Conv2DTranspose`, Axon's `conv_transpose`) of a channels-last
+ * input to `filters` channels: outputs `strides` times as large ("same") or
+ * `(n − 1)·strides + span` ("valid"). The kernel is `[...kernelSize, channels, filters]`.
+ */
+export function convTranspose(
+  x: Model,
+  filters: number,
+  options: ConvTransposeOptions = {},
+): Model {
+  const node = nodeOf(x, "convTranspose");
+  const { activation, ...rest } = options;
+  return withActivation(CONV_TRANSPOSE.apply([node], { ...rest, filters }), activation);
 }
 
 /** Options of `depthwiseConv`. */

@@ -127,6 +127,12 @@ declare module "../model.js" {
      */
     conv(...args: Tail<Parameters<typeof conv.conv>>): Model;
     /**
+     * A transposed convolution (Keras' `Conv2DTranspose`, Axon's `conv_transpose`) of a channels-last
+     * input to `filters` channels: outputs `strides` times as large ("same") or
+     * `(n − 1)·strides + span` ("valid"). The kernel is `[...kernelSize, channels, filters]`.
+     */
+    convTranspose(...args: Tail<Parameters<typeof conv.convTranspose>>): Model;
+    /**
      * A depthwise convolution (Keras' `DepthwiseConv2D`): each input channel convolved with its own
      * `depthMultiplier` kernels — a `conv` with as many feature groups as channels. The input's
      * channel count must be declared.

@@ -56,6 +56,7 @@ const UNARY = {
   groupNorm: norm.groupNorm,
   instanceNorm: norm.instanceNorm,
   conv: conv.conv,
+  convTranspose: conv.convTranspose,
   depthwiseConv: conv.depthwiseConv,
   separableConv: conv.separableConv,
   maxPool: pool.maxPool,

@@ -6,6 +6,7 @@
 import * as nx from "@dendrite/tensor";
 import type { GraphNode, Json } from "../model.js";
 import type { LayerTensors } from "../state.js";
+import { transposeCrop } from "../layers/conv.js";
 import { geometry, windowFor, type WindowConfig } from "../layers/window.js";
 import type { Attribute, GraphBuilder, Value } from "./graph-builder.js";
 
@@ -275,6 +276,26 @@ const LAYERS: { [op: string]: Emitter } = {
       ...(groups > 1 ? { group: { i: groups } } : {}),
     };
     const [name] = c.g.node("Conv", inputs, attrs, c.name);
+    return { ...x, name: name! };
+  },
+  conv_transpose: (c) => {
+    const x = c.g.channelsFirst(c.inputs[0]!);
+    const k = c.tensors.kernel!;
+    // [...kernelSize, in, out] → [in, out, ...kernelSize]
+    const spatial = Array.from({ length: k.rank - 2 }, (_, i) => i);
+    const weight = nx.transpose(k, [k.rank - 2, k.rank - 1, ...spatial]);
+    const inputs = [x.name, c.g.tensor(`${c.name}_kernel`, weight)];
+    if (c.tensors.bias) inputs.push(c.g.tensor(`${c.name}_bias`, c.tensors.bias));
+    const shape = c.inputShapes[0]!;
+    const w = windowFor("conv_transpose", c.config as unknown as WindowConfig, shape.length);
+    const pads = transposeCrop(shape, w);
+    const attrs: { [k: string]: Attribute } = {
+      kernel_shape: { ints: w.kernelSize },
+      strides: { ints: w.strides },
+      pads: { ints: [...pads.map((p) => p[0]), ...pads.map((p) => p[1])] },
+      ...(w.dilation.some((d) => d !== 1) ? { dilations: { ints: w.dilation } } : {}),
+    };
+    const [name] = c.g.node("ConvTranspose", inputs, attrs, c.name);
     return { ...x, name: name! };
   },
   max_pool: pool("MaxPool"),

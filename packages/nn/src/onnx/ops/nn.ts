@@ -69,6 +69,50 @@ defineOp("Conv", (ctx) => {
   };
 });
 
+defineOp("ConvTranspose", (ctx) => {
+  const group = ctx.int("group", 1);
+  if (ctx.hasAttr("output_shape")) throw ctx.error("the output_shape attribute is not supported");
+  const autoPad = ctx.string("auto_pad", "NOTSET");
+  return ([x, w, b]) => {
+    const s = x!.rank - 2;
+    const kernel = ctx.ints("kernel_shape", w!.shape.slice(2));
+    const strides = ctx.ints("strides", Array(s).fill(1));
+    const dilations = ctx.ints("dilations", Array(s).fill(1));
+    const extra = ctx.ints("output_padding", Array(s).fill(0));
+    const spans = kernel.map((k, i) => (k - 1) * dilations[i]! + 1);
+    // ONNX's pads crop the full output; auto_pad SAME_* crops it to input × strides.
+    const pads: [number, number][] = spans.map((span, i) => {
+      if (autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER") {
+        const total = Math.max(span + extra[i]! - strides[i]!, 0);
+        const small = Math.floor(total / 2);
+        return autoPad === "SAME_UPPER" ? [small, total - small] : [total - small, small];
+      }
+      const p = ctx.ints("pads", Array(2 * s).fill(0));
+      return [p[i]!, p[i + s]!];
+    });
+    // The scatter of each input value times the kernel is a convolution of the input dilated by
+    // the strides with the kernel flipped and its channel axes swapped (per group).
+    const [cin, perGroup] = [w!.shape[0]!, w!.shape[1]!];
+    const spatial = Array.from({ length: s }, (_, i) => i + 3);
+    const grouped = nx.reshape(w!, [group, cin / group, perGroup, ...w!.shape.slice(2)]);
+    const swapped = nx.transpose(grouped, [0, 2, 1, ...spatial]);
+    const k = nx.reverse(
+      nx.reshape(swapped, [group * perGroup, cin / group, ...w!.shape.slice(2)]),
+      {
+        axes: spatial.map((a) => a - 1),
+      },
+    );
+    const y = nx.conv(x!, k, {
+      inputDilation: strides,
+      padding: spans.map((span, i) => [span - 1 - pads[i]![0], span - 1 - pads[i]![1] + extra[i]!]),
+      kernelDilation: dilations,
+      featureGroupSize: group,
+    });
+    if (b === undefined) return y;
+    return nx.add(y, nx.reshape(b, [1, b.size, ...Array(s).fill(1)]));
+  };
+});
+
 function pool(kind: "max" | "average" | "lp") {
   return (ctx: OpContext) => {
     if (ctx.outputCount > 1 && ctx.node.outputs[1] !== "")
