@@ -38,7 +38,10 @@ declare module "./tensor.js" {
     exp(...args: Tail<Parameters<typeof elementwise.exp>>): Tensor;
     /** eˣ − 1, accurate near 0. */
     expm1(...args: Tail<Parameters<typeof elementwise.expm1>>): Tensor;
-    /** Natural logarithm. */
+    /**
+     * Natural logarithm; `log(x, base)` is the logarithm to `base`, ln x / ln base (Nx.log/2). Use
+     * `log2` and `log10` for those bases: they are exact at powers of the base.
+     */
     log(...args: Tail<Parameters<typeof elementwise.log>>): Tensor;
     /** log(1 + x), accurate near 0. */
     log1p(...args: Tail<Parameters<typeof elementwise.log1p>>): Tensor;
@@ -58,6 +61,53 @@ declare module "./tensor.js" {
     sigmoid(...args: Tail<Parameters<typeof elementwise.sigmoid>>): Tensor;
     /** The error function. */
     erf(...args: Tail<Parameters<typeof elementwise.erf>>): Tensor;
+    /** The complementary error function 1 − erf(x), accurate where it is tiny (large x). */
+    erfc(...args: Tail<Parameters<typeof elementwise.erfc>>): Tensor;
+    /** The inverse error function: ±Infinity at ±1, NaN outside [−1, 1]. */
+    erfInv(...args: Tail<Parameters<typeof elementwise.erfInv>>): Tensor;
+    /** Inverse sine, in [−π/2, π/2] (NaN outside [−1, 1]). */
+    asin(...args: Tail<Parameters<typeof elementwise.asin>>): Tensor;
+    /** Inverse cosine, in [0, π] (NaN outside [−1, 1]). */
+    acos(...args: Tail<Parameters<typeof elementwise.acos>>): Tensor;
+    /** Inverse tangent, in (−π/2, π/2). */
+    atan(...args: Tail<Parameters<typeof elementwise.atan>>): Tensor;
+    /** atan2(y, x): the angle of the point (x, y) from the positive x axis, in [−π, π] (a float). */
+    atan2(...args: Tail<Parameters<typeof elementwise.atan2>>): Tensor;
+    /** Hyperbolic sine. */
+    sinh(...args: Tail<Parameters<typeof elementwise.sinh>>): Tensor;
+    /** Hyperbolic cosine. */
+    cosh(...args: Tail<Parameters<typeof elementwise.cosh>>): Tensor;
+    /** Inverse hyperbolic sine. */
+    asinh(...args: Tail<Parameters<typeof elementwise.asinh>>): Tensor;
+    /** Inverse hyperbolic cosine (NaN below 1). */
+    acosh(...args: Tail<Parameters<typeof elementwise.acosh>>): Tensor;
+    /** Inverse hyperbolic tangent (±Infinity at ±1, NaN beyond). */
+    atanh(...args: Tail<Parameters<typeof elementwise.atanh>>): Tensor;
+    /** Base-2 logarithm (exact at powers of 2). */
+    log2(...args: Tail<Parameters<typeof elementwise.log2>>): Tensor;
+    /** Base-10 logarithm (exact at powers of 10). */
+    log10(...args: Tail<Parameters<typeof elementwise.log10>>): Tensor;
+    /** Real cube root (negative for negative x). */
+    cbrt(...args: Tail<Parameters<typeof elementwise.cbrt>>): Tensor;
+    /** Bitwise and of integers (s32, u32, u8). */
+    bitwiseAnd(...args: Tail<Parameters<typeof elementwise.bitwiseAnd>>): Tensor;
+    /** Bitwise or of integers (s32, u32, u8). */
+    bitwiseOr(...args: Tail<Parameters<typeof elementwise.bitwiseOr>>): Tensor;
+    /** Bitwise exclusive or of integers (s32, u32, u8). */
+    bitwiseXor(...args: Tail<Parameters<typeof elementwise.bitwiseXor>>): Tensor;
+    /** Bitwise complement of integers (s32, u32, u8), in the same dtype. */
+    bitwiseNot(...args: Tail<Parameters<typeof elementwise.bitwiseNot>>): Tensor;
+    /**
+     * a shifted left by b bits (integers). Counts of the bit width or more, or negative ones, give
+     * 0 (XLA's rule; the count is read as unsigned).
+     */
+    leftShift(...args: Tail<Parameters<typeof elementwise.leftShift>>): Tensor;
+    /**
+     * a shifted right by b bits (integers): arithmetic (copies of the sign bit come in) for s32,
+     * logical for u32 and u8. Counts of the bit width or more, or negative ones, shift every bit
+     * out: 0, or −1 for a negative s32.
+     */
+    rightShift(...args: Tail<Parameters<typeof elementwise.rightShift>>): Tensor;
     /** Largest integer ≤ x. */
     floor(...args: Tail<Parameters<typeof elementwise.floor>>): Tensor;
     /** Smallest integer ≥ x. */
@@ -117,8 +167,23 @@ declare module "./tensor.js" {
     all(...args: Tail<Parameters<typeof reduce.all>>): Tensor;
     /** 1 (u8) where some element is non-zero (0 for an empty reduction). */
     any(...args: Tail<Parameters<typeof reduce.any>>): Tensor;
-    /** Running sum along `axis` (default 0); `reverse` sums from the end. */
+    /** Running sum along `axis` (default 0); `reverse` sums from the end. u8 sums as u32. */
     cumulativeSum(...args: Tail<Parameters<typeof reduce.cumulativeSum>>): Tensor;
+    /**
+     * Running product along `axis` (default 0); `reverse` multiplies from the end. u8 multiplies as
+     * u32; s32 and u32 wrap. Its gradient is exact at zeros (no division by them).
+     */
+    cumulativeProduct(...args: Tail<Parameters<typeof reduce.cumulativeProduct>>): Tensor;
+    /**
+     * Running maximum along `axis` (default 0); `reverse` runs from the end. NaN stays from where it
+     * appears. The gradient of each output goes to the latest element equal to it.
+     */
+    cumulativeMax(...args: Tail<Parameters<typeof reduce.cumulativeMax>>): Tensor;
+    /**
+     * Running minimum along `axis` (default 0); `reverse` runs from the end. NaN stays from where it
+     * appears. The gradient of each output goes to the latest element equal to it.
+     */
+    cumulativeMin(...args: Tail<Parameters<typeof reduce.cumulativeMin>>): Tensor;
     /** The same elements with a new shape; one dimension may be -1 (inferred). */
     reshape(...args: Tail<Parameters<typeof shape.reshape>>): Tensor;
     /** All elements as one axis. */

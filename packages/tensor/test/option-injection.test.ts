@@ -48,6 +48,15 @@ interface Spec {
 }
 
 const unary = (): Spec => ({ args: () => [x()] });
+const ints = () =>
+  nx.tensor(
+    [
+      [5, -3],
+      [12, 1],
+    ],
+    { dtype: "s32" },
+  );
+const integerBinary = (): Spec => ({ args: () => [ints(), ints()] });
 const binary = (): Spec => ({ args: () => [x(), x()] });
 const reduction = (): Spec => ({ args: () => [x(), { axes: [0], keepAxes: true }] });
 const moments = (): Spec => ({ args: () => [x(), { axes: [0], keepAxes: false, ddof: 1 }] });
@@ -70,6 +79,9 @@ const SPECS: Record<string, Spec> = {
   concatenate: { args: () => [[x(), x()], { axis: 1 }] },
   cos: unary(),
   cumulativeSum: { args: () => [x(), { axis: 1, reverse: true }] },
+  cumulativeProduct: { args: () => [x(), { axis: 1, reverse: true }] },
+  cumulativeMax: { args: () => [x(), { axis: 0, reverse: false }] },
+  cumulativeMin: { args: () => [x(), { axis: -1, reverse: true }] },
   determinant: unary(),
   dispose: noJit(() => [{ a: x(), b: [v()] }]),
   describeValue: noJit(() => [{ a: x(), b: [1, "two"] }]),
@@ -83,6 +95,26 @@ const SPECS: Record<string, Spec> = {
     (e: nx.Epochs) => (e.open(0) as Iterator<unknown>).next(),
   ),
   erf: unary(),
+  erfc: unary(),
+  erfInv: { args: () => [nx.tensor([0.5, -0.25])] },
+  asin: { args: () => [nx.tensor([0.5, -0.25])] },
+  acos: { args: () => [nx.tensor([0.5, -0.25])] },
+  atan: unary(),
+  atan2: binary(),
+  sinh: unary(),
+  cosh: unary(),
+  asinh: unary(),
+  acosh: unary(),
+  atanh: { args: () => [nx.tensor([0.5, -0.25])] },
+  log2: unary(),
+  log10: unary(),
+  cbrt: unary(),
+  bitwiseAnd: integerBinary(),
+  bitwiseOr: integerBinary(),
+  bitwiseXor: integerBinary(),
+  bitwiseNot: { args: () => [ints()] },
+  leftShift: { args: () => [ints(), 2] },
+  rightShift: { args: () => [ints(), nx.tensor([1, 33], { dtype: "s32" })] },
   exp: unary(),
   expm1: unary(),
   eye: { args: () => [2, { m: 3, dtype: "f64" }] },
@@ -123,7 +155,7 @@ const SPECS: Record<string, Spec> = {
   less: binary(),
   lessEqual: binary(),
   linspace: { args: () => [0, 1, { n: 5, endpoint: false, dtype: "f64" }] },
-  log: unary(),
+  log: { args: () => [x(), 2] },
   log1p: unary(),
   logicalAnd: binary(),
   logicalNot: unary(),
@@ -500,6 +532,21 @@ describe("the compiler refuses values that are not numbers or booleans", () => {
         "cumulativeSum reverse",
         () => bindUnchecked(pr.cumulativeSum, [m()], { axis: 0, reverse: bad }),
         /^cumulativeSum reverse: /,
+      ],
+      [
+        "cumulativeProduct reverse",
+        () => bindUnchecked(pr.cumulativeProduct, [m()], { axis: 0, reverse: bad }),
+        /^cumulativeProduct reverse: /,
+      ],
+      [
+        "cumulativeMax reverse",
+        () => bindUnchecked(pr.cumulativeMax, [m()], { axis: 0, reverse: bad }),
+        /^cumulativeMax reverse: /,
+      ],
+      [
+        "cumulativeMin reverse",
+        () => bindUnchecked(pr.cumulativeMin, [m()], { axis: 1, reverse: bad }),
+        /^cumulativeMin reverse: /,
       ],
       ["take axis", () => bindUnchecked(pg.take, [m(), s32()], { axis: bad }), /^take: /],
       [

@@ -24,15 +24,30 @@ export type UnaryOp =
   | "tanh"
   | "sigmoid"
   | "erf"
+  | "erfc"
+  | "erfInv"
+  | "asin"
+  | "acos"
+  | "atan"
+  | "sinh"
+  | "cosh"
+  | "asinh"
+  | "acosh"
+  | "atanh"
+  | "log2"
+  | "log10"
+  | "cbrt"
   | "floor"
   | "ceil"
   | "round"
   | "trunc"
   | "isNan"
   | "isInfinite"
-  | "not";
+  | "not"
+  /** Bitwise complement of an integer (s32, u32, u8), wrapped to its dtype. */
+  | "bitNot";
 
-/** Operations of two operands of one dtype. Comparisons and `and`/`or` give u8 0/1. */
+/** Operations of two operands of one dtype. Comparisons and `and`/`or` give u8 0/1. `atan2(a, b)` is the angle of the point (b, a). */
 export type BinaryOp =
   | "add"
   | "sub"
@@ -49,7 +64,18 @@ export type BinaryOp =
   | "gt"
   | "ge"
   | "and"
-  | "or";
+  | "or"
+  | "atan2"
+  /** Bitwise operations of integers (s32, u32, u8), wrapped to their dtype. */
+  | "bitAnd"
+  | "bitOr"
+  | "bitXor"
+  /**
+   * Shifts of integers by a count read as unsigned (XLA's rule): a count of at least the bit
+   * width (or negative, for s32) gives 0, or the sign for an arithmetic (s32) right shift.
+   */
+  | "shl"
+  | "shr";
 
 /**
  * A typed expression: `dtype` is the type the value is computed in (a backend computes floats

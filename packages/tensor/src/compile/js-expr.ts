@@ -1,13 +1,37 @@
 /** Prints the expression IR (`expr.ts`) as JavaScript for the JavaScript backend's fused loops. */
-import { erf as erfKernel } from "../kernels/special.js";
+import {
+  erf as erfKernel,
+  erfc as erfcKernel,
+  erfInv as erfInvKernel,
+} from "../kernels/special.js";
 import type { BinaryOp, Expr, UnaryOp } from "./expr.js";
 import { CodegenError } from "./literal.js";
 
-const int32 = (e: Expr) => e.dtype === "s32" || e.dtype === "u32";
+/**
+ * `code` (a 32-bit signed result of a bitwise operator) wrapped to `dtype`, so a value inside a
+ * printed tree is already what storing it would keep.
+ */
+function wrapBits(code: string, dtype: Expr["dtype"]): string {
+  if (dtype === "s32") return code;
+  if (dtype === "u32") return `((${code}) >>> 0)`;
+  if (dtype === "u8") return `((${code}) & 255)`;
+  throw new CodegenError(`codegen: bitwise operations take integers, got ${String(dtype)}`);
+}
 
-/** JavaScript for `op(a)`, with `a` already printed. */
-function printUnary(op: UnaryOp, a: string, helper: (fn: (x: number) => number) => string): string {
+/** JavaScript for `op(a)`, with `a` already printed; `dtype` is the operand's. */
+function printUnary(
+  op: UnaryOp,
+  a: string,
+  helper: (fn: (x: number) => number) => string,
+  dtype: Expr["dtype"],
+): string {
   switch (op) {
+    case "erfc":
+      return `${helper(erfcKernel)}(${a})`;
+    case "erfInv":
+      return `${helper(erfInvKernel)}(${a})`;
+    case "bitNot":
+      return wrapBits(`~${a}`, dtype);
     case "neg":
       return `-${a}`;
     case "rsqrt":
@@ -38,6 +62,17 @@ function printUnary(op: UnaryOp, a: string, helper: (fn: (x: number) => number) 
     case "floor":
     case "ceil":
     case "trunc":
+    case "asin":
+    case "acos":
+    case "atan":
+    case "sinh":
+    case "cosh":
+    case "asinh":
+    case "acosh":
+    case "atanh":
+    case "log2":
+    case "log10":
+    case "cbrt":
       return `Math.${op}(${a})`;
   }
 }
@@ -52,8 +87,13 @@ const COMPARE: Partial<Record<BinaryOp, string>> = {
   ge: ">=",
 };
 
-/** JavaScript for `op(a, b)`, with both printed; `int` when they are 32-bit integers. */
-function printBinary(op: BinaryOp, a: string, b: string, int: boolean): string {
+const BITWISE: Partial<Record<BinaryOp, string>> = { bitAnd: "&", bitOr: "|", bitXor: "^" };
+
+/** JavaScript for `op(a, b)`, with both printed; `dtype` is theirs. */
+function printBinary(op: BinaryOp, a: string, b: string, dtype: Expr["dtype"]): string {
+  const int = dtype === "s32" || dtype === "u32";
+  const bits = BITWISE[op];
+  if (bits) return wrapBits(`${a} ${bits} ${b}`, dtype);
   const infix = INFIX[op];
   if (infix) return `${a} ${infix} ${b}`;
   const cmp = COMPARE[op];
@@ -71,6 +111,16 @@ function printBinary(op: BinaryOp, a: string, b: string, int: boolean): string {
       return `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`;
     case "or":
       return `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`;
+    case "atan2":
+      return `Math.atan2(${a}, ${b})`;
+    // Counts are read as unsigned: 32 or more (or negative) shift every bit out. Narrower
+    // dtypes need no other test: their wrap drops what was shifted past their width.
+    case "shl":
+      return wrapBits(`(${b} >>> 0) < 32 ? ${a} << ${b} : 0`, dtype);
+    case "shr":
+      return dtype === "s32"
+        ? `${a} >> ((${b} >>> 0) < 32 ? ${b} : 31)`
+        : wrapBits(`(${b} >>> 0) < 32 ? ${a} >>> ${b} : 0`, dtype);
     default:
       throw new CodegenError(`codegen: unknown binary operation ${String(op)}`);
   }
@@ -93,9 +143,9 @@ export function printJs(
       case "leaf":
         return leaf(x.ref);
       case "unary":
-        return printUnary(x.op, arg(x.a), helper);
+        return printUnary(x.op, arg(x.a), helper, x.a.dtype);
       case "binary":
-        return printBinary(x.op, arg(x.a), arg(x.b), int32(x.a));
+        return printBinary(x.op, arg(x.a), arg(x.b), x.a.dtype);
       case "select":
         return `(${arg(x.p)} !== 0 ? ${arg(x.t)} : ${arg(x.f)})`;
       case "convert":

@@ -11,6 +11,7 @@ import * as p from "../primitives/elementwise.js";
 import { Tensor } from "../tensor.js";
 import { scalar } from "./creation.js";
 import { describeValue } from "../describe.js";
+import { formatType } from "../format.js";
 
 /** A tensor or a JS number (a scalar whose type adapts to the other operand). */
 export type TensorLike = Tensor | number;
@@ -93,8 +94,25 @@ export const sign = (x: TensorLike): Tensor => sameUnary(p.sign, x);
 export const exp = (x: TensorLike): Tensor => floatUnary(p.exp, x);
 /** eˣ − 1, accurate near 0. */
 export const expm1 = (x: TensorLike): Tensor => floatUnary(p.expm1, x);
-/** Natural logarithm. */
-export const log = (x: TensorLike): Tensor => floatUnary(p.log, x);
+/**
+ * Natural logarithm; `log(x, base)` is the logarithm to `base`, ln x / ln base (Nx.log/2). Use
+ * `log2` and `log10` for those bases: they are exact at powers of the base.
+ */
+export function log(x: TensorLike, base?: TensorLike): Tensor {
+  if (base === undefined) return floatUnary(p.log, x);
+  checkOperand(x, "log");
+  checkOperand(base, "log", "base");
+  if (x instanceof Tensor && base instanceof Tensor)
+    broadcastShapes("log", x.shape, x.dtype, base.shape, base.dtype);
+  const dtype = floatType(resultType([x, base]));
+  return divide(floatUnary(p.log, cast(x, dtype)), floatUnary(p.log, cast(base, dtype)));
+}
+/** Base-2 logarithm (exact at powers of 2). */
+export const log2 = (x: TensorLike): Tensor => floatUnary(p.log2, x);
+/** Base-10 logarithm (exact at powers of 10). */
+export const log10 = (x: TensorLike): Tensor => floatUnary(p.log10, x);
+/** Real cube root (negative for negative x). */
+export const cbrt = (x: TensorLike): Tensor => floatUnary(p.cbrt, x);
 /** log(1 + x), accurate near 0. */
 export const log1p = (x: TensorLike): Tensor => floatUnary(p.log1p, x);
 /** Square root. */
@@ -113,6 +131,83 @@ export const tanh = (x: TensorLike): Tensor => floatUnary(p.tanh, x);
 export const sigmoid = (x: TensorLike): Tensor => floatUnary(p.sigmoid, x);
 /** The error function. */
 export const erf = (x: TensorLike): Tensor => floatUnary(p.erf, x);
+/** The complementary error function 1 − erf(x), accurate where it is tiny (large x). */
+export const erfc = (x: TensorLike): Tensor => floatUnary(p.erfc, x);
+/** The inverse error function: ±Infinity at ±1, NaN outside [−1, 1]. */
+export const erfInv = (x: TensorLike): Tensor => floatUnary(p.erfInv, x);
+/** Inverse sine, in [−π/2, π/2] (NaN outside [−1, 1]). */
+export const asin = (x: TensorLike): Tensor => floatUnary(p.asin, x);
+/** Inverse cosine, in [0, π] (NaN outside [−1, 1]). */
+export const acos = (x: TensorLike): Tensor => floatUnary(p.acos, x);
+/** Inverse tangent, in (−π/2, π/2). */
+export const atan = (x: TensorLike): Tensor => floatUnary(p.atan, x);
+/** Hyperbolic sine. */
+export const sinh = (x: TensorLike): Tensor => floatUnary(p.sinh, x);
+/** Hyperbolic cosine. */
+export const cosh = (x: TensorLike): Tensor => floatUnary(p.cosh, x);
+/** Inverse hyperbolic sine. */
+export const asinh = (x: TensorLike): Tensor => floatUnary(p.asinh, x);
+/** Inverse hyperbolic cosine (NaN below 1). */
+export const acosh = (x: TensorLike): Tensor => floatUnary(p.acosh, x);
+/** Inverse hyperbolic tangent (±Infinity at ±1, NaN beyond). */
+export const atanh = (x: TensorLike): Tensor => floatUnary(p.atanh, x);
+/** atan2(y, x): the angle of the point (x, y) from the positive x axis, in [−π, π] (a float). */
+export const atan2 = (y: TensorLike, x: TensorLike): Tensor => arith(p.atan2, y, x, true);
+
+const INTEGER_DTYPES: readonly DType[] = ["s32", "u32", "u8"];
+
+/** The common integer dtype of bitwise operands; floats are refused naming the op and dtype. */
+function integerType(op: string, xs: readonly TensorLike[]): DType {
+  for (const [i, x] of xs.entries()) {
+    checkOperand(
+      x,
+      op,
+      xs.length === 1 ? "argument" : i === 0 ? "first argument" : "second argument",
+    );
+    if (x instanceof Tensor && !INTEGER_DTYPES.includes(x.dtype))
+      throw new TypeError(
+        `${op}: expected an integer tensor (s32, u32 or u8), got ${formatType(x.shape, x.dtype)}`,
+      );
+    if (typeof x === "number" && !Number.isInteger(x))
+      throw new TypeError(`${op}: expected an integer, got the number ${x}`);
+  }
+  // Numbers alone are s32 (Nx's default integer type).
+  const dtype = xs.some((x) => x instanceof Tensor) ? resultType(xs) : "s32";
+  if (!INTEGER_DTYPES.includes(dtype))
+    throw new TypeError(
+      `${op}: the operands ${xs.map((x) => (x instanceof Tensor ? x.dtype : String(x))).join(" and ")} have no common integer type (they promote to ${dtype})`,
+    );
+  return dtype;
+}
+
+function bitwise(prim: Primitive, a: TensorLike, b: TensorLike): Tensor {
+  const dtype = integerType(prim.name, [a, b]);
+  if (a instanceof Tensor && b instanceof Tensor)
+    broadcastShapes(prim.name, a.shape, a.dtype, b.shape, b.dtype);
+  return bind(prim, [cast(a, dtype), cast(b, dtype)]);
+}
+/** Bitwise and of integers (s32, u32, u8). */
+export const bitwiseAnd = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.bitwiseAnd, a, b);
+/** Bitwise or of integers (s32, u32, u8). */
+export const bitwiseOr = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.bitwiseOr, a, b);
+/** Bitwise exclusive or of integers (s32, u32, u8). */
+export const bitwiseXor = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.bitwiseXor, a, b);
+/** Bitwise complement of integers (s32, u32, u8), in the same dtype. */
+export function bitwiseNot(x: TensorLike): Tensor {
+  const dtype = integerType("bitwiseNot", [x]);
+  return bind(p.bitwiseNot, [cast(x, dtype)]);
+}
+/**
+ * a shifted left by b bits (integers). Counts of the bit width or more, or negative ones, give
+ * 0 (XLA's rule; the count is read as unsigned).
+ */
+export const leftShift = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.leftShift, a, b);
+/**
+ * a shifted right by b bits (integers): arithmetic (copies of the sign bit come in) for s32,
+ * logical for u32 and u8. Counts of the bit width or more, or negative ones, shift every bit
+ * out: 0, or −1 for a negative s32.
+ */
+export const rightShift = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.rightShift, a, b);
 
 function integral(prim: Primitive, x: TensorLike): Tensor {
   checkOperand(x, prim.name);

@@ -1,4 +1,4 @@
-/** Reductions: sums, products, extremes, their indices, moments, logsumexp and running sums. */
+/** Reductions: sums, products, extremes, their indices, moments, logsumexp and scans. */
 import { bind } from "../core.js";
 import { floatType } from "../dtype.js";
 import * as p from "../primitives/reduce.js";
@@ -204,16 +204,53 @@ export function argmin(
   return argReduce("min", x, options);
 }
 
-/** Running sum along `axis` (default 0); `reverse` sums from the end. */
-export function cumulativeSum(
+/** Options of the scans: the axis (default 0), and `reverse` to run from the end. */
+export interface ScanOptions {
+  axis?: number;
+  reverse?: boolean;
+}
+
+function scan(
+  prim: typeof p.cumulativeSum,
+  op: string,
   x: Tensor | number,
-  options: { axis?: number; reverse?: boolean } = {},
+  options: ScanOptions,
+  widenU8: boolean,
 ): Tensor {
-  const t = toTensor(x, "cumulativeSum");
-  const o = checkOptions("cumulativeSum", options);
-  const axis = normalizeAxis("cumulativeSum", o.axis ?? 0, t.rank);
-  const reverse = checkBoolean("cumulativeSum", "reverse", o.reverse, false);
-  return bind(p.cumulativeSum, [t.dtype === "u8" ? e.cast(t, "u32") : t], { axis, reverse });
+  const t = toTensor(x, op);
+  const o = checkOptions(op, options);
+  const axis = normalizeAxis(op, o.axis ?? 0, t.rank);
+  const reverse = checkBoolean(op, "reverse", o.reverse, false);
+  return bind(prim, [widenU8 && t.dtype === "u8" ? e.cast(t, "u32") : t], { axis, reverse });
+}
+
+/** Running sum along `axis` (default 0); `reverse` sums from the end. u8 sums as u32. */
+export function cumulativeSum(x: Tensor | number, options: ScanOptions = {}): Tensor {
+  return scan(p.cumulativeSum, "cumulativeSum", x, options, true);
+}
+
+/**
+ * Running product along `axis` (default 0); `reverse` multiplies from the end. u8 multiplies as
+ * u32; s32 and u32 wrap. Its gradient is exact at zeros (no division by them).
+ */
+export function cumulativeProduct(x: Tensor | number, options: ScanOptions = {}): Tensor {
+  return scan(p.cumulativeProduct, "cumulativeProduct", x, options, true);
+}
+
+/**
+ * Running maximum along `axis` (default 0); `reverse` runs from the end. NaN stays from where it
+ * appears. The gradient of each output goes to the latest element equal to it.
+ */
+export function cumulativeMax(x: Tensor | number, options: ScanOptions = {}): Tensor {
+  return scan(p.cumulativeMax, "cumulativeMax", x, options, false);
+}
+
+/**
+ * Running minimum along `axis` (default 0); `reverse` runs from the end. NaN stays from where it
+ * appears. The gradient of each output goes to the latest element equal to it.
+ */
+export function cumulativeMin(x: Tensor | number, options: ScanOptions = {}): Tensor {
+  return scan(p.cumulativeMin, "cumulativeMin", x, options, false);
 }
 
 /** @internal Sums `g` down to `shape` (undoing a NumPy broadcast). */

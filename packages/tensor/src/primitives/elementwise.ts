@@ -7,10 +7,11 @@ import type { DType } from "../dtype.js";
 import { isFloat } from "../dtype.js";
 import * as ir from "../compile/expr.js";
 import type { BinaryOp, UnaryOp } from "../compile/expr.js";
-import type { Aval, NoDerivative, Primitive, Vjp } from "../primitive.js";
+import type { Aval, DerivativeOps, NoDerivative, Primitive, Vjp } from "../primitive.js";
 import { definePrimitive, noDerivative } from "../primitive.js";
 import { broadcastShapes, checkShape, shapesEqual } from "../shape.js";
 import { formatType } from "../format.js";
+import type { Tensor } from "../tensor.js";
 
 function sameDtype(op: string, xs: readonly Aval[]): DType {
   for (const x of xs) {
@@ -74,6 +75,11 @@ export const remainder = binary("remainder", "rem", (g, [a, b], _out, _params, n
   g,
   nx.negate(nx.multiply(g, nx.trunc(nx.divide(a!, b!)))),
 ]);
+/** atan2(y, x): the angle of the point (x, y), in (−π, π]. */
+export const atan2 = binary("atan2", "atan2", (g, [y, x], _out, _params, nx) => {
+  const r2 = nx.add(nx.multiply(x!, x!), nx.multiply(y!, y!));
+  return [nx.divide(nx.multiply(g, x!), r2), nx.negate(nx.divide(nx.multiply(g, y!), r2))];
+});
 export const maximum = binary("maximum", "max", (g, [a, b], _out, _params, nx) => {
   const takeA = nx.greaterEqual(a!, b!);
   return [nx.select(takeA, g, 0), nx.select(takeA, 0, g)];
@@ -118,6 +124,51 @@ export const sigmoid = unary("sigmoid", "sigmoid", (g, _x, out, _params, nx) => 
 export const erf = unary("erf", "erf", (g, [x], _out, _params, nx) => [
   nx.multiply(g, nx.multiply(nx.exp(nx.negate(nx.multiply(x!, x!))), 2 / Math.sqrt(Math.PI))),
 ]);
+/** erfc(x) = 1 − erf(x), accurate in the upper tail. */
+export const erfc = unary("erfc", "erfc", (g, [x], _out, _params, nx) => [
+  nx.multiply(g, nx.multiply(nx.exp(nx.negate(nx.multiply(x!, x!))), -2 / Math.sqrt(Math.PI))),
+]);
+/** The inverse of erf on (−1, 1). d/dx erfInv(x) = √π/2 · e^(erfInv(x)²). */
+export const erfInv = unary("erfInv", "erfInv", (g, _x, out, _params, nx) => [
+  nx.multiply(g, nx.multiply(nx.exp(nx.multiply(out, out)), Math.sqrt(Math.PI) / 2)),
+]);
+/** 1 − x², the derivative rules' common factor of the inverse sine, cosine and tanh. */
+const oneMinusSquare = (nx: DerivativeOps, x: Tensor) => nx.subtract(1, nx.multiply(x, x));
+export const asin = unary("asin", "asin", (g, [x], _out, _params, nx) => [
+  nx.divide(g, nx.sqrt(oneMinusSquare(nx, x!))),
+]);
+export const acos = unary("acos", "acos", (g, [x], _out, _params, nx) => [
+  nx.negate(nx.divide(g, nx.sqrt(oneMinusSquare(nx, x!)))),
+]);
+export const atan = unary("atan", "atan", (g, [x], _out, _params, nx) => [
+  nx.divide(g, nx.add(nx.multiply(x!, x!), 1)),
+]);
+export const sinh = unary("sinh", "sinh", (g, [x], _out, _params, nx) => [
+  nx.multiply(g, nx.cosh(x!)),
+]);
+export const cosh = unary("cosh", "cosh", (g, [x], _out, _params, nx) => [
+  nx.multiply(g, nx.sinh(x!)),
+]);
+export const asinh = unary("asinh", "asinh", (g, [x], _out, _params, nx) => [
+  nx.divide(g, nx.sqrt(nx.add(nx.multiply(x!, x!), 1))),
+]);
+/** d/dx acosh(x) = 1 / (√(x − 1) · √(x + 1)), which keeps x² − 1 from cancelling near 1. */
+export const acosh = unary("acosh", "acosh", (g, [x], _out, _params, nx) => [
+  nx.divide(g, nx.multiply(nx.sqrt(nx.subtract(x!, 1)), nx.sqrt(nx.add(x!, 1)))),
+]);
+export const atanh = unary("atanh", "atanh", (g, [x], _out, _params, nx) => [
+  nx.divide(g, oneMinusSquare(nx, x!)),
+]);
+export const log2 = unary("log2", "log2", (g, [x], _out, _params, nx) => [
+  nx.divide(g, nx.multiply(x!, Math.LN2)),
+]);
+export const log10 = unary("log10", "log10", (g, [x], _out, _params, nx) => [
+  nx.divide(g, nx.multiply(x!, Math.LN10)),
+]);
+/** The real cube root (negative for negative x). d/dx ∛x = 1 / (3 ∛x²), infinite at 0. */
+export const cbrt = unary("cbrt", "cbrt", (g, _x, out, _params, nx) => [
+  nx.divide(g, nx.multiply(nx.multiply(out, out), 3)),
+]);
 export const floor = unary("floor", "floor", (g, _inputs, _out, _params, nx) => [
   nx.multiply(g, 0),
 ]);
@@ -143,6 +194,17 @@ function predicate(name: string, op: UnaryOp): Primitive {
 export const isNan = predicate("isNan", "isNan");
 export const isInfinite = predicate("isInfinite", "isInfinite");
 export const logicalNot = predicate("logicalNot", "not");
+
+const INTEGER_RESULT = noDerivative("it is defined on integers only");
+/** Bitwise operations of integers (the ops layer refuses floats). */
+export const bitwiseAnd = binary("bitwiseAnd", "bitAnd", INTEGER_RESULT);
+export const bitwiseOr = binary("bitwiseOr", "bitOr", INTEGER_RESULT);
+export const bitwiseXor = binary("bitwiseXor", "bitXor", INTEGER_RESULT);
+export const bitwiseNot = unary("bitwiseNot", "bitNot", INTEGER_RESULT);
+/** Shifts; counts of the bit width or more (or negative) shift every bit out (XLA's rule). */
+export const leftShift = binary("leftShift", "shl", INTEGER_RESULT);
+/** Arithmetic (sign-filling) for s32, logical for u32 and u8. */
+export const rightShift = binary("rightShift", "shr", INTEGER_RESULT);
 
 const compare = (name: string, op: BinaryOp) => binary(name, op, BOOLEAN_RESULT, "u8");
 export const equal = compare("equal", "eq");

@@ -1,9 +1,14 @@
-/** Reductions over axes (sum, product, max, min), arg-reductions and cumulative sums. */
+/** Reductions over axes (sum, product, max, min), arg-reductions and scans along one axis. */
 import type { DerivativeOps, Monoid, Primitive, Vjp } from "../primitive.js";
 import { definePrimitive, noDerivative } from "../primitive.js";
 import { checkIndexable, normalizeAxis, sizeOf } from "../shape.js";
 import { CodegenError, flag } from "../compile/literal.js";
-import { argReduceKernel, cumulativeSumKernel } from "../kernels/scan.js";
+import {
+  argReduceKernel,
+  cumulativeExtremeKernel,
+  cumulativeProductKernel,
+  cumulativeSumKernel,
+} from "../kernels/scan.js";
 import type { Tensor } from "../tensor.js";
 
 /** `shape` seen as [outer, n, inner] around `axis`. */
@@ -111,3 +116,90 @@ export const cumulativeSum = definePrimitive<{ axis: number; reverse: boolean }>
   },
   vjp: (g, _x, _out, { axis, reverse }, nx) => [nx.cumulativeSum(g, { axis, reverse: !reverse })],
 });
+
+/** Parameters of a scan: the axis, and whether it runs from the end. */
+export interface ScanParams {
+  readonly axis: number;
+  readonly reverse: boolean;
+}
+
+/**
+ * Running product. Its derivative divides by no zero: with z the first zero of a line (in scan
+ * order), ∂out_i/∂x_j is out_i / x_j before z, the product of the others (a running product with
+ * x_z taken as 1) at z, and 0 after it, where every product holds x_z.
+ */
+export const cumulativeProduct = definePrimitive<ScanParams>({
+  name: "cumulativeProduct",
+  infer: ([x], { axis }) => {
+    normalizeAxis("cumulativeProduct", axis, x!.shape.length);
+    return { shape: x!.shape, dtype: x!.dtype };
+  },
+  lowering: {
+    kind: "call",
+    call: ({ shape, inputs: [x], params: { axis, reverse } }) => ({
+      kernel: cumulativeProductKernel,
+      args: [
+        { output: true },
+        { input: 0 },
+        ...lines(shape, axis),
+        flag(reverse, "cumulativeProduct reverse"),
+        x!.dtype === "s32" || x!.dtype === "u32",
+      ],
+    }),
+  },
+  vjp: (g, [x], out, { axis, reverse }, nx) => {
+    const isZero = nx.equal(x!, 0);
+    const zerosSoFar = nx.cumulativeSum(isZero, { axis, reverse });
+    const beforeZero = nx.equal(zerosSoFar, 0);
+    const firstZero = nx.logicalAnd(isZero, nx.equal(zerosSoFar, 1));
+    // Sums over i from j on (in scan order): a scan the other way.
+    const after = (t: Tensor) => nx.cumulativeSum(t, { axis, reverse: !reverse });
+    const safe = nx.select(isZero, 1, x!);
+    const others = nx.divide(after(nx.multiply(g, out)), safe);
+    const withoutFirstZero = nx.cumulativeProduct(nx.select(firstZero, 1, x!), { axis, reverse });
+    const atZero = after(nx.multiply(g, withoutFirstZero));
+    return [nx.select(beforeZero, others, nx.select(firstZero, atZero, 0))];
+  },
+});
+
+/**
+ * Running maximum or minimum. The gradient of each output goes to the element it was taken from:
+ * the latest (in scan order) element equal to the running value (PyTorch's cummax rule), or the
+ * latest NaN once the running value is NaN.
+ */
+function cumulativeExtreme(name: "cumulativeMax" | "cumulativeMin"): Primitive<ScanParams> {
+  const max = name === "cumulativeMax";
+  return definePrimitive<ScanParams>({
+    name,
+    infer: ([x], { axis }) => {
+      normalizeAxis(name, axis, x!.shape.length);
+      return { shape: x!.shape, dtype: x!.dtype };
+    },
+    lowering: {
+      kind: "call",
+      call: ({ shape, params: { axis, reverse } }) => ({
+        kernel: cumulativeExtremeKernel,
+        args: [
+          { output: true },
+          { input: 0 },
+          ...lines(shape, axis),
+          flag(reverse, `${name} reverse`),
+          max,
+        ],
+      }),
+    },
+    vjp: (g, [x], out, { axis, reverse }, nx) => {
+      const n = x!.shape[axis]!;
+      const taken = nx.logicalOr(nx.equal(x!, out), nx.isNan(x!));
+      const index = nx.iota(x!.shape, { axis, dtype: "s32" });
+      // The running index of the latest element taken: the largest so far, or the smallest from
+      // the end.
+      const source = reverse
+        ? nx.cumulativeMin(nx.select(taken, index, n), { axis, reverse })
+        : nx.cumulativeMax(nx.select(taken, index, -1), { axis, reverse });
+      return [nx.scatterAlong(g, source, x!.shape, axis)];
+    },
+  });
+}
+export const cumulativeMax = cumulativeExtreme("cumulativeMax");
+export const cumulativeMin = cumulativeExtreme("cumulativeMin");

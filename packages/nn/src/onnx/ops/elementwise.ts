@@ -55,7 +55,11 @@ defineOp("Neg", unary(nx.negate));
 defineOp("Abs", unary(nx.abs));
 defineOp("Sign", unary(nx.sign));
 defineOp("Exp", unary(nx.exp));
-defineOp("Log", unary(nx.log));
+// A one-argument call: nx.log takes an optional base second.
+defineOp(
+  "Log",
+  unary((x) => nx.log(x)),
+);
 defineOp("Sqrt", unary(nx.sqrt));
 defineOp(
   "Reciprocal",
@@ -76,55 +80,14 @@ defineOp("Sin", unary(nx.sin));
 defineOp("Cos", unary(nx.cos));
 defineOp("Tan", unary(nx.tan));
 defineOp("Tanh", unary(nx.tanh));
-defineOp(
-  "Sinh",
-  unary((x) => nx.multiply(nx.subtract(nx.exp(x), nx.exp(nx.negate(x))), 0.5)),
-);
-defineOp(
-  "Cosh",
-  unary((x) => nx.multiply(nx.add(nx.exp(x), nx.exp(nx.negate(x))), 0.5)),
-);
-defineOp(
-  "Asinh",
-  unary((x) => nx.log(nx.add(x, nx.sqrt(nx.add(nx.multiply(x, x), 1))))),
-);
-defineOp(
-  "Acosh",
-  unary((x) => nx.log(nx.add(x, nx.sqrt(nx.subtract(nx.multiply(x, x), 1))))),
-);
-defineOp(
-  "Atanh",
-  unary((x) => nx.multiply(nx.log(nx.divide(nx.add(1, x), nx.subtract(1, x))), 0.5)),
-);
-/**
- * The arctangent from tensor ops: atan(x) = ±π/2 − atan(1/x) beyond 1, then two half-angle steps
- * (|x| ≤ tan(π/16)) and its odd series to x¹⁵ (error below 1e-9).
- */
-function atan(x: nx.Tensor): nx.Tensor {
-  const big = nx.greater(nx.abs(x), 1);
-  let y = nx.select(big, nx.divide(1, x), x);
-  for (let i = 0; i < 2; i++) y = nx.divide(y, nx.add(1, nx.sqrt(nx.add(1, nx.multiply(y, y)))));
-  const y2 = nx.multiply(y, y);
-  let series: nx.Tensor = nx.zerosLike(y);
-  for (let k = 7; k >= 0; k--)
-    series = nx.add(nx.multiply(series, y2), (k % 2 === 0 ? 1 : -1) / (2 * k + 1));
-  const small = nx.multiply(nx.multiply(y, series), 4);
-  return nx.select(big, nx.subtract(nx.multiply(nx.sign(x), Math.PI / 2), small), small);
-}
-defineOp(
-  "Atan",
-  unary((x) => same(x, atan(nx.asType(x, x.dtype === "f64" ? "f64" : "f32")))),
-);
-defineOp(
-  "Asin",
-  unary((x) => atan(nx.divide(x, nx.sqrt(nx.subtract(1, nx.multiply(x, x)))))),
-);
-defineOp(
-  "Acos",
-  unary((x) =>
-    nx.subtract(Math.PI / 2, atan(nx.divide(x, nx.sqrt(nx.subtract(1, nx.multiply(x, x)))))),
-  ),
-);
+defineOp("Sinh", unary(nx.sinh));
+defineOp("Cosh", unary(nx.cosh));
+defineOp("Asinh", unary(nx.asinh));
+defineOp("Acosh", unary(nx.acosh));
+defineOp("Atanh", unary(nx.atanh));
+defineOp("Atan", unary(nx.atan));
+defineOp("Asin", unary(nx.asin));
+defineOp("Acos", unary(nx.acos));
 defineOp("Erf", unary(nx.erf));
 defineOp("Sigmoid", unary(nx.sigmoid));
 defineOp(
@@ -245,6 +208,17 @@ defineOp(
   "Xor",
   binary((a, b) => nx.notEqual(nx.notEqual(a, 0), nx.notEqual(b, 0))),
 );
+defineOp("BitwiseAnd", binary(nx.bitwiseAnd));
+defineOp("BitwiseOr", binary(nx.bitwiseOr));
+defineOp("BitwiseXor", binary(nx.bitwiseXor));
+defineOp("BitwiseNot", unary(nx.bitwiseNot));
+defineOp("BitShift", (ctx) => {
+  const direction = ctx.string("direction");
+  if (direction !== "LEFT" && direction !== "RIGHT")
+    throw ctx.error(`direction must be "LEFT" or "RIGHT", got ${JSON.stringify(direction)}`);
+  const shift = direction === "LEFT" ? nx.leftShift : nx.rightShift;
+  return ([x, count]) => shift(x!, count!);
+});
 defineOp("Equal", binary(nx.equal));
 defineOp("Less", binary(nx.less));
 defineOp("LessOrEqual", binary(nx.lessEqual));

@@ -100,18 +100,15 @@ defineOp("CumProd", (ctx) => {
   const [axisValue] = ctx.static(1, "axis");
   return ([x]) => {
     const axis = axisOf(axisValue!, x!.rank);
-    const n = x!.shape[axis]!;
-    let y = reverse ? nx.reverse(x!, { axes: [axis] }) : x!;
-    if (exclusive && n > 0) {
-      // Shift by one along the axis, with 1 first.
-      const config = y.shape.map((_, i) => (i === axis ? [1, -1, 0] : [0, 0, 0]));
+    let y = x!;
+    if (exclusive && x!.shape[axis]! > 0) {
+      // Shift by one along the axis (in scan order), with 1 first: no division, so zeros are exact.
+      const config = y.shape.map((_, i) =>
+        i === axis ? (reverse ? [-1, 1, 0] : [1, -1, 0]) : [0, 0, 0],
+      );
       y = nx.pad(y, 1, config);
     }
-    // Hillis–Steele scan: multiply by the value `shift` places earlier, doubling the shift.
-    for (let shift = 1; shift < n; shift *= 2) {
-      const config = y.shape.map((_, i) => (i === axis ? [shift, -shift, 0] : [0, 0, 0]));
-      y = nx.multiply(y, nx.pad(y, 1, config));
-    }
-    return reverse ? nx.reverse(y, { axes: [axis] }) : y;
+    y = nx.cumulativeProduct(y, { axis, reverse });
+    return y.dtype === x!.dtype ? y : nx.asType(y, x!.dtype);
   };
 });
