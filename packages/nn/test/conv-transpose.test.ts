@@ -5,20 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as nx from "@dendrite/tensor";
 import * as nn from "@dendrite/nn";
+import { pattern } from "./numeric.js";
 
 // x = (arange(24).reshape(1, 3, 4, 2) * 0.31) % 1.1 - 0.5 (channels last);
 // kernel = (arange(54).reshape(3, 3, 2, 3) * 0.13) % 0.7 - 0.3 ([kh, kw, in, out]).
-const pattern = (shape: number[], step: number, mod: number, shift: number) =>
-  nx.subtract(
-    nx.remainder(
-      nx.multiply(
-        nx.reshape(nx.iota([shape.reduce((a, b) => a * b)], { dtype: "f64" }), shape),
-        step,
-      ),
-      mod,
-    ),
-    shift,
-  );
 const x = pattern([1, 3, 4, 2], 0.31, 1.1, 0.5);
 const kernel = pattern([3, 3, 2, 3], 0.13, 0.7, 0.3);
 const VALID = [

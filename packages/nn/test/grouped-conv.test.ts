@@ -5,20 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as nx from "@dendrite/tensor";
 import * as nn from "@dendrite/nn";
+import { pattern } from "./numeric.js";
 
 // x = (arange(32).reshape(1, 4, 4, 2) * 0.29) % 1.3 - 0.6; kernel = (arange(36).reshape(3, 3, 1, 4)
 // * 0.17) % 0.9 - 0.4 ([kh, kw, in / groups, out]); bias [0.1, -0.2, 0.3, 0.05].
-const pattern = (shape: number[], step: number, mod: number, shift: number) =>
-  nx.subtract(
-    nx.remainder(
-      nx.multiply(
-        nx.reshape(nx.iota([shape.reduce((a, b) => a * b)], { dtype: "f64" }), shape),
-        step,
-      ),
-      mod,
-    ),
-    shift,
-  );
 const x = pattern([1, 4, 4, 2], 0.29, 1.3, 0.6);
 const kernel = pattern([3, 3, 1, 4], 0.17, 0.9, 0.4);
 const bias = nx.tensor([0.1, -0.2, 0.3, 0.05], { dtype: "f64" });

@@ -5,12 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as nx from "@dendrite/tensor";
 import * as nn from "@dendrite/nn";
+import { pattern } from "./numeric.js";
 
 // x = (arange(48).reshape(2, 3, 2, 4) * 0.37) % 1.9 - 0.8, channels last [batch, h, w, c].
-const x = nx.subtract(
-  nx.remainder(nx.multiply(nx.reshape(nx.iota([48], { dtype: "f64" }), [2, 3, 2, 4]), 0.37), 1.9),
-  0.8,
-);
+const x = pattern([2, 3, 2, 4], 0.37, 1.9, 0.8);
 
 const GROUP = [
   -1.441071, -0.832862, -0.499749, 0.260143, 0.991764, 1.599972, -1.36233, -0.602437, 0.301365,

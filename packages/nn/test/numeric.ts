@@ -76,3 +76,13 @@ export function meanOf(xs: number[]): number {
 export function sumOf(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }
+
+/**
+ * The f64 tensor `(arange(size).reshape(shape) * step) % mod - shift`: varied, signed, reproducible
+ * values that NumPy and PyTorch make the same way for known answers.
+ */
+export function pattern(shape: number[], step: number, mod: number, shift: number): nx.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const ramp = nx.reshape(nx.iota([size], { dtype: "f64" }), shape);
+  return nx.subtract(nx.remainder(nx.multiply(ramp, step), mod), shift);
+}
