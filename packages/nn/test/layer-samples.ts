@@ -92,6 +92,11 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
     inputs: { x: [2, 2, 3] },
     display: [],
   },
+  upsample: {
+    model: () => x([null, 2, 3, 2]).upsample({ ...NAME, size: [2, 3] }),
+    inputs: { x: [2, 2, 3, 2] },
+    display: ["size: {2, 3}"],
+  },
   reshape: {
     model: () => x([null, 6]).reshape([3, -1], NAME),
     inputs: { x: [2, 6] },

@@ -82,6 +82,11 @@ declare module "../model.js" {
     /** Reshapes every axis but the batch axis: `reshape(x, [4, -1])` (one `-1` is inferred). */
     reshape(...args: Tail<Parameters<typeof shape.reshape>>): Model;
     /**
+     * Nearest-neighbour upsampling of a channels-last input (Keras' `UpSampling2D`, Axon's `resize`
+     * with `:nearest`): each spatial position repeated `size` times along each spatial axis.
+     */
+    upsample(...args: Tail<Parameters<typeof shape.upsample>>): Model;
+    /**
      * A lookup table: integer ids `[...]` → vectors `[..., embeddingSize]` from a learned
      * `[vocabSize, embeddingSize]` kernel.
      */

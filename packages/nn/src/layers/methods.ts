@@ -48,6 +48,7 @@ const UNARY = {
   alphaDropout: drop.alphaDropout,
   flatten: shape.flatten,
   reshape: shape.reshape,
+  upsample: shape.upsample,
   embedding,
   batchNorm: norm.batchNorm,
   layerNorm: norm.layerNorm,

@@ -7,6 +7,7 @@ import * as nx from "@dendrite/tensor";
 import type { GraphNode, Json } from "../model.js";
 import type { LayerTensors } from "../state.js";
 import { transposeCrop } from "../layers/conv.js";
+import { upsampleFactors } from "../layers/reshape.js";
 import { geometry, windowFor, type WindowConfig } from "../layers/window.js";
 import type { Attribute, GraphBuilder, Value } from "./graph-builder.js";
 
@@ -452,6 +453,29 @@ const LAYERS: { [op: string]: Emitter } = {
   },
   lstm: recurrent("LSTM", 4, [0, 3, 1, 2]),
   gru: recurrent("GRU", 3, [1, 0, 2]),
+  upsample: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const shape = c.inputShapes[0]!;
+    const factors = upsampleFactors(c.config.size as number | number[], shape.length);
+    const spatial = shape.slice(1, -1);
+    const channels = shape.at(-1)!;
+    // As the layer computes it: a size-1 axis after each spatial one, expanded, then merged.
+    const spread = c.g.int64s(`${c.name}_spread`, [0, ...spatial.flatMap((d) => [d, 1]), channels]);
+    const [r] = c.g.node("Reshape", [x.name, spread], {}, `${c.name}_spread`);
+    const grown = c.g.int64s(`${c.name}_grown`, [
+      1,
+      ...spatial.flatMap((d, i) => [d, factors[i]!]),
+      channels,
+    ]);
+    const [e] = c.g.node("Expand", [r!, grown], {}, `${c.name}_expanded`);
+    const merged = c.g.int64s(`${c.name}_merged`, [
+      0,
+      ...spatial.map((d, i) => d * factors[i]!),
+      channels,
+    ]);
+    const [name] = c.g.node("Reshape", [e!, merged], {}, c.name);
+    return { ...x, name: name! };
+  },
   embedding: (c) => {
     const x = c.g.channelsLast(c.inputs[0]!);
     const [ids] = c.g.node("Cast", [x.name], { to: { i: 7 } }, `${c.name}_ids`); // INT64
