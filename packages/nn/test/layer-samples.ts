@@ -204,6 +204,11 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
     inputs: { x: [2, 4, 6] },
     display: ["num_heads: 2", "key_dim: 3", "causal: true"],
   },
+  reverse_time: {
+    model: () => x([null, 3, 2]).reverseTime(NAME),
+    inputs: { x: [2, 3, 2] },
+    display: [],
+  },
   lstm: {
     model: () => x([null, 3, 2]).lstm(4, NAME),
     inputs: { x: [2, 3, 2] },

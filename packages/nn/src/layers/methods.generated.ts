@@ -167,6 +167,17 @@ declare module "../model.js" {
      * applied to the hidden projection plus its bias): `h' = (1 − z)·n + z·h`.
      */
     gru(...args: Tail<Parameters<typeof rnn.gru>>): Model;
+    /**
+     * A recurrent layer run both ways (Keras' `Bidirectional`): `layer` over the sequence and, with its
+     * own weights, over the sequence reversed; the two results joined on the feature axis. A layer
+     * that returns every step has its backward steps put back in time order first.
+     *
+     * @example
+     * const y = nn.bidirectional(x, (seq) => seq.lstm(16, { returnSequences: true }));
+     */
+    bidirectional(...args: Tail<Parameters<typeof rnn.bidirectional>>): Model;
+    /** The sequence `[batch, time, ...]` in reverse time order. */
+    reverseTime(...args: Tail<Parameters<typeof rnn.reverseTime>>): Model;
     /** Elementwise sum of models of the same shape. */
     add(others: Model | readonly Model[], ...rest: Tail<Parameters<typeof merge.add>>): Model;
     /** The first model minus the others. */

@@ -66,6 +66,8 @@ const UNARY = {
   globalMaxPool: pool.globalMaxPool,
   lstm: rnn.lstm,
   gru: rnn.gru,
+  bidirectional: rnn.bidirectional,
+  reverseTime: rnn.reverseTime,
 } as const;
 
 const BINARY = {

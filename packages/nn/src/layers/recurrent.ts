@@ -4,6 +4,7 @@
  */
 import * as nx from "@dendrite/tensor";
 import { nodeOf, type Model, type NameOption } from "../model.js";
+import { concatenate } from "./merge.js";
 import { defineBuiltinLayer, type OptionsIn } from "./define.js";
 import { boolean, initializer, positiveInt } from "./options.js";
 
@@ -131,4 +132,41 @@ const GRU = defineBuiltinLayer({
 export function gru(x: Model, units: number, options: RecurrentOptions = {}): Model {
   const node = nodeOf(x, "gru");
   return GRU.apply([node], { ...options, units });
+}
+
+const REVERSE = defineBuiltinLayer({
+  op: "reverse_time",
+  options: {},
+  forward: (_o, [x]) => {
+    if (x!.rank < 2) throw new Error(`expected a sequence [batch, time, ...], got rank ${x!.rank}`);
+    return nx.reverse(x!, { axes: [1] });
+  },
+});
+
+/** The sequence `[batch, time, ...]` in reverse time order. */
+export function reverseTime(x: Model, options: NameOption = {}): Model {
+  return REVERSE.apply([nodeOf(x, "reverseTime")], options);
+}
+
+/**
+ * A recurrent layer run both ways (Keras' `Bidirectional`): `layer` over the sequence and, with its
+ * own weights, over the sequence reversed; the two results joined on the feature axis. A layer
+ * that returns every step has its backward steps put back in time order first.
+ *
+ * @example
+ * const y = nn.bidirectional(x, (seq) => seq.lstm(16, { returnSequences: true }));
+ */
+export function bidirectional(
+  x: Model,
+  layer: (sequence: Model) => Model,
+  options: NameOption = {},
+): Model {
+  if (typeof layer !== "function")
+    throw new TypeError(
+      `bidirectional: expected a function that adds the layer, got ${nx.describeValue(layer)}`,
+    );
+  const forward = layer(x);
+  let backward = layer(reverseTime(x));
+  if (nodeOf(backward, "bidirectional").shape?.length === 3) backward = reverseTime(backward);
+  return concatenate([forward, backward], options);
 }

@@ -476,6 +476,23 @@ const LAYERS: { [op: string]: Emitter } = {
     const [name] = c.g.node("Reshape", [e!, merged], {}, c.name);
     return { ...x, name: name! };
   },
+  reverse_time: (c) => {
+    const x = c.g.channelsLast(c.inputs[0]!);
+    const bound = (v: number, k: string) => c.g.int64s(`${c.name}_${k}`, [v]);
+    const [name] = c.g.node(
+      "Slice",
+      [
+        x.name,
+        bound(-1, "starts"),
+        bound(-(2 ** 63), "ends"),
+        bound(1, "axes"),
+        bound(-1, "steps"),
+      ],
+      {},
+      c.name,
+    );
+    return { ...x, name: name! };
+  },
   embedding: (c) => {
     const x = c.g.channelsLast(c.inputs[0]!);
     const [ids] = c.g.node("Cast", [x.name], { to: { i: 7 } }, `${c.name}_ids`); // INT64
