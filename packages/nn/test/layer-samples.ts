@@ -130,14 +130,13 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
   },
   conv: {
     model: () =>
-      x([null, 6, 5, 2]).conv(4, {
+      x([null, 6, 5, 2]).conv(3, {
         ...NAME,
         kernelSize: [3, 2],
         strides: 2,
         padding: "same",
         dilation: [1, 2],
         useBias: false,
-        featureGroups: 2,
       }),
     inputs: { x: [2, 6, 5, 2] },
     display: [
@@ -145,7 +144,7 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
       "strides: 2",
       "padding: :same",
       "dilation: {1, 2}",
-      "feature_groups: 2",
+      "feature_groups: 1",
     ],
   },
   conv_transpose: {

@@ -151,7 +151,9 @@ test("every activation after a dense layer runs in ONNX Runtime as in Dendrite",
 test("a CNN with batch norm, pooling, dropout and global pooling runs in ONNX Runtime", async () => {
   const x = nn.input("image", [null, 9, 9, 3]);
   const a = x.conv(4, { kernelSize: 3, padding: "same" }).batchNorm().relu();
-  const b = x.conv(4, { kernelSize: 1, strides: 1 });
+  const b = x
+    .depthwiseConv({ kernelSize: 3, padding: "same", depthMultiplier: 2 })
+    .conv(4, { kernelSize: 1, featureGroups: 2 });
   const merged = nn.add([a, b]).maxPool({ kernelSize: 2, padding: "same" });
   const head = nn
     .concatenate([merged, merged.multiply(merged)])

@@ -154,6 +154,7 @@ export {
   leastSquares,
 } from "./ops/linalg.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
+export { type IndexedOptions, gather, indexedAdd, indexedPut } from "./ops/indexed.js";
 export { conv, type ConvOptions, type ConvPadding } from "./ops/conv.js";
 export {
   windowSum,

@@ -2,6 +2,7 @@
 // The methods' declarations, with the TSDoc of the functions they call, for editors.
 import type * as convolution from "./ops/conv.js";
 import type * as elementwise from "./ops/elementwise.js";
+import type * as indexed from "./ops/indexed.js";
 import type * as linalg from "./ops/linalg.js";
 import type * as reduce from "./ops/reduce.js";
 import type * as shape from "./ops/shape.js";
@@ -234,6 +235,27 @@ declare module "./tensor.js" {
     sort(...args: Tail<Parameters<typeof sorting.sort>>): Tensor;
     /** Indices (s32) that sort `x` along an axis; stable (equal values keep their order); NaN sorts as the largest. */
     argsort(...args: Tail<Parameters<typeof sorting.argsort>>): Tensor;
+    /**
+     * The entries of `x` at the coordinates in `indices` (Nx's `gather`): indices `[..., k]` index `x`'s
+     * first `k` axes (or `axes`); the result is `indices.shape[:-1]` followed by `x`'s other axes.
+     * Negative coordinates count from the end. Differentiable with respect to `x`.
+     *
+     * @example
+     * nx.gather(nx.tensor([[1, 2], [3, 4]]), nx.tensor([[1, 1], [0, 1]])) // [4, 2]
+     */
+    gather(...args: Tail<Parameters<typeof indexed.gather>>): Tensor;
+    /**
+     * `x` with `updates` added at the coordinates in `indices` (Nx's `indexed_add`); repeated
+     * coordinates add all their updates. `updates` has shape `indices.shape[:-1]` followed by `x`'s
+     * other axes. Differentiable with respect to `x` and `updates`.
+     */
+    indexedAdd(...args: Tail<Parameters<typeof indexed.indexedAdd>>): Tensor;
+    /**
+     * `x` with the entries at the coordinates in `indices` replaced by `updates` (Nx's
+     * `indexed_put`). Where a coordinate repeats, its updates add up (Nx leaves that case undefined).
+     * Differentiable with respect to `x` (zero where replaced) and `updates`.
+     */
+    indexedPut(...args: Tail<Parameters<typeof indexed.indexedPut>>): Tensor;
     /** The `k` largest values along the last axis and their indices, largest first. */
     topK(...args: Tail<Parameters<typeof sorting.topK>>): ReturnType<typeof sorting.topK>;
     /**

@@ -10,6 +10,7 @@ import * as reduce from "./ops/reduce.js";
 import * as shape from "./ops/shape.js";
 import * as linalg from "./ops/linalg.js";
 import * as sorting from "./ops/sort.js";
+import * as indexed from "./ops/indexed.js";
 import * as convolution from "./ops/conv.js";
 import * as windows from "./ops/window.js";
 
@@ -106,6 +107,9 @@ const METHODS = {
   outer: linalg.outer,
   sort: sorting.sort,
   argsort: sorting.argsort,
+  gather: indexed.gather,
+  indexedAdd: indexed.indexedAdd,
+  indexedPut: indexed.indexedPut,
   topK: sorting.topK,
   conv: convolution.conv,
   windowSum: windows.windowSum,

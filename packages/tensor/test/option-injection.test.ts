@@ -219,6 +219,13 @@ const SPECS: Record<string, Spec> = {
   sum: reduction(),
   svd: unary(),
   take: { args: () => [x(), [0, -1], { axis: 1 }] },
+  gather: { args: () => [x(), nx.tensor([[1], [0]], { dtype: "s32" }), { axes: [1] }] },
+  indexedAdd: {
+    args: () => [x(), nx.tensor([[1], [0]], { dtype: "s32" }), nx.ones([2, 2]), { axes: [1] }],
+  },
+  indexedPut: {
+    args: () => [x(), nx.tensor([[1], [0]], { dtype: "s32" }), nx.ones([2, 2]), { axes: [1] }],
+  },
   takeAlongAxis: {
     args: () => [
       x(),

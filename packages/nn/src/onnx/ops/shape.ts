@@ -178,6 +178,45 @@ defineOp("GatherElements", (ctx) => {
   };
 });
 
+defineOp("GatherND", (ctx) => {
+  if (ctx.int("batch_dims", 0) !== 0) throw ctx.error("batch_dims other than 0 is not supported");
+  return ([x, idx]) => nx.gather(x!, nx.asType(idx!, "s32"));
+});
+
+defineOp("ScatterND", (ctx) => {
+  const reduction = ctx.string("reduction", "none");
+  if (reduction !== "none" && reduction !== "add")
+    throw ctx.error(`reduction "${reduction}" is not supported (none, add)`);
+  return ([x, idx, updates]) => {
+    const i = nx.asType(idx!, "s32");
+    return reduction === "add" ? nx.indexedAdd(x!, i, updates!) : nx.indexedPut(x!, i, updates!);
+  };
+});
+
+/** ScatterElements' (and the old Scatter's) indices as full coordinates `[...shape, rank]`. */
+function elementCoordinates(idx: nx.Tensor, axis: number, size: number): nx.Tensor {
+  const i = nx.asType(idx, "s32");
+  const wrapped = nx.select(nx.less(i, 0), nx.add(i, size), i);
+  const coords = idx.shape.map((_, d) =>
+    d === axis ? wrapped : nx.broadcast(nx.iota(idx.shape, { axis: d, dtype: "s32" }), idx.shape),
+  );
+  return nx.stack(coords, { axis: -1 });
+}
+
+defineOp(["ScatterElements", "Scatter"], (ctx) => {
+  const axis = ctx.int("axis", 0);
+  const reduction = ctx.string("reduction", "none");
+  if (reduction !== "none" && reduction !== "add")
+    throw ctx.error(`reduction "${reduction}" is not supported (none, add)`);
+  return ([x, idx, updates]) => {
+    const a = axisOf(axis, x!.rank);
+    const coords = elementCoordinates(idx!, a, x!.shape[a]!);
+    return reduction === "add"
+      ? nx.indexedAdd(x!, coords, updates!)
+      : nx.indexedPut(x!, coords, updates!);
+  };
+});
+
 defineOp("Split", (ctx) => {
   const axis = ctx.int("axis", 0);
   const splitGiven = ctx.has(1) ? ctx.static(1, "split") : ctx.ints("split");
