@@ -155,6 +155,7 @@ export {
 } from "./ops/linalg.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
 export { type IndexedOptions, gather, indexedAdd, indexedPut } from "./ops/indexed.js";
+export { type NormOptions, norm } from "./ops/norm.js";
 export { conv, type ConvOptions, type ConvPadding } from "./ops/conv.js";
 export {
   windowSum,

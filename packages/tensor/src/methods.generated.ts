@@ -4,6 +4,7 @@ import type * as convolution from "./ops/conv.js";
 import type * as elementwise from "./ops/elementwise.js";
 import type * as indexed from "./ops/indexed.js";
 import type * as linalg from "./ops/linalg.js";
+import type * as norms from "./ops/norm.js";
 import type * as reduce from "./ops/reduce.js";
 import type * as shape from "./ops/shape.js";
 import type * as sorting from "./ops/sort.js";
@@ -256,6 +257,15 @@ declare module "./tensor.js" {
      * Differentiable with respect to `x` (zero where replaced) and `updates`.
      */
     indexedPut(...args: Tail<Parameters<typeof indexed.indexedPut>>): Tensor;
+    /**
+     * The norm of `x` over `axes` (Nx's `LinAlg.norm`). The 2-norm and the Frobenius norm have a zero
+     * gradient at zero; the spectral and nuclear norms (through the SVD) are not differentiable yet.
+     *
+     * @example
+     * nx.norm(nx.tensor([3, 4])) // 5
+     * nx.norm(m, { ord: "nuc" })
+     */
+    norm(...args: Tail<Parameters<typeof norms.norm>>): Tensor;
     /** The `k` largest values along the last axis and their indices, largest first. */
     topK(...args: Tail<Parameters<typeof sorting.topK>>): ReturnType<typeof sorting.topK>;
     /**

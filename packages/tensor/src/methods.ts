@@ -11,6 +11,7 @@ import * as shape from "./ops/shape.js";
 import * as linalg from "./ops/linalg.js";
 import * as sorting from "./ops/sort.js";
 import * as indexed from "./ops/indexed.js";
+import * as norms from "./ops/norm.js";
 import * as convolution from "./ops/conv.js";
 import * as windows from "./ops/window.js";
 
@@ -110,6 +111,7 @@ const METHODS = {
   gather: indexed.gather,
   indexedAdd: indexed.indexedAdd,
   indexedPut: indexed.indexedPut,
+  norm: norms.norm,
   topK: sorting.topK,
   conv: convolution.conv,
   windowSum: windows.windowSum,

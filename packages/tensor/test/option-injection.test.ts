@@ -219,6 +219,7 @@ const SPECS: Record<string, Spec> = {
   sum: reduction(),
   svd: unary(),
   take: { args: () => [x(), [0, -1], { axis: 1 }] },
+  norm: { args: () => [x(), { ord: 1, axes: [0, 1], keepAxes: true }] },
   gather: { args: () => [x(), nx.tensor([[1], [0]], { dtype: "s32" }), { axes: [1] }] },
   indexedAdd: {
     args: () => [x(), nx.tensor([[1], [0]], { dtype: "s32" }), nx.ones([2, 2]), { axes: [1] }],
