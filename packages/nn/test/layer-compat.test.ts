@@ -37,7 +37,7 @@ const ADDED: Record<string, Record<string, unknown>> = { conv: { featureGroups: 
 test("every layer saves the same JSON configuration as before (plus options added since)", () => {
   for (const [op, saved] of Object.entries(FIXTURE.layers)) {
     const json = nn.modelToJson(LAYER_SAMPLES[op]!.model());
-    for (const node of json.nodes as { op: string; config: Record<string, unknown> }[])
+    for (const node of json.nodes as unknown as { op: string; config: Record<string, unknown> }[])
       for (const [k, v] of Object.entries(ADDED[node.op] ?? {})) {
         assert.deepEqual(node.config[k], v, `${op}: ${k} is saved at its default`);
         delete node.config[k];
