@@ -21,6 +21,8 @@ import "./ops/nn.js";
 import "./ops/losses.js";
 import "./ops/attention.js";
 import "./ops/recurrent.js";
+import "./ops/resize.js";
+import "./ops/signal.js";
 
 /** Options of `importModel`. */
 export interface ImportOptions {

@@ -255,6 +255,40 @@ defineOp("Pad", (ctx) => {
   };
 });
 
+defineOp("CenterCropPad", (ctx) => {
+  const target = ctx.static(1, "shape");
+  return ([x]) => {
+    const r = x!.rank;
+    const axes = (ctx.ints("axes") ?? x!.shape.map((_, i) => i)).map((a) => axisOf(a, r, "axes"));
+    const config = x!.shape.map(() => [0, 0, 0]);
+    // A crop takes the centre (the extra position at the end); a pad adds the extra one at the end.
+    axes.forEach((a, i) => {
+      const diff = target[i]! - x!.shape[a]!;
+      const low = diff >= 0 ? Math.floor(diff / 2) : -Math.floor(-diff / 2);
+      config[a] = [low, diff - low, 0];
+    });
+    return nx.pad(x!, 0, config);
+  };
+});
+
+defineOp("ReverseSequence", (ctx) => {
+  const lengths = ctx.static(1, "sequence_lens");
+  const batchAxis = ctx.int("batch_axis", 1);
+  const timeAxis = ctx.int("time_axis", 0);
+  return ([x]) => {
+    const b = axisOf(batchAxis, x!.rank);
+    const t = axisOf(timeAxis, x!.rank);
+    const steps = x!.shape[t]!;
+    // Each batch entry's first `length` steps reversed, the rest kept: one gather per entry.
+    const rows = lengths.map((len, i) => {
+      const order = Array.from({ length: steps }, (_, k) => (k < len ? len - 1 - k : k));
+      const entry = nx.sliceAlong(x!, i, 1, { axis: b });
+      return nx.take(entry, order, { axis: t });
+    });
+    return nx.concatenate(rows, { axis: b });
+  };
+});
+
 defineOp("Range", (ctx) => {
   const [start] = ctx.static(0, "start");
   const [limit] = ctx.static(1, "limit");
