@@ -8,7 +8,7 @@ import type { GraphNode, Json } from "../model.js";
 import type { LayerTensors } from "../state.js";
 import { transposeCrop } from "../layers/conv.js";
 import { upsampleFactors } from "../layers/reshape.js";
-import { geometry, windowFor, type WindowConfig } from "../layers/window.js";
+import { geometry, windowFor, type Window, type WindowConfig } from "../layers/window.js";
 import type { Attribute, GraphBuilder, Value } from "./graph-builder.js";
 
 /** What an emitter gets: the graph, the layer, its config, tensors, inputs and input shapes. */
@@ -194,14 +194,49 @@ function identity(c: LayerExport): Value {
 }
 
 /** The spatial attributes of a window op (conv, pooling) for an input of `shape`. */
-function windowAttributes(c: LayerExport, shape: readonly number[]): { [k: string]: Attribute } {
+/**
+ * The spatial attributes of a window op (conv, pooling) for an input of `shape`; `padsOf` gives
+ * the padding (default: the forward window's, "same" or "valid").
+ */
+function windowAttributes(
+  c: LayerExport,
+  shape: readonly number[],
+  padsOf: (shape: readonly number[], w: Window) => [number, number][] = (sh, w) =>
+    geometry(sh, w).pads,
+): { [k: string]: Attribute } {
   const w = windowFor(c.node.def.op, c.config as unknown as WindowConfig, shape.length);
-  const { pads } = geometry(shape, w);
+  const pads = padsOf(shape, w);
   return {
     kernel_shape: { ints: w.kernelSize },
     strides: { ints: w.strides },
     pads: { ints: [...pads.map((p) => p[0]), ...pads.map((p) => p[1])] },
     ...(w.dilation.some((d) => d !== 1) ? { dilations: { ints: w.dilation } } : {}),
+  };
+}
+
+/**
+ * Conv and ConvTranspose: the input channels-first, the kernel `[...kernelSize, in, out]` as ONNX's
+ * `[out, in, ...]` (Conv) or `[in, out, ...]` (ConvTranspose), the bias when there is one.
+ */
+function convolution(opType: "Conv" | "ConvTranspose"): Emitter {
+  return (c) => {
+    const x = c.g.channelsFirst(c.inputs[0]!);
+    const k = c.tensors.kernel!;
+    const spatial = Array.from({ length: k.rank - 2 }, (_, i) => i);
+    const [io, oi] = [k.rank - 2, k.rank - 1];
+    const weight = nx.transpose(k, opType === "Conv" ? [oi, io, ...spatial] : [io, oi, ...spatial]);
+    const inputs = [x.name, c.g.tensor(`${c.name}_kernel`, weight)];
+    if (c.tensors.bias) inputs.push(c.g.tensor(`${c.name}_bias`, c.tensors.bias));
+    const shape = c.inputShapes[0]!;
+    const groups = (c.config.featureGroups as number | undefined) ?? 1;
+    const attrs = {
+      ...(opType === "Conv"
+        ? windowAttributes(c, shape)
+        : windowAttributes(c, shape, transposeCrop)),
+      ...(groups > 1 ? { group: { i: groups } } : {}),
+    };
+    const [name] = c.g.node(opType, inputs, attrs, c.name);
+    return { ...x, name: name! };
   };
 }
 
@@ -263,42 +298,8 @@ const LAYERS: { [op: string]: Emitter } = {
     const [name] = c.g.node("Add", [product!, c.g.tensor(`${c.name}_bias`, bias)], {}, c.name);
     return { ...x, name: name! };
   },
-  conv: (c) => {
-    const x = c.g.channelsFirst(c.inputs[0]!);
-    const k = c.tensors.kernel!;
-    // [...kernelSize, in, out] → [out, in, ...kernelSize]
-    const spatial = Array.from({ length: k.rank - 2 }, (_, i) => i);
-    const weight = nx.transpose(k, [k.rank - 1, k.rank - 2, ...spatial]);
-    const inputs = [x.name, c.g.tensor(`${c.name}_kernel`, weight)];
-    if (c.tensors.bias) inputs.push(c.g.tensor(`${c.name}_bias`, c.tensors.bias));
-    const groups = (c.config.featureGroups as number | undefined) ?? 1;
-    const attrs = {
-      ...windowAttributes(c, c.inputShapes[0]!),
-      ...(groups > 1 ? { group: { i: groups } } : {}),
-    };
-    const [name] = c.g.node("Conv", inputs, attrs, c.name);
-    return { ...x, name: name! };
-  },
-  conv_transpose: (c) => {
-    const x = c.g.channelsFirst(c.inputs[0]!);
-    const k = c.tensors.kernel!;
-    // [...kernelSize, in, out] → [in, out, ...kernelSize]
-    const spatial = Array.from({ length: k.rank - 2 }, (_, i) => i);
-    const weight = nx.transpose(k, [k.rank - 2, k.rank - 1, ...spatial]);
-    const inputs = [x.name, c.g.tensor(`${c.name}_kernel`, weight)];
-    if (c.tensors.bias) inputs.push(c.g.tensor(`${c.name}_bias`, c.tensors.bias));
-    const shape = c.inputShapes[0]!;
-    const w = windowFor("conv_transpose", c.config as unknown as WindowConfig, shape.length);
-    const pads = transposeCrop(shape, w);
-    const attrs: { [k: string]: Attribute } = {
-      kernel_shape: { ints: w.kernelSize },
-      strides: { ints: w.strides },
-      pads: { ints: [...pads.map((p) => p[0]), ...pads.map((p) => p[1])] },
-      ...(w.dilation.some((d) => d !== 1) ? { dilations: { ints: w.dilation } } : {}),
-    };
-    const [name] = c.g.node("ConvTranspose", inputs, attrs, c.name);
-    return { ...x, name: name! };
-  },
+  conv: convolution("Conv"),
+  conv_transpose: convolution("ConvTranspose"),
   max_pool: pool("MaxPool"),
   avg_pool: pool("AveragePool"),
   global_avg_pool: globalPool("GlobalAveragePool"),
