@@ -156,6 +156,8 @@ export {
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
 export { type IndexedOptions, gather, indexedAdd, indexedPut } from "./ops/indexed.js";
 export { type NormOptions, norm } from "./ops/norm.js";
+export { type ReflectOptions, type ReflectionMode, reflect } from "./ops/reflect.js";
+export { einsum } from "./ops/einsum.js";
 export { conv, type ConvOptions, type ConvPadding } from "./ops/conv.js";
 export {
   windowSum,

@@ -6,6 +6,7 @@ import type * as indexed from "./ops/indexed.js";
 import type * as linalg from "./ops/linalg.js";
 import type * as norms from "./ops/norm.js";
 import type * as reduce from "./ops/reduce.js";
+import type * as reflection from "./ops/reflect.js";
 import type * as shape from "./ops/shape.js";
 import type * as sorting from "./ops/sort.js";
 import type * as windows from "./ops/window.js";
@@ -221,6 +222,13 @@ declare module "./tensor.js" {
      * as in Nx.
      */
     pad(...args: Tail<Parameters<typeof shape.pad>>): Tensor;
+    /**
+     * Pads each axis with values of `x` itself (as Nx.reflect, with NumPy's `edge` and `wrap` modes
+     * too): `reflect(x, { paddingConfig: [[1, 2]] })` turns `[1, 2, 3]` into `[2, 1, 2, 3, 2, 1]`.
+     * Padding may be longer than the axis (reflections repeat). Differentiable: the gradient of each
+     * input element sums over the positions that copy it.
+     */
+    reflect(...args: Tail<Parameters<typeof reflection.reflect>>): Tensor;
     /** Reverses the order of elements along `axes` (all by default). */
     reverse(...args: Tail<Parameters<typeof shape.reverse>>): Tensor;
     /** Repeats `x` `reps[d]` times along each axis (as Nx's tile; shorter reps are left-padded with 1s). */

@@ -12,6 +12,7 @@ import * as linalg from "./ops/linalg.js";
 import * as sorting from "./ops/sort.js";
 import * as indexed from "./ops/indexed.js";
 import * as norms from "./ops/norm.js";
+import * as reflection from "./ops/reflect.js";
 import * as convolution from "./ops/conv.js";
 import * as windows from "./ops/window.js";
 
@@ -102,6 +103,7 @@ const METHODS = {
   take: shape.take,
   putSlice: shape.putSlice,
   pad: shape.pad,
+  reflect: reflection.reflect,
   reverse: shape.reverse,
   tile: shape.tile,
   matmul: linalg.matmul,

@@ -94,6 +94,7 @@ const SPECS: Record<string, Spec> = {
     () => [[1, 2, 3], "epochsOf"],
     (e: nx.Epochs) => (e.open(0) as Iterator<unknown>).next(),
   ),
+  einsum: { args: () => ["ij,jk->ik", x(), x()] },
   erf: unary(),
   erfc: unary(),
   erfInv: { args: () => [nx.tensor([0.5, -0.25])] },
@@ -186,6 +187,18 @@ const SPECS: Record<string, Spec> = {
     ],
   },
   pow: binary(),
+  reflect: {
+    args: () => [
+      x(),
+      {
+        paddingConfig: [
+          [1, 0],
+          [0, 2],
+        ],
+        reflectionMode: "symmetric",
+      },
+    ],
+  },
   product: reduction(),
   promoteTypes: noJit(() => ["f32", "s32"]),
   putSlice: { args: () => [x(), [0, 1], nx.tensor([[9]])] },
