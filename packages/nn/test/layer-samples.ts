@@ -163,6 +163,16 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
     inputs: { x: [2, 4, 4, 1] },
     display: ["kernel_size: {2, 1}", "strides: {1, 2}", "padding: :valid", "dilation: 1"],
   },
+  adaptive_avg_pool: {
+    model: () => x([null, 5, 7, 2]).adaptiveAvgPool([3, 4], NAME),
+    inputs: { x: [2, 5, 7, 2] },
+    display: ["output_size: {3, 4}"],
+  },
+  adaptive_max_pool: {
+    model: () => x([null, 6, 2]).adaptiveMaxPool(4, NAME),
+    inputs: { x: [2, 6, 2] },
+    display: ["output_size: 4"],
+  },
   global_avg_pool: {
     model: () => x([null, 3, 3, 2]).globalAvgPool({ ...NAME, keepAxes: true }),
     inputs: { x: [2, 3, 3, 2] },

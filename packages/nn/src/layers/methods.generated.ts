@@ -152,6 +152,14 @@ declare module "../model.js" {
     maxPool(...args: Tail<Parameters<typeof pool.maxPool>>): Model;
     /** The mean of each window (padding "same" pads with zeros, counted in the mean, as Nx's window_mean). */
     avgPool(...args: Tail<Parameters<typeof pool.avgPool>>): Model;
+    /**
+     * The mean over windows chosen so that the spatial axes come out with `outputSize` (one size for
+     * all spatial axes, or one each), whatever the input size (PyTorch's `AdaptiveAvgPool2d`, Axon's
+     * `adaptive_avg_pool`): output `i` of an axis of size `n` averages `[⌊i·n/m⌋, ⌈(i+1)·n/m⌉)`.
+     */
+    adaptiveAvgPool(...args: Tail<Parameters<typeof pool.adaptiveAvgPool>>): Model;
+    /** As `adaptiveAvgPool`, with the maximum of each window (PyTorch's `AdaptiveMaxPool2d`). */
+    adaptiveMaxPool(...args: Tail<Parameters<typeof pool.adaptiveMaxPool>>): Model;
     /** The mean over all spatial axes. */
     globalAvgPool(...args: Tail<Parameters<typeof pool.globalAvgPool>>): Model;
     /** The maximum over all spatial axes. */

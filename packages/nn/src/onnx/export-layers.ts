@@ -8,7 +8,13 @@ import type { GraphNode, Json } from "../model.js";
 import type { LayerTensors } from "../state.js";
 import { transposeCrop } from "../layers/conv.js";
 import { upsampleFactors } from "../layers/reshape.js";
-import { geometry, windowFor, type Window, type WindowConfig } from "../layers/window.js";
+import {
+  adaptiveWindows,
+  geometry,
+  windowFor,
+  type Window,
+  type WindowConfig,
+} from "../layers/window.js";
 import type { Attribute, GraphBuilder, Value } from "./graph-builder.js";
 
 /** What an emitter gets: the graph, the layer, its config, tensors, inputs and input shapes. */
@@ -268,6 +274,33 @@ function globalPool(opType: "GlobalAveragePool" | "GlobalMaxPool"): Emitter {
   };
 }
 
+/** An adaptive pool: per spatial axis, each window sliced, reduced and joined again. */
+function adaptivePool(opType: "ReduceMean" | "ReduceMax"): Emitter {
+  return (c) => {
+    let x = c.g.channelsLast(c.inputs[0]!);
+    const shape = c.inputShapes[0]!;
+    const spatial = shape.length - 2;
+    const size = c.config.outputSize as number | number[];
+    const out = typeof size === "number" ? Array<number>(spatial).fill(size) : size;
+    out.forEach((m, i) => {
+      const axis = i + 1;
+      const int = (k: string, v: number) => c.g.int64s(`${c.name}_${axis}_${k}`, [v]);
+      const parts = adaptiveWindows(shape[axis]!, m).map(([start, end], k) => {
+        const [window] = c.g.node(
+          "Slice",
+          [x.name, int(`start${k}`, start), int(`end${k}`, end), int(`axis${k}`, axis)],
+          {},
+          `${c.name}_${axis}_window${k}`,
+        );
+        return reduce(c, opType, window!, [axis], `${c.name}_${axis}_pool${k}`);
+      });
+      const [joined] = c.g.node("Concat", parts, { axis: { i: axis } }, `${c.name}_${axis}`);
+      x = { ...x, name: joined! };
+    });
+    return x;
+  };
+}
+
 const LAYERS: { [op: string]: Emitter } = {
   ...ACTIVATIONS,
   dropout: identity,
@@ -302,6 +335,8 @@ const LAYERS: { [op: string]: Emitter } = {
   conv_transpose: convolution("ConvTranspose"),
   max_pool: pool("MaxPool"),
   avg_pool: pool("AveragePool"),
+  adaptive_avg_pool: adaptivePool("ReduceMean"),
+  adaptive_max_pool: adaptivePool("ReduceMax"),
   global_avg_pool: globalPool("GlobalAveragePool"),
   global_max_pool: globalPool("GlobalMaxPool"),
   batch_norm: (c) => {
