@@ -112,6 +112,49 @@ describe("eigh", () => {
     );
   });
 
+  it("repeated eigenvalues (Nx's example: 5, −1, −1) and a 40×40 matrix: a·v = λ·v, vᵀv = I", () => {
+    const r = nx.random.normal(nx.random.key(1), [40, 40], { dtype: "f64" });
+    for (const a of [
+      nx.tensor(
+        [
+          [0, 1, 2],
+          [1, 0, 2],
+          [2, 2, 3],
+        ],
+        { dtype: "f64" },
+      ),
+      nx.add(r, nx.matrixTranspose(r)),
+    ]) {
+      const n = a.shape[0]!;
+      const { eigenvals, eigenvecs } = nx.eigh(a);
+      const residual = nx.subtract(
+        nx.matmul(a, eigenvecs),
+        nx.multiply(eigenvecs, nx.newAxis(eigenvals, 0)),
+      );
+      assert.ok(nx.reduceMax(nx.abs(residual)).toNumber() < 1e-12 * n);
+      const gram = nx.subtract(
+        nx.matmul(nx.matrixTranspose(eigenvecs), eigenvecs),
+        nx.eye(n, { dtype: "f64" }),
+      );
+      assert.ok(nx.reduceMax(nx.abs(gram)).toNumber() < 1e-13 * n);
+      const magnitudes = flat(eigenvals).map(Math.abs);
+      assert.ok(magnitudes.every((m, i) => i === 0 || m <= magnitudes[i - 1]! + 1e-12));
+    }
+    const values = flat(
+      nx.eigh(
+        nx.tensor(
+          [
+            [0, 1, 2],
+            [1, 0, 2],
+            [2, 2, 3],
+          ],
+          { dtype: "f64" },
+        ),
+      ).eigenvals,
+    );
+    assertClose(values, [5, -1, -1], 1e-14);
+  });
+
   it("reads the symmetric part of a non-symmetric input", () => {
     const a = nx.tensor(
       [

@@ -281,7 +281,6 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
 export const qrQ = qrPart("q");
 export const qrR = qrPart("r");
 
-/** The error a decomposition without a derivative rule throws when differentiated. */
 /** The packed length of one matrix's thin SVD: s (k), Vᵀ (k×n), U (m×k). */
 export function svdPackedSize(m: number, n: number): number {
   const k = Math.min(m, n);
