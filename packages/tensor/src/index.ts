@@ -152,6 +152,10 @@ export {
   qr,
   svd,
   leastSquares,
+  eigh,
+  lu,
+  pinv,
+  type PinvOptions,
 } from "./ops/linalg.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
 export { type IndexedOptions, gather, indexedAdd, indexedPut } from "./ops/indexed.js";

@@ -418,6 +418,28 @@ describe("jit vs eager: linalg", () => {
       same((t: nx.Tensor) => nx.qr(t), cast(rand(21, [2, 4])));
       same((t: nx.Tensor) => [nx.tril(t), nx.triu(t, 1), nx.tril(t, -1)], sq);
     });
+    it(`eigh, lu and pinv (${dt})`, () => {
+      same((t: nx.Tensor) => nx.eigh(t), spd);
+      same((t: nx.Tensor) => nx.eigh(t), cast(rand(28, [2, 4, 4])));
+      same((t: nx.Tensor) => nx.lu(t), sq);
+      same((t: nx.Tensor) => nx.lu(t), cast(rand(29, [2, 4, 4])));
+      same((t: nx.Tensor) => nx.pinv(t), cast(rand(30, [2, 5, 3])));
+      same((t: nx.Tensor) => nx.pinv(t, { eps: 0.5 }), cast(rand(31, [3, 6])));
+      same((t: nx.Tensor) => nx.pinv(t), cast(rand(32, [4])));
+      // The derivatives of svd (through pinv), eigh and lu.
+      same(
+        nx.grad((m: nx.Tensor) =>
+          nx.add(
+            nx.add(
+              nx.sum(nx.pinv(m)),
+              nx.sum(nx.eigh(nx.matmul(m, nx.matrixTranspose(m))).eigenvecs),
+            ),
+            nx.sum(nx.lu(m).u),
+          ),
+        ),
+        sq,
+      );
+    });
     it(`svd and leastSquares (${dt})`, () => {
       same((t: nx.Tensor) => nx.svd(t), cast(rand(22, [2, 5, 3])));
       same((t: nx.Tensor) => nx.svd(t), cast(rand(23, [3, 6])));

@@ -83,6 +83,7 @@ const SPECS: Record<string, Spec> = {
   cumulativeMax: { args: () => [x(), { axis: 0, reverse: false }] },
   cumulativeMin: { args: () => [x(), { axis: -1, reverse: true }] },
   determinant: unary(),
+  eigh: unary(),
   dispose: noJit(() => [{ a: x(), b: [v()] }]),
   describeValue: noJit(() => [{ a: x(), b: [1, "two"] }]),
   divide: binary(),
@@ -153,6 +154,7 @@ const SPECS: Record<string, Spec> = {
     (f) => f(x()),
   ),
   leastSquares: binary(),
+  lu: unary(),
   less: binary(),
   lessEqual: binary(),
   linspace: { args: () => [0, 1, { n: 5, endpoint: false, dtype: "f64" }] },
@@ -186,6 +188,7 @@ const SPECS: Record<string, Spec> = {
       ],
     ],
   },
+  pinv: { args: () => [x(), { eps: 1e-6 }] },
   pow: binary(),
   reflect: {
     args: () => [
