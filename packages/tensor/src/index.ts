@@ -22,6 +22,7 @@ export {
   zeros,
   ones,
   zerosLike,
+  fill,
   onesLike,
   iota,
   eye,
@@ -92,6 +93,8 @@ export {
   logicalAnd,
   logicalOr,
   logicalNot,
+  logicalXor,
+  quotient,
   isNan,
   isInfinite,
   select,
@@ -142,6 +145,7 @@ export {
   matrixTranspose,
   outer,
   tril,
+  tri,
   triu,
   cholesky,
   triangularSolve,
@@ -162,6 +166,19 @@ export { type IndexedOptions, gather, indexedAdd, indexedPut } from "./ops/index
 export { type NormOptions, norm } from "./ops/norm.js";
 export { type ReflectOptions, type ReflectionMode, reflect } from "./ops/reflect.js";
 export { einsum } from "./ops/einsum.js";
+export {
+  type AllCloseOptions,
+  type AxisReduceOptions,
+  type CovarianceOptions,
+  type WeightedMeanOptions,
+  allClose,
+  covariance,
+  median,
+  mode,
+  weightedMean,
+} from "./ops/statistics.js";
+export { type DiagonalOptions, makeDiagonal, putDiagonal, takeDiagonal } from "./ops/diagonal.js";
+export { diff, split } from "./ops/along-axis.js";
 export { conv, type ConvOptions, type ConvPadding } from "./ops/conv.js";
 export {
   windowSum,

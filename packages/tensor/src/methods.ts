@@ -13,6 +13,10 @@ import * as sorting from "./ops/sort.js";
 import * as indexed from "./ops/indexed.js";
 import * as norms from "./ops/norm.js";
 import * as reflection from "./ops/reflect.js";
+import * as statistics from "./ops/statistics.js";
+import * as diagonals from "./ops/diagonal.js";
+import * as alongAxis from "./ops/along-axis.js";
+import * as creation from "./ops/creation.js";
 import * as convolution from "./ops/conv.js";
 import * as windows from "./ops/window.js";
 
@@ -115,6 +119,19 @@ const METHODS = {
   indexedPut: indexed.indexedPut,
   norm: norms.norm,
   topK: sorting.topK,
+  median: statistics.median,
+  mode: statistics.mode,
+  weightedMean: statistics.weightedMean,
+  covariance: statistics.covariance,
+  allClose: statistics.allClose,
+  takeDiagonal: diagonals.takeDiagonal,
+  makeDiagonal: diagonals.makeDiagonal,
+  putDiagonal: diagonals.putDiagonal,
+  diff: alongAxis.diff,
+  split: alongAxis.split,
+  logicalXor: elementwise.logicalXor,
+  quotient: elementwise.quotient,
+  fill: creation.fill,
   conv: convolution.conv,
   windowSum: windows.windowSum,
   windowMean: windows.windowMean,

@@ -195,6 +195,16 @@ function lowerMask(rows: number, cols: number, k = 0): Tensor {
   return e.greaterEqual(e.add(i, k), j);
 }
 
+/**
+ * An n×m u8 matrix with ones on and below diagonal `k` (0 the main one, > 0 above it) and zeros
+ * elsewhere, as Nx.tri and `numpy.tri`.
+ */
+export function tri(n: number, m: number = n, options: { k?: number } = {}): Tensor {
+  checkInteger("tri", "n", n, 0);
+  checkInteger("tri", "m", m, 0);
+  return lowerMask(n, m, checkInteger("tri", "k", checkOptions("tri", options).k ?? 0));
+}
+
 /** The lower triangle (on and below diagonal `k`) of each matrix; the rest set to 0. */
 export function tril(x: Tensor, k = 0): Tensor {
   checkMatrices("tril", x);
