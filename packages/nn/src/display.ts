@@ -160,10 +160,11 @@ export function asGraph(
   const ids = new Map(graph.nodes.map((n, i) => [n, i]));
   const lines = ["graph TD;"];
   for (const n of graph.nodes) {
-    const label = `${graph.nameOf(n)} (:${n.def.op}) ${outputShape(shapes.get(n)!.outputs)}`.replace(
-      /"/g,
-      "#quot;",
-    );
+    const label =
+      `${graph.nameOf(n)} (:${n.def.op}) ${outputShape(shapes.get(n)!.outputs)}`.replace(
+        /"/g,
+        "#quot;",
+      );
     lines.push(
       n.def.op === "input" ? `${ids.get(n)}[/"${label}"/];` : `${ids.get(n)}["${label}"];`,
     );

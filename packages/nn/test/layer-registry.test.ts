@@ -89,7 +89,10 @@ function checkLayer(op: string, sample: LayerSample, what: string): void {
 for (const layer of builtins) {
   test(`${layer.op}: builds, predicts, saves and loads bit for bit, and displays its options`, () => {
     const samples = samplesOf(layer.op);
-    assert.ok(samples.length > 0, `the built-in layer "${layer.op}" has no sample in layer-samples.ts`);
+    assert.ok(
+      samples.length > 0,
+      `the built-in layer "${layer.op}" has no sample in layer-samples.ts`,
+    );
     for (const [key, sample] of samples) checkLayer(layer.op, sample, key);
   });
 }

@@ -4,7 +4,7 @@
  * The tuple node computes once; its parts cost nothing.
  */
 import * as nx from "@dendrite/tensor";
-import { addNode, outputCount, type Model } from "../model.js";
+import { addNode, outputCount, type LayerDef, type Model } from "../model.js";
 import { defineBuiltinLayer } from "./define.js";
 import { plain } from "./options.js";
 
@@ -30,6 +30,11 @@ const PART = defineBuiltinLayer({
   },
 });
 
+/** The layer reading output `index` of its tuple parent. */
+export function partLayer(index: number): LayerDef {
+  return PART.fromOptions({ index });
+}
+
 /**
  * The outputs of the tuple model `tuple` as models, one `part` layer each, keyed by `keys` in
  * output order. When the tuple node has a name, its parts are named `${name}_${key}`.
@@ -45,8 +50,11 @@ export function parts<const K extends string>(
     );
   const out = {} as Record<K, Model>;
   keys.forEach((key, index) => {
-    const layer = PART.fromOptions({ index });
-    out[key] = addNode(layer, [node], node.name === undefined ? undefined : `${node.name}_${key}`);
+    out[key] = addNode(
+      partLayer(index),
+      [node],
+      node.name === undefined ? undefined : `${node.name}_${key}`,
+    );
   });
   return Object.freeze(out);
 }

@@ -111,7 +111,11 @@ function gate(z: nx.Tensor, k: number, units: number): nx.Tensor {
 function unroll(
   xw: nx.Tensor,
   initial: nx.Tensor[],
-  options: { readonly units: number; readonly returnSequences: boolean; readonly returnState: boolean },
+  options: {
+    readonly units: number;
+    readonly returnSequences: boolean;
+    readonly returnState: boolean;
+  },
   step: (xt: nx.Tensor, state: nx.Tensor[]) => nx.Tensor[],
 ): nx.Tensor | nx.Tensor[] {
   const [n, time] = xw.shape as [number, number];
@@ -161,11 +165,7 @@ const LSTM = defineBuiltinLayer({
 });
 
 /** The nodes of `initialState`'s models `keys` (all required when it is given). */
-function initialParents(
-  op: string,
-  state: unknown,
-  keys: readonly string[],
-): readonly GraphNode[] {
+function initialParents(op: string, state: unknown, keys: readonly string[]): readonly GraphNode[] {
   if (state === undefined) return [];
   const wanted = `{ ${keys.join(", ")} }`;
   if (typeof state !== "object" || state === null || Array.isArray(state))

@@ -570,6 +570,8 @@ function recurrent(opType: "LSTM" | "GRU", gates: number, order: readonly number
       `${c.name}_rnn`,
       1 + states,
     );
+    // Without returnSequences the optional output Y is left out (an empty name).
+    if (c.config.returnSequences !== true) c.g.nodes.at(-1)!.output[0] = "";
     // Y_h, Y_c: [1, batch, units] → [batch, units]
     const last = (k: number, base: string): Value => {
       const [name] = c.g.node("Squeeze", [finals[k]!, c.g.int64s(`${c.name}_dir`, [0])], {}, base);
