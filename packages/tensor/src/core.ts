@@ -76,6 +76,27 @@ export function withTrace<T>(graph: Graph, fn: () => T): T {
   }
 }
 
+/**
+ * @internal Traces `fn` into `graph` as a sub-program of the trace (or eager code) around it:
+ * tensors from outside become inputs of `graph` (`graph.captures`), and the active tapes are set
+ * aside, since the primitive carrying the sub-program is what they record.
+ */
+export function withSubTrace<T>(graph: Graph, fn: () => T): T {
+  const saved = tapes.splice(0);
+  graph.captures = {
+    tensors: [],
+    nodes: new Map(),
+    tracked: (x) => saved.some((t) => t.tracked.has(x)),
+  };
+  traces.push(graph);
+  try {
+    return fn();
+  } finally {
+    traces.pop();
+    tapes.push(...saved);
+  }
+}
+
 /** @internal True while a `jit` trace is running. */
 export function isTracing(): boolean {
   return traces.length > 0;
@@ -85,12 +106,14 @@ export function isTracing(): boolean {
 export function nodeOf(x: Tensor, graph: Graph, op: string): Node {
   if (x._node) {
     if (x._node.graph !== graph) {
+      if (graph.captures && traces.includes(x._node.graph)) return graph.capture(x);
       throw new Error(
         `${op}: a tensor traced by an earlier jit call was used outside it; return it from the jitted function instead`,
       );
     }
     return x._node;
   }
+  if (graph.captures?.tracked(x)) return graph.capture(x);
   return graph.constant(x._concrete(op), x.shape, x.dtype);
 }
 
@@ -108,14 +131,18 @@ export function bind<P>(
   let out: Tensor;
   let graph: Graph | undefined;
   let template = false;
+  const innermost = traces[traces.length - 1];
   for (const x of inputs) {
     if (x._node) {
-      graph = x._node.graph;
-      if (!traces.includes(graph)) {
+      if (!traces.includes(x._node.graph)) {
         throw new Error(
           `${prim.name}: a tensor traced inside jit was used after its trace ended; return it from the jitted function instead`,
         );
       }
+      // Inside a sub-program, values from the traces around it are captured as its inputs.
+      graph = innermost?.captures ? innermost : x._node.graph;
+    } else if (innermost?.captures?.tracked(x)) {
+      graph = innermost;
     } else if (!x._data) {
       if (x._disposed) x._concrete(prim.name);
       template = true;
