@@ -58,16 +58,29 @@ export function traceTogether(
 
 /**
  * Evaluates a sub-program on `inputs` (one per graph input) by binding each node's primitive:
- * eagerly, under a trace, or on a tape alike. `apply` may replace how one node is bound.
+ * eagerly, under a trace, or on a tape alike.
  */
-export function evaluate(
+export function evaluate(program: SubProgram, inputs: readonly Tensor[]): Tensor[] {
+  return interpret(
+    program,
+    inputs,
+    (n) => new Tensor(n.shape, n.dtype, n.value),
+    (n, args) => bind(n.prim!, args, n.params),
+  );
+}
+
+/**
+ * Walks the nodes `program`'s results need, in order, computing a value of any kind for each:
+ * `constant` for a constant node, `apply` for a primitive application given its inputs' values.
+ */
+export function interpret<T>(
   program: SubProgram,
-  inputs: readonly Tensor[],
-  apply: (node: Node, args: Tensor[]) => Tensor = (node, args) =>
-    bind(node.prim!, args, node.params),
-): Tensor[] {
+  inputs: readonly T[],
+  constant: (node: Node) => T,
+  apply: (node: Node, args: T[]) => T,
+): T[] {
   const { graph, outputs } = program;
-  const values = new Map<Node, Tensor>();
+  const values = new Map<Node, T>();
   graph.inputs.forEach((n, k) => values.set(n, inputs[k]!));
   const need = new Set<Node>();
   const stack = [...outputs];
@@ -79,7 +92,7 @@ export function evaluate(
   }
   for (const n of graph.nodes) {
     if (!need.has(n) || values.has(n)) continue;
-    if (n.op === "const") values.set(n, new Tensor(n.shape, n.dtype, n.value));
+    if (n.op === "const") values.set(n, constant(n));
     else
       values.set(
         n,
