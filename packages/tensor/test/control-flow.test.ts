@@ -128,7 +128,7 @@ describe("cond", () => {
       same(f, f64(p), x, k);
       const r = nx.jit(f)(f64(p), x, k);
       assert.equal(r.n[1], "tag");
-      assert.deepEqual(r.n[0].toArray(), p > 0 ? [4, -3] : [9, 16]);
+      assert.deepEqual((r.n[0] as nx.Tensor).toArray(), p > 0 ? [4, -3] : [9, 16]);
     }
   });
 
@@ -221,7 +221,6 @@ describe("cond", () => {
         p,
         () => [x, x],
         () => [x],
-        undefined,
       ),
     );
     assert.throws(

@@ -143,7 +143,7 @@ const CASES: Record<string, Case> = {
   select: binary((a, b) => nx.select(nx.greater(a, 0), a, b)),
   convert: unary((t) => nx.asType(nx.multiply(t, 100), "s32")),
   broadcast: {
-    f: (a, b) => nx.broadcast(nx.add(a!, 1), [4, 2, 3]),
+    f: (a) => nx.broadcast(nx.add(a!, 1), [4, 2, 3]),
     args: (k) => [rand(180 + k, [3])],
     inAxes: [0],
   },

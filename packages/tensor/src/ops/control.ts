@@ -5,11 +5,11 @@
  * primitive, which the compiled program runs (only the chosen branch; the loop without re-tracing).
  */
 import { bind, isTaping, isTracing } from "../core.js";
-import { grad } from "../autodiff.js";
+import { gradient } from "../backward.js";
 import { describeValue } from "../describe.js";
 import { isFloat } from "../dtype.js";
 import { formatType } from "../format.js";
-import type { SubProgram } from "../primitive.js";
+import type { DerivativeOps, SubProgram } from "../primitive.js";
 import {
   cond as condPrimitive,
   controlCall,
@@ -109,6 +109,7 @@ export function condVjp(
   g: Tensor,
   inputs: readonly Tensor[],
   { call, output }: CondParams,
+  nx: DerivativeOps,
 ): (Tensor | null)[] {
   const [pred, ...xs] = inputs;
   const differentiable = xs.map((x) => isFloat(x.dtype));
@@ -118,12 +119,16 @@ export function condVjp(
   const branchVjp =
     (program: SubProgram) =>
     (fs: Tensor[], os: Tensor[], cotangent: Tensor): Tensor[] =>
-      grad((ps: Tensor[]) => {
-        let f = 0;
-        let o = 0;
-        const args = differentiable.map((d) => (d ? ps[f++]! : os[o++]!));
-        return sum(multiply(evaluate(program, args)[output]!, cotangent));
-      })(fs);
+      gradient(
+        (ps) => {
+          let f = 0;
+          let o = 0;
+          const args = differentiable.map((d) => (d ? ps[f++]! : os[o++]!));
+          return sum(multiply(evaluate(program, args)[output]!, cotangent));
+        },
+        fs,
+        nx,
+      );
   const grads = cond(
     pred!,
     branchVjp(call.branches[1]),

@@ -90,7 +90,7 @@ export const cond = definePrimitive<CondParams>({
       output,
     }),
   },
-  vjp: (g, inputs, _out, params, nx) => nx.condVjp(g, inputs, params),
+  vjp: (g, inputs, _out, params, nx) => nx.condVjp(g, inputs, params, nx),
 });
 
 /** Runs `call.body` on the state while `call.condition` is not 0; result `output` of the state. */
