@@ -381,4 +381,32 @@ describe("whileLoop", () => {
     const g = nx.jit(nx.grad((x: nx.Tensor) => nx.multiply(x, newton(f64(4)))))(f64(3));
     assert.equal(g.toNumber(), 2);
   });
+
+  it("every backend runs cond and whileLoop on large f32 values (Wasm kernels inside) as eager does", () => {
+    const x = nx.random.uniform(nx.random.key(1), [64, 64]);
+    const f = (t: nx.Tensor, p: nx.Tensor) => {
+      const y = nx.cond(
+        nx.greater(p, 0),
+        (u: nx.Tensor) => nx.tanh(nx.dot(u, u)),
+        (u: nx.Tensor) => nx.exp(nx.multiply(u, 2)),
+        t,
+      );
+      const [z] = nx.whileLoop(
+        [y, nx.tensor(0, { dtype: "s32" })] as [nx.Tensor, nx.Tensor],
+        ([, k]) => nx.less(k, 5),
+        ([s, k]) =>
+          [nx.add(nx.multiply(s, 0.5), nx.sin(s)), nx.add(k, 1)] as [nx.Tensor, nx.Tensor],
+      );
+      return nx.multiply(z, t);
+    };
+    for (const backend of ["js", "wasm", "auto"] as const) {
+      const jf = nx.jit(f, { backend });
+      for (const p of [1, -1])
+        assert.deepEqual(
+          jf(x, nx.tensor(p)).toArray(),
+          f(x, nx.tensor(p)).toArray(),
+          `${backend}, pred ${p}`,
+        );
+    }
+  });
 });
