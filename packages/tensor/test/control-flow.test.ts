@@ -380,6 +380,17 @@ describe("whileLoop", () => {
     // A loop that does not depend on the differentiated value is no obstacle.
     const g = nx.jit(nx.grad((x: nx.Tensor) => nx.multiply(x, newton(f64(4)))))(f64(3));
     assert.equal(g.toNumber(), 2);
+    // Eagerly under a tape the loop runs through its primitive (one run for both state leaves).
+    const eager = nx.grad((x: nx.Tensor) => {
+      const [r, n] = nx.whileLoop(
+        [f64(1), nx.tensor(0, { dtype: "s32" })] as [nx.Tensor, nx.Tensor],
+        ([v]) => nx.less(v, 100),
+        ([v, k]) => [nx.multiply(v, 3), nx.add(k, 1)] as [nx.Tensor, nx.Tensor],
+      );
+      assert.deepEqual([r.toNumber(), n.toNumber()], [243, 5]);
+      return nx.multiply(x, r);
+    })(f64(3));
+    assert.equal(eager.toNumber(), 243);
   });
 
   it("every backend runs cond and whileLoop on large f32 values (Wasm kernels inside) as eager does", () => {

@@ -4,7 +4,7 @@
  * value they depend on is traced) the functions are traced once into sub-programs carried by one
  * primitive, which the compiled program runs (only the chosen branch; the loop without re-tracing).
  */
-import { bind, isTaping, isTracing } from "../core.js";
+import { bindResults, isTaping, isTracing } from "../core.js";
 import { gradient } from "../backward.js";
 import { describeValue } from "../describe.js";
 import { isFloat } from "../dtype.js";
@@ -96,7 +96,11 @@ export function tracedCond<A extends unknown[], R>(
     branches: traced.programs as [SubProgram, SubProgram],
   });
   const inputs = [pred, ...flat.leaves, ...traced.captured];
-  const outs = whenTrue.leaves.map((_, output) => bind(condPrimitive, inputs, { call, output }));
+  const outs = bindResults(
+    condPrimitive,
+    inputs,
+    whenTrue.leaves.map((_, output) => ({ call, output })),
+  );
   return unflattenTree(whenTrue.spec, outs) as R;
 }
 
@@ -217,7 +221,11 @@ function tracedWhile<S>(flat: Flat, condition: (state: S) => Predicate, body: (s
     state: flat.leaves.length,
   });
   const inputs = [...flat.leaves, ...traced.captured];
-  const outs = flat.leaves.map((_, output) => bind(whilePrimitive, inputs, { call, output }));
+  const outs = bindResults(
+    whilePrimitive,
+    inputs,
+    flat.leaves.map((_, output) => ({ call, output })),
+  );
   return unflattenTree(flat.spec, outs) as S;
 }
 
