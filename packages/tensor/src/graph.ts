@@ -120,6 +120,7 @@ export function printGraph(graph: Graph, outputs: readonly Node[]): string {
   const live = liveNodes(graph, outputs);
   const name = (n: Node) => `%${n.id}`;
   const lines: string[] = [];
+  const printed = new Set<object>();
   const ins = graph.inputs.map((n) => `${name(n)}: ${formatType(n.shape, n.dtype)}`);
   lines.push(`fn(${ins.join(", ")}) {`);
   for (const n of live) {
@@ -132,10 +133,33 @@ export function printGraph(graph: Graph, outputs: readonly Node[]): string {
       rhs = `${n.op}(${n.inputs.map(name).join(", ")})${params}`;
     }
     lines.push(`  ${name(n)}: ${formatType(n.shape, n.dtype)} = ${rhs}`);
+    lines.push(...subPrograms(n, printed));
   }
   lines.push(`  return (${outputs.map(name).join(", ")})`);
   lines.push("}");
   return lines.join("\n");
+}
+
+/** The sub-programs of a control-flow node, indented, the first time its group is printed. */
+function subPrograms(n: Node, printed: Set<object>): string[] {
+  const lowering = n.prim?.lowering;
+  if (lowering?.kind !== "control") return [];
+  const plan = lowering.control(n);
+  if (printed.has(plan.group)) return [];
+  printed.add(plan.group);
+  const named: [string, { graph: Graph; outputs: readonly Node[] }][] =
+    plan.kind === "cond"
+      ? [
+          ["onFalse", plan.branches[0]],
+          ["onTrue", plan.branches[1]],
+        ]
+      : [
+          ["condition", plan.condition],
+          ["body", plan.body],
+        ];
+  return named.flatMap(([label, p]) =>
+    `${label}: ${printGraph(p.graph, p.outputs)}`.split("\n").map((line) => `    ${line}`),
+  );
 }
 
 /** The nodes the outputs depend on, in topological order. */
