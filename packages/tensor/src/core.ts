@@ -83,10 +83,12 @@ export function withTrace<T>(graph: Graph, fn: () => T): T {
  */
 export function withSubTrace<T>(graph: Graph, fn: () => T): T {
   const saved = tapes.splice(0);
+  // Inside another sub-program, the tapes set aside around that one count too.
+  const outer = traces[traces.length - 1]?.captures;
   graph.captures = {
     tensors: [],
     nodes: new Map(),
-    tracked: (x) => saved.some((t) => t.tracked.has(x)),
+    tracked: (x) => saved.some((t) => t.tracked.has(x)) || (outer?.tracked(x) ?? false),
   };
   traces.push(graph);
   try {

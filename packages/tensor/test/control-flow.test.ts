@@ -401,6 +401,23 @@ describe("whileLoop", () => {
       return nx.multiply(x, r);
     })(f64(3));
     assert.equal(eager.toNumber(), 243);
+    // A tracked tensor read only by a cond nested in the body still reaches the loop: an error.
+    assert.throws(
+      () =>
+        nx.grad((x: nx.Tensor) =>
+          nx.whileLoop(
+            f64(1),
+            (v) => nx.less(v, 10),
+            (v) =>
+              nx.cond(
+                nx.greater(v, 0),
+                () => nx.add(v, x),
+                () => v,
+              ),
+          ),
+        )(f64(3)),
+      /^Error: whileLoop: reverse-mode derivatives through whileLoop are not defined/,
+    );
   });
 
   it("every backend runs cond and whileLoop on large f32 values (Wasm kernels inside) as eager does", () => {
