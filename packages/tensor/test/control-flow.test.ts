@@ -113,12 +113,12 @@ describe("cond", () => {
     const text = f.debugExpr(nx.tensor(1), nx.tensor([1, 2]));
     assert.match(
       text,
-      /%2: f32\[2\] = cond\(%0, %1\) \{"call":"cond#\d+","output":0\}\n    onFalse: fn\(%0: f32\[2\]\) \{\n/,
+      /%2: f32\[2\] = cond\(%0, %1\) \{"call":"cond#\d+","output":0\}\n {4}onFalse: fn\(%0: f32\[2\]\) \{\n/,
     );
-    assert.match(text, /\n        body: fn\(%0: f32\[2\]\) \{\n/);
+    assert.match(text, /\n {8}body: fn\(%0: f32\[2\]\) \{\n/);
     assert.match(
       text,
-      /\n    onTrue: fn\(%0: f32\[2\]\) \{\n      %1: f32 = const 3\n      %2: f32\[2\] = multiply\(%0, %1\)\n      return \(%2\)\n    \}\n/,
+      /\n {4}onTrue: fn\(%0: f32\[2\]\) \{\n {6}%1: f32 = const 3\n {6}%2: f32\[2\] = multiply\(%0, %1\)\n {6}return \(%2\)\n {4}\}\n/,
     );
   });
 
