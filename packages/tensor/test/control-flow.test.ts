@@ -347,6 +347,49 @@ describe("whileLoop", () => {
     assert.deepEqual([v0.values, k0.values], [[0, 0, 0, 0], 0]);
   });
 
+  it("maxIterations stops a loop whose condition still holds, eager and jit alike", () => {
+    // x ← x/2 + 1 from 0 never reaches 2; after n steps x = 2 − 2^(1−n).
+    const halve = (n: number) => (x: nx.Tensor) =>
+      nx.whileLoop(
+        x,
+        (v) => nx.less(v, 2),
+        (v) => nx.add(nx.multiply(v, 0.5), 1),
+        { maxIterations: n },
+      );
+    for (const n of [0, 1, 7, 40]) {
+      const r = same(halve(n), f64(0)) as { values: number };
+      assert.equal(r.values, 2 - 2 ** (1 - n));
+    }
+    // A limit beyond what the condition needs changes nothing.
+    const collatzCapped = nx.jit((n: nx.Tensor) =>
+      nx.whileLoop(
+        { n, steps: nx.tensor(0, { dtype: "s32" }) },
+        (s) => nx.greater(s.n, 1),
+        (s) => ({
+          n: nx.select(
+            nx.equal(nx.remainder(s.n, 2), 0),
+            nx.rightShift(s.n, 1),
+            nx.add(nx.multiply(s.n, 3), 1),
+          ),
+          steps: nx.add(s.steps, 1),
+        }),
+        { maxIterations: 1000 },
+      ),
+    );
+    assert.equal(collatzCapped(nx.tensor(27, { dtype: "s32" })).steps.toNumber(), 111);
+    for (const bad of [-1, 1.5, "3", 2 ** 31])
+      assert.throws(
+        () =>
+          nx.whileLoop(
+            f64(0),
+            () => false,
+            (v) => v,
+            { maxIterations: bad as number },
+          ),
+        /^RangeError: whileLoop: maxIterations must be (a non-negative integer|at most 2147483647), got /,
+      );
+  });
+
   it("errors: a body that changes the state (naming the leaf), a non-scalar condition, grad", () => {
     const init = { a: nx.zeros([2]), b: [nx.zeros([3])] };
     const grow = (s: typeof init) => ({ a: s.a, b: [nx.concatenate([s.b[0]!, s.b[0]!])] });

@@ -164,6 +164,7 @@ const SPECS: Record<string, Spec> = {
       x(),
       (s: nx.Tensor) => nx.less(nx.sum(s), 100),
       (s: nx.Tensor) => nx.multiply(s, 2),
+      { maxIterations: 50 },
     ],
   },
   less: binary(),

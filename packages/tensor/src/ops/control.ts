@@ -20,7 +20,8 @@ import { evaluate, traceTogether } from "../subprogram.js";
 import { Tensor } from "../tensor.js";
 import { flattenTree, unflattenTree, type Flat } from "../tree.js";
 import { scalar } from "./creation.js";
-import { multiply } from "./elementwise.js";
+import { add, less, logicalAnd, multiply } from "./elementwise.js";
+import { checkInteger, checkOptions } from "./check.js";
 import { sum } from "./reduce.js";
 
 /** A predicate: a scalar tensor (true when not 0), a boolean or a number. */
@@ -155,7 +156,8 @@ export function condVjp(
  * condition and body are traced once into sub-programs and the compiled program runs the loop, so
  * a data-dependent number of iterations costs no re-tracing; results are bit-identical to eager.
  * Reverse-mode derivatives through the loop are not defined (its trip count depends on the
- * values): `grad` through it throws an error saying so.
+ * values): `grad` through it throws an error saying so. `{ maxIterations }` stops the loop after
+ * that many iterations even if the condition still holds.
  *
  * @example
  * // Newton's iteration for √2, until the step is below 1e-12
@@ -171,14 +173,24 @@ export function whileLoop<S>(
   init: S,
   condition: (state: S) => Predicate,
   body: (state: S) => S,
+  options: WhileLoopOptions = {},
 ): S {
   checkFunction("whileLoop", "condition", condition);
   checkFunction("whileLoop", "body", body);
+  const o = checkOptions("whileLoop", options);
+  const limit =
+    o.maxIterations === undefined
+      ? undefined
+      : checkInteger("whileLoop", "maxIterations", o.maxIterations, 0);
+  if (limit !== undefined && limit > MAX_ITERATIONS)
+    throw new RangeError(
+      `whileLoop: maxIterations must be at most ${MAX_ITERATIONS}, got ${limit}`,
+    );
   const flat = flattenTree(init, "state");
   if (isTracing() || isTaping() || flat.leaves.some((t) => t.isTemplate))
-    return tracedWhile(flat, condition, body);
+    return tracedWhile(flat, condition, body, limit);
   let state = init;
-  for (;;) {
+  for (let i = 0; limit === undefined || i < limit; i++) {
     const c = condition(state);
     if (!truth("whileLoop", c)) return state;
     const next = body(state);
@@ -186,41 +198,61 @@ export function whileLoop<S>(
     if (nextFlat.key !== flat.key) throw bodyMismatch(flat, nextFlat);
     state = next;
   }
+  return state;
 }
 
-function tracedWhile<S>(flat: Flat, condition: (state: S) => Predicate, body: (state: S) => S): S {
-  const state = (xs: Tensor[]) => unflattenTree(flat.spec, xs) as S;
+/** The largest `maxIterations` (the traced loop counts in s32). */
+const MAX_ITERATIONS = 2 ** 31 - 1;
+
+/** Options of `whileLoop`. */
+export interface WhileLoopOptions {
+  /**
+   * Stop after this many iterations even if the condition still holds (a guard against a loop
+   * that would not end), returning the state reached. A non-negative integer; default no limit.
+   */
+  maxIterations?: number;
+}
+
+function tracedWhile<S>(
+  flat: Flat,
+  condition: (state: S) => Predicate,
+  body: (state: S) => S,
+  limit: number | undefined,
+): S {
+  const count = flat.leaves.length;
+  const state = (xs: Tensor[]) => unflattenTree(flat.spec, xs.slice(0, count)) as S;
+  // With a limit, an s32 iteration counter follows the state.
+  const counter = limit === undefined ? [] : [scalar(0, "s32")];
   const traced = traceTogether(
     [
       (xs) => {
         const c = condition(state(xs));
-        return typeof c === "boolean" || typeof c === "number"
-          ? scalar(truth("", c) ? 1 : 0, "u8")
-          : c;
+        const p =
+          typeof c === "boolean" || typeof c === "number" ? scalar(truth("", c) ? 1 : 0, "u8") : c;
+        if (!(p instanceof Tensor) || p.rank !== 0)
+          throw new TypeError(
+            `whileLoop: condition must return a scalar tensor or a boolean, got ${
+              p instanceof Tensor ? `a tensor ${formatType(p.shape, p.dtype)}` : describeValue(p)
+            }`,
+          );
+        return limit === undefined ? p : logicalAnd(p, less(xs[count]!, limit));
       },
-      (xs) => body(state(xs)),
+      (xs) => {
+        const next = flattenTree(body(state(xs)), "state");
+        if (next.key !== flat.key) throw bodyMismatch(flat, next);
+        return limit === undefined ? next.leaves : [...next.leaves, add(xs[count]!, 1)];
+      },
     ],
-    flat.leaves,
+    [...flat.leaves, ...counter],
     "state",
   );
-  const [c, b] = traced.results as [Flat, Flat];
-  const predicate = c.leaves[0];
-  if (c.spec.kind !== "tensor" || !predicate || predicate.rank !== 0)
-    throw new TypeError(
-      `whileLoop: condition must return a scalar tensor or a boolean, got ${
-        predicate && c.spec.kind === "tensor"
-          ? `a tensor ${formatType(predicate.shape, predicate.dtype)}`
-          : "another value"
-      }`,
-    );
-  if (b.key !== flat.key) throw bodyMismatch(flat, b);
   const [conditionProgram, bodyProgram] = traced.programs as [SubProgram, SubProgram];
   const call = controlCall("whileLoop", {
     condition: conditionProgram,
     body: bodyProgram,
-    state: flat.leaves.length,
+    state: count + counter.length,
   });
-  const inputs = [...flat.leaves, ...traced.captured];
+  const inputs = [...flat.leaves, ...counter, ...traced.captured];
   const outs = bindResults(
     whilePrimitive,
     inputs,
