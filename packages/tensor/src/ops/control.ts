@@ -167,7 +167,7 @@ export function condVjp(
  *   (x) => nx.multiply(nx.add(x, nx.divide(2, x)), 0.5),
  * );
  * @throws TypeError when `condition` does not return a scalar or `body` changes the state's
- *   structure, a shape or a dtype (naming the leaf).
+ *   structure, a shape or a dtype (naming the leaf); RangeError for a bad `maxIterations`.
  */
 export function whileLoop<S>(
   init: S,
