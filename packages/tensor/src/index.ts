@@ -189,6 +189,8 @@ export {
   type WindowOptions,
 } from "./ops/window.js";
 export { grad, valueAndGrad, type GradOptions } from "./autodiff.js";
+export { cond, whileLoop, type Predicate, type WhileLoopOptions } from "./ops/control.js";
+export { vectorize, type VectorizeOptions } from "./vectorize.js";
 export { dispose } from "./dispose.js";
 export { jit, type Jitted, type JitOptions, type JitCacheInfo } from "./jit.js";
 export {

@@ -722,3 +722,37 @@ describe("jit errors", () => {
     assert.throws(() => nx.jit(3 as any), /jit: expected a function/);
   });
 });
+
+describe("jit vs eager: control flow and vectorize", () => {
+  const x = INPUTS.f32;
+  it("cond on each branch, over special values (NaN and infinities in the operands)", () => {
+    const f = (t: nx.Tensor, p: nx.Tensor) =>
+      nx.cond(
+        nx.greater(p, 0),
+        (u: nx.Tensor) => ({ a: nx.exp(nx.multiply(u, 0.5)), b: nx.sum(u, { axes: [0] }) }),
+        (u: nx.Tensor) => ({ a: nx.tanh(u), b: nx.reduceMax(u, { axes: [0] }) }),
+        t,
+      );
+    same(f, x, nx.tensor(1));
+    same(f, x, nx.tensor(-1));
+    // A NaN predicate counts as true (it is not 0).
+    same(f, x, nx.tensor(NaN));
+  });
+  it("whileLoop whose trip count depends on the values", () => {
+    const f = (t: nx.Tensor) =>
+      nx.whileLoop(
+        [t, nx.tensor(0, { dtype: "s32" })] as [nx.Tensor, nx.Tensor],
+        ([u, k]) => nx.logicalAnd(nx.less(k, 50), nx.greater(nx.reduceMax(nx.abs(u)), 1e-3)),
+        ([u, k]) => [nx.multiply(nx.sin(u), 0.9), nx.add(k, 1)] as [nx.Tensor, nx.Tensor],
+      );
+    same(f, f32(rand(5, [2, 3], -3, 3)));
+    same(f, nx.slice(x, [0, 0], [2, 3])); // NaN in it: no iteration
+    same(f, INPUTS.f64);
+  });
+  it("vectorize of a row function", () => {
+    same(
+      nx.vectorize((r: nx.Tensor) => nx.divide(nx.exp(r), nx.sum(nx.exp(r)))),
+      INPUTS.f64,
+    );
+  });
+});

@@ -77,6 +77,9 @@ const SPECS: Record<string, Spec> = {
   cholesky: unary(),
   clip: { args: () => [x(), 1, 3] },
   concatenate: { args: () => [[x(), x()], { axis: 1 }] },
+  cond: {
+    args: () => [nx.tensor(1), (t: nx.Tensor) => nx.exp(t), (t: nx.Tensor) => nx.negate(t), x()],
+  },
   cos: unary(),
   cumulativeSum: { args: () => [x(), { axis: 1, reverse: true }] },
   cumulativeProduct: { args: () => [x(), { axis: 1, reverse: true }] },
@@ -169,6 +172,18 @@ const SPECS: Record<string, Spec> = {
   ),
   leastSquares: binary(),
   lu: unary(),
+  vectorize: noJit(
+    () => [(t: nx.Tensor) => nx.exp(t), { inAxes: [0], outAxes: 0 }],
+    (f) => f(x()),
+  ),
+  whileLoop: {
+    args: () => [
+      x(),
+      (s: nx.Tensor) => nx.less(nx.sum(s), 100),
+      (s: nx.Tensor) => nx.multiply(s, 2),
+      { maxIterations: 50 },
+    ],
+  },
   less: binary(),
   lessEqual: binary(),
   linspace: { args: () => [0, 1, { n: 5, endpoint: false, dtype: "f64" }] },

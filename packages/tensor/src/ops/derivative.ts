@@ -11,3 +11,4 @@ export * from "./gather.js";
 export * from "./linalg.js";
 export * from "./conv.js";
 export * from "./window.js";
+export * from "./control.js";
