@@ -13,7 +13,9 @@
 
 import { describeValue } from "./describe.js";
 
-export type DType = "f32" | "f64" | "s32" | "u32" | "u8";
+import { toBFloat16Bits, toFloat16Bits } from "./half.js";
+
+export type DType = "f32" | "f64" | "s32" | "u32" | "u8" | "f16" | "bf16";
 
 const DEFAULT_LIMIT = 50;
 
@@ -42,21 +44,27 @@ export function formatShape(shape: readonly (number | null)[]): string {
 
 /** Shortest decimal text of a value that round-trips in its dtype (f32 values printed with the fewest digits that read back to the same float32, e.g. 0.1 not 0.10000000149011612; floats always show a decimal point: 1.0, -2.5, 1.0e-10 style for tiny/huge like Nx: use JS exponent form `1.0e-10`; NaN, Infinity, -Infinity printed as NaN, Inf, -Inf). Integers print plainly. */
 export function formatNumber(x: number, dtype: DType): string {
-  if (dtype !== "f32" && dtype !== "f64") return String(x);
+  if (dtype !== "f32" && dtype !== "f64" && dtype !== "f16" && dtype !== "bf16") return String(x);
   if (Number.isNaN(x)) return "NaN";
   if (x === Infinity) return "Inf";
   if (x === -Infinity) return "-Inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  return withPoint(dtype === "f32" ? shortestF32(Math.fround(x)) : String(x));
+  if (dtype === "f64") return withPoint(String(x));
+  const round = dtype === "f32" ? Math.fround : dtype === "f16" ? toFloat16Bits : toBFloat16Bits;
+  return withPoint(shortest(dtype === "f32" ? Math.fround(x) : x, round));
 }
 
-/** Shortest JS number text that reads back (via Math.fround) to the float32 value `f`. */
-function shortestF32(f: number): string {
+/**
+ * Shortest JS number text that reads back to the value `f` of a float type, `round` being that
+ * type's rounding (Math.fround for f32, the bits for f16 and bf16).
+ */
+function shortest(f: number, round: (x: number) => number): string {
+  const target = round(f);
   for (let p = 1; p < 9; p++) {
     // The correctly rounded p-digit decimal is the closest one to f, so if any p-digit decimal
     // rounds back to f, this one does.
     const y = Number(f.toPrecision(p));
-    if (Math.fround(y) === f) return String(y);
+    if (round(y) === target) return String(y);
   }
   return String(Number(f.toPrecision(9))); // 9 significant digits always round-trip a float32
 }

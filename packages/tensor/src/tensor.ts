@@ -1,5 +1,5 @@
 /** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
-import type { DType, TypedArray } from "./dtype.js";
+import { numbersOf, type DType, type TypedArray } from "./dtype.js";
 import { formatTensor, formatType, formatShape } from "./format.js";
 import { registerDescription } from "./describe.js";
 import type { Shape } from "./shape.js";
@@ -73,14 +73,17 @@ export class Tensor {
     throw new Error(`${op}: this tensor is a template (shape and dtype only) and has no data`);
   }
 
-  /** A copy of the elements as a typed array of the tensor's dtype, row-major. */
+  /**
+   * A copy of the elements as a typed array of the tensor's dtype, row-major. For f16 and bf16
+   * it is the storage: a `Uint16Array` of their bits (`toArray` gives their values).
+   */
   data(): TypedArray {
     return this._concrete("data").slice();
   }
 
   /** The elements as nested JS arrays (a number for a scalar). */
   toArray(): any {
-    const d = this._concrete("toArray");
+    const d = numbersOf(this.dtype, this._concrete("toArray"));
     const shape = this.shape;
     if (shape.length === 0) return d[0];
     const build = (axis: number, offset: number, stride: number): any[] => {
@@ -104,14 +107,18 @@ export class Tensor {
         `toNumber: expected a tensor with one element, got shape ${formatShape(this.shape)}`,
       );
     }
-    return d[0]!;
+    return numbersOf(this.dtype, d)[0]!;
   }
 
   /** Printed like Nx: the type, then the values (truncated for big tensors). */
   toString(): string {
     if (this._node)
       return `Tensor<\n  ${formatTensor(this.shape, this.dtype, undefined).split("\n")[1]!.trim()}\n  (traced)\n>`;
-    return formatTensor(this.shape, this.dtype, this._data);
+    return formatTensor(
+      this.shape,
+      this.dtype,
+      this._data === undefined ? undefined : numbersOf(this.dtype, this._data),
+    );
   }
 
   /** Used by `console.log` and `util.inspect` in Node.js. */

@@ -542,8 +542,8 @@ describe("creation errors", () => {
   });
 
   it("unknown dtypes are refused by every creation function", () => {
-    const bad = { dtype: "f16" as nx.DType };
-    const message = 'unknown dtype "f16"; expected one of f32, f64, s32, u32, u8';
+    const bad = { dtype: "f8" as nx.DType };
+    const message = 'unknown dtype "f8"; expected one of f32, f64, s32, u32, u8, f16, bf16';
     assert.throws(() => nx.tensor([1], bad), { name: "TypeError", message: `tensor: ${message}` });
     assert.throws(() => nx.zeros([1], bad), { name: "TypeError", message: `zeros: ${message}` });
     assert.throws(() => nx.iota([1], bad), { name: "TypeError", message: `iota: ${message}` });

@@ -7,7 +7,8 @@
 import type { DType, TypedArray } from "../dtype.js";
 import { liveNodes, type Graph, type Node } from "../graph.js";
 import { shapesEqual, sizeOf, stridesOf } from "../shape.js";
-import { broadcastStrides, coerce, ctorName, indexExpr, loopNest } from "./codegen.js";
+import { broadcastStrides, coerce, ctorName, indexExpr, load, loopNest, store } from "./codegen.js";
+import { HALF_CODECS, isHalf } from "../half.js";
 import { leaf } from "./expr.js";
 import { printJs } from "./js-expr.js";
 import { printCall, printCopy, printReduce, type KernelContext } from "./js-kernels.js";
@@ -256,8 +257,13 @@ class Emitter {
       switch (lowering.kind) {
         case "call": {
           const c = lowering.call(n);
-          const kernel = kernelForEngine(c.kernel, this.options.engine ?? "auto");
-          return printCall({ kernel, args: c.args }, ctx);
+          const halves = [n, ...n.inputs].some((x) => isHalf(x.dtype));
+          // Kernels compute in numbers: f16 and bf16 buffers are widened around them, in JavaScript.
+          const engine = halves ? "js" : (this.options.engine ?? "auto");
+          const kernel = kernelForEngine(c.kernel, engine);
+          return halves
+            ? this.widened(n, ctx, (wide) => printCall({ kernel, args: c.args }, wide))
+            : printCall({ kernel, args: c.args }, ctx);
         }
         case "copy":
           return printCopy(lowering.copy(n), ctx);
@@ -268,6 +274,39 @@ class Emitter {
       }
     });
     return `{ // ${comment(n.op)}\n${code}\n}`;
+  }
+
+  /**
+   * A kernel's code run on f32 copies of its f16 and bf16 buffers: the inputs are decoded into
+   * them before, the output encoded from its copy after, and its f16/bf16 scratch is f32.
+   */
+  private widened(
+    n: Node,
+    ctx: KernelContext<unknown>,
+    print: (ctx: KernelContext<unknown>) => string,
+  ): string {
+    const before: string[] = [];
+    const after: string[] = [];
+    const wide = (size: number): string => {
+      const name = `w${this.names++}`;
+      this.prelude.push(`const ${name} = new Float32Array(${int(size, "buffer size")});`);
+      return name;
+    };
+    const ins = n.inputs.map((x, k) => {
+      const name = ctx.ins[k]!;
+      if (!isHalf(x.dtype)) return name;
+      const w = wide(sizeOf(x.shape));
+      before.push(`${this.helper(HALF_CODECS[x.dtype].decodeInto)}(${w}, ${name});`);
+      return w;
+    });
+    let out = ctx.out;
+    if (isHalf(n.dtype)) {
+      out = wide(sizeOf(n.shape));
+      after.push(`${this.helper(HALF_CODECS[n.dtype].encodeInto)}(${ctx.out}, ${out});`);
+    }
+    const scratch = (dtype: DType, size: number) =>
+      isHalf(dtype) ? wide(size) : ctx.scratch(dtype, size);
+    return [...before, print({ ...ctx, ins, out, scratch }), ...after].join("\n");
   }
 
   /**
@@ -287,6 +326,8 @@ class Emitter {
     const size = sizeOf(shape);
     if (engine === "js" || size === 0 || (engine === "auto" && size < WASM_LOOP_MIN))
       return undefined;
+    // f16 and bf16 loops stay in JavaScript (the Wasm loops compute and store f32 and u8).
+    if ([...members, ...readNodes].some((m) => isHalf(m.dtype))) return undefined;
     const inner = shape.length > 0 ? shape[shape.length - 1]! : 1;
     const leading = stridesOf(shape.slice(0, -1));
     const loopReads: (LoopRead | undefined)[] = readNodes.map((i) => {
@@ -384,19 +425,21 @@ class Emitter {
         if (inside.has(i) || reads.has(i)) continue;
         const b = `b${base(i).id}`;
         const n = sizeOf(i.shape);
+        const value = (element: string) => load(element, i.dtype, this.helper);
         if (n === 1 && this.options.inlineScalars && base(i).op === "const") {
-          const v = lit(base(i).value![0]!);
+          const stored = base(i).value![0]!;
+          const v = lit(isHalf(i.dtype) ? HALF_CODECS[i.dtype].decode(stored) : stored);
           reads.set(i, () => v);
         } else if (n === 1) {
           const v = `s${this.names++}`;
-          hoisted.push(`const ${v} = ${b}[0];`);
+          hoisted.push(`const ${v} = ${value(`${b}[0]`)};`);
           reads.set(i, () => v);
         } else if (n === size) {
-          reads.set(i, (vars) => `${b}[${vars ? "o" : "j"}]`);
+          reads.set(i, (vars) => value(`${b}[${vars ? "o" : "j"}]`));
         } else {
           flat = false;
           const strides = broadcastStrides(i.shape, shape);
-          reads.set(i, (vars) => `${b}[${indexExpr(vars!, strides)}]`);
+          reads.set(i, (vars) => value(`${b}[${indexExpr(vars!, strides)}]`));
         }
       }
     }
@@ -418,11 +461,11 @@ class Emitter {
         );
         const expr = printJs(tree, (k) => args[k]!, this.helper);
         const at = `b${m.id}[${vars ? "o" : "j"}]`;
-        if (m === c.root) lines.push(`${at} = ${expr};`);
+        if (m === c.root) lines.push(`${at} = ${store(expr, m.dtype, this.helper)};`);
         else {
           // Rounded as storing would round it, so a fused value equals an unfused one.
-          lines.push(`const t${m.id} = ${coerce(expr, m.dtype)};`);
-          if (stored.has(m)) lines.push(`${at} = t${m.id};`);
+          lines.push(`const t${m.id} = ${coerce(expr, m.dtype, this.helper)};`);
+          if (stored.has(m)) lines.push(`${at} = ${store(`t${m.id}`, m.dtype, this.helper)};`);
         }
       }
       if (vars) lines.push("o++;");

@@ -5,7 +5,8 @@
 import type { DType } from "../dtype.js";
 import type { CopyPlan, KernelArg, KernelCall, LoweredNode, Monoid } from "../primitive.js";
 import { sizeOf, stridesOf } from "../shape.js";
-import { indexExpr, loopNest, stridedCopy } from "./codegen.js";
+import { indexExpr, load, loopNest, store, stridedCopy } from "./codegen.js";
+import { HALF_CODECS, isHalf } from "../half.js";
 import { describeValue } from "../describe.js";
 import { CodegenError, int, lit, literal } from "./literal.js";
 
@@ -52,8 +53,11 @@ export function printCall(c: KernelCall, ctx: KernelContext<unknown>): string {
 /** Statements for an affine copy plan. */
 export function printCopy(plan: CopyPlan, ctx: KernelContext<unknown>): string {
   const lines: string[] = [];
-  if (plan.fill !== undefined)
-    lines.push(`${ctx.out}.fill(${lit(plan.fill, `${ctx.node.op} value`)});`);
+  if (plan.fill !== undefined) {
+    const dtype = ctx.node.dtype;
+    const fill = isHalf(dtype) ? HALF_CODECS[dtype].encode(plan.fill) : plan.fill;
+    lines.push(`${ctx.out}.fill(${lit(fill, `${ctx.node.op} value`)});`);
+  }
   for (const p of plan.parts) {
     const src = ctx.ins[p.input];
     if (src === undefined) throw new CodegenError(`codegen: no input ${String(p.input)}`);
@@ -115,7 +119,10 @@ export function printReduce(
   const outStridesFull = stridesOf(keep).map((s, d) => (axes.includes(d) ? 0 : s));
   const src = ctx.ins[0]!;
   const int32 = x!.dtype === "s32" || x!.dtype === "u32";
-  if (sizeOf(shape) === 0) return `${ctx.out}.fill(${m.init});`;
+  // f16 and bf16 elements are decoded as read and accumulate in a double, rounded once stored.
+  const read = (element: string) => load(element, x!.dtype, ctx.helper);
+  const put = (value: string) => store(value, ctx.node.dtype, ctx.helper);
+  if (sizeOf(shape) === 0) return `${ctx.out}.fill(${put(m.init)});`;
   if (axes.length === 0) return `${ctx.out}.set(${src});`;
   if (axes.includes(shape.length - 1)) {
     const kept = shape.map((_, d) => d).filter((d) => !axes.includes(d));
@@ -127,9 +134,10 @@ export function printReduce(
       const red = loopNest(
         loopShape.slice(inner),
         "r",
-        (rv) => `acc = ${m.step("acc", `${src}[${indexExpr([...kv, ...rv], strides)}]`, int32)};`,
+        (rv) =>
+          `acc = ${m.step("acc", read(`${src}[${indexExpr([...kv, ...rv], strides)}]`), int32)};`,
       );
-      return `let acc = ${m.init};\n${red}\n${ctx.out}[o++] = acc;`;
+      return `let acc = ${m.init};\n${red}\n${ctx.out}[o++] = ${put("acc")};`;
     })}`;
   }
   const acc = ctx.scratch("f64", outSize);
@@ -137,8 +145,8 @@ export function printReduce(
     `${acc}.fill(${m.init});`,
     loopNest(shape, "i", (v) => {
       const oi = indexExpr(v, outStridesFull);
-      return `${acc}[${oi}] = ${m.step(`${acc}[${oi}]`, `${src}[${indexExpr(v, inStrides)}]`, int32)};`;
+      return `${acc}[${oi}] = ${m.step(`${acc}[${oi}]`, read(`${src}[${indexExpr(v, inStrides)}]`), int32)};`;
     }),
-    `for (let j = 0; j < ${int(outSize, "reduce size")}; j++) ${ctx.out}[j] = ${acc}[j];`,
+    `for (let j = 0; j < ${int(outSize, "reduce size")}; j++) ${ctx.out}[j] = ${put(`${acc}[j]`)};`,
   ].join("\n");
 }

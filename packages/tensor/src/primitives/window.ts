@@ -82,11 +82,10 @@ const KERNEL_OP: Record<Reduction, number> = {
 function identityOf(reduction: Reduction, dtype: DType): number {
   if (reduction === "sum") return 0;
   if (reduction === "product") return 1;
-  const lowest = { f32: -Infinity, f64: -Infinity, s32: -(2 ** 31), u32: 0, u8: 0 }[dtype];
-  const highest = { f32: Infinity, f64: Infinity, s32: 2 ** 31 - 1, u32: 2 ** 32 - 1, u8: 255 }[
-    dtype
-  ];
-  return reduction === "max" ? lowest : highest;
+  if (isFloat(dtype)) return reduction === "max" ? -Infinity : Infinity;
+  const lowest: Record<string, number> = { s32: -(2 ** 31), u32: 0, u8: 0 };
+  const highest: Record<string, number> = { s32: 2 ** 31 - 1, u32: 2 ** 32 - 1, u8: 255 };
+  return (reduction === "max" ? lowest : highest)[dtype]!;
 }
 
 function windowReduction(
