@@ -33,6 +33,7 @@ const ARRAY: Record<Exclude<nx.DType, nx.HalfDType>, new (n: number) => nx.Typed
   s32: Int32Array,
   u32: Uint32Array,
   u8: Uint8Array,
+  s64: BigInt64Array,
 };
 
 const POLARS_TYPE: Record<nx.DType, pl.DataType> = {
@@ -43,6 +44,7 @@ const POLARS_TYPE: Record<nx.DType, pl.DataType> = {
   u8: pl.UInt8,
   f16: pl.Float32,
   bf16: pl.Float32,
+  s64: pl.Int64,
 };
 
 const NUMERIC = new Set([
@@ -238,11 +240,14 @@ export function fromTensor(t: nx.Tensor, names?: string | readonly string[]): pl
   if (new Set(cols).size !== cols.length) {
     throw new RangeError(`fromTensor: column names must be unique, got ${cols.join(", ")}`);
   }
-  const data = t.data();
+  // s64 keeps its exact integers: a BigInt64Array, which becomes an Int64 column.
+  const data: nx.TypedArray = t.dtype === "s64" ? new BigInt64Array(t.toBytes().buffer) : t.data();
   const series = cols.map((name, j) => {
     const col = k === 1 ? data : new ARRAY[t.dtype as keyof typeof ARRAY](n);
-    if (k !== 1) for (let i = 0, o = j; i < n; i++, o += k) col[i] = data[o]!;
-    return pl.Series(name, col);
+    // (Typed as Int32Array only to copy elements between two arrays of one kind.)
+    if (k !== 1)
+      for (let i = 0, o = j; i < n; i++, o += k) (col as Int32Array)[i] = (data as Int32Array)[o]!;
+    return pl.Series(name, col as ArrayLike<number>);
   });
   return pl.DataFrame(series);
 }

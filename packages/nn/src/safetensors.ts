@@ -20,6 +20,7 @@ const TO_FILE: Readonly<Record<nx.DType, string>> = {
   u8: "U8",
   f16: "F16",
   bf16: "BF16",
+  s64: "I64",
 };
 const FROM_FILE: ReadonlyMap<string, nx.DType> = new Map([
   ["F32", "f32"],
@@ -29,6 +30,7 @@ const FROM_FILE: ReadonlyMap<string, nx.DType> = new Map([
   ["U8", "u8"],
   ["F16", "f16"],
   ["BF16", "bf16"],
+  ["I64", "s64"],
 ]);
 
 /** The largest dimension accepted in a file (the largest JavaScript array length). */
@@ -98,8 +100,7 @@ export function encodeSafetensors(
       throw new Error(`safetensors: "__metadata__" cannot name a tensor`);
     const t = tensors[name];
     if (!(t instanceof nx.Tensor)) throw new TypeError(`safetensors: "${name}" is not a tensor`);
-    const data = t.data();
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = t.toBytes();
     stored.push({
       name,
       dtype: TO_FILE[t.dtype],

@@ -214,5 +214,15 @@ test("safetensors F16 and BF16 store the 16-bit bits, little-endian, and load ba
   assert.equal(back.h!.dtype, "f16");
   assert.equal(back.g!.dtype, "bf16");
   assert.deepEqual(back.h!.toArray(), [1, -2.5, 65504]);
-  assert.deepEqual([...back.g!.data()], [0x3dcd]);
+  assert.deepEqual([...new Uint16Array(back.g!.toBytes().buffer)], [0x3dcd]);
+});
+
+test("safetensors I64 keeps s64 integers exactly, beyond 2^53", () => {
+  const values = new BigInt64Array([2n ** 53n + 1n, -(2n ** 63n)]);
+  const bytes = nn.encodeSafetensors({ n: nx.tensor(values) });
+  const header = new TextDecoder().decode(bytes.subarray(8, bytes.length - 16));
+  assert.match(header, /"n":\{"dtype":"I64","shape":\[2\],"data_offsets":\[0,16\]\}/);
+  const back = nn.decodeSafetensors(bytes).tensors.n!;
+  assert.equal(back.dtype, "s64");
+  assert.deepEqual(new BigInt64Array(back.toBytes().buffer), values);
 });

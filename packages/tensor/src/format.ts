@@ -15,7 +15,9 @@ import { describeValue } from "./describe.js";
 
 import { toBFloat16Bits, toFloat16Bits } from "./half.js";
 
-export type DType = "f32" | "f64" | "s32" | "u32" | "u8" | "f16" | "bf16";
+import type { DType } from "./dtype.js";
+
+export type { DType };
 
 const DEFAULT_LIMIT = 50;
 
@@ -43,7 +45,8 @@ export function formatShape(shape: readonly (number | null)[]): string {
 }
 
 /** Shortest decimal text of a value that round-trips in its dtype (f32 values printed with the fewest digits that read back to the same float32, e.g. 0.1 not 0.10000000149011612; floats always show a decimal point: 1.0, -2.5, 1.0e-10 style for tiny/huge like Nx: use JS exponent form `1.0e-10`; NaN, Infinity, -Infinity printed as NaN, Inf, -Inf). Integers print plainly. */
-export function formatNumber(x: number, dtype: DType): string {
+export function formatNumber(x: number | bigint, dtype: DType): string {
+  if (typeof x === "bigint") return String(x); // s64, exact
   if (dtype !== "f32" && dtype !== "f64" && dtype !== "f16" && dtype !== "bf16") return String(x);
   if (Number.isNaN(x)) return "NaN";
   if (x === Infinity) return "Inf";
@@ -83,7 +86,7 @@ function withPoint(s: string): string {
 export function formatTensor(
   shape: readonly number[],
   dtype: DType,
-  data: ArrayLike<number> | undefined,
+  data: ArrayLike<number | bigint> | undefined,
   opts?: { limit?: number; name?: string },
 ): string {
   for (const d of shape) {
@@ -112,7 +115,7 @@ export function formatTensor(
 }
 
 interface Walk {
-  readonly data: ArrayLike<number>;
+  readonly data: ArrayLike<number | bigint>;
   readonly dtype: DType;
   readonly shape: readonly number[];
   /** Flat row-major index of the next value to print. */
@@ -121,7 +124,7 @@ interface Walk {
   budget: number;
 }
 
-function read(data: ArrayLike<number>, i: number): number {
+function read(data: ArrayLike<number | bigint>, i: number): number | bigint {
   if (i >= data.length) {
     throw new RangeError(`formatTensor: data has ${data.length} values, needed index ${i}`);
   }

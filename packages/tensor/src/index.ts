@@ -11,7 +11,7 @@
 import "./methods.js";
 
 export { Tensor, isTensor } from "./tensor.js";
-export type { DType, TypedArray } from "./dtype.js";
+export type { DType, NumberArray, TypedArray } from "./dtype.js";
 export { DTYPES, byteSize, isFloat, promoteTypes } from "./dtype.js";
 export {
   toFloat16Bits,

@@ -1,5 +1,5 @@
 /** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
-import { numbersOf, type DType, type TypedArray } from "./dtype.js";
+import { numbersOf, type DType, type NumberArray, type TypedArray } from "./dtype.js";
 import { formatTensor, formatType, formatShape } from "./format.js";
 import { registerDescription } from "./describe.js";
 import type { Shape } from "./shape.js";
@@ -74,11 +74,24 @@ export class Tensor {
   }
 
   /**
-   * A copy of the elements as a typed array of the tensor's dtype, row-major. For f16 and bf16
-   * it is the storage: a `Uint16Array` of their bits (`toArray` gives their values).
+   * A copy of the elements as a typed array of numbers, row-major: of the tensor's dtype, except
+   * that f16 and bf16 give their values as a `Float32Array` and s64 as a `Float64Array` (exact up
+   * to 2^53 in magnitude). `toBytes` gives the stored bits.
    */
-  data(): TypedArray {
-    return this._concrete("data").slice();
+  data(): NumberArray {
+    const d = this._concrete("data");
+    const n = numbersOf(this.dtype, d);
+    return n === d ? n.slice() : n;
+  }
+
+  /**
+   * A copy of the stored elements as bytes in the host's order (little-endian on the platforms
+   * Node runs on), row-major: Nx's `to_binary`, which `fromBuffer` reads back. They are the bits
+   * of f16 and bf16, and the exact integers of s64 (`new BigInt64Array(t.toBytes().buffer)`).
+   */
+  toBytes(): Uint8Array {
+    const d = this._concrete("toBytes");
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice();
   }
 
   /** The elements as nested JS arrays (a number for a scalar). */
@@ -117,7 +130,10 @@ export class Tensor {
     return formatTensor(
       this.shape,
       this.dtype,
-      this._data === undefined ? undefined : numbersOf(this.dtype, this._data),
+      // s64 prints its bigints exactly.
+      this._data === undefined || this.dtype === "s64"
+        ? this._data
+        : numbersOf(this.dtype, this._data),
     );
   }
 

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import * as nx from "../src/index.js";
 import { rand } from "./gradcheck.js";
 
-const bitsOf = (t: nx.Tensor) => Array.from(t.data());
+const bitsOf = (t: nx.Tensor) => Array.from(new Uint16Array(t.toBytes().buffer));
 
 describe("f16 bits", () => {
   // /usr/bin/python3, numpy 1.x:
@@ -100,7 +100,7 @@ describe("bf16 bits", () => {
 });
 
 describe("16-bit tensors: creation and reads", () => {
-  it("tensor() rounds numbers; toArray and toNumber give the values, data() the bits", () => {
+  it("tensor() rounds numbers; toArray, toNumber and data() give the values, toBytes the bits", () => {
     const t = nx.tensor(
       [
         [0.1, 65504],
@@ -109,7 +109,8 @@ describe("16-bit tensors: creation and reads", () => {
       { dtype: "f16" },
     );
     assert.equal(t.dtype, "f16");
-    assert.ok(t.data() instanceof Uint16Array);
+    assert.ok(t.data() instanceof Float32Array);
+    assert.deepEqual([...t.data()], [nx.fromFloat16Bits(11878), 65504, Infinity, -0]);
     assert.deepEqual(bitsOf(t), [11878, 31743, 31744, 32768]);
     assert.deepEqual(t.toArray(), [
       [nx.fromFloat16Bits(11878), 65504],

@@ -65,6 +65,7 @@ export const ONNX_TYPES: Readonly<Record<nx.DType, number>> = {
   u32: 12,
   f16: 10,
   bf16: 16,
+  s64: 7,
 };
 
 /** The name of an ONNX element type. */
@@ -214,5 +215,5 @@ export function tensorFromProto(t: TensorProto, what: string): nx.Tensor {
 
 /** The values of a concrete tensor as numbers (for static inputs: shapes, axes, pads). */
 export function hostValues(t: nx.Tensor): number[] {
-  return t.rank === 0 ? [t.toNumber()] : (nx.reshape(t, [t.size]).toArray() as number[]);
+  return Array.from(t.data(), Number);
 }

@@ -16,6 +16,7 @@ const CTOR: Record<DType, string> = {
   u8: "Uint8Array",
   f16: "Uint16Array",
   bf16: "Uint16Array",
+  s64: "BigInt64Array",
 };
 
 /** The typed-array constructor name for a dtype (an unknown dtype is refused, not written). */
@@ -51,6 +52,7 @@ export function coerce(expr: string, dtype: DType, helper: Helper): string {
     case "f32":
       return `Math.fround(${expr})`;
     case "f64":
+    case "s64": // s64 trees compute bigints already wrapped to 64 bits
       return expr;
     case "s32":
       return `((${expr}) | 0)`;

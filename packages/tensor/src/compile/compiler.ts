@@ -18,7 +18,8 @@ import { allocateF32, isHeapView, releaseF32 } from "../wasm/memory.js";
 import { outputF32 } from "../wasm/outputs.js";
 import { simdSupported } from "../wasm/features.js";
 import type { Monoid } from "../primitive.js";
-import { CodegenError, int, lit } from "./literal.js";
+import { CodegenError, elementLit, int, lit } from "./literal.js";
+import { numbersIntoS64, s64IntoNumbers } from "../int64.js";
 import { compileLoop, type FusedLoop, type LoopRead } from "../wasm/elementwise.js";
 
 /** A compiled program: buffers in, buffers out. */
@@ -257,8 +258,9 @@ class Emitter {
       switch (lowering.kind) {
         case "call": {
           const c = lowering.call(n);
-          const halves = [n, ...n.inputs].some((x) => isHalf(x.dtype));
-          // Kernels compute in numbers: f16 and bf16 buffers are widened around them, in JavaScript.
+          const halves = [n, ...n.inputs].some((x) => widens(x.dtype));
+          // Kernels compute in numbers: f16, bf16 and s64 buffers are widened around them, in
+          // JavaScript.
           const engine = halves ? "js" : (this.options.engine ?? "auto");
           const kernel = kernelForEngine(c.kernel, engine);
           return halves
@@ -277,8 +279,9 @@ class Emitter {
   }
 
   /**
-   * A kernel's code run on f32 copies of its f16 and bf16 buffers: the inputs are decoded into
-   * them before, the output encoded from its copy after, and its f16/bf16 scratch is f32.
+   * A kernel's code run on number copies of its f16, bf16 and s64 buffers (f32 for the 16-bit
+   * floats, f64 for s64): the inputs are converted into them before, the output converted from
+   * its copy after, and its scratch of those dtypes is a copy's type.
    */
   private widened(
     n: Node,
@@ -287,25 +290,28 @@ class Emitter {
   ): string {
     const before: string[] = [];
     const after: string[] = [];
-    const wide = (size: number): string => {
+    const wide = (dtype: DType, size: number): string => {
       const name = `w${this.names++}`;
-      this.prelude.push(`const ${name} = new Float32Array(${int(size, "buffer size")});`);
+      const array = dtype === "s64" ? "Float64Array" : "Float32Array";
+      this.prelude.push(`const ${name} = new ${array}(${int(size, "buffer size")});`);
       return name;
     };
     const ins = n.inputs.map((x, k) => {
       const name = ctx.ins[k]!;
-      if (!isHalf(x.dtype)) return name;
-      const w = wide(sizeOf(x.shape));
-      before.push(`${this.helper(HALF_CODECS[x.dtype].decodeInto)}(${w}, ${name});`);
+      if (!widens(x.dtype)) return name;
+      const w = wide(x.dtype, sizeOf(x.shape));
+      const into = isHalf(x.dtype) ? HALF_CODECS[x.dtype].decodeInto : s64IntoNumbers;
+      before.push(`${this.helper(into)}(${w}, ${name});`);
       return w;
     });
     let out = ctx.out;
-    if (isHalf(n.dtype)) {
-      out = wide(sizeOf(n.shape));
-      after.push(`${this.helper(HALF_CODECS[n.dtype].encodeInto)}(${ctx.out}, ${out});`);
+    if (widens(n.dtype)) {
+      out = wide(n.dtype, sizeOf(n.shape));
+      const from = isHalf(n.dtype) ? HALF_CODECS[n.dtype].encodeInto : numbersIntoS64;
+      after.push(`${this.helper(from)}(${ctx.out}, ${out});`);
     }
     const scratch = (dtype: DType, size: number) =>
-      isHalf(dtype) ? wide(size) : ctx.scratch(dtype, size);
+      widens(dtype) ? wide(dtype, size) : ctx.scratch(dtype, size);
     return [...before, print({ ...ctx, ins, out, scratch }), ...after].join("\n");
   }
 
@@ -326,8 +332,9 @@ class Emitter {
     const size = sizeOf(shape);
     if (engine === "js" || size === 0 || (engine === "auto" && size < WASM_LOOP_MIN))
       return undefined;
-    // f16 and bf16 loops stay in JavaScript (the Wasm loops compute and store f32 and u8).
-    if ([...members, ...readNodes].some((m) => isHalf(m.dtype))) return undefined;
+    // f16, bf16 and s64 loops stay in JavaScript (the Wasm loops compute and store f32 and u8).
+    if ([...members, ...readNodes].some((m) => isHalf(m.dtype) || m.dtype === "s64"))
+      return undefined;
     const inner = shape.length > 0 ? shape[shape.length - 1]! : 1;
     const leading = stridesOf(shape.slice(0, -1));
     const loopReads: (LoopRead | undefined)[] = readNodes.map((i) => {
@@ -340,7 +347,7 @@ class Emitter {
       if (n === 1) {
         const b = base(i);
         return this.options.inlineScalars && b.op === "const"
-          ? { kind: "const", value: b.value![0]! }
+          ? { kind: "const", value: b.value![0] as number }
           : { kind: "scalar" };
       }
       const st = broadcastStrides(i.shape, shape);
@@ -428,7 +435,9 @@ class Emitter {
         const value = (element: string) => load(element, i.dtype, this.helper);
         if (n === 1 && this.options.inlineScalars && base(i).op === "const") {
           const stored = base(i).value![0]!;
-          const v = lit(isHalf(i.dtype) ? HALF_CODECS[i.dtype].decode(stored) : stored);
+          const v = isHalf(i.dtype)
+            ? lit(HALF_CODECS[i.dtype].decode(stored as number))
+            : elementLit(stored);
           reads.set(i, () => v);
         } else if (n === 1) {
           const v = `s${this.names++}`;
@@ -538,6 +547,11 @@ function readsAny(
   const c = clusterOf.get(s);
   const members = c ? c.members : [s];
   return members.some((m) => m.inputs.some((i) => nodes.has(base(i))));
+}
+
+/** Whether kernels see a `dtype` buffer as a copy of numbers (f16, bf16 and s64 do). */
+function widens(dtype: DType): boolean {
+  return isHalf(dtype) || dtype === "s64";
 }
 
 /** Runs a step's emitter so that a refused value's error names the primitive it came from. */

@@ -8,7 +8,8 @@ import { sizeOf, stridesOf } from "../shape.js";
 import { indexExpr, load, loopNest, store, stridedCopy } from "./codegen.js";
 import { HALF_CODECS, isHalf } from "../half.js";
 import { describeValue } from "../describe.js";
-import { CodegenError, int, lit, literal } from "./literal.js";
+import { CodegenError, bigLit, int, lit, literal } from "./literal.js";
+import { toS64 } from "../int64.js";
 
 /** What the JavaScript code of one kernel step is written against: the names of its buffers. */
 export interface KernelContext<P> {
@@ -55,8 +56,12 @@ export function printCopy(plan: CopyPlan, ctx: KernelContext<unknown>): string {
   const lines: string[] = [];
   if (plan.fill !== undefined) {
     const dtype = ctx.node.dtype;
-    const fill = isHalf(dtype) ? HALF_CODECS[dtype].encode(plan.fill) : plan.fill;
-    lines.push(`${ctx.out}.fill(${lit(fill, `${ctx.node.op} value`)});`);
+    const where = `${ctx.node.op} value`;
+    if (dtype === "s64") lines.push(`${ctx.out}.fill(${bigLit(toS64(plan.fill), where)});`);
+    else {
+      const fill = isHalf(dtype) ? HALF_CODECS[dtype].encode(plan.fill) : plan.fill;
+      lines.push(`${ctx.out}.fill(${lit(fill, where)});`);
+    }
   }
   for (const p of plan.parts) {
     const src = ctx.ins[p.input];
@@ -97,6 +102,14 @@ const MONOIDS: Record<Monoid, MonoidCode> = {
   min: { init: "Infinity", step: (a, x) => `(${x} < ${a} || ${x} !== ${x} ? ${x} : ${a})` },
 };
 
+/** The monoids of s64: bigints wrapped to 64 bits, from the s64 extremes. */
+const S64_MONOIDS: Record<Monoid, MonoidCode> = {
+  sum: { init: "0n", step: (a, x) => `BigInt.asIntN(64, ${a} + ${x})` },
+  product: { init: "1n", step: (a, x) => `BigInt.asIntN(64, ${a} * ${x})` },
+  max: { init: "(-9223372036854775808n)", step: (a, x) => `(${x} > ${a} ? ${x} : ${a})` },
+  min: { init: "9223372036854775807n", step: (a, x) => `(${x} < ${a} ? ${x} : ${a})` },
+};
+
 /**
  * A reduction of the input over `ctx.node.params.axes`. When the last axis is reduced, the
  * reduced axes are the inner loops and the accumulator is a local double; otherwise the input is
@@ -109,8 +122,9 @@ export function printReduce(
 ): string {
   if (!Object.prototype.hasOwnProperty.call(MONOIDS, monoid))
     throw new CodegenError(`codegen: unknown reduction ${String(monoid)}`);
-  const m = MONOIDS[monoid];
   const [x] = ctx.node.inputs;
+  const s64 = x!.dtype === "s64";
+  const m = (s64 ? S64_MONOIDS : MONOIDS)[monoid];
   const shape = x!.shape;
   const axes = ctx.node.params.axes;
   const inStrides = stridesOf(shape);
@@ -140,7 +154,7 @@ export function printReduce(
       return `let acc = ${m.init};\n${red}\n${ctx.out}[o++] = ${put("acc")};`;
     })}`;
   }
-  const acc = ctx.scratch("f64", outSize);
+  const acc = ctx.scratch(s64 ? "s64" : "f64", outSize);
   return [
     `${acc}.fill(${m.init});`,
     loopNest(shape, "i", (v) => {

@@ -1,6 +1,6 @@
 /** Creating tensors: from JS values, typed arrays and bytes, and the usual constant patterns. */
 import { formatShape } from "../format.js";
-import type { DType, TypedArray } from "../dtype.js";
+import type { DType, NumberArray, TypedArray } from "../dtype.js";
 import { allocate, arrayOf, byteSize, checkDType, dtypeOfArray, numbersOf } from "../dtype.js";
 import { isHalf } from "../half.js";
 import type { Shape } from "../shape.js";
@@ -11,15 +11,17 @@ import { checkBoolean, checkNumber, checkOptions } from "./check.js";
 
 /**
  * A zero-filled array to write the values of a new `dtype` tensor into as numbers: the tensor's
- * own array, or for f16 and bf16 a Float64Array that `stored` then encodes.
+ * own array, or for f16, bf16 and s64 a Float64Array that `stored` then converts.
  */
-function staging(dtype: DType, size: number): TypedArray {
-  return isHalf(dtype) ? new Float64Array(size) : allocate(dtype, size);
+function staging(dtype: DType, size: number): NumberArray {
+  return isHalf(dtype) || dtype === "s64"
+    ? new Float64Array(size)
+    : (allocate(dtype, size) as NumberArray);
 }
 
 /** The array of a `dtype` tensor whose values `staging` gave were written into. */
-function stored(dtype: DType, data: TypedArray): TypedArray {
-  return isHalf(dtype) ? arrayOf(dtype, data) : data;
+function stored(dtype: DType, data: NumberArray): TypedArray {
+  return isHalf(dtype) || dtype === "s64" ? arrayOf(dtype, data) : data;
 }
 
 /** Nested arrays of numbers (or booleans), any depth. */
@@ -51,7 +53,14 @@ export function tensor(
     if (value instanceof Uint16Array && dtype !== undefined && isHalf(dtype))
       return new Tensor([value.length], dtype, value.slice());
     const dt = dtype ?? dtypeOfArray(value as TypedArray);
-    return new Tensor([value.length], dt, arrayOf(dt, value as TypedArray));
+    // A BigInt64Array is s64 values, kept exactly as s64 (converted through numbers otherwise).
+    if (value instanceof BigInt64Array)
+      return new Tensor(
+        [value.length],
+        dt,
+        dt === "s64" ? value.slice() : arrayOf(dt, numbersOf("s64", value)),
+      );
+    return new Tensor([value.length], dt, arrayOf(dt, value as NumberArray));
   }
   const shape = inferShape(value);
   const dt = dtype ?? "f32";

@@ -83,8 +83,14 @@ function identityOf(reduction: Reduction, dtype: DType): number {
   if (reduction === "sum") return 0;
   if (reduction === "product") return 1;
   if (isFloat(dtype)) return reduction === "max" ? -Infinity : Infinity;
-  const lowest: Record<string, number> = { s32: -(2 ** 31), u32: 0, u8: 0 };
-  const highest: Record<string, number> = { s32: 2 ** 31 - 1, u32: 2 ** 32 - 1, u8: 255 };
+  // s64 windows run on f64 copies, whose nearest values to the s64 extremes are ±2^63.
+  const lowest: Record<string, number> = { s32: -(2 ** 31), u32: 0, u8: 0, s64: -(2 ** 63) };
+  const highest: Record<string, number> = {
+    s32: 2 ** 31 - 1,
+    u32: 2 ** 32 - 1,
+    u8: 255,
+    s64: 2 ** 63,
+  };
   return (reduction === "max" ? lowest : highest)[dtype]!;
 }
 
@@ -106,7 +112,8 @@ function windowReduction(
           geometryArg(name, windowGeometry(name, x!.shape, params)),
           KERNEL_OP[reduction],
           identityOf(reduction, x!.dtype),
-          reduction === "product" && !isFloat(x!.dtype),
+          // s32 and u32 products wrap at 32 bits (s64 runs on f64 copies: exact within 2^53).
+          reduction === "product" && !isFloat(x!.dtype) && x!.dtype !== "s64",
         ],
       }),
     },
