@@ -258,12 +258,12 @@ class Emitter {
       switch (lowering.kind) {
         case "call": {
           const c = lowering.call(n);
-          const halves = [n, ...n.inputs].some((x) => widens(x.dtype));
+          const wide = [n, ...n.inputs].some((x) => widens(x.dtype));
           // Kernels compute in numbers: f16, bf16 and s64 buffers are widened around them, in
           // JavaScript.
-          const engine = halves ? "js" : (this.options.engine ?? "auto");
+          const engine = wide ? "js" : (this.options.engine ?? "auto");
           const kernel = kernelForEngine(c.kernel, engine);
-          return halves
+          return wide
             ? this.widened(n, ctx, (wide) => printCall({ kernel, args: c.args }, wide))
             : printCall({ kernel, args: c.args }, ctx);
         }

@@ -7,9 +7,7 @@ import {
 import type { BinaryOp, Expr, UnaryOp } from "./expr.js";
 import { CodegenError } from "./literal.js";
 import { powS64, toS64 } from "../int64.js";
-
-/** Makes a function callable from the generated code; returns its name there. */
-type Helper = (fn: (...args: any[]) => any) => string;
+import type { Helper } from "./codegen.js";
 
 /**
  * `code` (a 32-bit signed result of a bitwise operator) wrapped to `dtype`, so a value inside a
@@ -212,8 +210,9 @@ function printS64Convert(
 
 /**
  * JavaScript for `e`: `leaf(ref)` gives each leaf's text (a variable, an array read or a literal),
- * `helper` makes a function callable from the generated code. The value is a JS number; storing
- * it into the result's typed array (or the compiler's coercion) rounds it to the dtype.
+ * `helper` makes a function callable from the generated code. The value is a JS number (a bigint
+ * for an s64 tree); storing it into the result's typed array (or the compiler's coercion) rounds
+ * it to the dtype.
  */
 export function printJs(e: Expr, leaf: (ref: number) => string, helper: Helper): string {
   // Operands are leaves or parenthesised, so no precedence can change what a tree means.
