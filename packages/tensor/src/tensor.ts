@@ -1,5 +1,5 @@
 /** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
-import type { DType, TypedArray } from "./dtype.js";
+import { numbersOf, type DType, type NumberArray, type TypedArray } from "./dtype.js";
 import { formatTensor, formatType, formatShape } from "./format.js";
 import { registerDescription } from "./describe.js";
 import type { Shape } from "./shape.js";
@@ -73,14 +73,30 @@ export class Tensor {
     throw new Error(`${op}: this tensor is a template (shape and dtype only) and has no data`);
   }
 
-  /** A copy of the elements as a typed array of the tensor's dtype, row-major. */
-  data(): TypedArray {
-    return this._concrete("data").slice();
+  /**
+   * A copy of the elements as a typed array of numbers, row-major: of the tensor's dtype, except
+   * that f16 and bf16 give their values as a `Float32Array` and s64 as a `Float64Array` (exact up
+   * to 2^53 in magnitude). `toBytes` gives the stored bits.
+   */
+  data(): NumberArray {
+    const d = this._concrete("data");
+    const n = numbersOf(this.dtype, d);
+    return n === d ? n.slice() : n;
+  }
+
+  /**
+   * A copy of the stored elements as bytes in the host's order (little-endian on the platforms
+   * Node runs on), row-major: Nx's `to_binary`, which `fromBuffer` reads back. They are the bits
+   * of f16 and bf16, and the exact integers of s64 (`new BigInt64Array(t.toBytes().buffer)`).
+   */
+  toBytes(): Uint8Array {
+    const d = this._concrete("toBytes");
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice();
   }
 
   /** The elements as nested JS arrays (a number for a scalar). */
   toArray(): any {
-    const d = this._concrete("toArray");
+    const d = numbersOf(this.dtype, this._concrete("toArray"));
     const shape = this.shape;
     if (shape.length === 0) return d[0];
     const build = (axis: number, offset: number, stride: number): any[] => {
@@ -104,14 +120,21 @@ export class Tensor {
         `toNumber: expected a tensor with one element, got shape ${formatShape(this.shape)}`,
       );
     }
-    return d[0]!;
+    return numbersOf(this.dtype, d)[0]!;
   }
 
   /** Printed like Nx: the type, then the values (truncated for big tensors). */
   toString(): string {
     if (this._node)
       return `Tensor<\n  ${formatTensor(this.shape, this.dtype, undefined).split("\n")[1]!.trim()}\n  (traced)\n>`;
-    return formatTensor(this.shape, this.dtype, this._data);
+    return formatTensor(
+      this.shape,
+      this.dtype,
+      // s64 prints its bigints exactly.
+      this._data === undefined || this.dtype === "s64"
+        ? this._data
+        : numbersOf(this.dtype, this._data),
+    );
   }
 
   /** Used by `console.log` and `util.inspect` in Node.js. */

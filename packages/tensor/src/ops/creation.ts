@@ -1,19 +1,36 @@
 /** Creating tensors: from JS values, typed arrays and bytes, and the usual constant patterns. */
 import { formatShape } from "../format.js";
-import type { DType, TypedArray } from "../dtype.js";
+import type { DType, NumberArray, TypedArray } from "../dtype.js";
 import {
   allocate,
-  arrayConstructor,
+  arrayOf,
   byteSize,
   checkDType,
   dtypeOfArray,
+  numbersOf,
   promoteWithNumber,
 } from "../dtype.js";
+import { isHalf } from "../half.js";
 import type { Shape } from "../shape.js";
 import { checkShape, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { describeValue } from "../describe.js";
 import { checkBoolean, checkNumber, checkOptions } from "./check.js";
+
+/**
+ * A zero-filled array to write the values of a new `dtype` tensor into as numbers: the tensor's
+ * own array, or for f16, bf16 and s64 a Float64Array that `stored` then converts.
+ */
+function staging(dtype: DType, size: number): NumberArray {
+  return isHalf(dtype) || dtype === "s64"
+    ? new Float64Array(size)
+    : (allocate(dtype, size) as NumberArray);
+}
+
+/** The array of a `dtype` tensor whose values `staging` gave were written into. */
+function stored(dtype: DType, data: NumberArray): TypedArray {
+  return isHalf(dtype) || dtype === "s64" ? arrayOf(dtype, data) : data;
+}
 
 /** Nested arrays of numbers (or booleans), any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -37,16 +54,25 @@ export function tensor(
   if (value instanceof Tensor) {
     const data = value._concrete("tensor");
     if (!dtype || dtype === value.dtype) return value;
-    return new Tensor(value.shape, dtype, arrayConstructor(dtype).from(data));
+    return new Tensor(value.shape, dtype, arrayOf(dtype, numbersOf(value.dtype, data)));
   }
   if (ArrayBuffer.isView(value)) {
-    const own = dtypeOfArray(value as TypedArray);
-    const dt = dtype ?? own;
-    return new Tensor([value.length], dt, arrayConstructor(dt).from(value as TypedArray));
+    // A Uint16Array is taken as the bits of f16 or bf16 (its dtype must say which).
+    if (value instanceof Uint16Array && dtype !== undefined && isHalf(dtype))
+      return new Tensor([value.length], dtype, value.slice());
+    const dt = dtype ?? dtypeOfArray(value as TypedArray);
+    // A BigInt64Array is s64 values, kept exactly as s64 (converted through numbers otherwise).
+    if (value instanceof BigInt64Array)
+      return new Tensor(
+        [value.length],
+        dt,
+        dt === "s64" ? value.slice() : arrayOf(dt, numbersOf("s64", value)),
+      );
+    return new Tensor([value.length], dt, arrayOf(dt, value as NumberArray));
   }
   const shape = inferShape(value);
   const dt = dtype ?? "f32";
-  const data = allocate(dt, sizeOf(shape));
+  const data = staging(dt, sizeOf(shape));
   let k = 0;
   const fill = (v: NestedArray, depth: number, path: number[]): void => {
     if (depth === shape.length) {
@@ -66,7 +92,7 @@ export function tensor(
     for (let i = 0; i < v.length; i++) fill(v[i] as NestedArray, depth + 1, [...path, i]);
   };
   fill(value, 0, []);
-  return new Tensor(shape, dt, data);
+  return new Tensor(shape, dt, stored(dt, data));
 }
 
 function inferShape(value: NestedArray): number[] {
@@ -93,9 +119,9 @@ function filled(op: string, shape: Shape, value: number, options: DTypeOptions):
   const s = checkShape(shape, op);
   checkNumber(op, "value", value);
   const dtype = checkDType(checkOptions(op, options).dtype ?? "f32", op);
-  const data = allocate(dtype, sizeOf(s));
+  const data = staging(dtype, sizeOf(s));
   if (value !== 0) data.fill(value);
-  return new Tensor(s, dtype, data);
+  return new Tensor(s, dtype, stored(dtype, data));
 }
 
 /** A tensor of zeros. */
@@ -139,7 +165,7 @@ export function iota(shape: Shape, options: DTypeOptions & { axis?: number } = {
   const s = checkShape(shape, "iota");
   options = checkOptions("iota", options);
   const dtype = checkDType(options.dtype ?? "s32", "iota");
-  const data = allocate(dtype, sizeOf(s));
+  const data = staging(dtype, sizeOf(s));
   if (options.axis === undefined) {
     for (let i = 0; i < data.length; i++) data[i] = i;
   } else {
@@ -148,7 +174,7 @@ export function iota(shape: Shape, options: DTypeOptions & { axis?: number } = {
     const n = s[axis]!;
     for (let i = 0; i < data.length; i++) data[i] = Math.floor(i / stride) % n;
   }
-  return new Tensor(s, dtype, data);
+  return new Tensor(s, dtype, stored(dtype, data));
 }
 
 /** The identity matrix n×n (or n×m). */
@@ -156,10 +182,10 @@ export function eye(n: number, options: DTypeOptions & { m?: number } = {}): Ten
   options = checkOptions("eye", options);
   const m = options.m ?? n;
   const s = checkShape([n, m], "eye");
-  const t = zeros(s, { dtype: checkDType(options.dtype ?? "f32", "eye") });
-  const d = t._data!;
+  const dtype = checkDType(options.dtype ?? "f32", "eye");
+  const d = staging(dtype, sizeOf(s));
   for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
-  return t;
+  return new Tensor(s, dtype, stored(dtype, d));
 }
 
 /** `n` evenly spaced values from `start` to `stop` (inclusive unless `endpoint: false`). */
@@ -175,12 +201,12 @@ export function linspace(
   checkShape([n], "linspace");
   const endpoint = checkBoolean("linspace", "endpoint", options.endpoint, true);
   const dtype = checkDType(options.dtype ?? "f32", "linspace");
-  const data = allocate(dtype, n);
+  const data = staging(dtype, n);
   const div = endpoint ? n - 1 : n;
   const step = div > 0 ? (stop - start) / div : 0;
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   if (endpoint && n > 1) data[n - 1] = stop;
-  return new Tensor([n], dtype, data);
+  return new Tensor([n], dtype, stored(dtype, data));
 }
 
 /**
@@ -203,9 +229,9 @@ export function arange(start: number, stop?: number, step = 1, options: DTypeOpt
     "arange",
   );
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const data = allocate(dtype, n);
+  const data = staging(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return new Tensor([n], dtype, data);
+  return new Tensor([n], dtype, stored(dtype, data));
 }
 
 /** A tensor with only a shape and a dtype (no data): describes an input, as `Nx.template`. */
@@ -250,7 +276,5 @@ export function fromBuffer(
 
 /** @internal A scalar tensor. */
 export function scalar(x: number, dtype: DType): Tensor {
-  const data = allocate(dtype, 1);
-  data[0] = x;
-  return new Tensor([], dtype, data);
+  return new Tensor([], dtype, arrayOf(dtype, [x]));
 }
