@@ -2,7 +2,8 @@
 // computes, before its rounding to f32, is compared with Math's.
 import type { BinaryOp, UnaryOp } from "../src/compile/expr.js";
 import { ValType } from "../src/wasm/encoder.js";
-import { MathFunctions } from "../src/wasm/math.js";
+import { Lanes } from "../src/wasm/f64x2.js";
+import { mathLanes } from "../src/wasm/math.js";
 import { heapF32, instantiateShared, scratch, sharedModule } from "../src/wasm/memory.js";
 
 /** `op` of each element (and of `ys`' element for atan2), computed by the Wasm f64x2 function. */
@@ -11,7 +12,9 @@ export function wasmF64(op: UnaryOp | BinaryOp, xs: Float64Array, ys?: Float64Ar
   const run = mod.addFunction([ValType.i32, ValType.i32, ValType.i32, ValType.i32], [], "run");
   const [a, b, out, bytes] = [0, 1, 2, 3].map((i) => run.param(i));
   const i = run.local(ValType.i32);
-  const fn = new MathFunctions(mod).f64(op);
+  const fn = mod.addFunction(ys ? [ValType.v128, ValType.v128] : [ValType.v128], [ValType.v128]);
+  const params = (ys ? [0, 1] : [0]).map((k) => fn.param(k));
+  fn.push(mathLanes(new Lanes(fn), op, params)).end();
   run.forRange(i, 0, bytes!, 16, () => {
     const args = [() => run.v128Load(() => run.i32Add(a!, i))];
     if (ys) args.push(() => run.v128Load(() => run.i32Add(b!, i)));

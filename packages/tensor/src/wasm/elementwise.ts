@@ -24,7 +24,7 @@ import {
   sharedModule,
 } from "./memory.js";
 import { simdSupported } from "./features.js";
-import { isMathOp, MathFunctions } from "./math.js";
+import { emitMath, isMathOp } from "./math.js";
 import { webAssembly } from "./webassembly.js";
 import { gemmKernel } from "./instance.js";
 import { getThreads, MAX_LOOP_ARGS, registerLoop, runLoopParts, type LoopRun } from "./threads.js";
@@ -170,7 +170,7 @@ function emitExpr(
   e: Expr,
   vector: boolean,
   leaf: (ref: number) => void,
-  locals: { readonly one: Local; readonly math: MathFunctions },
+  locals: { readonly one: Local },
 ): void {
   const go = (x: Expr) => emitExpr(f, x, vector, leaf, locals);
   const one = locals.one;
@@ -184,7 +184,7 @@ function emitExpr(
         else f.i32Eqz();
         return;
       }
-      if (isMathOp(e.op)) return emitMath(f, e.op, [e.a], vector, go, locals.math);
+      if (isMathOp(e.op)) return math(f, e.op, [e.a], vector, go);
       if (e.op === "isNan") {
         go(e.a);
         go(e.a);
@@ -198,7 +198,7 @@ function emitExpr(
       return;
     }
     case "binary":
-      if (isMathOp(e.op)) return emitMath(f, e.op, [e.a, e.b], vector, go, locals.math);
+      if (isMathOp(e.op)) return math(f, e.op, [e.a, e.b], vector, go);
       go(e.a);
       go(e.b);
       if (e.op === "and" || e.op === "or") {
@@ -228,22 +228,24 @@ function emitExpr(
 }
 
 /**
- * A call of the Wasm math function of `op` (math.ts) on `args`; the scalar tail calls it on
+ * The Wasm math function `op` (math.ts) of `args`, emitted inline; the scalar tail computes it on
  * splats and keeps lane 0.
  */
-function emitMath(
+function math(
   f: FunctionBuilder,
   op: UnaryOp | BinaryOp,
   args: readonly Expr[],
   vector: boolean,
   go: (x: Expr) => void,
-  math: MathFunctions,
 ): void {
-  const operands = args.map((a) => () => {
+  const operands = args.map((a) => {
+    const l = f.local(ValType.v128);
     go(a);
     if (!vector) f.f32x4Splat();
+    f.localSet(l);
+    return l;
   });
-  f.call(math.get(op), ...operands);
+  emitMath(f, op, operands);
   if (!vector) f.f32x4ExtractLane(0);
 }
 
@@ -269,7 +271,6 @@ function loopModule(loop: FusedLoop): Uint8Array {
   const end = f.local(ValType.i32);
   const one = f.local(ValType.v128);
   f.localSet(one, () => f.f32x4Const([1, 1, 1, 1]));
-  const math = new MathFunctions(mod);
   // Lane-splat values of scalars, constants and (per outer index) columns; columns' f32 values.
   const splat = loop.reads.map((r) =>
     r.kind === "array" || r.kind === "row" ? undefined : f.local(ValType.v128),
@@ -317,7 +318,7 @@ function loopModule(loop: FusedLoop): Uint8Array {
         else if (r.kind === "column") f.localGet(colValue[ref]!);
         else if (r.kind === "const") f.f32Const(r.value);
       };
-      emitExpr(f, m.expr, vector, leaf, { one, math });
+      emitExpr(f, m.expr, vector, leaf, { one });
       const temp = vector ? vTemps[j]! : sTemps[j]!;
       f.localSet(temp);
       if (m.stored && m.expr.dtype === "u8") {

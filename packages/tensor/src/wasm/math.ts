@@ -18,13 +18,9 @@
  *   to ~1e-15 relative; a Wasm version would need its own series and continued fractions);
  * - sign, round, rem, rsqrt and the other non-transcendental operations not lowered in
  *   elementwise.ts.
- *
- * Each function is a module function (v128 f32x4 → v128), built once per module when a loop uses
- * it: the low and the high two lanes are each widened, computed and narrowed.
  */
 import type { BinaryOp, UnaryOp } from "../compile/expr.js";
-import type { FunctionBuilder, ModuleBuilder } from "./encoder.js";
-import { ValType } from "./encoder.js";
+import type { FunctionBuilder, Local } from "./encoder.js";
 import { acos, asin, atan, atan2 } from "./atan.js";
 import { exp, expm1 } from "./exp.js";
 import { Lanes, type Lane } from "./f64x2.js";
@@ -132,59 +128,31 @@ const DEMOTE_ZERO = 0x5e; // f32x4.demote_f64x2_zero
 const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
 const JOIN_LOW = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
-/** The math functions of one module, each added the first time a loop uses it. */
-export class MathFunctions {
-  private readonly built = new Map<string, FunctionBuilder>();
-
-  constructor(private readonly mod: ModuleBuilder) {}
-
-  /** The function computing `op` in doubles: f64x2 operands (one per operand) to f64x2. */
-  f64(op: UnaryOp | BinaryOp): FunctionBuilder {
-    return this.once(`${op}:f64`, () => {
-      const unary = UNARY[op as UnaryOp];
-      const binary = BINARY[op as BinaryOp];
-      if (unary === undefined && binary === undefined)
-        throw new Error(`internal: ${op} has no Wasm lowering`);
-      const fn = this.mod.addFunction(
-        arity(op).map(() => ValType.v128),
-        [ValType.v128],
-      );
-      const v = new Lanes(fn);
-      fn.push(unary ? unary(v, fn.param(0)) : binary!(v, fn.param(0), fn.param(1)));
-      fn.end();
-      return fn;
-    });
-  }
-
-  /**
-   * The function computing `op` on f32x4 operands (one per operand), as f32x4: {@link f64} on the
-   * low and on the high two lanes, each widened, then each result rounded to f32.
-   */
-  get(op: UnaryOp | BinaryOp): FunctionBuilder {
-    return this.once(op, () => {
-      const lanes = this.f64(op);
-      const params = arity(op).map(() => ValType.v128);
-      const fn = this.mod.addFunction(params, [ValType.v128]);
-      for (const high of [false, true]) {
-        const widened = params.map((_, i) => () => {
-          fn.localGet(fn.param(i));
-          if (high) fn.i8x16Shuffle(HIGH_LANES, fn.param(i));
-          fn.simd(PROMOTE_LOW);
-        });
-        fn.call(lanes, ...widened).simd(DEMOTE_ZERO);
-      }
-      fn.i8x16Shuffle(JOIN_LOW).end();
-      return fn;
-    });
-  }
-
-  private once(key: string, build: () => FunctionBuilder): FunctionBuilder {
-    let fn = this.built.get(key);
-    if (fn === undefined) this.built.set(key, (fn = build()));
-    return fn;
-  }
+/** `op` of f64x2 operands (one per operand of `op`), as f64x2. */
+export function mathLanes(v: Lanes, op: UnaryOp | BinaryOp, args: readonly Lane[]): Lane {
+  const unary = UNARY[op as UnaryOp];
+  const binary = BINARY[op as BinaryOp];
+  if (unary !== undefined && args.length === 1) return unary(v, args[0]!);
+  if (binary !== undefined && args.length === 2) return binary(v, args[0]!, args[1]!);
+  throw new Error(`internal: ${op} of ${args.length} operands has no Wasm lowering`);
 }
 
-/** One entry per operand of `op`. */
-const arity = (op: UnaryOp | BinaryOp): readonly unknown[] =>
-  Object.prototype.hasOwnProperty.call(BINARY, op) ? [0, 1] : [0];
+/**
+ * Pushes `op` of the f32x4 operands in `args`, as f32x4: {@link mathLanes} on the low and on the
+ * high two lanes, each widened, then each result rounded once to f32. The code is emitted inline
+ * (a call per four lanes costs as much as the function itself in V8).
+ */
+export function emitMath(f: FunctionBuilder, op: UnaryOp | BinaryOp, args: readonly Local[]): void {
+  const v = new Lanes(f);
+  for (const high of [false, true]) {
+    const widened = args.map((a) => () => {
+      f.localGet(a);
+      if (high) f.i8x16Shuffle(HIGH_LANES, a);
+      f.simd(PROMOTE_LOW);
+    });
+    // Each half's operands are widened into locals first: the functions may read them twice.
+    const locals = widened.map((w) => v.let(w));
+    f.push(mathLanes(v, op, locals)).simd(DEMOTE_ZERO);
+  }
+  f.i8x16Shuffle(JOIN_LOW);
+}
