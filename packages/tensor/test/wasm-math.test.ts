@@ -12,6 +12,7 @@ import { describe, it } from "node:test";
 
 import * as nx from "../src/index.js";
 import type { BinaryOp, UnaryOp } from "../src/compile/expr.js";
+import { runningWorkers } from "../src/wasm/threads.js";
 import { ulpsApart, wasmF64 } from "./wasm-math-f64.js";
 
 type Op = UnaryOp | BinaryOp;
@@ -162,8 +163,9 @@ describe("wasm math functions match the JavaScript loops", () => {
     }
   });
 
-  it("fused loops mixing them: log-softmax and GELU (tanh form) run in Wasm, equal to JavaScript", () => {
-    const x = nx.reshape(nx.fromBuffer(dense([8], 64 * 1000, 3), "f32", [64 * 1000]), [64, 1000]);
+  it("fused loops mixing them (log-softmax, GELU's tanh form) equal JavaScript on 1 and 2 threads", () => {
+    // 128 × 1000 elements: past LOOP_THREAD_MIN, so the loops also run in row ranges on workers.
+    const x = nx.reshape(nx.fromBuffer(dense([8], 128_000, 3), "f32", [128_000]), [128, 1000]);
     const logSoftmax = (a: nx.Tensor) => {
       const shifted = nx.subtract(a, nx.reduceMax(a, { axes: [1], keepAxes: true }));
       return nx.subtract(shifted, nx.log(nx.sum(nx.exp(shifted), { axes: [1], keepAxes: true })));
@@ -177,12 +179,20 @@ describe("wasm math functions match the JavaScript loops", () => {
     };
     const mixed = (a: nx.Tensor) =>
       nx.add(nx.log1p(nx.exp(nx.negate(nx.abs(a)))), nx.atan(nx.sinh(a)));
-    for (const f of [logSoftmax, gelu, mixed]) {
-      const wasm = nx.jit(f, { backend: "wasm" });
-      assert.match(wasm.source(x), /(log|tanh|log1p).*\(wasm\)/);
-      const got = wasm(x).data() as Float32Array;
-      const want = nx.jit(f, { backend: "js" })(x).data() as Float32Array;
-      assert.deepEqual(got, want);
+    const initial = nx.getThreads();
+    try {
+      for (const f of [logSoftmax, gelu, mixed]) {
+        const want = nx.jit(f, { backend: "js" })(x).data() as Float32Array;
+        for (const threads of [1, 2]) {
+          nx.setThreads(threads);
+          const wasm = nx.jit(f, { backend: "wasm" });
+          assert.match(wasm.source(x), /(log|tanh|log1p).*\(wasm\)/);
+          assert.deepEqual(wasm(x).data() as Float32Array, want, `${threads} threads`);
+        }
+      }
+      assert.ok(runningWorkers() > 0, "the loops ran on worker threads");
+    } finally {
+      nx.setThreads(initial);
     }
   });
 });
