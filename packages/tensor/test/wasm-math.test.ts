@@ -34,6 +34,9 @@ const UNARY = [
   "asin",
   "acos",
   "cbrt",
+  "sin",
+  "cos",
+  "tan",
 ] as const;
 const unaryOp = (op: (typeof UNARY)[number]) => nx[op] as (x: nx.Tensor) => nx.Tensor;
 
@@ -74,6 +77,8 @@ const SPECIAL = Float32Array.from([
   1e-8, -1e-8, 2 ** -30, -(2 ** -30), 2 ** 28, 2 ** 60,
   // atan's reduction boundaries: tan(π/12), 1/√3, √3
   0.2679491924311227, 0.5773502691896258, 1.7320508,
+  // near multiples of π/2 (as f32), and huge arguments for the trigonometric reduction
+  1.5707964, 3.1415927, -3.1415927, 4.712389, 6.2831855, 1e30, -1e30, 2 ** 100, 1.2e20, 104348,
 ]);
 
 /** Runs `f` through jit on both backends; asserts the Wasm loop was used. */

@@ -3,15 +3,15 @@
  * backend prints (`compile/expr.ts`). A loop reads full-size f32 arrays and f32 scalars, computes
  * its members in order (four lanes at a time, then a scalar tail) and stores those needed outside.
  *
- * Only operations whose f32 result is the JavaScript loop's are lowered here. The correctly
- * rounded ones (add, subtract, multiply, divide, square root, min, max, abs, negate, floor, ceil,
- * trunc, comparisons, select) give bit for bit what the JavaScript loop gives (which computes in
- * doubles and rounds once per operation). The transcendental functions of math.ts (exp, expm1,
- * log, log1p, log2, log10, sigmoid, tanh, sinh, cosh, asinh, acosh, atanh, atan, asin, acos,
- * atan2, cbrt) are computed in doubles to a few units in the last place and rounded once, as `Math.*`
+ * Only operations whose f32 result is the JavaScript loop's are lowered here. The correctly rounded
+ * ones (add, subtract, multiply, divide, square root, min, max, abs, negate, floor, ceil, trunc,
+ * comparisons, select) give bit for bit what the JavaScript loop gives (which computes in doubles
+ * and rounds once per operation). The transcendental functions of math.ts (exp, expm1, log, log1p,
+ * log2, log10, sigmoid, tanh, sinh, cosh, asinh, acosh, atanh, atan, asin, acos, atan2, cbrt, sin,
+ * cos, tan) are computed in doubles to a few units in the last place and rounded once, as `Math.*`
  * is, so they match it but for about one input in 10⁸ (and then by one f32 ulp). Anything else —
- * sin, cos, tan, pow, erf and the other operations math.ts explains, integer dtypes, strided
- * reads — returns `undefined` and stays in JavaScript.
+ * pow, erf and the other operations math.ts explains, integer dtypes, strided reads — returns
+ * `undefined` and stays in JavaScript.
  */
 import type { BinaryOp, Expr, UnaryOp } from "../compile/expr.js";
 import { Local, ValType, type FunctionBuilder } from "./encoder.js";

@@ -23,6 +23,7 @@ const OP = {
   v128And: 0x4e,
   v128Or: 0x50,
   v128Bitselect: 0x52,
+  f64x2Floor: 0x75,
   f64x2Nearest: 0x94,
   i64x2Shl: 0xcb,
   i64x2ShrS: 0xcc,
@@ -96,6 +97,10 @@ export class Lanes {
   }
   sqrt(a: Lane): Lane {
     return this.op(OP.f64x2Sqrt, a);
+  }
+  /** Round down to an integer. */
+  floor(a: Lane): Lane {
+    return this.op(OP.f64x2Floor, a);
   }
   /** Round to the nearest integer, ties to even. */
   nearest(a: Lane): Lane {

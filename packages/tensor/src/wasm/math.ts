@@ -1,21 +1,20 @@
 /**
- * The transcendental functions of the fused Wasm loops (elementwise.ts), computed as the
- * JavaScript loops compute them: each f32 lane widened to a double, the function evaluated in
- * f64x2 lanes to a few units in the last place (exp.ts, log.ts, atan.ts and the hyperbolic
- * functions below, built on those), then rounded once to f32. `Math.*` is within an ulp of the
- * exact value too, so the two f32 results differ only where the exact value lies within a few
- * double ulps (~1e-15 relative) of a midpoint between two floats — about one input in 10⁸ — and
- * then by one f32 ulp. NaN, ±0, ±∞ and the domain edges (log(−1), atanh(±1), acosh(x < 1), …)
- * give exactly `Math`'s answers.
+ * The transcendental functions of the fused Wasm loops (elementwise.ts), computed as the JavaScript
+ * loops compute them: each f32 lane widened to a double, the function evaluated in f64x2 lanes to a
+ * few units in the last place (exp.ts, log.ts, atan.ts, trig.ts and the hyperbolic functions below,
+ * built on those), then rounded once to f32. `Math.*` is within an ulp of the exact value too, so
+ * the two f32 results differ only where the exact value lies within a few double ulps (~1e-15
+ * relative) of a midpoint between two floats — about one input in 10⁸ — and then by one f32 ulp.
+ * NaN, ±0, ±∞ and the domain edges (log(−1), atanh(±1), acosh(x < 1), …) give exactly `Math`'s
+ * answers.
  *
  * Lowered: exp, expm1, log, log1p, log2, log10, sigmoid, tanh, sinh, cosh, asinh, acosh, atanh,
- * atan, asin, acos, atan2 and cbrt. They stay in JavaScript:
- * - sin, cos, tan: their range reduction needs π to ~1100 bits for |x| up to f32's maximum
- *   (Payne–Hanek), not written here;
+ * atan, asin, acos, atan2, cbrt, sin, cos and tan (trig.ts: an exact reduction for every f32). They
+ * stay in JavaScript:
  * - pow: ln and exp to a few double ulps are not enough for x^y with large |y · ln x|, and its
  *   special cases are many;
- * - erf, erfc, erfInv: not written yet (they are our own kernels in kernels/special.ts, accurate
- *   to ~1e-15 relative; a Wasm version would need its own series and continued fractions);
+ * - erf, erfc, erfInv: not written yet (they are our own kernels in kernels/special.ts, accurate to
+ *   ~1e-15 relative; a Wasm version would need its own series and continued fractions);
  * - sign, round, rem, rsqrt and the other non-transcendental operations not lowered in
  *   elementwise.ts.
  */
@@ -25,6 +24,7 @@ import { acos, asin, atan, atan2 } from "./atan.js";
 import { exp, expm1 } from "./exp.js";
 import { Lanes, type Lane } from "./f64x2.js";
 import { log, log10, log1p, log2 } from "./log.js";
+import { cos, sin, tan } from "./trig.js";
 
 /** tanh x = (e^2|x| − 1) / (e^2|x| − 1 + 2), with x's sign. */
 function tanh(v: Lanes, x: Lane): Lane {
@@ -112,6 +112,9 @@ const UNARY: Partial<Record<UnaryOp, Unary>> = {
   asin,
   acos,
   cbrt,
+  sin,
+  cos,
+  tan,
 };
 const BINARY: Partial<Record<BinaryOp, Binary>> = { atan2 };
 
