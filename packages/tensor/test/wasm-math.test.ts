@@ -3,9 +3,10 @@
  * loops, which compute `Math.*` in doubles and round once to f32. Both are within a few double
  * ulps of the exact value, so their f32 results may differ only where it lies within ~1e-15 of a
  * midpoint between two floats: at most one f32 ulp, for at most 1e-6 of the inputs. Measured
- * (Node 20, x86-64): no difference at all, in any of the sweeps below, for any function; and the
- * double each Wasm function computes is within 4 ulps of Math's (asin, acos and tanh reach 4; log,
- * log1p, exp, cbrt 1–2). Special values and domain edges must agree exactly.
+ * (Node 20, V8 11.3, x86-64): 0 differences in every sweep below, for every function (~4.66M
+ * inputs each; expected ~0.05 at 1 in 10⁸). The double each Wasm function computes before
+ * rounding is within 4 ulps of Math's (tanh, asin, acos reach 4; tan, atan, atanh 3; exp, log,
+ * log1p, sin, cos, cbrt 1–2). Special values and domain edges must agree exactly.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
