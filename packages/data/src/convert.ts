@@ -26,7 +26,8 @@ export interface ToTensorOptions {
   categories?: Record<string, readonly string[]>;
 }
 
-const ARRAY: Record<nx.DType, new (n: number) => nx.TypedArray> = {
+// Complex tensors have no Polars type (polarsType refuses them before these tables are read).
+const ARRAY: Partial<Record<nx.DType, new (n: number) => nx.TypedArray>> = {
   f32: Float32Array,
   f64: Float64Array,
   s32: Int32Array,
@@ -34,7 +35,7 @@ const ARRAY: Record<nx.DType, new (n: number) => nx.TypedArray> = {
   u8: Uint8Array,
 };
 
-const POLARS_TYPE: Record<nx.DType, pl.DataType> = {
+const POLARS_TYPE: Partial<Record<nx.DType, pl.DataType>> = {
   f32: pl.Float32,
   f64: pl.Float64,
   s32: pl.Int32,
@@ -59,6 +60,10 @@ const NUMERIC = new Set([
 /** The Polars type a tensor of `dtype` is read from and written to. */
 export function polarsType(dtype: nx.DType): pl.DataType {
   const t = POLARS_TYPE[dtype];
+  if (dtype === "c64" || dtype === "c128")
+    throw new TypeError(
+      `${dtype} tensors have no Polars type; convert nx.real(x) and nx.imag(x) instead`,
+    );
   if (!t) {
     throw new TypeError(
       `unknown dtype ${JSON.stringify(dtype)}; expected one of ${nx.DTYPES.join(", ")}`,
@@ -197,7 +202,7 @@ export function toTensor(
   const k = names.length;
   const shape = k === 1 && !options.keepDims ? [n] : [n, k];
   if (k === 1) return nx.fromBuffer(columnArray(series[0]!, dtype, options), dtype, shape);
-  const out = new ARRAY[dtype](n * k);
+  const out = new ARRAY[dtype]!(n * k);
   for (let j = 0; j < k; j++) {
     const col = columnArray(series[j]!, dtype, options);
     for (let i = 0, o = j; i < n; i++, o += k) out[o] = col[i]!;
@@ -219,6 +224,7 @@ export function fromTensor(t: nx.Tensor, names?: string | readonly string[]): pl
       `fromTensor: expected a rank-1 or rank-2 tensor, got ${nx.formatType(t.shape, t.dtype)}`,
     );
   }
+  polarsType(t.dtype);
   const [n, k] = t.rank === 1 ? [t.shape[0]!, 1] : [t.shape[0]!, t.shape[1]!];
   const given = names === undefined ? undefined : typeof names === "string" ? [names] : [...names];
   const cols = given ?? Array.from({ length: k }, (_, j) => `column_${j}`);
@@ -232,7 +238,7 @@ export function fromTensor(t: nx.Tensor, names?: string | readonly string[]): pl
   }
   const data = t.data();
   const series = cols.map((name, j) => {
-    const col = k === 1 ? data : new ARRAY[t.dtype](n);
+    const col = k === 1 ? data : new ARRAY[t.dtype]!(n);
     if (k !== 1) for (let i = 0, o = j; i < n; i++, o += k) col[i] = data[o]!;
     return pl.Series(name, col);
   });

@@ -6,7 +6,15 @@ import * as nx from "@dendrite/tensor";
 import { compileGraph, type Inputs } from "./graph.js";
 import type { Model } from "./model.js";
 
-const BYTES: Readonly<Record<nx.DType, number>> = { f32: 4, f64: 8, s32: 4, u32: 4, u8: 1 };
+const BYTES: Readonly<Record<nx.DType, number>> = {
+  f32: 4,
+  f64: 8,
+  s32: 4,
+  u32: 4,
+  u8: 1,
+  c64: 8,
+  c128: 16,
+};
 
 /** A value as Elixir's `inspect` writes it (Axon prints options that way): `{nil, 7}`, `:same`, `nil`. */
 function inspectValue(v: unknown): string {

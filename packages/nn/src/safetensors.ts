@@ -12,7 +12,7 @@ import { crc32, crc32Hex } from "./crc32.js";
 import { isJsonObject } from "./safe-json.js";
 import { nullObject } from "./tree.js";
 
-const TO_FILE: Readonly<Record<nx.DType, string>> = {
+const TO_FILE: Readonly<Partial<Record<nx.DType, string>>> = {
   f32: "F32",
   f64: "F64",
   s32: "I32",
@@ -26,7 +26,13 @@ const FROM_FILE: ReadonlyMap<string, nx.DType> = new Map([
   ["U32", "u32"],
   ["U8", "u8"],
 ]);
-const BYTES: Readonly<Record<nx.DType, number>> = { f32: 4, f64: 8, s32: 4, u32: 4, u8: 1 };
+const BYTES: Readonly<Partial<Record<nx.DType, number>>> = {
+  f32: 4,
+  f64: 8,
+  s32: 4,
+  u32: 4,
+  u8: 1,
+};
 
 /** The largest dimension accepted in a file (the largest JavaScript array length). */
 const MAX_DIM = 2 ** 32 - 1;
@@ -95,13 +101,18 @@ export function encodeSafetensors(
       throw new Error(`safetensors: "__metadata__" cannot name a tensor`);
     const t = tensors[name];
     if (!(t instanceof nx.Tensor)) throw new TypeError(`safetensors: "${name}" is not a tensor`);
+    const dtype = TO_FILE[t.dtype];
+    if (dtype === undefined)
+      throw new TypeError(
+        `safetensors: "${name}" is ${nx.formatType(t.shape, t.dtype)}; the format has no complex types`,
+      );
     const data = t.data();
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     stored.push({
       name,
-      dtype: TO_FILE[t.dtype],
+      dtype,
       shape: [...t.shape],
-      bytes: littleEndian(bytes, BYTES[t.dtype]),
+      bytes: littleEndian(bytes, BYTES[t.dtype]!),
     });
   }
   meta[CHECKSUM_KEY] = checksum(stored, meta);
@@ -207,7 +218,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string = IN_MEMORY): 
   const tensors = nullObject<nx.Tensor>();
   for (const s of stored) {
     const dtype = FROM_FILE.get(s.dtype)!;
-    const raw = HOST_LITTLE_ENDIAN ? s.bytes : littleEndian(s.bytes, BYTES[dtype]);
+    const raw = HOST_LITTLE_ENDIAN ? s.bytes : littleEndian(s.bytes, BYTES[dtype]!);
     tensors[s.name] = nx.fromBuffer(raw, dtype, s.shape);
   }
   return { tensors, metadata };
@@ -251,7 +262,7 @@ function describeEntry(
   const b = begin as number;
   const span = (end as number) - b;
   // The element count, stopping early once it exceeds what the span could hold.
-  const width = BYTES[dtype!];
+  const width = BYTES[dtype!]!;
   let count = 1;
   for (const d of dims) {
     count *= d;

@@ -5,7 +5,7 @@
  * under `jit`, and are themselves recorded by an enclosing `grad` (grad of grad).
  */
 import { Tape, bind, withTape, withoutTape } from "./core.js";
-import { isFloat } from "./dtype.js";
+import { isComplex, isFloat } from "./dtype.js";
 import { derivativeOf } from "./primitive.js";
 import * as derivativeOps from "./ops/derivative.js";
 import { formatType } from "./format.js";
@@ -150,7 +150,8 @@ function backward(tape: Tape, out: Tensor, inputs: readonly Tensor[]): Tensor[] 
     const gs = derivativeOf(r.prim)!(g, r.inputs, r.out, r.params, derivativeOps);
     r.inputs.forEach((x, k) => {
       const gk = gs[k];
-      if (!gk || !tape.tracked.has(x) || !isFloat(x.dtype)) return;
+      // Complex intermediates carry cotangents too (∂L/∂re + i·∂L/∂im, see primitives/fft.ts).
+      if (!gk || !tape.tracked.has(x) || !(isFloat(x.dtype) || isComplex(x.dtype))) return;
       const fitted = cast(shapesEqual(gk.shape, x.shape) ? gk : unbroadcast(gk, x.shape), x.dtype);
       const prev = cotangents.get(x);
       cotangents.set(x, prev ? add(prev, fitted) : fitted);

@@ -15,6 +15,9 @@ import { Graph, type Node } from "./graph.js";
 import type { Program } from "./compile/compiler.js";
 import { getDefaultBackend } from "./compile/backend.js";
 import { LruCache } from "./lru.js";
+import { isComplex } from "./dtype.js";
+import { describeValue } from "./describe.js";
+import { viewAsComplex, viewAsReal } from "./primitives/complex.js";
 
 /** A record of one primitive application, kept by a tape for the backward pass. */
 export interface TapeRecord {
@@ -104,6 +107,8 @@ export function bind<P>(
   ...rest: NoParams extends P ? [params?: P] : [params: P]
 ): Tensor {
   const params = (rest[0] ?? {}) as P;
+  if (prim.complex !== "native" && inputs.some((x) => isComplex(x.dtype)))
+    return bindComplex(prim, inputs, params);
   const aval = prim.infer(inputs, params);
   let out: Tensor;
   let graph: Graph | undefined;
@@ -138,6 +143,28 @@ export function bind<P>(
   }
   if (tapes.length && derivativeOf(prim)) record(prim, inputs, params, out);
   return out;
+}
+
+/**
+ * A primitive applied to complex tensors: by its complex rule, as itself on the inputs' pair views
+ * (c64[...] as f32[..., 2]) with the params the rule gives, the result seen as complex again. Each
+ * of the three steps is an ordinary application (traced, recorded, differentiated).
+ */
+function bindComplex<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
+  const z = inputs.find((x) => isComplex(x.dtype))!;
+  const rule = prim.complex;
+  if (typeof rule !== "function")
+    throw new TypeError(
+      `${prim.name}: got ${describeValue(z)}; ${prim.name} does not take complex tensors`,
+    );
+  const other = inputs.find((x) => x.dtype !== z.dtype);
+  if (other)
+    throw new TypeError(
+      `internal: ${prim.name} got ${describeValue(z)} with ${describeValue(other)}; the op converts them to one type first`,
+    );
+  const pairs = inputs.map((x) => bind(viewAsReal, [x]));
+  const bindPairs = bind as (p: Primitive<P>, xs: readonly Tensor[], params: P) => Tensor;
+  return bind(viewAsComplex, [bindPairs(prim, pairs, rule(params, inputs))]);
 }
 
 function record(prim: AnyPrimitive, inputs: readonly Tensor[], params: unknown, out: Tensor): void {

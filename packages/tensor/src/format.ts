@@ -13,7 +13,7 @@
 
 import { describeValue } from "./describe.js";
 
-export type DType = "f32" | "f64" | "s32" | "u32" | "u8";
+export type DType = "f32" | "f64" | "s32" | "u32" | "u8" | "c64" | "c128";
 
 const DEFAULT_LIMIT = 50;
 
@@ -91,7 +91,7 @@ export function formatTensor(
   if (data === undefined) {
     body = ["(template: no data)"];
   } else if (shape.length === 0) {
-    body = [formatNumber(read(data, 0), dtype)];
+    body = [formatElement(data, 0, dtype)];
   } else {
     const state: Walk = { data, dtype, shape, index: 0, budget: limit };
     body = renderDim(state, 0);
@@ -101,6 +101,19 @@ export function formatTensor(
   for (const line of body) lines.push(`  ${line}`);
   lines.push(">");
   return lines.join("\n");
+}
+
+/**
+ * Element `i` of `data` as text: a number, or for a complex type (stored as interleaved pairs) its
+ * parts as Nx writes them, `1.0+2.0i` or `1.0-2.0i`.
+ */
+function formatElement(data: ArrayLike<number>, i: number, dtype: DType): string {
+  if (dtype !== "c64" && dtype !== "c128") return formatNumber(read(data, i), dtype);
+  const part = dtype === "c64" ? "f32" : "f64";
+  const re = read(data, 2 * i);
+  const im = read(data, 2 * i + 1);
+  const minus = im < 0 || Object.is(im, -0);
+  return `${formatNumber(re, part)}${minus ? "-" : "+"}${formatNumber(minus ? -im : im, part)}i`;
 }
 
 interface Walk {
@@ -132,7 +145,7 @@ function renderDim(state: Walk, axis: number): string[] {
         items.push("...");
         break;
       }
-      items.push(formatNumber(read(state.data, state.index), state.dtype));
+      items.push(formatElement(state.data, state.index, state.dtype));
       state.index++;
       state.budget--;
     }

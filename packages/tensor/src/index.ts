@@ -11,7 +11,7 @@
 import "./methods.js";
 
 export { Tensor, isTensor } from "./tensor.js";
-export type { DType, TypedArray } from "./dtype.js";
+export type { DType, ComplexDType, Complex, TypedArray } from "./dtype.js";
 export { DTYPES, promoteTypes } from "./dtype.js";
 export type { Shape } from "./shape.js";
 export { formatType, formatShape } from "./format.js";
@@ -153,6 +153,16 @@ export {
   svd,
   leastSquares,
 } from "./ops/linalg.js";
+export {
+  complex,
+  real,
+  imag,
+  conjugate,
+  viewAsReal,
+  viewAsComplex,
+  type PartLike,
+} from "./ops/complex.js";
+export { fft, ifft, type FftOptions } from "./ops/fft.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
 export { type IndexedOptions, gather, indexedAdd, indexedPut } from "./ops/indexed.js";
 export { type NormOptions, norm } from "./ops/norm.js";

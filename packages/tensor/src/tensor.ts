@@ -1,5 +1,5 @@
 /** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
-import type { DType, TypedArray } from "./dtype.js";
+import { isComplex, type Complex, type DType, type TypedArray } from "./dtype.js";
 import { formatTensor, formatType, formatShape } from "./format.js";
 import { registerDescription } from "./describe.js";
 import type { Shape } from "./shape.js";
@@ -73,15 +73,22 @@ export class Tensor {
     throw new Error(`${op}: this tensor is a template (shape and dtype only) and has no data`);
   }
 
-  /** A copy of the elements as a typed array of the tensor's dtype, row-major. */
+  /**
+   * A copy of the elements as a typed array of the tensor's dtype, row-major; a complex tensor's
+   * holds its parts interleaved (re, im), two numbers an element.
+   */
   data(): TypedArray {
     return this._concrete("data").slice();
   }
 
-  /** The elements as nested JS arrays (a number for a scalar). */
+  /**
+   * The elements as nested JS arrays (a number for a scalar); a complex tensor's elements are
+   * `{ re, im }` objects, which `tensor` reads back.
+   */
   toArray(): any {
-    const d = this._concrete("toArray");
+    const data = this._concrete("toArray");
     const shape = this.shape;
+    const d: ArrayLike<number | Complex> = isComplex(this.dtype) ? complexElements(data) : data;
     if (shape.length === 0) return d[0];
     const build = (axis: number, offset: number, stride: number): any[] => {
       const n = shape[axis]!;
@@ -99,6 +106,10 @@ export class Tensor {
   /** The value of a tensor with exactly one element. */
   toNumber(): number {
     const d = this._concrete("toNumber");
+    if (isComplex(this.dtype))
+      throw new TypeError(
+        `toNumber: a ${formatType(this.shape, this.dtype)} tensor has complex values; take nx.real or nx.imag first, or use toArray`,
+      );
     if (d.length !== 1) {
       throw new RangeError(
         `toNumber: expected a tensor with one element, got shape ${formatShape(this.shape)}`,
@@ -118,6 +129,13 @@ export class Tensor {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** The `{ re, im }` elements of interleaved complex data. */
+function complexElements(data: TypedArray): Complex[] {
+  const out = new Array<Complex>(data.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = { re: data[2 * i]!, im: data[2 * i + 1]! };
+  return out;
 }
 
 registerDescription(Tensor, (t) => `a tensor ${formatType(t.shape, t.dtype)}`);

@@ -63,6 +63,8 @@ export const ONNX_TYPES: Readonly<Record<nx.DType, number>> = {
   s32: 6,
   f64: 11,
   u32: 12,
+  c64: 14,
+  c128: 15,
 };
 
 /** The name of an ONNX element type. */

@@ -13,6 +13,9 @@ const CTOR: Record<DType, string> = {
   s32: "Int32Array",
   u32: "Uint32Array",
   u8: "Uint8Array",
+  // Complex buffers hold interleaved (re, im) pairs; programs only see them through views.
+  c64: "Float32Array",
+  c128: "Float64Array",
 };
 
 /** The typed-array constructor name for a dtype (an unknown dtype is refused, not written). */

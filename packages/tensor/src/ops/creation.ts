@@ -1,7 +1,15 @@
 /** Creating tensors: from JS values, typed arrays and bytes, and the usual constant patterns. */
 import { formatShape } from "../format.js";
-import type { DType, TypedArray } from "../dtype.js";
-import { allocate, arrayConstructor, byteSize, checkDType, dtypeOfArray } from "../dtype.js";
+import type { Complex, DType, TypedArray } from "../dtype.js";
+import {
+  allocate,
+  arrayConstructor,
+  byteSize,
+  checkDType,
+  complexPart,
+  dtypeOfArray,
+  isComplex,
+} from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { checkShape, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -11,6 +19,9 @@ import { checkBoolean, checkNumber, checkOptions } from "./check.js";
 /** Nested arrays of numbers (or booleans), any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
+/** Nested arrays of complex values `{ re, im }` (what `toArray` gives for a complex tensor). */
+export type NestedComplex = Complex | readonly NestedComplex[];
+
 /** Options for creating a tensor. */
 export interface DTypeOptions {
   /** Element type; JS numbers default to "f32", typed arrays to their own type. */
@@ -18,11 +29,15 @@ export interface DTypeOptions {
 }
 
 /**
- * A tensor from a number, nested arrays, a typed array (1-D) or another tensor.
+ * A tensor from a number, nested arrays, a typed array (1-D) or another tensor. Nested arrays of
+ * `{ re, im }` objects make a complex tensor (c64 unless `dtype` says c128); numbers given a
+ * complex `dtype` are real parts. A typed array or tensor converts to a complex `dtype` as real
+ * parts; a complex tensor converts only to complex types (`nx.real` gives its real part).
  * @example tensor([[1, 2], [3, 4]]) // f32[2][2]
+ * @example tensor([{ re: 1, im: 2 }]) // c64[1] [1.0+2.0i]
  */
 export function tensor(
-  value: NestedArray | TypedArray | Tensor,
+  value: NestedArray | NestedComplex | TypedArray | Tensor,
   options: DTypeOptions = {},
 ): Tensor {
   const o = checkOptions("tensor", options);
@@ -30,25 +45,39 @@ export function tensor(
   if (value instanceof Tensor) {
     const data = value._concrete("tensor");
     if (!dtype || dtype === value.dtype) return value;
-    return new Tensor(value.shape, dtype, arrayConstructor(dtype).from(data));
+    if (isComplex(value.dtype) && !isComplex(dtype))
+      throw new TypeError(
+        `tensor: cannot make ${dtype} values of a ${value.dtype} tensor; take nx.real(x) or nx.abs(x) first`,
+      );
+    return new Tensor(value.shape, dtype, convertData(data, value.dtype, dtype));
   }
   if (ArrayBuffer.isView(value)) {
     const own = dtypeOfArray(value as TypedArray);
     const dt = dtype ?? own;
-    return new Tensor([value.length], dt, arrayConstructor(dt).from(value as TypedArray));
+    return new Tensor([value.length], dt, convertData(value as TypedArray, own, dt));
   }
   const shape = inferShape(value);
-  const dt = dtype ?? "f32";
+  const leaf = leafOf(value);
+  const givenComplex = typeof leaf === "object" && leaf !== null;
+  const dt = dtype ?? (givenComplex ? "c64" : "f32");
+  if (givenComplex && !isComplex(dt))
+    throw new TypeError(`tensor: complex values { re, im } need a complex dtype, not ${dt}`);
   const data = allocate(dt, sizeOf(shape));
+  // A complex element takes two numbers; a real number given for one is its real part.
+  const width = isComplex(dt) ? 2 : 1;
   let k = 0;
-  const fill = (v: NestedArray, depth: number, path: number[]): void => {
+  const fill = (v: NestedArray | NestedComplex, depth: number, path: number[]): void => {
     if (depth === shape.length) {
-      if (typeof v === "boolean") data[k++] = v ? 1 : 0;
-      else if (typeof v === "number") data[k++] = v;
+      if (givenComplex && isComplexValue(v)) {
+        data[k] = v.re;
+        data[k + 1] = v.im;
+      } else if (!givenComplex && typeof v === "boolean") data[k] = v ? 1 : 0;
+      else if (!givenComplex && typeof v === "number") data[k] = v;
       else
         throw new TypeError(
-          `tensor: expected a number at [${path.join("][")}], got ${describeValue(v)}`,
+          `tensor: expected ${givenComplex ? "a complex value { re, im }" : "a number"} at [${path.join("][")}], got ${describeValue(v)}`,
         );
+      k += width;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
@@ -62,19 +91,52 @@ export function tensor(
   return new Tensor(shape, dt, data);
 }
 
-function inferShape(value: NestedArray): number[] {
+function isComplexValue(v: unknown): v is Complex {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const { re, im } = v as { re?: unknown; im?: unknown };
+  return typeof re === "number" && typeof im === "number";
+}
+
+/** The first leaf of nested arrays (undefined when one of them is empty). */
+function leafOf(value: unknown): unknown {
+  let v = value;
+  while (Array.isArray(v)) v = v[0];
+  return v;
+}
+
+function inferShape(value: NestedArray | NestedComplex): number[] {
   const shape: number[] = [];
   let v: unknown = value;
   while (Array.isArray(v)) {
     shape.push(v.length);
     v = v[0];
   }
-  if (v !== undefined && typeof v !== "number" && typeof v !== "boolean") {
+  if (v !== undefined && typeof v !== "number" && typeof v !== "boolean" && !isComplexValue(v)) {
     throw new TypeError(
-      `tensor: expected numbers, booleans or nested arrays of them, got ${describeValue(v)}`,
+      `tensor: expected numbers, booleans, complex values { re, im } or nested arrays of them, got ${describeValue(v)}`,
     );
   }
   return shape;
+}
+
+/** `data` of `from` as an array of `to` (real values become real parts of a complex `to`). */
+function convertData(data: TypedArray, from: DType, to: DType): TypedArray {
+  if (isComplex(to) && !isComplex(from)) {
+    const out = allocate(to, data.length);
+    for (let i = 0; i < data.length; i++) out[2 * i] = data[i]!;
+    return out;
+  }
+  return arrayConstructor(to).from(data);
+}
+
+/**
+ * A tensor of `dtype` whose values `make` writes into an array of the real type; a complex
+ * `dtype` takes them as real parts.
+ */
+function realValues(dtype: DType, shape: Shape, make: (data: TypedArray) => void): Tensor {
+  const data = allocate(complexPart(dtype), sizeOf(shape));
+  make(data);
+  return new Tensor(shape, dtype, convertData(data, complexPart(dtype), dtype));
 }
 
 /** A tensor of `shape` with every element equal to `value`. */
@@ -86,9 +148,9 @@ function filled(op: string, shape: Shape, value: number, options: DTypeOptions):
   const s = checkShape(shape, op);
   checkNumber(op, "value", value);
   const dtype = checkDType(checkOptions(op, options).dtype ?? "f32", op);
-  const data = allocate(dtype, sizeOf(s));
-  if (value !== 0) data.fill(value);
-  return new Tensor(s, dtype, data);
+  return realValues(dtype, s, (data) => {
+    if (value !== 0) data.fill(value);
+  });
 }
 
 /** A tensor of zeros. */
@@ -119,16 +181,17 @@ export function iota(shape: Shape, options: DTypeOptions & { axis?: number } = {
   const s = checkShape(shape, "iota");
   options = checkOptions("iota", options);
   const dtype = checkDType(options.dtype ?? "s32", "iota");
-  const data = allocate(dtype, sizeOf(s));
-  if (options.axis === undefined) {
-    for (let i = 0; i < data.length; i++) data[i] = i;
-  } else {
-    const axis = normalizeAxis("iota", options.axis, s.length);
-    const stride = stridesOf(s)[axis]!;
-    const n = s[axis]!;
-    for (let i = 0; i < data.length; i++) data[i] = Math.floor(i / stride) % n;
-  }
-  return new Tensor(s, dtype, data);
+  const axis =
+    options.axis === undefined ? undefined : normalizeAxis("iota", options.axis, s.length);
+  return realValues(dtype, s, (data) => {
+    if (axis === undefined) {
+      for (let i = 0; i < data.length; i++) data[i] = i;
+    } else {
+      const stride = stridesOf(s)[axis]!;
+      const n = s[axis]!;
+      for (let i = 0; i < data.length; i++) data[i] = Math.floor(i / stride) % n;
+    }
+  });
 }
 
 /** The identity matrix n×n (or n×m). */
@@ -136,10 +199,9 @@ export function eye(n: number, options: DTypeOptions & { m?: number } = {}): Ten
   options = checkOptions("eye", options);
   const m = options.m ?? n;
   const s = checkShape([n, m], "eye");
-  const t = zeros(s, { dtype: checkDType(options.dtype ?? "f32", "eye") });
-  const d = t._data!;
-  for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
-  return t;
+  return realValues(checkDType(options.dtype ?? "f32", "eye"), s, (d) => {
+    for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  });
 }
 
 /** `n` evenly spaced values from `start` to `stop` (inclusive unless `endpoint: false`). */
@@ -155,12 +217,12 @@ export function linspace(
   checkShape([n], "linspace");
   const endpoint = checkBoolean("linspace", "endpoint", options.endpoint, true);
   const dtype = checkDType(options.dtype ?? "f32", "linspace");
-  const data = allocate(dtype, n);
   const div = endpoint ? n - 1 : n;
   const step = div > 0 ? (stop - start) / div : 0;
-  for (let i = 0; i < n; i++) data[i] = start + i * step;
-  if (endpoint && n > 1) data[n - 1] = stop;
-  return new Tensor([n], dtype, data);
+  return realValues(dtype, [n], (data) => {
+    for (let i = 0; i < n; i++) data[i] = start + i * step;
+    if (endpoint && n > 1) data[n - 1] = stop;
+  });
 }
 
 /**
@@ -183,9 +245,9 @@ export function arange(start: number, stop?: number, step = 1, options: DTypeOpt
     "arange",
   );
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const data = allocate(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return new Tensor([n], dtype, data);
+  return realValues(dtype, [n], (data) => {
+    for (let i = 0; i < n; i++) data[i] = start + i * step;
+  });
 }
 
 /** A tensor with only a shape and a dtype (no data): describes an input, as `Nx.template`. */

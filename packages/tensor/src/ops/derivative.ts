@@ -11,3 +11,5 @@ export * from "./gather.js";
 export * from "./linalg.js";
 export * from "./conv.js";
 export * from "./window.js";
+export * from "./complex.js";
+export * from "./fft.js";

@@ -78,14 +78,19 @@ const KERNEL_OP: Record<Reduction, number> = {
   min: K.WINDOW_MIN,
 };
 
+type Bounds = Partial<Record<DType, number>>;
+
 /** The value of a window that lies entirely on padding: the reduction's identity in `dtype`. */
 function identityOf(reduction: Reduction, dtype: DType): number {
   if (reduction === "sum") return 0;
   if (reduction === "product") return 1;
-  const lowest = { f32: -Infinity, f64: -Infinity, s32: -(2 ** 31), u32: 0, u8: 0 }[dtype];
-  const highest = { f32: Infinity, f64: Infinity, s32: 2 ** 31 - 1, u32: 2 ** 32 - 1, u8: 255 }[
+  // (Complex tensors never get here: window reductions have no complex rule.)
+  const lowest = ({ f32: -Infinity, f64: -Infinity, s32: -(2 ** 31), u32: 0, u8: 0 } as Bounds)[
     dtype
-  ];
+  ]!;
+  const highest = (
+    { f32: Infinity, f64: Infinity, s32: 2 ** 31 - 1, u32: 2 ** 32 - 1, u8: 255 } as Bounds
+  )[dtype]!;
   return reduction === "max" ? lowest : highest;
 }
 
