@@ -220,4 +220,26 @@ describe("complex tensors", () => {
     assert.deepEqual(Array.from(jitted[0]!.data()), Array.from(eager[0]!.data()));
     assert.deepEqual(Array.from(jitted[1]!.data()), Array.from(eager[1]!.data()));
   });
+
+  it("the js and wasm engines agree bit for bit on large complex programs (pair views are f32)", () => {
+    const a = nx.asType(rand(15, [40, 64]), "f32");
+    const b = nx.asType(rand(16, [40, 64]), "f32");
+    const f = (x: nx.Tensor, y: nx.Tensor) => {
+      const z = nx.complex(x, y);
+      const w = nx.divide(nx.multiply(z, nx.conjugate(z)), nx.add(z, nx.complex(3, 1)));
+      return [nx.sum(w, { axes: [0] }), nx.abs(nx.fft(w)), nx.real(nx.add(w, w))];
+    };
+    const before = nx.getDefaultBackend();
+    const run = (engine: "js" | "wasm") => {
+      nx.setDefaultBackend(engine);
+      return [...(f(a, b) as nx.Tensor[]), ...(nx.jit(f)(a, b) as nx.Tensor[])].map((t) =>
+        Array.from(t.data()),
+      );
+    };
+    try {
+      assert.deepEqual(run("wasm"), run("js"));
+    } finally {
+      nx.setDefaultBackend(before);
+    }
+  });
 });
