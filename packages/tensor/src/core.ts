@@ -146,8 +146,9 @@ export function bind<P>(
 }
 
 /**
- * A primitive applied to complex tensors: by its complex rule, as itself on the inputs' pair views
- * (c64[...] as f32[..., 2]) with the params the rule gives, the result seen as complex again. Each
+ * A primitive applied to complex tensors: by its complex rule, as itself on the complex inputs'
+ * pair views (c64[...] as f32[..., 2]; real inputs such as indices unchanged) with the params the
+ * rule gives, the result seen as complex again. Each
  * of the three steps is an ordinary application (traced, recorded, differentiated).
  */
 function bindComplex<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
@@ -157,12 +158,13 @@ function bindComplex<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P
     throw new TypeError(
       `${prim.name}: got ${describeValue(z)}; ${prim.name} does not take complex tensors`,
     );
-  const other = inputs.find((x) => x.dtype !== z.dtype);
+  const other = inputs.find((x) => isComplex(x.dtype) && x.dtype !== z.dtype);
   if (other)
     throw new TypeError(
       `internal: ${prim.name} got ${describeValue(z)} with ${describeValue(other)}; the op converts them to one type first`,
     );
-  const pairs = inputs.map((x) => bind(viewAsReal, [x]));
+  // Real inputs (a take's indices) pass as they are; the rule's primitive expects them so.
+  const pairs = inputs.map((x) => (isComplex(x.dtype) ? bind(viewAsReal, [x]) : x));
   const bindPairs = bind as (p: Primitive<P>, xs: readonly Tensor[], params: P) => Tensor;
   return bind(viewAsComplex, [bindPairs(prim, pairs, rule(params, inputs))]);
 }

@@ -146,8 +146,8 @@ export function isDerivativeNotImplemented(rule: unknown): boolean {
 /**
  * How a primitive takes complex inputs (see `bind`): `"native"` for the two views between a
  * complex tensor and its pairs of parts, or a function giving the params with which the primitive
- * applied to the inputs' pair views ([..., 2] of the part type) computes the pair view of the
- * result (a transpose keeps the pair axis last, a sum reduces the same axes). The function throws
+ * applied to the complex inputs' pair views ([..., 2] of the part type; real inputs such as
+ * indices as they are) computes the pair view of the result (a transpose keeps the pair axis last, a sum reduces the same axes). The function throws
  * an error naming the op where the params have no complex meaning (a pad value other than 0).
  */
 export type ComplexRule<P> = "native" | ((params: P, inputs: readonly Aval[]) => P);

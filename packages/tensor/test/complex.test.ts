@@ -177,6 +177,37 @@ describe("complex tensors", () => {
     );
   });
 
+  it("batches and iteration take whole complex rows", () => {
+    const z = nx.complex(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [
+        [7, 8],
+        [9, 10],
+        [11, 12],
+      ],
+    );
+    const batches = [...nx.toBatched(z, 2, { leftover: "repeat" })];
+    assert.deepEqual(nx.imag(batches[1]!).toArray(), [
+      [11, 12],
+      [7, 8],
+    ]);
+    assert.deepEqual(nx.real(batches[0]!).toArray(), [
+      [1, 2],
+      [3, 4],
+    ]);
+    assert.deepEqual(
+      [...z].map((row) => row.toArray()),
+      [0, 1, 2].map((i) => [
+        { re: 2 * i + 1, im: 2 * i + 7 },
+        { re: 2 * i + 2, im: 2 * i + 8 },
+      ]),
+    );
+  });
+
   it("viewAsReal and viewAsComplex share the buffer", () => {
     const z = nx.complex([1, 2], [3, 4]);
     const pairs = nx.viewAsReal(z);
@@ -196,7 +227,9 @@ describe("complex tensors", () => {
       ([a, b]: nx.Tensor[]) => {
         const z = nx.complex(a!, b!);
         const w = nx.complex(nx.multiply(b!, 0.5), 1.25);
-        const mixed = nx.add(nx.divide(nx.multiply(z, w), nx.add(w, 2)), nx.exp(nx.conjugate(z)));
+        const quotient = nx.divide(nx.multiply(z, w), nx.add(w, 2));
+        const taken = nx.take(quotient, nx.tensor([2, 0, 1], { dtype: "s32" }), { axis: 1 });
+        const mixed = nx.add(taken, nx.exp(nx.conjugate(z)));
         return nx.add(
           nx.sum(nx.multiply(nx.abs(z), nx.abs(z))),
           weightedSum(nx.concatenate([nx.real(mixed), nx.imag(mixed)])),
