@@ -197,7 +197,10 @@ declare module "./tensor.js" {
     argmax(...args: Tail<Parameters<typeof reduce.argmax>>): Tensor;
     /** Index (s32) of the smallest element; ties go to the lowest index; NaN counts as the smallest. */
     argmin(...args: Tail<Parameters<typeof reduce.argmin>>): Tensor;
-    /** Variance with `ddof` delta degrees of freedom (0: population, 1: sample). */
+    /**
+     * Variance with `ddof` delta degrees of freedom (0: population, 1: sample); of a complex tensor,
+     * the mean of |x − mean|², real (as NumPy).
+     */
     variance(...args: Tail<Parameters<typeof reduce.variance>>): Tensor;
     /** Standard deviation: the square root of `variance`. */
     standardDeviation(...args: Tail<Parameters<typeof reduce.standardDeviation>>): Tensor;

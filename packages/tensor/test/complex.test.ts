@@ -154,6 +154,27 @@ describe("complex tensors", () => {
     ]);
   });
 
+  it("mean, variance and standardDeviation of complex values match NumPy", () => {
+    // numpy: z = (array([[1, 2], [3, 4]]) + 1j * array([[5, 6], [7, 9]])).astype(complex64);
+    // mean(z) = 2.5+6.75j, var(z) = 3.4375, var(z, axis=0, ddof=1) = [4, 6.5], std(z) = 1.8540496
+    const z = nx.complex(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 9],
+      ],
+    );
+    assert.deepEqual(nx.mean(z).toArray(), { re: 2.5, im: 6.75 });
+    const v = nx.variance(z);
+    assert.equal(v.dtype, "f32");
+    assert.equal(v.toNumber(), 3.4375);
+    assert.deepEqual(nx.variance(z, { axes: [0], ddof: 1 }).toArray(), [4, 6.5]);
+    close([nx.standardDeviation(z).toNumber()], [1.8540496], 1e-6);
+  });
+
   it("ops without a complex form refuse complex tensors, naming the op and the dtype", () => {
     const z = nx.complex([1, 2], [3, 4]);
     assert.throws(
@@ -161,6 +182,7 @@ describe("complex tensors", () => {
       /^TypeError: sin: got a tensor c64\[2\]; sin does not take complex tensors/,
     );
     assert.throws(() => nx.reduceMax(z), /reduceMax: got a tensor c64\[2\]/);
+    assert.throws(() => nx.floor(z), /^TypeError: floor: got a tensor c64\[2\]/);
     assert.throws(() => nx.less(z, z), /less: got a tensor c64\[2\]/);
     assert.throws(
       () => nx.matmul(z, z),

@@ -235,7 +235,8 @@ export const rightShift = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.ri
 
 function integral(prim: Primitive, x: TensorLike): Tensor {
   checkOperand(x, prim.name);
-  if (x instanceof Tensor && !isFloat(x.dtype)) return x;
+  // Integers are whole already; complex tensors go on to the primitive, which refuses them.
+  if (x instanceof Tensor && !isFloat(x.dtype) && !isComplex(x.dtype)) return x;
   return sameUnary(prim, x);
 }
 /** Largest integer ≤ x. */
