@@ -30,6 +30,7 @@ export {
   template,
   fromBuffer,
   type NestedArray,
+  type NestedComplex,
   type DTypeOptions,
 } from "./ops/creation.js";
 export {

@@ -116,6 +116,18 @@ describe("fft and ifft", () => {
     );
   });
 
+  it("gradients in f32 (through c64), eagerly and under jit", () => {
+    // ∂/∂x_j Σ_k Re X_k = Σ_k cos(2πjk/n): n at j = 0, else 0.
+    const f = (x: nx.Tensor) => nx.sum(nx.real(nx.fft(x)));
+    const x = nx.asType(rand(24, [5]), "f32");
+    const g = nx.grad(f)(x);
+    assert.equal(g.dtype, "f32");
+    const values = Array.from(g.data());
+    assert.ok(Math.abs(values[0]! - 5) < 1e-5, `${values[0]}`);
+    for (const v of values.slice(1)) assert.ok(Math.abs(v) < 1e-5, `${v}`);
+    assert.deepEqual(Array.from(nx.jit(nx.grad(f))(x).data()), values);
+  });
+
   it("jit equals eager", () => {
     const f = (x: nx.Tensor) => [
       nx.fft(x, { length: 12 }),
