@@ -149,6 +149,52 @@ function functionOf(file: string, name: string): ts.SignatureDeclaration | undef
   return undefined;
 }
 
+/**
+ * The overload signatures of the exported function `name` of `file` (none when it is not
+ * overloaded), each as method parameters and return type without the receiver: type names the
+ * module exports are qualified by `alias` (its namespace import in the generated file), so that
+ * `x.lstm(8, { returnState: true })` gets the overload's own return type.
+ */
+function overloadsOf(file: string, name: string, alias: string, namespace: boolean): string[] {
+  const source = parse(file);
+  const exported = new Set<string>();
+  for (const s of source.statements)
+    if (
+      (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) &&
+      s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+    )
+      exported.add(s.name.text);
+  const overloads = source.statements.filter(
+    (s): s is ts.FunctionDeclaration =>
+      ts.isFunctionDeclaration(s) && s.name?.text === name && s.body === undefined,
+  );
+  const text = (node: ts.Node): string => {
+    const edits: [number, number, string][] = [];
+    (function visit(n: ts.Node) {
+      if (ts.isTypeReferenceNode(n) && ts.isIdentifier(n.typeName)) {
+        const id = n.typeName.text;
+        if (exported.has(id)) {
+          if (!namespace)
+            throw new Error(`${file}: ${name}'s overloads use ${id}; import the module as * as`);
+          edits.push([n.typeName.getStart(), n.typeName.getEnd(), `${alias}.${id}`]);
+        }
+      }
+      n.forEachChild(visit);
+    })(node);
+    let out = node.getText();
+    const base = node.getStart();
+    for (const [start, end, replacement] of edits.sort((a, b) => b[0] - a[0]))
+      out = out.slice(0, start - base) + replacement + out.slice(end - base);
+    return out;
+  };
+  return overloads.map((o) => {
+    const params = o.parameters
+      .slice(1)
+      .map((p) => `${p.name.getText()}${p.questionToken ? "?" : ""}: ${text(p.type!)}`);
+    return `(${params.join(", ")}): ${text(o.type!)}`;
+  });
+}
+
 /** The receiver's name (the first parameter) and the declared return type when it is `returns`. */
 function shapeOf(
   file: string,
@@ -205,10 +251,14 @@ function unformatted(target: Target): string {
       const { receiver, returnType } = shapeOf(file, e.fn, target.interface);
       const doc = reindent(docOf(file, e.fn), receiver, indent);
       const fn = `typeof ${e.ref}`;
+      const overloads =
+        table.form === "receiver" ? overloadsOf(file, e.fn, e.alias, e.ref !== e.fn) : [];
       const signature =
-        table.form === "receiver"
-          ? `${e.method}(...args: Tail<Parameters<${fn}>>): ${returnType ?? `ReturnType<${fn}>`};`
-          : `${e.method}(others: Model | readonly Model[], ...rest: Tail<Parameters<${fn}>>): Model;`;
+        overloads.length > 0
+          ? overloads.map((o) => `${e.method}${o};`).join(`\n${indent}`)
+          : table.form === "receiver"
+            ? `${e.method}(...args: Tail<Parameters<${fn}>>): ${returnType ?? `ReturnType<${fn}>`};`
+            : `${e.method}(others: Model | readonly Model[], ...rest: Tail<Parameters<${fn}>>): Model;`;
       members.push(`${doc}\n${indent}${signature}`);
     }
   }

@@ -37,6 +37,12 @@ function tuple(shape: readonly number[]): string {
   return `{${shape.join(", ")}}`;
 }
 
+/** A node's output shape, or for a node with several outputs the tuple of them: `{{1, 3, 4}, {1, 4}}`. */
+function outputShape(outputs: readonly nx.Tensor[]): string {
+  if (outputs.length === 1) return tuple(outputs[0]!.shape);
+  return `{${outputs.map((t) => tuple(t.shape)).join(", ")}}`;
+}
+
 /** Options of `asTable`. */
 export interface TableOptions {
   /** Float type the parameters are counted in (default `"f32"`). */
@@ -74,7 +80,7 @@ export function asTable(
     return [
       `${graph.nameOf(n)} ( ${n.def.op}${parents.length ? `[${parents.join(", ")}]` : ""} )`,
       `[${s.inputShapes.map(tuple).join(", ")}]`,
-      tuple(s.output.shape),
+      outputShape(s.outputs),
       (n.def.display ?? []).map(([k, v]) => `${k}: ${inspectValue(v)}`).join("\n"),
       params.join("\n"),
     ];
@@ -162,10 +168,11 @@ export function asGraph(
   const ids = new Map(graph.nodes.map((n, i) => [n, i]));
   const lines = ["graph TD;"];
   for (const n of graph.nodes) {
-    const label = `${graph.nameOf(n)} (:${n.def.op}) ${tuple(shapes.get(n)!.output.shape)}`.replace(
-      /"/g,
-      "#quot;",
-    );
+    const label =
+      `${graph.nameOf(n)} (:${n.def.op}) ${outputShape(shapes.get(n)!.outputs)}`.replace(
+        /"/g,
+        "#quot;",
+      );
     lines.push(
       n.def.op === "input" ? `${ids.get(n)}[/"${label}"/];` : `${ids.get(n)}["${label}"];`,
     );

@@ -7,7 +7,9 @@ import {
   Model,
   isNode,
   layerError,
+  layerResult,
   nameNodes,
+  outputCount,
   type GraphNode,
   type Mode,
   type OutputTree,
@@ -20,8 +22,10 @@ export type Inputs = nx.Tensor | { readonly [inputName: string]: nx.Tensor };
 
 /** What shape propagation found for one node. */
 export interface NodeShapes {
+  /** The shapes of its inputs (every output of a tuple parent, in order). */
   readonly inputShapes: readonly (readonly number[])[];
-  readonly output: nx.Tensor;
+  /** Its output templates: one, or several for a tuple node. */
+  readonly outputs: readonly nx.Tensor[];
   readonly specs: { readonly [name: string]: ParamSpec };
 }
 
@@ -124,10 +128,10 @@ export class CompiledGraph {
       const name = this.nameOf(n);
       if (n.def.op === "input") {
         const t = given.get(n)!;
-        out.set(n, { inputShapes: [], output: nx.template(t.shape, t.dtype), specs: {} });
+        out.set(n, { inputShapes: [], outputs: [nx.template(t.shape, t.dtype)], specs: {} });
         continue;
       }
-      const parents = n.parents.map((p) => out.get(p)!.output);
+      const parents = n.parents.flatMap((p) => out.get(p)!.outputs);
       const inputShapes = parents.map((t) => t.shape);
       try {
         const specs = n.def.params?.(inputShapes, dtype) ?? {};
@@ -139,8 +143,7 @@ export class CompiledGraph {
             s.dtype ?? dtype,
           );
         const r = n.def.forward(parents, params, { mode: "inference", name, state });
-        const output = r instanceof nx.Tensor ? r : r.output;
-        out.set(n, { inputShapes, output, specs });
+        out.set(n, { inputShapes, outputs: layerResult(n.def, r).outputs, specs });
       } catch (err) {
         throw layerError(name, n.def.op, err);
       }
@@ -215,36 +218,37 @@ export class CompiledGraph {
     mode: Mode,
   ): { prediction: unknown; state: ParameterTree } {
     const given = this.inputMap(inputs, "predict");
-    const values = new Map<GraphNode, nx.Tensor>();
+    // Each node's outputs: one tensor, or several for a tuple node (all passed on to its children).
+    const values = new Map<GraphNode, readonly nx.Tensor[]>();
     let newState: Record<string, LayerTensors> | undefined;
     for (const n of this.nodes) {
       if (n.def.op === "input") {
-        values.set(n, given.get(n)!);
+        values.set(n, [given.get(n)!]);
         continue;
       }
       const name = this.nameOf(n);
-      const parents = n.parents.map((p) => values.get(p)!);
+      const parents = n.parents.flatMap((p) => values.get(p)!);
       let r;
       try {
-        r = n.def.forward(parents, parameters[name] ?? EMPTY, {
-          mode,
-          name,
-          state: state[name] ?? EMPTY,
-        });
+        r = layerResult(
+          n.def,
+          n.def.forward(parents, parameters[name] ?? EMPTY, {
+            mode,
+            name,
+            state: state[name] ?? EMPTY,
+          }),
+        );
       } catch (err) {
         throw layerError(name, n.def.op, err);
       }
-      if (r instanceof nx.Tensor) values.set(n, r);
-      else {
-        values.set(n, r.output);
-        if (mode === "train") {
-          newState ??= { ...state };
-          newState[name] = { ...(state[name] ?? {}), ...r.state };
-        }
+      values.set(n, r.outputs);
+      if (r.state !== undefined && mode === "train") {
+        newState ??= { ...state };
+        newState[name] = { ...(state[name] ?? {}), ...r.state };
       }
     }
     const build = (t: OutputTree): unknown => {
-      if (isNode(t)) return values.get(t);
+      if (isNode(t)) return outputCount(t) === 1 ? values.get(t)![0] : values.get(t);
       if (Array.isArray(t)) return t.map(build);
       return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, build(v as OutputTree)]));
     };

@@ -40,8 +40,14 @@ export interface LayerContext {
   readonly state: LayerTensors;
 }
 
-/** A layer's result: its output, plus its new state when it has state. */
-export type LayerOutput = nx.Tensor | { readonly output: nx.Tensor; readonly state: LayerTensors };
+/**
+ * A layer's result: its output (an array of tensors for a layer with several outputs, see
+ * `LayerDef.outputs`), plus its new state when it has state.
+ */
+export type LayerOutput =
+  | nx.Tensor
+  | readonly nx.Tensor[]
+  | { readonly output: nx.Tensor | readonly nx.Tensor[]; readonly state: LayerTensors };
 
 /** What a layer is: its op name, its tensors and its forward function. */
 export interface LayerDef {
@@ -54,6 +60,12 @@ export interface LayerDef {
   readonly config?: { readonly [k: string]: Json };
   /** Options shown by `display.asTable`, in order. */
   readonly display?: ReadonlyArray<readonly [string, unknown]>;
+  /**
+   * How many tensors the layer outputs (default 1). A layer with several (a "tuple node") returns
+   * them as an array; a child of a tuple node gets all of them as inputs, and the built-in `part`
+   * layer picks one, so that users only ever hold single-output models.
+   */
+  readonly outputs?: number;
   /** The tensors the layer owns, for the given input shapes (batch axis included). */
   readonly params?: (
     inputShapes: readonly (readonly number[])[],
@@ -74,8 +86,46 @@ export interface GraphNode {
   readonly parents: readonly GraphNode[];
   /** The name given by the user, or undefined for a generated one. */
   readonly name: string | undefined;
-  /** The output shape with `null` batch axes, when the input shapes are declared. */
+  /**
+   * The output shape with `null` batch axes, when the input shapes are declared; always undefined
+   * for a node with several outputs (see `outputShapes`).
+   */
   readonly shape: ShapeSpec | undefined;
+  /** The shapes of a node with several outputs (`def.outputs` > 1), when they are known. */
+  readonly outputShapes?: readonly ShapeSpec[];
+}
+
+/** How many tensors a node outputs (1 except for a tuple node, see `LayerDef.outputs`). */
+export function outputCount(n: GraphNode | LayerDef): number {
+  return ("def" in n ? n.def : n).outputs ?? 1;
+}
+
+/**
+ * The output tensors and new state of a layer's result, checked against the number of outputs
+ * its definition declares.
+ */
+export function layerResult(
+  def: LayerDef,
+  r: LayerOutput,
+): { readonly outputs: readonly nx.Tensor[]; readonly state?: LayerTensors } {
+  const plainResult = r instanceof nx.Tensor || Array.isArray(r);
+  const output = plainResult
+    ? (r as nx.Tensor | readonly nx.Tensor[])
+    : (r as { output: nx.Tensor | readonly nx.Tensor[] }).output;
+  const outputs = output instanceof nx.Tensor ? [output] : output;
+  const want = outputCount(def);
+  if (!(output instanceof nx.Tensor) === (want === 1) || outputs.length !== want)
+    throw new Error(
+      `the layer returned ${output instanceof nx.Tensor ? "one tensor" : `an array of ${outputs.length} tensors`}; ` +
+        `its definition declares ${want === 1 ? "one tensor" : `${want} outputs (an array)`}`,
+    );
+  return plainResult ? { outputs } : { outputs, state: (r as { state: LayerTensors }).state };
+}
+
+/** The shapes of a node's outputs, one per output, or undefined when one is not known. */
+export function outputShapesOf(n: GraphNode): readonly ShapeSpec[] | undefined {
+  if (outputCount(n) === 1) return n.shape === undefined ? undefined : [n.shape];
+  return n.outputShapes;
 }
 
 /** The outputs of a model: one node, or arrays / plain objects of them (a container). */
@@ -228,15 +278,15 @@ export function paramTemplates(
 }
 
 /**
- * Runs a layer on template inputs (shapes only) and returns its output template. `name` may be a
- * function, called only if the layer reads its name.
+ * Runs a layer on template inputs (shapes only) and returns its output templates (one per
+ * output). `name` may be a function, called only if the layer reads its name.
  */
-export function inferOutput(
+export function inferOutputs(
   def: LayerDef,
   inputs: readonly nx.Tensor[],
   name: string | (() => string),
   dtype: nx.DType = "f32",
-): nx.Tensor {
+): readonly nx.Tensor[] {
   const shapes = inputs.map((t) => t.shape);
   const { params, state } = paramTemplates(def, shapes, dtype);
   const context: LayerContext =
@@ -249,37 +299,42 @@ export function inferOutput(
             return name();
           },
         };
-  const out = def.forward(inputs, params, context);
-  return out instanceof nx.Tensor ? out : out.output;
+  return layerResult(def, def.forward(inputs, params, context)).outputs;
 }
 
 /** Batch sizes substituted for `null` axes to infer shapes at construction (any two distinct sizes). */
 const PROBE_SIZES = [2, 3] as const;
 
-function staticShape(
+/** The output shapes of `def` applied to `parents`, when the parents' shapes are known. */
+function staticShapes(
   def: LayerDef,
   parents: readonly GraphNode[],
   name: () => string,
-): ShapeSpec | undefined {
-  // Only a null batch axis can be probed; other unknown sizes wait for the real inputs.
-  if (parents.some((p) => p.shape === undefined || p.shape.slice(1).includes(null)))
-    return undefined;
-  const hasNull = parents.some((p) => p.shape!.includes(null));
+): ShapeSpec[] | undefined {
+  // A tuple parent gives all its outputs as inputs.
+  const inputs: ShapeSpec[] = [];
+  for (const p of parents) {
+    const shapes = outputShapesOf(p);
+    // Only a null batch axis can be probed; other unknown sizes wait for the real inputs.
+    if (shapes === undefined || shapes.some((s) => s.slice(1).includes(null))) return undefined;
+    inputs.push(...shapes);
+  }
+  const hasNull = inputs.some((s) => s.includes(null));
   const probe = (b: number) =>
-    inferOutput(
+    inferOutputs(
       def,
-      parents.map((p) =>
+      inputs.map((s) =>
         nx.template(
-          p.shape!.map((d) => d ?? b),
+          s.map((d) => d ?? b),
           "f32",
         ),
       ),
       name,
-    ).shape;
+    ).map((t) => t.shape);
   const a = probe(PROBE_SIZES[0]);
   if (!hasNull) return a;
   const b = probe(PROBE_SIZES[1]);
-  return a.map((d, i) => (b[i] === d ? d : null));
+  return a.map((shape, k) => shape.map((d, i) => (b[k]![i] === d ? d : null)));
 }
 
 /**
@@ -311,18 +366,20 @@ export function addNode(def: LayerDef, parents: readonly GraphNode[], name?: str
   // reads its name, so that adding a layer takes constant time.
   let shownName = name;
   const nameOf = () => (shownName ??= provisionalName(def, parents));
-  let shape: ShapeSpec | undefined;
+  let shapes: ShapeSpec[] | undefined;
   try {
-    shape = staticShape(def, parents, nameOf);
+    shapes = staticShapes(def, parents, nameOf);
   } catch (err) {
     throw layerError(nameOf(), def.op, err);
   }
+  const frozen = shapes?.map((s) => Object.freeze([...s]));
   const node: GraphNode = Object.freeze({
     id: nextId++,
     def,
     parents: Object.freeze([...parents]),
     name,
-    shape: shape && Object.freeze([...shape]),
+    shape: outputCount(def) === 1 ? frozen?.[0] : undefined,
+    ...(outputCount(def) > 1 && frozen ? { outputShapes: Object.freeze(frozen) } : {}),
   });
   return new Model(node);
 }

@@ -32,7 +32,11 @@ test("every layer saved by the earlier layer code loads and predicts the same bi
 });
 
 /** Options layers gained after the fixture was written, with their defaults: saved, not changed. */
-const ADDED: Record<string, Record<string, unknown>> = { conv: { featureGroups: 1 } };
+const ADDED: Record<string, Record<string, unknown>> = {
+  conv: { featureGroups: 1 },
+  lstm: { returnState: false },
+  gru: { returnState: false },
+};
 
 test("every layer saves the same JSON configuration as before (plus options added since)", () => {
   for (const [op, saved] of Object.entries(FIXTURE.layers)) {

@@ -36,33 +36,45 @@ function shownOptions(table: string, name: string, op: string): string[] {
 
 const builtins = nn.builtinLayers();
 
+/** The samples of `op`: its own, and its variants (`"lstm:state"`). */
+const samplesOf = (op: string) =>
+  Object.entries(LAYER_SAMPLES).filter(([key, s]) => (s.op ?? key) === op);
+
 test("the registry lists every built-in layer once, and each has a sample", () => {
   const ops = builtins.map((l) => l.op);
   assert.equal(new Set(ops).size, ops.length);
   for (const op of ops) assert.ok(LAYER_SAMPLES[op], `the built-in layer "${op}" has no sample`);
-  for (const op of Object.keys(LAYER_SAMPLES))
-    assert.ok(ops.includes(op), `the sample "${op}" is not a registered built-in layer`);
+  for (const [key, sample] of Object.entries(LAYER_SAMPLES))
+    assert.ok(
+      ops.includes(sample.op ?? key),
+      `the sample "${key}" is not of a registered built-in layer`,
+    );
   assert.ok(ops.includes("dense") && ops.includes("lstm") && ops.includes("leaky_relu"));
 });
 
-function checkLayer(op: string, sample: LayerSample): void {
+/** Checks one sample of `op`; `what` (the sample's key) words the failures. */
+function checkLayer(op: string, sample: LayerSample, what: string): void {
   const model = sample.model();
   const inputs = sampleInputs(sample);
   // builds and predicts
   const state = nn.build(model, { seed: 3 }).init(inputs);
   const y = nn.predict(model, state, inputs);
-  assert.ok(y instanceof nx.Tensor, `${op}: predict gave no tensor`);
+  assert.ok(y instanceof nx.Tensor, `${what}: predict gave no tensor`);
   // save → load: the same graph, the same bits
   const loaded = nn.decodeModel(nn.encodeModel(model, state));
-  assert.deepEqual(bits(nn.predict(loaded.model, loaded.state, inputs)), bits(y), op);
-  assert.deepEqual(nn.modelToJson(loaded.model), nn.modelToJson(model), op);
+  assert.deepEqual(bits(nn.predict(loaded.model, loaded.state, inputs)), bits(y), what);
+  assert.deepEqual(nn.modelToJson(loaded.model), nn.modelToJson(model), what);
   // the table names the layer and its options, before and after loading
   const table = String(nn.display.asTable(model, inputs));
-  assert.deepEqual(shownOptions(table, "under_test", op), sample.display, `${op}: options shown`);
+  assert.deepEqual(
+    shownOptions(table, sample.layerName ?? "under_test", op),
+    sample.display,
+    `${what}: options shown`,
+  );
   assert.equal(
     String(nn.display.asTable(loaded.model, inputs)),
     table,
-    `${op}: table after loading`,
+    `${what}: table after loading`,
   );
   // every option given a display name is shown under it
   const layer = builtins.find((l) => l.op === op)!;
@@ -70,15 +82,18 @@ function checkLayer(op: string, sample: LayerSample): void {
     if (kind.display !== undefined)
       assert.ok(
         sample.display.some((s) => s.startsWith(`${kind.display}: `)),
-        `${op}: option ${option} is not shown as ${kind.display}`,
+        `${what}: option ${option} is not shown as ${kind.display}`,
       );
 }
 
 for (const layer of builtins) {
   test(`${layer.op}: builds, predicts, saves and loads bit for bit, and displays its options`, () => {
-    const sample = LAYER_SAMPLES[layer.op];
-    assert.ok(sample, `the built-in layer "${layer.op}" has no sample in layer-samples.ts`);
-    checkLayer(layer.op, sample);
+    const samples = samplesOf(layer.op);
+    assert.ok(
+      samples.length > 0,
+      `the built-in layer "${layer.op}" has no sample in layer-samples.ts`,
+    );
+    for (const [key, sample] of samples) checkLayer(layer.op, sample, key);
   });
 }
 

@@ -8,6 +8,10 @@ import * as nn from "@dendrite/nn";
 
 /** A sample: a model that uses the layer, its inputs, and the option strings its row shows. */
 export interface LayerSample {
+  /** The op under test, when the sample's key is not the op (a variant: `"lstm:state"`). */
+  readonly op?: string;
+  /** The name of the layer under test, when it is not `under_test` (a part: `${lstm name}_cell`). */
+  readonly layerName?: string;
   /** The model; the layer under test is named `under_test` (an input keeps its own name). */
   readonly model: () => nn.Model;
   /** Input name → concrete shape of the sample batch. */
@@ -163,6 +167,16 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
     inputs: { x: [2, 4, 4, 1] },
     display: ["kernel_size: {2, 1}", "strides: {1, 2}", "padding: :valid", "dilation: 1"],
   },
+  adaptive_avg_pool: {
+    model: () => x([null, 5, 7, 2]).adaptiveAvgPool([3, 4], NAME),
+    inputs: { x: [2, 5, 7, 2] },
+    display: ["output_size: {3, 4}"],
+  },
+  adaptive_max_pool: {
+    model: () => x([null, 6, 2]).adaptiveMaxPool(4, NAME),
+    inputs: { x: [2, 6, 2] },
+    display: ["output_size: 4"],
+  },
   global_avg_pool: {
     model: () => x([null, 3, 3, 2]).globalAvgPool({ ...NAME, keepAxes: true }),
     inputs: { x: [2, 3, 3, 2] },
@@ -211,12 +225,52 @@ export const LAYER_SAMPLES: Readonly<Record<string, LayerSample>> = {
   lstm: {
     model: () => x([null, 3, 2]).lstm(4, NAME),
     inputs: { x: [2, 3, 2] },
-    display: ["units: 4", "return_sequences: true"],
+    display: ["units: 4", "return_sequences: true", "return_state: false"],
+  },
+  // An encoder's final states start a decoder, which returns its own: one LSTM node each, read
+  // through part layers.
+  "lstm:state": {
+    op: "lstm",
+    model: () => {
+      const encoder = x([null, 3, 2]).lstm(4, {
+        name: "encoder",
+        returnSequences: false,
+        returnState: true,
+      });
+      const decoder = nn.input("y", [null, 2, 3]).lstm(4, {
+        ...NAME,
+        returnState: true,
+        initialState: { hidden: encoder.hidden, cell: encoder.cell },
+      });
+      return nn.concatenate([decoder.output.flatten(), decoder.hidden, decoder.cell]);
+    },
+    inputs: { x: [2, 3, 2], y: [2, 2, 3] },
+    display: ["units: 4", "return_sequences: true", "return_state: true"],
   },
   gru: {
     model: () => x([null, 3, 2]).gru(3, { ...NAME, returnSequences: false }),
     inputs: { x: [2, 3, 2] },
-    display: ["units: 3", "return_sequences: false"],
+    display: ["units: 3", "return_sequences: false", "return_state: false"],
+  },
+  "gru:state": {
+    op: "gru",
+    model: () => {
+      const g = x([null, 3, 2]).gru(3, {
+        ...NAME,
+        returnState: true,
+        initialState: { hidden: nn.input("h0", [null, 3]) },
+      });
+      return nn.concatenate([g.output.flatten(), g.hidden]);
+    },
+    inputs: { x: [2, 3, 2], h0: [2, 3] },
+    display: ["units: 3", "return_sequences: true", "return_state: true"],
+  },
+  part: {
+    layerName: "rnn_cell",
+    model: () =>
+      x([null, 3, 2]).lstm(4, { name: "rnn", returnSequences: false, returnState: true }).cell,
+    inputs: { x: [2, 3, 2] },
+    display: ["index: 2"],
   },
 };
 

@@ -205,6 +205,56 @@ test("LSTM and GRU (gate order mapped) run in ONNX Runtime, last state and whole
   await agrees(model, state, (b) => ({ seq: rand([b, 5, 3], 8) }), "recurrent");
 });
 
+test("returnState and initialState map to ONNX's Y_h, Y_c, initial_h and initial_c (one node each)", async () => {
+  const source = nn.input("source", [null, 4, 3]);
+  const encoder = source.lstm(5, { name: "encoder", returnSequences: false, returnState: true });
+  const decoder = nn.input("target", [null, 2, 2]).lstm(5, {
+    name: "decoder",
+    returnState: true,
+    initialState: { hidden: encoder.hidden, cell: encoder.cell },
+  });
+  const g = source.gru(3, {
+    name: "g",
+    returnState: true,
+    initialState: { hidden: nn.input("h0", [null, 3]) },
+  });
+  const model = nn.container({
+    y: decoder.output,
+    h: decoder.hidden,
+    c: decoder.cell,
+    encoded: encoder.output,
+    gy: g.output,
+    gh: g.hidden,
+  });
+  const state = nn.build(model, { seed: 9 }).init({
+    source: nx.template([1, 4, 3]),
+    target: nx.template([1, 2, 2]),
+    h0: nx.template([1, 3]),
+  });
+  await agrees(
+    model,
+    state,
+    (b) => ({ source: rand([b, 4, 3], 10), target: rand([b, 2, 2], 11), h0: rand([b, 3], 12) }),
+    "recurrent states",
+  );
+  // Each recurrence is one ONNX node, imported again as one layer read through parts.
+  const back = nn.onnx.importModel(nn.onnx.exportModel(model, state)).model;
+  const ops = back.nodes().map((n) => n.def.op);
+  assert.equal(ops.filter((op) => op === "onnx_LSTM").length, 2);
+  assert.equal(ops.filter((op) => op === "onnx_GRU").length, 1);
+  const lstms = back.nodes().filter((n) => n.def.op === "onnx_LSTM");
+  // The decoder's LSTM takes the encoder's final states as initial_h and initial_c.
+  assert.ok(
+    lstms.some((n) => n.parents.length === 6),
+    "the decoder has X, W, R, B, initial_h, initial_c",
+  );
+  assert.deepEqual(
+    lstms.map((n) => n.def.outputs),
+    [2, 3],
+    "the encoder's Y_h and Y_c and the decoder's Y, Y_h, Y_c",
+  );
+});
+
 test("the seed posts' MLPs export with their input and output names; save writes the file", async () => {
   const model = nn
     .input("car_features", [null, 7])

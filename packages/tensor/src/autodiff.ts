@@ -4,18 +4,12 @@
  * each primitive's derivative rule. Rules are written with ordinary ops, so they run eagerly or
  * under `jit`, and are themselves recorded by an enclosing `grad` (grad of grad).
  */
-import { Tape, bind, withTape, withoutTape } from "./core.js";
-import { isComplex, isFloat } from "./dtype.js";
-import { derivativeOf } from "./primitive.js";
+import { gradient } from "./backward.js";
+import { isFloat } from "./dtype.js";
 import * as derivativeOps from "./ops/derivative.js";
 import { formatType } from "./format.js";
 import { describeValue } from "./describe.js";
-import { full, zeros } from "./ops/creation.js";
-import { add, cast } from "./ops/elementwise.js";
-import { unbroadcast } from "./ops/reduce.js";
 import { checkBoolean, checkOptions } from "./ops/check.js";
-import { identity } from "./primitives/shape.js";
-import { shapesEqual } from "./shape.js";
 import { Tensor } from "./tensor.js";
 import { flattenTree, unflattenTree, type TensorTree } from "./tree.js";
 
@@ -50,14 +44,18 @@ function makeValueAndGrad<F extends Fn>(
     const [x, ...rest] = args;
     const flat = flattenTree(x as TensorTree, "x");
     checkDifferentiable(flat.spec, flat.leaves, flat.paths, x);
-    const inputs = flat.leaves.map((leaf) => bind(identity, [leaf]));
-    const tape = new Tape();
-    for (const t of inputs) tape.tracked.add(t);
-    const result = withTape(tape, () => f(unflattenTree(flat.spec, inputs), ...rest));
-    const value = hasAux ? checkAuxResult(result) : result;
-    checkScalar(value);
-    const grads = withoutTape(tape, () => backward(tape, value, inputs));
-    return [result, unflattenTree(flat.spec, grads)];
+    let result: unknown;
+    const grads = gradient(
+      (inputs) => {
+        result = f(unflattenTree(flat.spec, inputs), ...rest);
+        const value = hasAux ? checkAuxResult(result) : result;
+        checkScalar(value);
+        return value;
+      },
+      flat.leaves,
+      derivativeOps,
+    );
+    return [result as ReturnType<F>, unflattenTree(flat.spec, grads)];
   };
 }
 
@@ -135,27 +133,4 @@ function checkScalar(value: unknown): asserts value is Tensor {
       `grad: the function must return a scalar float tensor, got ${formatType(value.shape, value.dtype)}`,
     );
   }
-}
-
-/** Walks the tape backwards from `out`, returning the cotangent of each input. */
-function backward(tape: Tape, out: Tensor, inputs: readonly Tensor[]): Tensor[] {
-  const cotangents = new Map<Tensor, Tensor>();
-  cotangents.set(out, full(out.shape, 1, { dtype: out.dtype }));
-  for (let i = tape.records.length - 1; i >= 0; i--) {
-    const r = tape.records[i]!;
-    const g = cotangents.get(r.out);
-    if (!g) continue;
-    cotangents.delete(r.out);
-    // Only primitives with a derivative rule are recorded (see core.ts).
-    const gs = derivativeOf(r.prim)!(g, r.inputs, r.out, r.params, derivativeOps);
-    r.inputs.forEach((x, k) => {
-      const gk = gs[k];
-      // Complex intermediates carry cotangents too (∂L/∂re + i·∂L/∂im, see primitives/fft.ts).
-      if (!gk || !tape.tracked.has(x) || !(isFloat(x.dtype) || isComplex(x.dtype))) return;
-      const fitted = cast(shapesEqual(gk.shape, x.shape) ? gk : unbroadcast(gk, x.shape), x.dtype);
-      const prev = cotangents.get(x);
-      cotangents.set(x, prev ? add(prev, fitted) : fitted);
-    });
-  }
-  return inputs.map((x) => cotangents.get(x) ?? zeros(x.shape, { dtype: x.dtype }));
 }

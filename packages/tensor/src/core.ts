@@ -79,6 +79,29 @@ export function withTrace<T>(graph: Graph, fn: () => T): T {
   }
 }
 
+/**
+ * @internal Traces `fn` into `graph` as a sub-program of the trace (or eager code) around it:
+ * tensors from outside become inputs of `graph` (`graph.captures`), and the active tapes are set
+ * aside, since the primitive carrying the sub-program is what they record.
+ */
+export function withSubTrace<T>(graph: Graph, fn: () => T): T {
+  const saved = tapes.splice(0);
+  // Inside another sub-program, the tapes set aside around that one count too.
+  const outer = traces[traces.length - 1]?.captures;
+  graph.captures = {
+    tensors: [],
+    nodes: new Map(),
+    tracked: (x) => saved.some((t) => t.tracked.has(x)) || (outer?.tracked(x) ?? false),
+  };
+  traces.push(graph);
+  try {
+    return fn();
+  } finally {
+    traces.pop();
+    tapes.push(...saved);
+  }
+}
+
 /** @internal True while a `jit` trace is running. */
 export function isTracing(): boolean {
   return traces.length > 0;
@@ -88,12 +111,14 @@ export function isTracing(): boolean {
 export function nodeOf(x: Tensor, graph: Graph, op: string): Node {
   if (x._node) {
     if (x._node.graph !== graph) {
+      if (graph.captures && traces.includes(x._node.graph)) return graph.capture(x);
       throw new Error(
         `${op}: a tensor traced by an earlier jit call was used outside it; return it from the jitted function instead`,
       );
     }
     return x._node;
   }
+  if (graph.captures?.tracked(x)) return graph.capture(x);
   return graph.constant(x._concrete(op), x.shape, x.dtype);
 }
 
@@ -110,27 +135,12 @@ export function bind<P>(
   if (prim.complex !== "native" && inputs.some((x) => isComplex(x.dtype)))
     return bindComplex(prim, inputs, params);
   const aval = prim.infer(inputs, params);
+  const { graph, template } = placement(prim.name, inputs);
   let out: Tensor;
-  let graph: Graph | undefined;
-  let template = false;
-  for (const x of inputs) {
-    if (x._node) {
-      graph = x._node.graph;
-      if (!traces.includes(graph)) {
-        throw new Error(
-          `${prim.name}: a tensor traced inside jit was used after its trace ended; return it from the jitted function instead`,
-        );
-      }
-    } else if (!x._data) {
-      if (x._disposed) x._concrete(prim.name);
-      template = true;
-    }
-  }
   if (graph) {
-    const g = graph;
-    const node = g.apply(
+    const node = graph.apply(
       prim,
-      inputs.map((x) => nodeOf(x, g, prim.name)),
+      inputs.map((x) => nodeOf(x, graph, prim.name)),
       params,
       aval.shape,
       aval.dtype,
@@ -139,7 +149,7 @@ export function bind<P>(
   } else if (template) {
     out = new Tensor(aval.shape, aval.dtype);
   } else {
-    out = runEager(prim, inputs, params, aval);
+    out = runEager(prim, inputs, [params], [aval])[0]!;
   }
   if (tapes.length && derivativeOf(prim)) record(prim, inputs, params, out);
   return out;
@@ -169,6 +179,52 @@ function bindComplex<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P
   return bind(viewAsComplex, [bindPairs(prim, pairs, rule(params, inputs))]);
 }
 
+/**
+ * Applies a primitive with several results (a control-flow primitive bound once per result, see
+ * `ControlPlan`): as `bind` for each params, except that eagerly the results come from one run.
+ */
+export function bindResults<P>(
+  prim: Primitive<P>,
+  inputs: readonly Tensor[],
+  paramsList: readonly P[],
+): Tensor[] {
+  // Complex inputs go through bind, which applies a complex rule or refuses them.
+  if (inputs.some((x) => isComplex(x.dtype)))
+    return paramsList.map((p) => bind(prim, inputs, ...([p] as [P])));
+  const { graph, template } = placement(prim.name, inputs);
+  if (graph || template || paramsList.length < 2)
+    return paramsList.map((p) => bind(prim, inputs, ...([p] as [P])));
+  const avals = paramsList.map((p) => prim.infer(inputs, p));
+  const outs = runEager(prim, inputs, paramsList, avals);
+  if (tapes.length && derivativeOf(prim))
+    outs.forEach((out, k) => record(prim, inputs, paramsList[k], out));
+  return outs;
+}
+
+/** Where an application goes: into a graph being traced, to templates, or (neither) eagerly. */
+function placement(op: string, inputs: readonly Tensor[]): { graph?: Graph; template: boolean } {
+  let graph: Graph | undefined;
+  let template = false;
+  const innermost = traces[traces.length - 1];
+  for (const x of inputs) {
+    if (x._node) {
+      if (!traces.includes(x._node.graph)) {
+        throw new Error(
+          `${op}: a tensor traced inside jit was used after its trace ended; return it from the jitted function instead`,
+        );
+      }
+      // Inside a sub-program, values from the traces around it are captured as its inputs.
+      graph = innermost?.captures ? innermost : x._node.graph;
+    } else if (innermost?.captures?.tracked(x)) {
+      graph = innermost;
+    } else if (!x._data) {
+      if (x._disposed) x._concrete(op);
+      template = true;
+    }
+  }
+  return { graph, template };
+}
+
 function record(prim: AnyPrimitive, inputs: readonly Tensor[], params: unknown, out: Tensor): void {
   for (const tape of tapes) {
     if (inputs.some((x) => tape.tracked.has(x))) {
@@ -193,21 +249,31 @@ function paramsKey(_k: string, v: unknown): unknown {
   return typeof v === "string" ? `'${v}` : v;
 }
 
-function runEager<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P, aval: Aval): Tensor {
+function runEager<P>(
+  prim: Primitive<P>,
+  inputs: readonly Tensor[],
+  paramsList: readonly P[],
+  avals: readonly Aval[],
+): Tensor[] {
   const data = inputs.map((x) => x._data!);
-  if (prim.lowering.kind === "alias") return new Tensor(aval.shape, aval.dtype, data[0]);
+  if (prim.lowering.kind === "alias")
+    return avals.map((aval) => new Tensor(aval.shape, aval.dtype, data[0]));
   let cache = eagerPrograms.get(prim);
   if (!cache) eagerPrograms.set(prim, (cache = new LruCache(EAGER_CACHE_LIMIT)));
   const backend = getDefaultBackend();
+  const params = paramsList.length === 1 ? paramsList[0] : paramsList;
   let key = `${backend.name}|${JSON.stringify(params, paramsKey)}`;
   for (const x of inputs) key += `|${x.dtype}${x.shape.join(",")}`;
   let program = cache.get(key);
   if (!program) {
     const graph = new Graph();
     const ins = inputs.map((x) => graph.input(x.shape, x.dtype));
-    const node = graph.apply(prim, ins, params, aval.shape, aval.dtype);
-    program = backend.compile(graph, [node], { inlineScalars: false });
+    const nodes = paramsList.map((p, k) =>
+      graph.apply(prim, ins, p, avals[k]!.shape, avals[k]!.dtype),
+    );
+    program = backend.compile(graph, nodes, { inlineScalars: false });
     cache.set(key, program);
   }
-  return new Tensor(aval.shape, aval.dtype, program.run(data)[0]);
+  const results = program.run(data);
+  return avals.map((aval, k) => new Tensor(aval.shape, aval.dtype, results[k]));
 }

@@ -4,6 +4,20 @@ import type { DType, TypedArray } from "./dtype.js";
 import type { AnyPrimitive } from "./primitive.js";
 import { formatType } from "./format.js";
 import type { Shape } from "./shape.js";
+import type { Tensor } from "./tensor.js";
+
+/**
+ * What a sub-program graph (a branch of `cond`, the body of `whileLoop`, a function `vectorize`
+ * maps) does with tensors from outside it: each becomes one more input of the graph, so the
+ * primitive that carries the sub-program receives it as an explicit operand (and autodiff sees it).
+ */
+export interface Captures {
+  /** The outside tensors, in the order of the inputs they became. */
+  readonly tensors: Tensor[];
+  readonly nodes: Map<Tensor, Node>;
+  /** Whether a concrete outside tensor is tracked by a tape that was active when tracing began. */
+  readonly tracked: (x: Tensor) => boolean;
+}
 
 /** One value in a traced program. */
 export interface Node {
@@ -27,6 +41,21 @@ export class Graph {
   readonly nodes: Node[] = [];
   readonly inputs: Node[] = [];
   private readonly consts = new Map<TypedArray, Node>();
+  /** Set on a sub-program graph: tensors from outside it become inputs (see {@link Captures}). */
+  captures: Captures | undefined;
+
+  /** The input standing for the outside tensor `x` in a sub-program graph (added once). */
+  capture(x: Tensor): Node {
+    const c = this.captures;
+    if (!c) throw new Error("internal: capture outside a sub-program graph");
+    let node = c.nodes.get(x);
+    if (!node) {
+      node = this.input(x.shape, x.dtype);
+      c.nodes.set(x, node);
+      c.tensors.push(x);
+    }
+    return node;
+  }
 
   /** Adds a program input. */
   input(shape: Shape, dtype: DType): Node {
@@ -91,6 +120,7 @@ export function printGraph(graph: Graph, outputs: readonly Node[]): string {
   const live = liveNodes(graph, outputs);
   const name = (n: Node) => `%${n.id}`;
   const lines: string[] = [];
+  const printed = new Set<object>();
   const ins = graph.inputs.map((n) => `${name(n)}: ${formatType(n.shape, n.dtype)}`);
   lines.push(`fn(${ins.join(", ")}) {`);
   for (const n of live) {
@@ -103,10 +133,33 @@ export function printGraph(graph: Graph, outputs: readonly Node[]): string {
       rhs = `${n.op}(${n.inputs.map(name).join(", ")})${params}`;
     }
     lines.push(`  ${name(n)}: ${formatType(n.shape, n.dtype)} = ${rhs}`);
+    lines.push(...subPrograms(n, printed));
   }
   lines.push(`  return (${outputs.map(name).join(", ")})`);
   lines.push("}");
   return lines.join("\n");
+}
+
+/** The sub-programs of a control-flow node, indented, the first time its group is printed. */
+function subPrograms(n: Node, printed: Set<object>): string[] {
+  const lowering = n.prim?.lowering;
+  if (lowering?.kind !== "control") return [];
+  const plan = lowering.control(n);
+  if (printed.has(plan.group)) return [];
+  printed.add(plan.group);
+  const named: [string, { graph: Graph; outputs: readonly Node[] }][] =
+    plan.kind === "cond"
+      ? [
+          ["onFalse", plan.branches[0]],
+          ["onTrue", plan.branches[1]],
+        ]
+      : [
+          ["condition", plan.condition],
+          ["body", plan.body],
+        ];
+  return named.flatMap(([label, p]) =>
+    `${label}: ${printGraph(p.graph, p.outputs)}`.split("\n").map((line) => `    ${line}`),
+  );
 }
 
 /** The nodes the outputs depend on, in topological order. */

@@ -22,6 +22,7 @@ export {
   zeros,
   ones,
   zerosLike,
+  fill,
   onesLike,
   iota,
   eye,
@@ -93,6 +94,8 @@ export {
   logicalAnd,
   logicalOr,
   logicalNot,
+  logicalXor,
+  quotient,
   isNan,
   isInfinite,
   select,
@@ -143,6 +146,7 @@ export {
   matrixTranspose,
   outer,
   tril,
+  tri,
   triu,
   cholesky,
   triangularSolve,
@@ -153,6 +157,10 @@ export {
   qr,
   svd,
   leastSquares,
+  eigh,
+  lu,
+  pinv,
+  type PinvOptions,
 } from "./ops/linalg.js";
 export {
   complex,
@@ -167,6 +175,21 @@ export { fft, ifft, type FftOptions } from "./ops/fft.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
 export { type IndexedOptions, gather, indexedAdd, indexedPut } from "./ops/indexed.js";
 export { type NormOptions, norm } from "./ops/norm.js";
+export { type ReflectOptions, type ReflectionMode, reflect } from "./ops/reflect.js";
+export { einsum } from "./ops/einsum.js";
+export {
+  type AllCloseOptions,
+  type AxisReduceOptions,
+  type CovarianceOptions,
+  type WeightedMeanOptions,
+  allClose,
+  covariance,
+  median,
+  mode,
+  weightedMean,
+} from "./ops/statistics.js";
+export { type DiagonalOptions, makeDiagonal, putDiagonal, takeDiagonal } from "./ops/diagonal.js";
+export { diff, split } from "./ops/along-axis.js";
 export { conv, type ConvOptions, type ConvPadding } from "./ops/conv.js";
 export {
   windowSum,
@@ -177,6 +200,8 @@ export {
   type WindowOptions,
 } from "./ops/window.js";
 export { grad, valueAndGrad, type GradOptions } from "./autodiff.js";
+export { cond, whileLoop, type Predicate, type WhileLoopOptions } from "./ops/control.js";
+export { vectorize, type VectorizeOptions } from "./vectorize.js";
 export { dispose } from "./dispose.js";
 export { jit, type Jitted, type JitOptions, type JitCacheInfo } from "./jit.js";
 export {

@@ -12,6 +12,11 @@ import * as linalg from "./ops/linalg.js";
 import * as sorting from "./ops/sort.js";
 import * as indexed from "./ops/indexed.js";
 import * as norms from "./ops/norm.js";
+import * as reflection from "./ops/reflect.js";
+import * as statistics from "./ops/statistics.js";
+import * as diagonals from "./ops/diagonal.js";
+import * as alongAxis from "./ops/along-axis.js";
+import * as creation from "./ops/creation.js";
 import * as convolution from "./ops/conv.js";
 import * as windows from "./ops/window.js";
 import * as complexOps from "./ops/complex.js";
@@ -111,6 +116,7 @@ const METHODS = {
   take: shape.take,
   putSlice: shape.putSlice,
   pad: shape.pad,
+  reflect: reflection.reflect,
   reverse: shape.reverse,
   tile: shape.tile,
   matmul: linalg.matmul,
@@ -122,6 +128,19 @@ const METHODS = {
   indexedPut: indexed.indexedPut,
   norm: norms.norm,
   topK: sorting.topK,
+  median: statistics.median,
+  mode: statistics.mode,
+  weightedMean: statistics.weightedMean,
+  covariance: statistics.covariance,
+  allClose: statistics.allClose,
+  takeDiagonal: diagonals.takeDiagonal,
+  makeDiagonal: diagonals.makeDiagonal,
+  putDiagonal: diagonals.putDiagonal,
+  diff: alongAxis.diff,
+  split: alongAxis.split,
+  logicalXor: elementwise.logicalXor,
+  quotient: elementwise.quotient,
+  fill: creation.fill,
   conv: convolution.conv,
   windowSum: windows.windowSum,
   windowMean: windows.windowMean,

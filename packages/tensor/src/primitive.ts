@@ -5,7 +5,7 @@
  */
 import type { Expr } from "./compile/expr.js";
 import type { DType } from "./dtype.js";
-import type { Node } from "./graph.js";
+import type { Graph, Node } from "./graph.js";
 import type { Shape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -72,6 +72,45 @@ export interface CopyPlan {
   }[];
 }
 
+/**
+ * A traced function carried by a control-flow primitive: the graph and its results. Its inputs
+ * are `graph.inputs` in order (the primitive's operands after any it reads itself).
+ */
+export interface SubProgram {
+  readonly graph: Graph;
+  readonly outputs: readonly Node[];
+}
+
+/**
+ * Control flow over sub-programs. A primitive with several results is bound once per result
+ * (`output`); the applications sharing `group` and the same inputs form one evaluation, which a
+ * backend runs once. Backends compile the sub-programs themselves (with the same backend), so no
+ * sub-program reaches generated code as text.
+ */
+export type ControlPlan =
+  /**
+   * Input 0 chooses: `branches[1]` when its one element is not 0, else `branches[0]`; only the
+   * chosen branch runs, on inputs 1… .
+   */
+  | {
+      readonly kind: "cond";
+      readonly group: object;
+      readonly branches: readonly [SubProgram, SubProgram];
+      readonly output: number;
+    }
+  /**
+   * The first `state` inputs are the initial state, the others constants of the loop: while
+   * `condition` (a one-element result) is not 0, the state becomes `body`'s results.
+   */
+  | {
+      readonly kind: "while";
+      readonly group: object;
+      readonly condition: SubProgram;
+      readonly body: SubProgram;
+      readonly state: number;
+      readonly output: number;
+    };
+
 /** The combining operation of a reduction (NaN propagates through max and min). */
 export type Monoid = "sum" | "product" | "max" | "min";
 
@@ -89,7 +128,9 @@ export type Lowering<P> =
   /** Reduce the single input over `params.axes` with `monoid`. */
   | { kind: "reduce"; monoid: Monoid }
   /** The output is the input's buffer seen with another shape (no code, no copy). */
-  | { kind: "alias" };
+  | { kind: "alias" }
+  /** Control flow: sub-programs the backend compiles and runs (see {@link ControlPlan}). */
+  | { kind: "control"; control(node: LoweredNode<P>): ControlPlan };
 
 /** Params of a primitive that takes none. */
 export type NoParams = Readonly<Record<string, never>>;
@@ -136,6 +177,22 @@ export function derivativeNotImplemented(op: string): Vjp<unknown> {
     );
   };
   return Object.assign(rule, { notImplemented: op });
+}
+
+/**
+ * The derivative rule of a primitive whose reverse-mode derivative does not exist (a loop with a
+ * data-dependent trip count): `grad` through it throws `${op}: ${reason}`, never a silent zero.
+ */
+export function derivativeUndefined(op: string, reason: string): Vjp<unknown> {
+  const rule = (): never => {
+    throw new Error(`${op}: ${reason}`);
+  };
+  return Object.assign(rule, { undefinedBecause: reason });
+}
+
+/** Whether `rule` is a {@link derivativeUndefined} rule. */
+export function isDerivativeUndefined(rule: unknown): boolean {
+  return typeof (rule as { undefinedBecause?: unknown })?.undefinedBecause === "string";
 }
 
 /** Whether `rule` is a {@link derivativeNotImplemented} placeholder. */

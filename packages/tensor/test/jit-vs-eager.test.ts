@@ -418,6 +418,28 @@ describe("jit vs eager: linalg", () => {
       same((t: nx.Tensor) => nx.qr(t), cast(rand(21, [2, 4])));
       same((t: nx.Tensor) => [nx.tril(t), nx.triu(t, 1), nx.tril(t, -1)], sq);
     });
+    it(`eigh, lu and pinv (${dt})`, () => {
+      same((t: nx.Tensor) => nx.eigh(t), spd);
+      same((t: nx.Tensor) => nx.eigh(t), cast(rand(28, [2, 4, 4])));
+      same((t: nx.Tensor) => nx.lu(t), sq);
+      same((t: nx.Tensor) => nx.lu(t), cast(rand(29, [2, 4, 4])));
+      same((t: nx.Tensor) => nx.pinv(t), cast(rand(30, [2, 5, 3])));
+      same((t: nx.Tensor) => nx.pinv(t, { eps: 0.5 }), cast(rand(31, [3, 6])));
+      same((t: nx.Tensor) => nx.pinv(t), cast(rand(32, [4])));
+      // The derivatives of svd (through pinv), eigh and lu.
+      same(
+        nx.grad((m: nx.Tensor) =>
+          nx.add(
+            nx.add(
+              nx.sum(nx.pinv(m)),
+              nx.sum(nx.eigh(nx.matmul(m, nx.matrixTranspose(m))).eigenvecs),
+            ),
+            nx.sum(nx.lu(m).u),
+          ),
+        ),
+        sq,
+      );
+    });
     it(`svd and leastSquares (${dt})`, () => {
       same((t: nx.Tensor) => nx.svd(t), cast(rand(22, [2, 5, 3])));
       same((t: nx.Tensor) => nx.svd(t), cast(rand(23, [3, 6])));
@@ -725,5 +747,39 @@ describe("jit vs eager: complex", () => {
   it("fft and ifft with padding and truncation", () => {
     same((a: nx.Tensor) => nx.fft(a, { length: 7 }), re);
     same((a: nx.Tensor, b: nx.Tensor) => nx.ifft(nx.complex(a, b), { length: 3 }), re, im);
+  });
+});
+
+describe("jit vs eager: control flow and vectorize", () => {
+  const x = INPUTS.f32;
+  it("cond on each branch, over special values (NaN and infinities in the operands)", () => {
+    const f = (t: nx.Tensor, p: nx.Tensor) =>
+      nx.cond(
+        nx.greater(p, 0),
+        (u: nx.Tensor) => ({ a: nx.exp(nx.multiply(u, 0.5)), b: nx.sum(u, { axes: [0] }) }),
+        (u: nx.Tensor) => ({ a: nx.tanh(u), b: nx.reduceMax(u, { axes: [0] }) }),
+        t,
+      );
+    same(f, x, nx.tensor(1));
+    same(f, x, nx.tensor(-1));
+    // A NaN predicate counts as true (it is not 0).
+    same(f, x, nx.tensor(NaN));
+  });
+  it("whileLoop whose trip count depends on the values", () => {
+    const f = (t: nx.Tensor) =>
+      nx.whileLoop(
+        [t, nx.tensor(0, { dtype: "s32" })] as [nx.Tensor, nx.Tensor],
+        ([u, k]) => nx.logicalAnd(nx.less(k, 50), nx.greater(nx.reduceMax(nx.abs(u)), 1e-3)),
+        ([u, k]) => [nx.multiply(nx.sin(u), 0.9), nx.add(k, 1)] as [nx.Tensor, nx.Tensor],
+      );
+    same(f, f32(rand(5, [2, 3], -3, 3)));
+    same(f, nx.slice(x, [0, 0], [2, 3])); // NaN in it: no iteration
+    same(f, INPUTS.f64);
+  });
+  it("vectorize of a row function", () => {
+    same(
+      nx.vectorize((r: nx.Tensor) => nx.divide(nx.exp(r), nx.sum(nx.exp(r)))),
+      INPUTS.f64,
+    );
   });
 });

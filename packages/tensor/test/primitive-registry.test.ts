@@ -8,10 +8,12 @@ import assert from "node:assert/strict";
 import * as nx from "../src/index.js";
 import { scatterAdd } from "../src/ops/shape.js";
 import { scatterAlong } from "../src/ops/gather.js";
+import { tracedCond } from "../src/ops/control.js";
 import {
   definedPrimitives,
   derivativeOf,
   isDerivativeNotImplemented,
+  isDerivativeUndefined,
   type AnyPrimitive,
 } from "../src/primitive.js";
 import { assertGradient, rand, randAway, weightedSum } from "./gradcheck.js";
@@ -73,7 +75,30 @@ const wx = () => rand(7, [3, 5], -2, 2);
 const windowScatter = (f: typeof nx.windowMax) => (v: nx.Tensor) =>
   nx.grad((x: nx.Tensor) => nx.sum(nx.multiply(f(x, [2, 2], windowOptions), v)))(wx());
 
+/** A cond through its primitive, on a concrete predicate, closing over `c` (an operand of it). */
+const condCase =
+  (pred: boolean): Case =>
+  () => {
+    const c = rand(39, [3]);
+    assertGradient(
+      (p: nx.Tensor[]) =>
+        weightedSum(
+          tracedCond(
+            nx.tensor(pred ? 1 : 0, { dtype: "u8" }),
+            (a: nx.Tensor, b: nx.Tensor) => nx.multiply(nx.sin(a), nx.add(b, p[1]!)),
+            (a: nx.Tensor, b: nx.Tensor) => nx.divide(a, nx.add(nx.exp(b), 1)),
+            [p[0]!, c],
+          ),
+        ),
+      [rand(40, [2, 3]), rand(41, [3])],
+    );
+  };
+
 const CASES: Record<string, Case> = {
+  cond: () => {
+    condCase(true)();
+    condCase(false)();
+  },
   add: binary(nx.add),
   subtract: binary(nx.subtract),
   multiply: binary(nx.multiply),
@@ -215,6 +240,32 @@ const CASES: Record<string, Case> = {
     (m) => nx.qr(m).r,
     () => rand(24, [4, 3]),
   ),
+  svd: unary(
+    (m) => {
+      const { u, s, vt } = nx.svd(m);
+      return nx.concatenate([nx.reshape(u, [-1]), s, nx.reshape(vt, [-1])]);
+    },
+    () => rand(28, [4, 3]),
+  ),
+  eigh: unary(
+    (m) => {
+      const { eigenvals, eigenvecs } = nx.eigh(nx.add(m, nx.transpose(m)));
+      return nx.concatenate([eigenvals, nx.reshape(eigenvecs, [-1])]);
+    },
+    () => rand(29, [3, 3]),
+  ),
+  lu: unary(
+    (m) => {
+      const { l, u } = nx.lu(m);
+      return nx.concatenate([l, u]);
+    },
+    () => rand(30, [3, 3]),
+  ),
+  leastSquares: binary(
+    (a, b) => nx.leastSquares(a, b).solution,
+    rand(31, [4, 2]),
+    rand(32, [4, 2]),
+  ),
   conv: binary((x, w) => nx.conv(x, w, convOptions), cx(), cw()),
   // The rules of the two gradient primitives run when a gradient is differentiated again.
   convInputGrad: unary(
@@ -240,12 +291,23 @@ const CASES: Record<string, Case> = {
 };
 
 /** Primitives whose derivative is not written yet, and a use of each that grad must refuse. */
-const NOT_YET: Record<string, () => unknown> = {
-  svd: () => nx.grad((m: nx.Tensor) => nx.sum(nx.svd(m).s))(rand(28, [3, 2])),
-  leastSquares: () =>
-    nx.grad((m: nx.Tensor) => nx.sum(nx.leastSquares(m, rand(29, [3, 1])).solution))(
-      rand(30, [3, 2]),
-    ),
+const NOT_YET: Record<string, () => unknown> = {};
+
+/** Primitives whose reverse-mode derivative does not exist, and a use grad must refuse (why). */
+const UNDEFINED: Record<string, [() => unknown, RegExp]> = {
+  whileLoop: [
+    () =>
+      nx.grad((x: nx.Tensor) =>
+        nx.sum(
+          nx.whileLoop(
+            x,
+            (s) => nx.less(nx.sum(s), 10),
+            (s) => nx.multiply(s, 2),
+          ),
+        ),
+      )(nx.tensor([1, 2], { dtype: "f64" })),
+    /^Error: whileLoop: reverse-mode derivatives through whileLoop are not defined: its number of iterations depends on the values/,
+  ],
 };
 
 /** Wraps each derivative rule so a case can tell which rules its gradient check ran. */
@@ -253,7 +315,7 @@ function recordRules(prims: readonly AnyPrimitive[]): Set<string> {
   const ran = new Set<string>();
   for (const p of prims) {
     const rule = derivativeOf(p);
-    if (!rule || isDerivativeNotImplemented(rule)) continue;
+    if (!rule || isDerivativeNotImplemented(rule) || isDerivativeUndefined(rule)) continue;
     Object.defineProperty(p, "vjp", {
       value: (...args: Parameters<typeof rule>) => {
         ran.add(p.name);
@@ -274,7 +336,10 @@ describe("primitive registry", () => {
 
   it("every primitive has a derivative rule with a gradient check here, or the no-derivative marker", () => {
     const missing = prims
-      .filter((p) => derivativeOf(p) && !(p.name in CASES) && !(p.name in NOT_YET))
+      .filter(
+        (p) =>
+          derivativeOf(p) && !(p.name in CASES) && !(p.name in NOT_YET) && !(p.name in UNDEFINED),
+      )
       .map((p) => p.name);
     assert.deepEqual(missing, [], `primitives without a gradient check: ${missing.join(", ")}`);
     const unknown = Object.keys(CASES).filter((n) => !prims.some((p) => p.name === n));
@@ -294,6 +359,12 @@ describe("primitive registry", () => {
         use,
         new RegExp(`^Error: ${name}: gradients of ${name} are not implemented yet`),
       );
+  });
+
+  it("a derivative that does not exist is an error saying why, never a silent zero", () => {
+    const undefinedRules = prims.filter((p) => isDerivativeUndefined(derivativeOf(p)));
+    assert.deepEqual(undefinedRules.map((p) => p.name).sort(), Object.keys(UNDEFINED).sort());
+    for (const [use, message] of Object.values(UNDEFINED)) assert.throws(use, message);
   });
 
   for (const p of prims.filter((q) => derivativeOf(q) && q.name in CASES)) {

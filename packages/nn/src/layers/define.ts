@@ -41,6 +41,8 @@ export interface BuiltinLayerSpec<S extends OptionsSchema> {
   readonly options: S;
   /** What `asTable` shows, when it is not simply the options that have a display name. */
   readonly display?: (config: Config) => ReadonlyArray<readonly [string, Json]>;
+  /** How many tensors the layer outputs with these options (default 1; see `LayerDef.outputs`). */
+  readonly outputs?: (options: OptionValues<S>) => number;
   /** The tensors the layer owns for the given input shapes (batch axis included). */
   readonly params?: (
     options: OptionValues<S>,
@@ -92,10 +94,12 @@ export function defineBuiltinLayer<S extends OptionsSchema>(
           const shown = spec.options[k]!.display;
           return shown === undefined ? [] : [[shown, config[k]!] as const];
         });
+    const outputs = spec.outputs?.(values) ?? 1;
     return {
       op,
       config,
       ...(display.length > 0 ? { display } : {}),
+      ...(outputs === 1 ? {} : { outputs }),
       ...(spec.params ? { params: (shapes, dtype) => spec.params!(values, shapes, dtype) } : {}),
       forward: (inputs, params, context) => spec.forward(values, inputs, params, context),
     };

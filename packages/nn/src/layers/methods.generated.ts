@@ -152,21 +152,43 @@ declare module "../model.js" {
     maxPool(...args: Tail<Parameters<typeof pool.maxPool>>): Model;
     /** The mean of each window (padding "same" pads with zeros, counted in the mean, as Nx's window_mean). */
     avgPool(...args: Tail<Parameters<typeof pool.avgPool>>): Model;
+    /**
+     * The mean over windows chosen so that the spatial axes come out with `outputSize` (one size for
+     * all spatial axes, or one each), whatever the input size (PyTorch's `AdaptiveAvgPool2d`, Axon's
+     * `adaptive_avg_pool`): output `i` of an axis of size `n` averages `[⌊i·n/m⌋, ⌈(i+1)·n/m⌉)`.
+     */
+    adaptiveAvgPool(...args: Tail<Parameters<typeof pool.adaptiveAvgPool>>): Model;
+    /** As `adaptiveAvgPool`, with the maximum of each window (PyTorch's `AdaptiveMaxPool2d`). */
+    adaptiveMaxPool(...args: Tail<Parameters<typeof pool.adaptiveMaxPool>>): Model;
     /** The mean over all spatial axes. */
     globalAvgPool(...args: Tail<Parameters<typeof pool.globalAvgPool>>): Model;
     /** The maximum over all spatial axes. */
     globalMaxPool(...args: Tail<Parameters<typeof pool.globalMaxPool>>): Model;
     /**
-     * A long short-term memory layer with `units` hidden units, zero initial state, PyTorch's gates
-     * (input, forget, cell, output): kernels `input_kernel [features, 4·units]`, `hidden_kernel
-     * [units, 4·units]`, `bias [4·units]`.
+     * A long short-term memory layer with `units` hidden units, PyTorch's gates (input, forget, cell,
+     * output): kernels `input_kernel [features, 4·units]`, `hidden_kernel [units, 4·units]`, `bias
+     * [4·units]`. The state starts at zeros, or at `initialState: { hidden, cell }`. With
+     * `returnState: true` it returns `{ output, hidden, cell }` (the final states, as PyTorch's
+     * `output, (h_n, c_n)`), each a model to continue from; the recurrence is computed once.
+     *
+     * @example
+     * const encoder = nn.input("source", [null, 7, 4]).lstm(16, { returnState: true });
+     * const decoded = nn.input("target", [null, 5, 3]).lstm(16, {
+     *   initialState: { hidden: encoder.hidden, cell: encoder.cell },
+     * });
      */
-    lstm(...args: Tail<Parameters<typeof rnn.lstm>>): Model;
+    lstm(units: number, options: rnn.LstmOptions & { returnState: true }): rnn.LstmState;
+    lstm(units: number, options?: rnn.LstmOptions & { returnState?: false }): Model;
+    lstm(units: number, options?: rnn.LstmOptions): Model | rnn.LstmState;
     /**
      * A gated recurrent unit layer with PyTorch's equations (reset, update, new gates; the reset gate
-     * applied to the hidden projection plus its bias): `h' = (1 − z)·n + z·h`.
+     * applied to the hidden projection plus its bias): `h' = (1 − z)·n + z·h`. The state starts at
+     * zeros, or at `initialState: { hidden }`; with `returnState: true` it returns `{ output, hidden }`
+     * (the final state, as PyTorch's `output, h_n`), each a model to continue from.
      */
-    gru(...args: Tail<Parameters<typeof rnn.gru>>): Model;
+    gru(units: number, options: rnn.GruOptions & { returnState: true }): rnn.GruState;
+    gru(units: number, options?: rnn.GruOptions & { returnState?: false }): Model;
+    gru(units: number, options?: rnn.GruOptions): Model | rnn.GruState;
     /**
      * A recurrent layer run both ways (Keras' `Bidirectional`): `layer` over the sequence and, with its
      * own weights, over the sequence reversed; the two results joined on the feature axis. A layer

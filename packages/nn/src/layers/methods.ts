@@ -62,6 +62,8 @@ const UNARY = {
   separableConv: conv.separableConv,
   maxPool: pool.maxPool,
   avgPool: pool.avgPool,
+  adaptiveAvgPool: pool.adaptiveAvgPool,
+  adaptiveMaxPool: pool.adaptiveMaxPool,
   globalAvgPool: pool.globalAvgPool,
   globalMaxPool: pool.globalMaxPool,
   lstm: rnn.lstm,

@@ -116,3 +116,14 @@ export function poolWindow(x: nx.Tensor, w: Window): [number[], nx.WindowOptions
     },
   ];
 }
+
+/**
+ * The windows of an adaptive pool of an axis of size `n` into `m` outputs: output `i` covers
+ * `[⌊i·n/m⌋, ⌈(i+1)·n/m⌉)` (PyTorch's and Axon's rule; windows overlap when `m` does not divide `n`).
+ */
+export function adaptiveWindows(n: number, m: number): [start: number, end: number][] {
+  return Array.from({ length: m }, (_, i) => [
+    Math.floor((i * n) / m),
+    Math.ceil(((i + 1) * n) / m),
+  ]);
+}

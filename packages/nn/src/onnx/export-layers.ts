@@ -8,7 +8,13 @@ import type { GraphNode, Json } from "../model.js";
 import type { LayerTensors } from "../state.js";
 import { transposeCrop } from "../layers/conv.js";
 import { upsampleFactors } from "../layers/reshape.js";
-import { geometry, windowFor, type Window, type WindowConfig } from "../layers/window.js";
+import {
+  adaptiveWindows,
+  geometry,
+  windowFor,
+  type Window,
+  type WindowConfig,
+} from "../layers/window.js";
 import type { Attribute, GraphBuilder, Value } from "./graph-builder.js";
 
 /** What an emitter gets: the graph, the layer, its config, tensors, inputs and input shapes. */
@@ -24,7 +30,8 @@ export interface LayerExport {
   readonly opset: number;
 }
 
-type Emitter = (c: LayerExport) => Value;
+/** A layer's ONNX nodes; a layer with several outputs (a tuple node) gives one value each. */
+type Emitter = (c: LayerExport) => Value | readonly Value[];
 
 /** One node on the first input, keeping its layout. */
 function unary(opType: string, attributes: { [k: string]: Attribute } = {}): Emitter {
@@ -268,6 +275,33 @@ function globalPool(opType: "GlobalAveragePool" | "GlobalMaxPool"): Emitter {
   };
 }
 
+/** An adaptive pool: per spatial axis, each window sliced, reduced and joined again. */
+function adaptivePool(opType: "ReduceMean" | "ReduceMax"): Emitter {
+  return (c) => {
+    let x = c.g.channelsLast(c.inputs[0]!);
+    const shape = c.inputShapes[0]!;
+    const spatial = shape.length - 2;
+    const size = c.config.outputSize as number | number[];
+    const out = typeof size === "number" ? Array<number>(spatial).fill(size) : size;
+    out.forEach((m, i) => {
+      const axis = i + 1;
+      const int = (k: string, v: number) => c.g.int64s(`${c.name}_${axis}_${k}`, [v]);
+      const parts = adaptiveWindows(shape[axis]!, m).map(([start, end], k) => {
+        const [window] = c.g.node(
+          "Slice",
+          [x.name, int(`start${k}`, start), int(`end${k}`, end), int(`axis${k}`, axis)],
+          {},
+          `${c.name}_${axis}_window${k}`,
+        );
+        return reduce(c, opType, window!, [axis], `${c.name}_${axis}_pool${k}`);
+      });
+      const [joined] = c.g.node("Concat", parts, { axis: { i: axis } }, `${c.name}_${axis}`);
+      x = { ...x, name: joined! };
+    });
+    return x;
+  };
+}
+
 const LAYERS: { [op: string]: Emitter } = {
   ...ACTIVATIONS,
   dropout: identity,
@@ -302,6 +336,8 @@ const LAYERS: { [op: string]: Emitter } = {
   conv_transpose: convolution("ConvTranspose"),
   max_pool: pool("MaxPool"),
   avg_pool: pool("AveragePool"),
+  adaptive_avg_pool: adaptivePool("ReduceMean"),
+  adaptive_max_pool: adaptivePool("ReduceMax"),
   global_avg_pool: globalPool("GlobalAveragePool"),
   global_max_pool: globalPool("GlobalMaxPool"),
   batch_norm: (c) => {
@@ -453,6 +489,8 @@ const LAYERS: { [op: string]: Emitter } = {
     return { name: name!, rank: shape.length + 1, channelsFirst: false };
   },
   lstm: recurrent("LSTM", 4, [0, 3, 1, 2]),
+  // One output of a tuple parent: its value itself, no node.
+  part: (c) => c.inputs[c.config.index as number]!,
   gru: recurrent("GRU", 3, [1, 0, 2]),
   upsample: (c) => {
     const x = c.g.channelsLast(c.inputs[0]!);
@@ -517,8 +555,11 @@ function gateRows(t: nx.Tensor, units: number, order: readonly number[]): nx.Ten
 /**
  * LSTM and GRU as ONNX's ops over `[seq, batch, features]` (transposed at the edges); the GRU's
  * reset gate applies to the hidden projection and its bias (`linear_before_reset`), as Dendrite's.
+ * Initial states (the layer's inputs after the sequence) map to `initial_h` and `initial_c`, the
+ * final states of `returnState` to the outputs `Y_h` and `Y_c`.
  */
 function recurrent(opType: "LSTM" | "GRU", gates: number, order: readonly number[]): Emitter {
+  const states = opType === "LSTM" ? 2 : 1;
   return (c) => {
     const x = c.g.channelsLast(c.inputs[0]!);
     const units = c.config.units as number;
@@ -539,20 +580,39 @@ function recurrent(opType: "LSTM" | "GRU", gates: number, order: readonly number
       { perm: { ints: [1, 0, 2] } },
       `${c.name}_time_major`,
     );
+    // initial_h, initial_c: [batch, units] → [1, batch, units]
+    const initial = c.inputs.slice(1).map((v, k) => {
+      const [name] = c.g.node(
+        "Unsqueeze",
+        [c.g.channelsLast(v).name, c.g.int64s(`${c.name}_initial_axis`, [0])],
+        {},
+        `${c.name}_initial_${k === 0 ? "h" : "c"}`,
+      );
+      return name!;
+    });
     const attrs: { [k: string]: Attribute } = { hidden_size: { i: units } };
     if (opType === "GRU") attrs.linear_before_reset = { i: 1 };
-    const [y, yh] = c.g.node(
+    const [y, ...finals] = c.g.node(
       opType,
       [
         seqMajor!,
         c.g.tensor(`${c.name}_W`, w),
         c.g.tensor(`${c.name}_R`, r),
         c.g.tensor(`${c.name}_B`, bias),
+        ...(initial.length > 0 ? ["", ...initial] : []), // no sequence_lens
       ],
       attrs,
       `${c.name}_rnn`,
-      2,
+      1 + states,
     );
+    // Without returnSequences the optional output Y is left out (an empty name).
+    if (c.config.returnSequences !== true) c.g.nodes.at(-1)!.output[0] = "";
+    // Y_h, Y_c: [1, batch, units] → [batch, units]
+    const last = (k: number, base: string): Value => {
+      const [name] = c.g.node("Squeeze", [finals[k]!, c.g.int64s(`${c.name}_dir`, [0])], {}, base);
+      return { name: name!, rank: 2, channelsFirst: false };
+    };
+    let output: Value;
     if (c.config.returnSequences === true) {
       // Y: [seq, 1, batch, units] → [batch, seq, units]
       const [squeezed] = c.g.node(
@@ -562,11 +622,11 @@ function recurrent(opType: "LSTM" | "GRU", gates: number, order: readonly number
         `${c.name}_seq`,
       );
       const [name] = c.g.node("Transpose", [squeezed!], { perm: { ints: [1, 0, 2] } }, c.name);
-      return { name: name!, rank: 3, channelsFirst: false };
-    }
-    // Y_h: [1, batch, units] → [batch, units]
-    const [name] = c.g.node("Squeeze", [yh!, c.g.int64s(`${c.name}_dir`, [0])], {}, c.name);
-    return { name: name!, rank: 2, channelsFirst: false };
+      output = { name: name!, rank: 3, channelsFirst: false };
+    } else output = last(0, c.name);
+    if (c.config.returnState !== true) return output;
+    const hidden = c.config.returnSequences === true ? last(0, `${c.name}_hidden`) : output;
+    return states === 2 ? [output, hidden, last(1, `${c.name}_cell`)] : [output, hidden];
   };
 }
 

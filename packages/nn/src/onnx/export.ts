@@ -5,7 +5,7 @@
 import * as nx from "@dendrite/tensor";
 import { writeAtomic } from "../atomic.js";
 import { compileGraph } from "../graph.js";
-import { isNode, Model, type GraphNode, type OutputTree } from "../model.js";
+import { isNode, Model, outputCount, type GraphNode, type OutputTree } from "../model.js";
 import { ModelState } from "../state.js";
 import { emitterFor } from "./export-layers.js";
 import { GraphBuilder, onnx, type Value } from "./graph-builder.js";
@@ -74,31 +74,34 @@ export function exportModel(
   const outputNodes = outputList(model.output, graph.nameOf.bind(graph));
   for (const n of graph.inputs) g.reserve(graph.nameOf(n));
   for (const [name] of outputNodes) g.reserve(name);
-  const values = new Map<GraphNode, Value>();
+  // Each node's values: one, or several for a node with several outputs (a tuple node).
+  const values = new Map<GraphNode, readonly Value[]>();
   const inputs: ValueInfoProto[] = [];
   for (const n of graph.nodes) {
     const name = graph.nameOf(n);
     if (n.def.op === "input") {
       const t = templates[name]!;
       inputs.push(valueInfo(name, t.dtype, t.shape));
-      values.set(n, { name, rank: t.rank, channelsFirst: false });
+      values.set(n, [{ name, rank: t.rank, channelsFirst: false }]);
       continue;
     }
     const tensors = { ...modelState.parameters[name], ...modelState.state[name] };
     try {
-      values.set(
-        n,
-        emitterFor(n.def.op)!({
-          g,
-          node: n,
-          name,
-          config: n.def.config ?? {},
-          tensors,
-          inputs: n.parents.map((p) => values.get(p)!),
-          inputShapes: n.parents.map((p) => shapes.get(p)!.output.shape),
-          opset,
-        }),
-      );
+      const out = emitterFor(n.def.op)!({
+        g,
+        node: n,
+        name,
+        config: n.def.config ?? {},
+        tensors,
+        // A tuple parent gives all its outputs as inputs (as when the model runs).
+        inputs: n.parents.flatMap((p) => values.get(p)!),
+        inputShapes: n.parents.flatMap((p) => shapes.get(p)!.outputs.map((t) => t.shape)),
+        opset,
+      });
+      const list = Array.isArray(out) ? out : [out as Value];
+      if (list.length !== outputCount(n))
+        throw new Error(`the export gave ${list.length} values for ${outputCount(n)} outputs`);
+      values.set(n, list);
     } catch (err) {
       throw new Error(`${where}: layer "${name}" (${n.def.op}): ${(err as Error).message}`, {
         cause: err,
@@ -107,7 +110,11 @@ export function exportModel(
   }
   const outputs: ValueInfoProto[] = [];
   for (const [name, n] of outputNodes) {
-    const v = g.channelsLast(values.get(n)!);
+    if (outputCount(n) !== 1)
+      throw new Error(
+        `${where}: the output "${graph.nameOf(n)}" (${n.def.op}) has several outputs; export its parts instead`,
+      );
+    const v = g.channelsLast(values.get(n)![0]!);
     g.nodes.push(
       onnx.NodeProto.create({
         name: g.fresh(`${name}_output`),
@@ -116,7 +123,7 @@ export function exportModel(
         output: [name],
       }),
     );
-    const out = shapes.get(n)!.output;
+    const out = shapes.get(n)!.outputs[0]!;
     outputs.push(valueInfo(name, out.dtype, out.shape));
   }
   const proto = onnx.ModelProto.create({

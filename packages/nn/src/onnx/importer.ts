@@ -1,6 +1,7 @@
 /**
- * `importModel`: an ONNX graph as a Dendrite model. Each ONNX node becomes one layer (one per
- * output for multi-output nodes) whose forward is the op's mapping onto tensor ops; float
+ * `importModel`: an ONNX graph as a Dendrite model. Each ONNX node becomes one layer whose forward
+ * is the op's mapping onto tensor ops (a node with several outputs used at run time, an LSTM's Y
+ * and Y_h, becomes one layer with several outputs read through `part` layers: it runs once); float
  * initializers become trainable parameters (one layer per initializer, holding `value`); other
  * initializers, Constant nodes and everything computable from them at import (Shape of a known
  * shape, say) are folded into constants.
@@ -9,6 +10,7 @@ import * as nx from "@dendrite/tensor";
 import { Model, addNodeUnchecked, type GraphNode, type LayerDef } from "../model.js";
 import { input } from "../layers/input.js";
 import { container } from "../layers/container.js";
+import { partLayer } from "../layers/part.js";
 import { ModelState, type LayerTensors } from "../state.js";
 import { OPS, OpContext, type Forward } from "./context.js";
 import { NodeError, OnnxImportError } from "./errors.js";
@@ -266,6 +268,9 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
       slots.push(i);
       parents.push(nodeOfValue(n.inputs[i]!));
     });
+    // Outputs computed when the model runs. A node with several is one tuple node read through
+    // part layers, so that its computation (an LSTM's recurrence) runs once.
+    const runtime: [string, number, nx.Tensor | undefined][] = [];
     n.outputs.forEach((out, j) => {
       if (out === "") return;
       if (values.has(out))
@@ -275,19 +280,37 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
         values.set(out, { kind: "constant", tensor: t });
         return;
       }
-      const def: LayerDef = {
-        op: `onnx_${n.opType}`,
-        forward: (xs) => {
-          const full: (nx.Tensor | undefined)[] = n.inputs.map(() => undefined);
-          slots.forEach((slot, k) => (full[slot] = xs[k]));
-          try {
-            return run(full)[j]!;
-          } catch (err) {
-            throw wrap(where, err);
-          }
-        },
-      };
-      const node = addNodeUnchecked(def, parents, layerName(out)).node;
+      runtime.push([out, j, t]);
+    });
+    const runFrom = (xs: readonly nx.Tensor[]) => {
+      const full: (nx.Tensor | undefined)[] = n.inputs.map(() => undefined);
+      slots.forEach((slot, k) => (full[slot] = xs[k]));
+      try {
+        return run(full);
+      } catch (err) {
+        throw wrap(where, err);
+      }
+    };
+    const op = `onnx_${n.opType}`;
+    const tuple =
+      runtime.length > 1
+        ? addNodeUnchecked(
+            {
+              op,
+              outputs: runtime.length,
+              forward: (xs) => {
+                const all = runFrom(xs);
+                return runtime.map(([, j]) => all[j]!);
+              },
+            },
+            parents,
+            layerName(n.name),
+          ).node
+        : undefined;
+    runtime.forEach(([out, j, t], k) => {
+      const node = tuple
+        ? addNodeUnchecked(partLayer(k), [tuple], layerName(out)).node
+        : addNodeUnchecked({ op, forward: (xs) => runFrom(xs)[j]! }, parents, layerName(out)).node;
       values.set(out, {
         kind: "runtime",
         node,

@@ -16,7 +16,7 @@ import { kernelForEngine } from "./engines.js";
 import { allocateF32, isHeapView, releaseF32 } from "../wasm/memory.js";
 import { outputF32 } from "../wasm/outputs.js";
 import { simdSupported } from "../wasm/features.js";
-import type { Monoid } from "../primitive.js";
+import type { ControlPlan, Monoid } from "../primitive.js";
 import { CodegenError, int, lit } from "./literal.js";
 import { compileLoop, type FusedLoop, type LoopRead } from "../wasm/elementwise.js";
 
@@ -141,7 +141,9 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
       }
     }
     const c = clusterOf.get(s);
-    body.push(c ? emitter.cluster(c, new Set(writes), base) : emitter.kernel(s, base));
+    if (c) body.push(emitter.cluster(c, new Set(writes), base));
+    else if (s.prim!.lowering.kind === "control") body.push(...emitter.control(s, base));
+    else body.push(emitter.kernel(s, base));
     for (const r of readsOf(s)) {
       const pooled = emitter.buffers.get(r);
       if (pooled && lastUse.get(r) === k) {
@@ -162,6 +164,32 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
   // The blocks go back to the Wasm memory when nothing can call this program any more.
   if (emitter.heapBlocks.length > 0) heapOwners.register(run, emitter.heapBlocks);
   return { run, source };
+}
+
+/**
+ * The function a control step calls: its sub-programs compiled with the same options, run on the
+ * step's input buffers; it returns the results of the sub-program that ran last.
+ */
+function controlRunner(
+  plan: ControlPlan,
+  options: CompileOptions,
+): (...inputs: TypedArray[]) => TypedArray[] {
+  const build = (p: { graph: Graph; outputs: readonly Node[] }) =>
+    compile(p.graph, p.outputs, options);
+  if (plan.kind === "cond") {
+    const [onFalse, onTrue] = plan.branches.map(build) as [Program, Program];
+    return (pred, ...operands) => (pred![0] !== 0 ? onTrue : onFalse).run(operands);
+  }
+  const condition = build(plan.condition);
+  const body = build(plan.body);
+  const count = plan.state;
+  return (...inputs) => {
+    let state = inputs.slice(0, count);
+    const constants = inputs.slice(count);
+    while (condition.run([...state, ...constants])[0]![0] !== 0)
+      state = body.run([...state, ...constants]);
+    return state;
+  };
 }
 
 /** `x` where it already is in the Wasm memory, else `copy` filled from it. */
@@ -242,6 +270,33 @@ class Emitter {
   };
 
   scratch = (dtype: DType, size: number): string => this.pool(dtype, size);
+
+  /** Per control group, per inputs: the variable holding the results of its one evaluation. */
+  private readonly controlRuns = new Map<object, Map<string, string>>();
+
+  /**
+   * A control-flow step: the first application of a group (see `ControlPlan`) runs the compiled
+   * sub-programs into a variable; each application copies its result from there.
+   */
+  control(n: Node, base: (n: Node) => Node): string[] {
+    const lowering = n.prim!.lowering;
+    if (lowering.kind !== "control") throw new Error(`internal: ${n.op} is not control flow`);
+    const plan = lowering.control(n);
+    const ins = n.inputs.map((i) => `b${base(i).id}`);
+    let runs = this.controlRuns.get(plan.group);
+    if (!runs) this.controlRuns.set(plan.group, (runs = new Map()));
+    const key = ins.join(",");
+    const lines: string[] = [];
+    let results = runs.get(key);
+    if (results === undefined) {
+      results = `r${this.names++}`;
+      runs.set(key, results);
+      const runner = this.helper(controlRunner(plan, this.options));
+      lines.push(`const ${results} = ${runner}(${ins.join(", ")}); // ${comment(n.op)}`);
+    }
+    lines.push(`b${n.id}.set(${results}[${int(plan.output, "result index")}]);`);
+    return lines;
+  }
 
   kernel(n: Node, base: (n: Node) => Node): string {
     const lowering = n.prim!.lowering;

@@ -146,9 +146,21 @@ export function triangularSolve(
  * lower factor below the diagonal, upper factor on and above it), applying the
  * same row operations to the n×m right-hand side `x` when m > 0. Returns the
  * permutation's sign (±1), or 0 as soon as a column has no nonzero pivot.
+ *
+ * With `perm` (holding 0 … n − 1 on entry) it records the row order instead:
+ * row i of the factors is row `perm[i]` of the input, and a column without a
+ * nonzero pivot is skipped (its multipliers 0) rather than stopping, so a
+ * singular matrix still gets complete factors; the result is then 0.
  */
-function luEliminate(lu: Float64Array, n: number, x: Float64Array, m: number): number {
+export function luEliminate(
+  lu: Float64Array,
+  n: number,
+  x: Float64Array,
+  m: number,
+  perm?: Int32Array,
+): number {
   let sign = 1;
+  let singular = false;
   for (let k = 0; k < n; k++) {
     let p = k;
     let best = Math.abs(lu[k * n + k]);
@@ -159,11 +171,16 @@ function luEliminate(lu: Float64Array, n: number, x: Float64Array, m: number): n
         p = i;
       }
     }
-    if (best === 0) return 0;
+    if (best === 0) {
+      if (!perm) return 0;
+      singular = true;
+      continue;
+    }
     if (p !== k) {
       sign = -sign;
       swapRows(lu, n, k, p);
       if (m > 0) swapRows(x, m, k, p);
+      if (perm) [perm[k], perm[p]] = [perm[p]!, perm[k]!];
     }
     const rowK = k * n;
     const pivot = lu[rowK + k];
@@ -176,7 +193,7 @@ function luEliminate(lu: Float64Array, n: number, x: Float64Array, m: number): n
       for (let c = 0; c < m; c++) x[i * m + c] -= f * x[k * m + c];
     }
   }
-  return sign;
+  return singular ? 0 : sign;
 }
 
 function swapRows(data: Float64Array, width: number, r1: number, r2: number): void {

@@ -9,6 +9,7 @@ import {
   complexPart,
   dtypeOfArray,
   isComplex,
+  promoteWithNumber,
 } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { checkShape, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
@@ -166,6 +167,19 @@ export function ones(shape: Shape, options: DTypeOptions = {}): Tensor {
 /** Zeros with the shape and dtype of `x`. */
 export function zerosLike(x: Tensor): Tensor {
   return full(x.shape, 0, { dtype: x.dtype });
+}
+
+/**
+ * A tensor of `x`'s shape with every element `value` (Nx's fill), in `x`'s type combined with the
+ * number's (an integer tensor filled with 0.5 is f32), or `options.dtype`.
+ */
+export function fill(x: Tensor, value: number, options: DTypeOptions = {}): Tensor {
+  if (!(x instanceof Tensor))
+    throw new TypeError(`fill: expected a Tensor, got ${describeValue(x)}`);
+  checkNumber("fill", "value", value);
+  const given = checkOptions("fill", options).dtype;
+  const dtype = given === undefined ? promoteWithNumber(x.dtype, value) : checkDType(given, "fill");
+  return full(x.shape, value, { dtype });
 }
 
 /** Ones with the shape and dtype of `x`. */

@@ -13,3 +13,4 @@ export * from "./conv.js";
 export * from "./window.js";
 export * from "./complex.js";
 export * from "./fft.js";
+export * from "./control.js";

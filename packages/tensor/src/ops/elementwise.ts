@@ -285,6 +285,27 @@ export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => compare(p.lo
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare(p.logicalOr, a, b);
 /** 1 where x is zero (u8). */
 export const logicalNot = (x: TensorLike): Tensor => sameUnary(p.logicalNot, x);
+/** 1 (u8) where exactly one of a and b is non-zero (Nx's logical_xor). */
+export const logicalXor = (a: TensorLike, b: TensorLike): Tensor =>
+  notEqual(notEqual(a, 0), notEqual(b, 0));
+
+/**
+ * Integer division rounding toward zero (Nx's quotient) of integer tensors, in their promoted
+ * integer type; a zero divisor gives 0. Floats are an error: use `floor(divide(a, b))`.
+ */
+export function quotient(a: TensorLike, b: TensorLike): Tensor {
+  checkOperand(a, "quotient");
+  checkOperand(b, "quotient");
+  const dtype = resultType([a, b]);
+  for (const x of [a, b])
+    if (isFloat(x instanceof Tensor ? x.dtype : Number.isInteger(x) ? "s32" : "f32"))
+      throw new TypeError(
+        `quotient: expected integers, got ${x instanceof Tensor ? formatType(x.shape, x.dtype) : describeValue(x)}; use floor(divide(a, b)) for floats`,
+      );
+  // Doubles hold every 32-bit integer and their quotients exactly enough to truncate.
+  const q = trunc(divide(cast(a, "f64"), cast(b, "f64")));
+  return cast(select(equal(b, 0), 0, q), dtype);
+}
 /** 1 where x is NaN (u8). */
 export const isNan = (x: TensorLike): Tensor => sameUnary(p.isNan, x);
 /** 1 where x is ±Infinity (u8). */

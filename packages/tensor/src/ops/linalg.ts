@@ -7,7 +7,8 @@ import { normalizeAxis, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { eye, iota } from "./creation.js";
 import * as e from "./elementwise.js";
-import { checkBoolean, checkChoice, checkInteger, checkOptions } from "./check.js";
+import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from "./check.js";
+import * as reduce from "./reduce.js";
 import { broadcastTo, newAxis, reshape, sliceAlong, squeeze, transpose } from "./shape.js";
 import { describeValue } from "../describe.js";
 
@@ -194,6 +195,16 @@ function lowerMask(rows: number, cols: number, k = 0): Tensor {
   return e.greaterEqual(e.add(i, k), j);
 }
 
+/**
+ * An n×m u8 matrix with ones on and below diagonal `k` (0 the main one, > 0 above it) and zeros
+ * elsewhere, as Nx.tri and `numpy.tri`.
+ */
+export function tri(n: number, m: number = n, options: { k?: number } = {}): Tensor {
+  checkInteger("tri", "n", n, 0);
+  checkInteger("tri", "m", m, 0);
+  return lowerMask(n, m, checkInteger("tri", "k", checkOptions("tri", options).k ?? 0));
+}
+
 /** The lower triangle (on and below diagonal `k`) of each matrix; the rest set to 0. */
 export function tril(x: Tensor, k = 0): Tensor {
   checkMatrices("tril", x);
@@ -308,8 +319,9 @@ export function qr(
 /**
  * Thin singular value decomposition `a = u · diag(s) · vt` of matrices (…, m, n), k = min(m, n):
  * `u` (…, m, k), `s` (…, k) descending, `vt` (…, k, n), by one-sided Jacobi rotations in f64 (as
- * `numpy.linalg.svd(a, full_matrices=False)`, up to the signs of singular vector pairs). Not
- * differentiable yet.
+ * `numpy.linalg.svd(a, full_matrices=False)`, up to the signs of singular vector pairs).
+ * Differentiable where the singular values are distinct and nonzero (repeated or zero singular
+ * values make the derivative undefined: it comes out infinite or NaN).
  */
 export function svd(a: Tensor): { u: Tensor; s: Tensor; vt: Tensor } {
   checkMatrices("svd", a);
@@ -331,7 +343,9 @@ export function svd(a: Tensor): { u: Tensor; s: Tensor; vt: Tensor } {
  * (m, k), the minimum-norm one when `a` is rank-deficient (as `numpy.linalg.lstsq`), and `rank`,
  * a's numerical rank (an s32 scalar). Computed in f64 by a column-pivoted Householder QR, whose
  * diagonal gives the rank (|Rⱼⱼ| above max(m, n)·eps·|R₀₀|); a rank-deficient or wide `a` goes
- * through an SVD (singular values above max(m, n)·eps·σ₁). Not differentiable yet.
+ * through an SVD (singular values above max(m, n)·eps·σ₁). Differentiable with respect to `a`
+ * and `b` when `a` is tall or square with full column rank (through the normal equations);
+ * differentiating with a wide `a` is an error.
  */
 export function leastSquares(a: Tensor, b: Tensor): { solution: Tensor; rank: Tensor } {
   checkMatrixOperand(a, "leastSquares");
@@ -348,4 +362,81 @@ export function leastSquares(a: Tensor, b: Tensor): { solution: Tensor; rank: Te
   const x = reshape(sliceAlong(packed, 0, n * k), b.rank === 1 ? [n] : [n, k]);
   const rank = e.cast(reshape(sliceAlong(packed, n * k, 1), []), "s32");
   return { solution: x, rank };
+}
+
+/**
+ * Eigendecomposition of symmetric matrices (…, n, n), as Nx.LinAlg.eigh: `eigenvals` (…, n) and
+ * `eigenvecs` (…, n, n) whose columns are orthonormal eigenvectors, a = eigenvecs ·
+ * diag(eigenvals) · eigenvecsᵀ. Eigenvalues come in decreasing magnitude, as Nx's reference
+ * implementation orders them (the larger value first when magnitudes tie; numpy.linalg.eigh
+ * orders them ascending instead), and each eigenvector is signed so that its largest component
+ * is positive. Computed in f64 by cyclic Jacobi rotations on the symmetric part (a + aᵀ)/2, so a
+ * symmetric input is read as is. Integer inputs are read as f32.
+ *
+ * Differentiable where the eigenvalues are distinct; repeated eigenvalues make the derivative
+ * undefined (it comes out infinite or NaN). The gradient is symmetric.
+ */
+export function eigh(a: Tensor): { eigenvals: Tensor; eigenvecs: Tensor } {
+  checkMatrixOperand(a, "eigh");
+  const n = a.shape.at(-1) ?? 0;
+  const batch = a.shape.slice(0, -2);
+  const packed = bind(p.eigh, [asFloat(a)]);
+  return {
+    eigenvals: sliceAlong(packed, 0, n, { axis: -1 }),
+    eigenvecs: reshape(sliceAlong(packed, n, n * n, { axis: -1 }), [...batch, n, n]),
+  };
+}
+
+/**
+ * LU factorisation with partial pivoting of square matrices (…, n, n), as Nx.LinAlg.lu:
+ * `{ p, l, u }` with a = p · l · u, `p` a permutation matrix (of a's dtype, as Nx), `l` unit lower
+ * triangular with entries of magnitude at most 1 and `u` upper triangular (as
+ * `scipy.linalg.lu`: each step pivots on the largest magnitude in its column). Computed in f64;
+ * a singular matrix gets factors with a zero on u's diagonal.
+ *
+ * Differentiable with respect to `a` through `l` and `u` for nonsingular matrices (`p` is
+ * piecewise constant and gets no gradient).
+ */
+export function lu(a: Tensor): { p: Tensor; l: Tensor; u: Tensor } {
+  checkMatrixOperand(a, "lu");
+  const packed = bind(p.lu, [asFloat(a)]);
+  const part = (i: number) =>
+    squeeze(sliceAlong(packed, i, 1, { axis: -3 }), { axes: packed.rank - 3 });
+  const perm = part(0);
+  return { p: a.dtype === perm.dtype ? perm : e.cast(perm, a.dtype), l: part(1), u: part(2) };
+}
+
+/** Options of `pinv`. */
+export interface PinvOptions {
+  /** Singular values below this are treated as zero (default 1e-10, as Nx). */
+  eps?: number;
+}
+
+/**
+ * Moore–Penrose pseudo-inverse, as Nx.LinAlg.pinv: for matrices (…, m, n) the (…, n, m) matrices
+ * v · diag(1/s) · uᵀ from the thin `svd`, where singular values below `eps` (an absolute
+ * threshold, default 1e-10) count as zero; for a vector x, x / ‖x‖² (zeros when ‖x‖ < eps); for
+ * a scalar, its reciprocal (0 when its magnitude is below eps). Integer inputs are read as f32.
+ *
+ * Written with `svd` and elementwise ops, so it is differentiable where the SVD is (full rank,
+ * distinct singular values).
+ */
+export function pinv(a: Tensor, options: PinvOptions = {}): Tensor {
+  checkMatrixOperand(a, "pinv");
+  const o = checkOptions("pinv", options);
+  const eps = o.eps === undefined ? 1e-10 : checkNumber("pinv", "eps", o.eps);
+  if (!(eps >= 0)) throw new RangeError(`pinv: eps must be a non-negative number, got ${eps}`);
+  const x = asFloat(a);
+  /** 1/v, or 0 where `small`. */
+  const reciprocal = (v: Tensor, small: Tensor) =>
+    e.select(small, 0, e.divide(1, e.select(small, 1, v)));
+  if (x.rank === 0) return reciprocal(x, e.less(e.abs(x), eps));
+  if (x.rank === 1) {
+    const squared = reduce.sum(e.multiply(x, x));
+    return e.multiply(x, reciprocal(squared, e.less(e.sqrt(squared), eps)));
+  }
+  const { u, s, vt } = svd(x);
+  const inv = reciprocal(s, e.less(s, eps));
+  // (diag(1/s) vt)ᵀ uᵀ = v diag(1/s) uᵀ
+  return matmulPrim(e.multiply(vt, newAxis(inv, -1)), u, true, true);
 }

@@ -1,10 +1,10 @@
 /**
  * Linear-algebra primitives over the last two axes (leading axes are a batch): matmul with
  * transpose flags, Cholesky, triangular and general solves, determinant, Householder QR, the
- * thin SVD and least squares.
+ * thin SVD, the symmetric eigendecomposition, LU and least squares.
  */
 import type { Aval, Primitive } from "../primitive.js";
-import { definePrimitive, derivativeNotImplemented } from "../primitive.js";
+import { definePrimitive } from "../primitive.js";
 import { formatType } from "../format.js";
 import { isFloat } from "../dtype.js";
 import { sizeOf } from "../shape.js";
@@ -12,6 +12,8 @@ import { matmul as matmulKernel } from "../kernels/matmul.js";
 import * as K from "../kernels/linalg.js";
 import { leastSquares as lstsqKernel } from "../kernels/lstsq.js";
 import { svd as svdKernel } from "../kernels/svd.js";
+import { eigh as eighKernel } from "../kernels/eigh.js";
+import { lu as luKernel } from "../kernels/lu.js";
 import { flag } from "../compile/literal.js";
 import type { Tensor } from "../tensor.js";
 
@@ -279,7 +281,6 @@ function qrPart(part: "q" | "r"): Primitive<{ mode: "reduced" | "complete" }> {
 export const qrQ = qrPart("q");
 export const qrR = qrPart("r");
 
-/** The error a decomposition without a derivative rule throws when differentiated. */
 /** The packed length of one matrix's thin SVD: s (k), Vᵀ (k×n), U (m×k). */
 export function svdPackedSize(m: number, n: number): number {
   const k = Math.min(m, n);
@@ -308,7 +309,127 @@ export const svd = definePrimitive({
       };
     },
   },
-  vjp: derivativeNotImplemented("svd"),
+  // Thin SVD A = U S Vᵀ with distinct nonzero singular values (Townsend 2016, "Differentiating
+  // the singular value decomposition"), F_ij = 1/(s_j² − s_i²) off the diagonal:
+  // Ā = U [(F∘(UᵀŪ − ŪᵀU)) S + diag(S̄) + S (F∘(VᵀV̄ − V̄ᵀV))] Vᵀ
+  //     + (I − U Uᵀ) Ū S⁻¹ Vᵀ + U S⁻¹ V̄ᵀ (I − V Vᵀ).
+  vjp: (g, [a], out, _params, nx) => {
+    const [m, n] = a!.shape.slice(-2) as [number, number];
+    const k = Math.min(m, n);
+    const batch = a!.shape.slice(0, -2);
+    const split = (x: Tensor) => {
+      const part = (from: number, size: number, shape: number[]) =>
+        nx.reshape(nx.sliceAlong(x, from, size, { axis: -1 }), [...batch, ...shape]);
+      return { s: part(0, k, [k]), vt: part(k, k * n, [k, n]), u: part(k + k * n, m * k, [m, k]) };
+    };
+    const { s, vt, u } = split(out);
+    const { s: gs, vt: gvt, u: gu } = split(g);
+    const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) => nx.matmulPrim(x, y, tx, ty);
+    const s2 = nx.multiply(s, s);
+    const eye = nx.eye(k, { dtype: a!.dtype });
+    const f = nx.subtract(
+      nx.divide(1, nx.add(nx.subtract(nx.newAxis(s2, -2), nx.newAxis(s2, -1)), eye)),
+      eye,
+    );
+    const skew = (x: Tensor) => nx.multiply(f, nx.subtract(x, nx.matrixTranspose(x)));
+    const j = mm(u, gu, true, false); // UᵀŪ
+    const kk = mm(vt, gvt, false, true); // VᵀV̄
+    const row = (x: Tensor) => nx.newAxis(x, -2); // scales columns
+    const col = (x: Tensor) => nx.newAxis(x, -1); // scales rows
+    const inner = nx.add(
+      nx.add(nx.multiply(skew(j), row(s)), nx.multiply(nx.newAxis(gs, -1), eye)),
+      nx.multiply(col(s), skew(kk)),
+    );
+    const inv = nx.divide(1, s);
+    // U [inner Vᵀ + S⁻¹ (V̄ᵀ − V̄ᵀV Vᵀ)] + (Ū − U UᵀŪ) S⁻¹ Vᵀ
+    const right = nx.add(
+      mm(inner, vt, false, false),
+      nx.multiply(col(inv), nx.subtract(gvt, mm(kk, vt, true, false))),
+    );
+    const left = nx.multiply(nx.subtract(gu, mm(u, j, false, false)), row(inv));
+    return [nx.add(mm(u, right, false, false), mm(left, vt, false, false))];
+  },
+});
+
+/** The packed length of one matrix's eigendecomposition: the eigenvalues (n), the vectors (n×n). */
+export function eighPackedSize(n: number): number {
+  return n + n * n;
+}
+
+/**
+ * Eigendecomposition of the symmetric part of square matrices, packed per matrix as the
+ * eigenvalues then the eigenvector matrix (the `eigh` op splits it).
+ */
+export const eigh = definePrimitive({
+  name: "eigh",
+  infer: ([a]) => {
+    requireFloat("eigh", [a!]);
+    const n = requireSquare("eigh", a!);
+    return { shape: [...a!.shape.slice(0, -2), eighPackedSize(n)], dtype: a!.dtype };
+  },
+  lowering: {
+    kind: "call",
+    call: ({ inputs: [a] }) => ({
+      kernel: eighKernel,
+      args: [{ output: true }, { input: 0 }, batchOf(a!.shape), a!.shape.at(-1)!],
+    }),
+  },
+  // A = V diag(λ) Vᵀ with distinct eigenvalues (Giles 2008): Ā = V (diag(λ̄) + F∘(Vᵀ V̄)) Vᵀ with
+  // F_ij = 1/(λ_j − λ_i) off the diagonal, symmetrised since the kernel reads (A + Aᵀ)/2.
+  vjp: (g, [a], out, _params, nx) => {
+    const n = a!.shape.at(-1)!;
+    const batch = a!.shape.slice(0, -2);
+    const split = (x: Tensor) => ({
+      values: nx.sliceAlong(x, 0, n, { axis: -1 }),
+      vectors: nx.reshape(nx.sliceAlong(x, n, n * n, { axis: -1 }), [...batch, n, n]),
+    });
+    const { values, vectors } = split(out);
+    const { values: gValues, vectors: gVectors } = split(g);
+    const eye = nx.eye(n, { dtype: a!.dtype });
+    const f = nx.subtract(
+      nx.divide(1, nx.add(nx.subtract(nx.newAxis(values, -2), nx.newAxis(values, -1)), eye)),
+      eye,
+    );
+    const inner = nx.add(
+      nx.multiply(nx.newAxis(gValues, -1), eye),
+      nx.multiply(f, nx.matmulPrim(vectors, gVectors, true, false)),
+    );
+    const full = nx.matmulPrim(nx.matmulPrim(vectors, inner, false, false), vectors, false, true);
+    return [nx.multiply(nx.add(full, nx.matrixTranspose(full)), 0.5)];
+  },
+});
+
+/** LU with partial pivoting of square matrices, packed as (…, 3, n, n): P, L, U with A = P L U. */
+export const lu = definePrimitive({
+  name: "lu",
+  infer: ([a]) => {
+    requireFloat("lu", [a!]);
+    const n = requireSquare("lu", a!);
+    return { shape: [...a!.shape.slice(0, -2), 3, n, n], dtype: a!.dtype };
+  },
+  lowering: {
+    kind: "call",
+    call: ({ inputs: [a] }) => ({
+      kernel: luKernel,
+      args: [{ output: true }, { input: 0 }, batchOf(a!.shape), a!.shape.at(-1)!],
+    }),
+  },
+  // With X = L⁻¹ Pᵀ dA U⁻¹: dL = L tril(X, −1) and dU = triu(X) U, so (P piecewise constant)
+  // Ā = P L⁻ᵀ (tril(Lᵀ L̄, −1) + triu(Ū Uᵀ)) U⁻ᵀ, for nonsingular A.
+  vjp: (g, _a, out, _params, nx) => {
+    const part = (x: Tensor, i: number) =>
+      nx.squeeze(nx.sliceAlong(x, i, 1, { axis: -3 }), { axes: -3 });
+    const [p, l, u] = [part(out, 0), part(out, 1), part(out, 2)];
+    const [gl, gu] = [part(g, 1), part(g, 2)];
+    const f = nx.add(
+      nx.tril(nx.matmulPrim(l, gl, true, false), -1),
+      nx.triu(nx.matmulPrim(gu, u, false, true)),
+    );
+    const y = nx.triangularSolve(l, f, { lower: true, transposeA: true, unitDiagonal: true });
+    // Y U⁻ᵀ = (U⁻¹ Yᵀ)ᵀ with U upper triangular.
+    const z = nx.matrixTranspose(nx.triangularSolve(u, nx.matrixTranspose(y), { lower: false }));
+    return [nx.matmulPrim(p, z, false, false)];
+  },
 });
 
 /** Least squares min ‖A X − B‖ for one m×n A and m×k B, packed as X (n×k) then A's rank. */
@@ -333,5 +454,20 @@ export const leastSquares = definePrimitive({
       };
     },
   },
-  vjp: derivativeNotImplemented("leastSquares"),
+  // For full column rank A (m ≥ n) X = (AᵀA)⁻¹ Aᵀ B, so with Z = (AᵀA)⁻¹ X̄ and R = B − A X:
+  // Ā = R Zᵀ − A Z Xᵀ and B̄ = A Z. The rank gets no gradient.
+  vjp: (g, [a, b], out, _params, nx) => {
+    const [m, n] = a!.shape as [number, number];
+    const k = b!.shape[1]!;
+    if (m < n)
+      throw new Error(
+        `leastSquares: gradients are defined for tall or square a of full column rank (m ≥ n), got ${formatType(a!.shape, a!.dtype)}`,
+      );
+    const x = nx.reshape(nx.sliceAlong(out, 0, n * k), [n, k]);
+    const gx = nx.reshape(nx.sliceAlong(g, 0, n * k), [n, k]);
+    const z = nx.solveMatrix(nx.matmulPrim(a!, a!, true, false), gx);
+    const az = nx.matmulPrim(a!, z, false, false);
+    const r = nx.subtract(b!, nx.matmulPrim(a!, x, false, false));
+    return [nx.subtract(nx.matmulPrim(r, z, false, true), nx.matmulPrim(az, x, false, true)), az];
+  },
 });

@@ -1,5 +1,5 @@
 /**
- * ONNX neural-network ops: MatMul, Gemm, Conv, pooling, normalizations, Softmax and friends,
+ * ONNX neural-network ops: MatMul, Einsum, Det, Gemm, Conv, pooling, normalizations, Softmax and friends,
  * Dropout (inference), TopK.
  */
 import * as nx from "@dendrite/tensor";
@@ -11,6 +11,18 @@ defineOp(
   () =>
     ([a, b]) =>
       nx.matmul(a!, b!),
+);
+
+defineOp("Einsum", (ctx) => {
+  const equation = ctx.string("equation", "");
+  return (inputs) => nx.einsum(equation, ...inputs.map((x) => x!));
+});
+
+defineOp(
+  "Det",
+  () =>
+    ([x]) =>
+      nx.determinant(x!),
 );
 
 defineOp("Gemm", (ctx) => {
@@ -218,6 +230,29 @@ defineOp("InstanceNormalization", (ctx) => {
     const y = nx.multiply(nx.subtract(x!, mean), nx.rsqrt(nx.add(variance, eps)));
     const r = x!.rank;
     return nx.add(nx.multiply(y, perChannel(scale!, r)), perChannel(bias!, r));
+  };
+});
+
+defineOp("GroupNormalization", (ctx) => {
+  const eps = ctx.float("epsilon", 1e-5);
+  const groups = ctx.int("num_groups");
+  if (groups === undefined) throw ctx.error("the num_groups attribute is required");
+  return ([x, scale, bias]) => {
+    const [n, c] = x!.shape as [number, number];
+    if (groups <= 0 || c % groups !== 0)
+      throw ctx.error(`num_groups ${groups} does not divide the ${c} channels`);
+    const grouped = nx.reshape(x!, [n, groups, -1]);
+    const mean = nx.mean(grouped, { axes: [2], keepAxes: true });
+    const variance = nx.variance(grouped, { axes: [2], keepAxes: true });
+    const normal = nx.divide(nx.subtract(grouped, mean), nx.sqrt(nx.add(variance, eps)));
+    const y = nx.reshape(normal, x!.shape);
+    // Opset 18 gives one scale and bias per group, opset 21 one per channel.
+    const channels = (v: nx.Tensor) =>
+      v.size === c
+        ? v
+        : nx.reshape(nx.broadcast(nx.reshape(v, [groups, 1]), [groups, c / groups]), [c]);
+    const r = x!.rank;
+    return nx.add(nx.multiply(y, perChannel(channels(scale!), r)), perChannel(channels(bias!), r));
   };
 });
 

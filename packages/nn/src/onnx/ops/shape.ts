@@ -239,7 +239,13 @@ defineOp("Split", (ctx) => {
 
 defineOp("Pad", (ctx) => {
   const mode = ctx.string("mode", "constant");
-  if (mode !== "constant") throw ctx.error(`pad mode "${mode}" is not supported (only "constant")`);
+  const modes: Record<string, nx.ReflectionMode> = {
+    reflect: "reflect",
+    edge: "edge",
+    wrap: "wrap",
+  };
+  if (mode !== "constant" && !Object.hasOwn(modes, mode))
+    throw ctx.error(`pad mode "${mode}" is not supported (constant, reflect, edge, wrap)`);
   const pads = ctx.opset < 11 ? ctx.ints("pads", []) : ctx.static(1, "pads");
   const value =
     ctx.opset < 11 ? ctx.float("value", 0) : (ctx.optionalStatic(2, "constant_value")?.[0] ?? 0);
@@ -251,7 +257,15 @@ defineOp("Pad", (ctx) => {
     axes.forEach((a, i) => {
       config[a] = [pads[i]!, pads[i + axes.length]!, 0];
     });
-    return nx.pad(x!, value, config);
+    if (mode === "constant") return nx.pad(x!, value, config);
+    // Negative pads crop first; the rest is filled from the tensor itself.
+    const cropped = nx.pad(
+      x!,
+      0,
+      config.map(([lo, hi]) => [Math.min(lo!, 0), Math.min(hi!, 0)]),
+    );
+    const paddingConfig = config.map(([lo, hi]) => [Math.max(lo!, 0), Math.max(hi!, 0)] as const);
+    return nx.reflect(cropped, { paddingConfig, reflectionMode: modes[mode]! });
   };
 });
 
