@@ -236,6 +236,14 @@ const CASES: Record<string, Case> = {
     (m) => nx.svd(m).s,
     (k) => [rand(300 + k, [3, 2])],
   ),
+  eigh: unary(
+    (m) => nx.eigh(spd(m)).eigenvals,
+    (k) => [rand(320 + k, [3, 3])],
+  ),
+  lu: unary(
+    (m) => nx.lu(spd(m)).u,
+    (k) => [rand(330 + k, [3, 3])],
+  ),
   leastSquares: binary(
     (a, b) => nx.leastSquares(a, b).solution,
     (k) => [rand(310 + k, [3, 2]), rand(320 + k, [3, 1])],

@@ -4,7 +4,7 @@
  * the opset. A mapping turns this into the node's forward function, written with tensor ops.
  */
 import * as nx from "@dendrite/tensor";
-import { NodeError } from "./errors.js";
+import { NodeError, OnnxImportError } from "./errors.js";
 import { longToNumber, type AttributeProto, type NodeInfo } from "./proto.js";
 import { hostValues, tensorFromProto } from "./tensors.js";
 
@@ -176,4 +176,28 @@ export function axisOf(axis: number, rank: number, what = "axis"): number {
   if (!Number.isInteger(a) || a < 0 || a >= rank)
     throw new NodeError(`${what} ${axis} is out of range for rank ${rank}`);
   return a;
+}
+
+/** A node as error messages name it: `node "conv1" (Conv)`, or its position when unnamed. */
+export const describeNode = (n: NodeInfo) =>
+  `node ${JSON.stringify(n.name || `#${n.index}`)} (${n.opType})`;
+
+/**
+ * The forward function of node `n` mapped when the model runs, with the inputs that are concrete
+ * then (not traced: values derived from shapes) as its values known "at import".
+ */
+export function mapAtRun(
+  n: NodeInfo,
+  opset: number,
+  xs: readonly (nx.Tensor | undefined)[],
+  types: readonly (nx.Tensor | undefined)[],
+): Forward {
+  const known = xs.map((x) => (x !== undefined && !x.isTraced && !x.isTemplate ? x : undefined));
+  const ctx = new OpContext(n, opset, known, types);
+  const forward = OPS.get(n.opType)!(ctx);
+  if (ctx.missing.length > 0)
+    throw new OnnxImportError(
+      `${describeNode(n)} needs the value of ${ctx.missing.map((m) => `${JSON.stringify(m.input)} (${m.role})`).join(", ")}, which depends on the input's values, not only on its shape`,
+    );
+  return forward;
 }

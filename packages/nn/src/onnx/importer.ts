@@ -12,9 +12,9 @@ import { input } from "../layers/input.js";
 import { container } from "../layers/container.js";
 import { partLayer } from "../layers/part.js";
 import { ModelState, type LayerTensors } from "../state.js";
-import { OPS, OpContext, type Forward } from "./context.js";
+import { OPS, OpContext, describeNode, mapAtRun, type Forward } from "./context.js";
 import { NodeError, OnnxImportError } from "./errors.js";
-import { decodeModel, type NodeInfo } from "./proto.js";
+import { decodeModel, type GraphInfo } from "./proto.js";
 import { onnxTypeName, requireDType, tensorFromProto } from "./tensors.js";
 import "./ops/elementwise.js";
 import "./ops/reduce.js";
@@ -25,6 +25,7 @@ import "./ops/attention.js";
 import "./ops/recurrent.js";
 import "./ops/resize.js";
 import "./ops/signal.js";
+import "./ops/control.js";
 
 /** Options of `importModel`. */
 export interface ImportOptions {
@@ -58,9 +59,6 @@ function isUnsafeName(name: string): boolean {
   return name === "__proto__" || name in Object.prototype;
 }
 
-const describeNode = (n: NodeInfo) =>
-  `node ${JSON.stringify(n.name || `#${n.index}`)} (${n.opType})`;
-
 /** The ONNX domains whose ops are the standard ones. */
 const DEFAULT_DOMAINS = new Set(["", "ai.onnx"]);
 
@@ -80,14 +78,19 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
   const graph = decodeModel(bytes);
 
   const unsupported = new Map<string, string[]>();
-  for (const n of graph.nodes) {
-    const key = DEFAULT_DOMAINS.has(n.domain) ? n.opType : `${n.domain}:${n.opType}`;
-    if (!DEFAULT_DOMAINS.has(n.domain) || !OPS.has(n.opType)) {
-      const list = unsupported.get(key) ?? [];
-      list.push(JSON.stringify(n.name || `#${n.index}`));
-      unsupported.set(key, list);
+  const check = (g: GraphInfo, within: string) => {
+    for (const n of g.nodes) {
+      const key = DEFAULT_DOMAINS.has(n.domain) ? n.opType : `${n.domain}:${n.opType}`;
+      if (!DEFAULT_DOMAINS.has(n.domain) || !OPS.has(n.opType)) {
+        const list = unsupported.get(key) ?? [];
+        list.push(JSON.stringify(n.name || `#${n.index}`) + within);
+        unsupported.set(key, list);
+      }
+      for (const [attr, sub] of n.graphs)
+        check(sub, ` in ${attr} of ${JSON.stringify(n.name || `#${n.index}`)}${within}`);
     }
-  }
+  };
+  check(graph, "");
   if (unsupported.size > 0)
     throw new OnnxImportError(
       `unsupported ops: ${[...unsupported].map(([op, nodes]) => `${op} (${nodes.length === 1 ? "node" : "nodes"} ${nodes.join(", ")})`).join("; ")}`,
@@ -354,26 +357,6 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     inputNames: inputNames.filter((name) => used.has(name)),
     outputNames,
   };
-}
-
-/**
- * The forward function of node `n` mapped when the model runs, with the inputs that are concrete
- * then (not traced: values derived from shapes) as its values known "at import".
- */
-function mapAtRun(
-  n: NodeInfo,
-  opset: number,
-  xs: readonly (nx.Tensor | undefined)[],
-  types: readonly (nx.Tensor | undefined)[],
-): Forward {
-  const known = xs.map((x) => (x !== undefined && !x.isTraced ? x : undefined));
-  const ctx = new OpContext(n, opset, known, types);
-  const forward = OPS.get(n.opType)!(ctx);
-  if (ctx.missing.length > 0)
-    throw new OnnxImportError(
-      `${describeNode(n)} needs the value of ${ctx.missing.map((m) => `${JSON.stringify(m.input)} (${m.role})`).join(", ")}, which depends on the input's values, not only on its shape`,
-    );
-  return forward;
 }
 
 function wrap(where: string, err: unknown): Error {

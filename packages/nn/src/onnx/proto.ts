@@ -30,14 +30,22 @@ export interface NodeInfo {
   readonly name: string;
   readonly opType: string;
   readonly domain: string;
+  /**
+   * The node's inputs, then its `captures`: a node with subgraphs (If, Loop, Scan) reads values of
+   * the enclosing graphs by name inside them, and these are its inputs too.
+   */
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly attributes: ReadonlyMap<string, AttributeProto>;
+  /** The graph attributes (an If's branches, a Loop's body), decoded. */
+  readonly graphs: ReadonlyMap<string, GraphInfo>;
+  /** The names of enclosing values its subgraphs read (the last `captures.length` inputs). */
+  readonly captures: readonly string[];
   /** Its position in the graph's node list (for names of unnamed nodes). */
   readonly index: number;
 }
 
-/** A decoded model: its graph and the opset version of the default domain. */
+/** A decoded graph (a model's, or a subgraph of a node) and the opset of the default domain. */
 export interface GraphInfo {
   readonly name: string;
   readonly nodes: readonly NodeInfo[];
@@ -45,6 +53,8 @@ export interface GraphInfo {
   readonly outputs: readonly ValueInfo[];
   readonly initializers: ReadonlyMap<string, TensorProto>;
   readonly opset: number;
+  /** Values it reads that it does not define (a subgraph's reads of enclosing graphs). */
+  readonly freeNames: readonly string[];
 }
 
 /** A protobuf int64 as protobufjs gives it (a `Long`, or a number), as a JavaScript number. */
@@ -99,6 +109,11 @@ export function decodeModel(bytes: Uint8Array): GraphInfo {
   for (const o of model.opsetImport ?? [])
     if (!o.domain || o.domain === "ai.onnx") opset = longToNumber(o.version);
   if (opset === 0) opset = 1;
+  return decodeGraph(graph, opset, false);
+}
+
+/** A `GraphProto` as a `GraphInfo`; a subgraph's inputs include those that share an initializer's name. */
+function decodeGraph(graph: onnxProto.onnx.IGraphProto, opset: number, sub: boolean): GraphInfo {
   const initializers = new Map<string, TensorProto>();
   for (const t of graph.initializer ?? []) {
     if (!t.name) throw new OnnxImportError("an initializer has no name");
@@ -106,26 +121,41 @@ export function decodeModel(bytes: Uint8Array): GraphInfo {
   }
   const nodes = (graph.node ?? []).map((n, index): NodeInfo => {
     const attributes = new Map<string, AttributeProto>();
-    for (const a of n.attribute ?? []) attributes.set(a.name ?? "", a as AttributeProto);
+    const graphs = new Map<string, GraphInfo>();
+    for (const a of n.attribute ?? []) {
+      attributes.set(a.name ?? "", a as AttributeProto);
+      if (a.g) graphs.set(a.name ?? "", decodeGraph(a.g, opset, true));
+    }
+    const inputs = [...(n.input ?? [])];
+    const captures = [...new Set([...graphs.values()].flatMap((g) => g.freeNames))];
     return {
       name: n.name ?? "",
       opType: n.opType ?? "",
       domain: n.domain ?? "",
-      inputs: [...(n.input ?? [])],
+      inputs: [...inputs, ...captures],
       outputs: [...(n.output ?? [])],
       attributes,
+      graphs,
+      captures,
       index,
     };
   });
+  const inputs = (graph.input ?? []).map((v) => valueInfo(v, "input"));
+  const outputs = (graph.output ?? []).map((v) => valueInfo(v, "output"));
+  const defined = new Set([
+    ...inputs.map((v) => v.name),
+    ...initializers.keys(),
+    ...nodes.flatMap((n) => n.outputs),
+  ]);
+  const used = [...nodes.flatMap((n) => n.inputs), ...outputs.map((v) => v.name)];
   return {
     name: graph.name ?? "",
     nodes,
-    inputs: (graph.input ?? [])
-      .map((v) => valueInfo(v, "input"))
-      .filter((v) => !initializers.has(v.name)),
-    outputs: (graph.output ?? []).map((v) => valueInfo(v, "output")),
+    inputs: sub ? inputs : inputs.filter((v) => !initializers.has(v.name)),
+    outputs,
     initializers,
     opset,
+    freeNames: [...new Set(used.filter((name) => name !== "" && !defined.has(name)))],
   };
 }
 
