@@ -26,13 +26,18 @@ export interface ToTensorOptions {
   categories?: Record<string, readonly string[]>;
 }
 
+// f16 and bf16 go through f32 (Polars has no 16-bit floats): see `toTensor` and `fromTensor`.
 // Complex tensors have no Polars type (polarsType refuses them before these tables are read).
-const ARRAY: Partial<Record<nx.DType, new (n: number) => nx.TypedArray>> = {
+const ARRAY: Record<
+  Exclude<nx.DType, nx.HalfDType | nx.ComplexDType>,
+  new (n: number) => nx.TypedArray
+> = {
   f32: Float32Array,
   f64: Float64Array,
   s32: Int32Array,
   u32: Uint32Array,
   u8: Uint8Array,
+  s64: BigInt64Array,
 };
 
 const POLARS_TYPE: Partial<Record<nx.DType, pl.DataType>> = {
@@ -41,6 +46,9 @@ const POLARS_TYPE: Partial<Record<nx.DType, pl.DataType>> = {
   s32: pl.Int32,
   u32: pl.UInt32,
   u8: pl.UInt8,
+  f16: pl.Float32,
+  bf16: pl.Float32,
+  s64: pl.Int64,
 };
 
 const NUMERIC = new Set([
@@ -192,6 +200,9 @@ export function toTensor(
   columns?: string | readonly string[],
   options: ToTensorOptions = {},
 ): nx.Tensor {
+  // Polars has no 16-bit floats: the columns are read as f32 and rounded.
+  if (options.dtype === "f16" || options.dtype === "bf16")
+    return nx.asType(toTensor(df, columns, { ...options, dtype: "f32" }), options.dtype);
   const names = selectColumns(df, columns);
   const series = names.map((name) => df.getColumn(name));
   series.forEach((s, i) => checkColumn(s, names[i]!, options));
@@ -202,7 +213,7 @@ export function toTensor(
   const k = names.length;
   const shape = k === 1 && !options.keepDims ? [n] : [n, k];
   if (k === 1) return nx.fromBuffer(columnArray(series[0]!, dtype, options), dtype, shape);
-  const out = new ARRAY[dtype]!(n * k);
+  const out = new ARRAY[dtype as keyof typeof ARRAY](n * k);
   for (let j = 0; j < k; j++) {
     const col = columnArray(series[j]!, dtype, options);
     for (let i = 0, o = j; i < n; i++, o += k) out[o] = col[i]!;
@@ -219,6 +230,8 @@ export function toTensor(
  */
 export function fromTensor(t: nx.Tensor, names?: string | readonly string[]): pl.DataFrame {
   if (!nx.isTensor(t)) throw new TypeError("fromTensor: expected a tensor");
+  // Polars has no 16-bit floats: f16 and bf16 columns are written as Float32.
+  if (t.dtype === "f16" || t.dtype === "bf16") return fromTensor(nx.asType(t, "f32"), names);
   if (t.rank !== 1 && t.rank !== 2) {
     throw new RangeError(
       `fromTensor: expected a rank-1 or rank-2 tensor, got ${nx.formatType(t.shape, t.dtype)}`,
@@ -236,11 +249,14 @@ export function fromTensor(t: nx.Tensor, names?: string | readonly string[]): pl
   if (new Set(cols).size !== cols.length) {
     throw new RangeError(`fromTensor: column names must be unique, got ${cols.join(", ")}`);
   }
-  const data = t.data();
+  // s64 keeps its exact integers: a BigInt64Array, which becomes an Int64 column.
+  const data: nx.TypedArray = t.dtype === "s64" ? new BigInt64Array(t.toBytes().buffer) : t.data();
   const series = cols.map((name, j) => {
-    const col = k === 1 ? data : new ARRAY[t.dtype]!(n);
-    if (k !== 1) for (let i = 0, o = j; i < n; i++, o += k) col[i] = data[o]!;
-    return pl.Series(name, col);
+    const col = k === 1 ? data : new ARRAY[t.dtype as keyof typeof ARRAY](n);
+    // (Typed as Int32Array only to copy elements between two arrays of one kind.)
+    if (k !== 1)
+      for (let i = 0, o = j; i < n; i++, o += k) (col as Int32Array)[i] = (data as Int32Array)[o]!;
+    return pl.Series(name, col as ArrayLike<number>);
   });
   return pl.DataFrame(series);
 }

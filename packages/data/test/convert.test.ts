@@ -115,10 +115,7 @@ describe("toTensor", () => {
   });
 
   it("refuses an unknown dtype and other column types", () => {
-    assert.throws(
-      () => toTensor(frame(), "a", { dtype: "f16" as nx.DType }),
-      /unknown dtype "f16"/,
-    );
+    assert.throws(() => toTensor(frame(), "a", { dtype: "f8" as nx.DType }), /unknown dtype "f8"/);
     const dates = pl.DataFrame({ d: [new Date(0), new Date(1000)] });
     assert.throws(() => toTensor(dates, "d"), /column "d" has type Datetime/);
   });
@@ -160,6 +157,17 @@ describe("fromTensor", () => {
     const v = fromTensor(nx.tensor([7, 8], { dtype: "u32" }), "label");
     assert.equal(v.getColumn("label").dtype.variant, "UInt32");
     assert.deepEqual(v.getColumn("label").toArray(), [7, 8]);
+  });
+
+  it("writes f16 and bf16 as Float32 columns and reads them back rounded", () => {
+    const t = nx.tensor([0.1, 65504], { dtype: "f16" });
+    const df = fromTensor(t, "h");
+    assert.equal(df.getColumn("h").dtype.variant, "Float32");
+    assert.deepEqual(df.getColumn("h").toArray(), t.toArray());
+    const b = toTensor(pl.DataFrame({ v: [0.1, 1 / 3] }), "v", { dtype: "bf16" });
+    assert.equal(b.dtype, "bf16");
+    // torch.tensor([0.1, 1/3], dtype=torch.float32).to(torch.bfloat16).view(torch.int16)
+    assert.deepEqual([...new Uint16Array(b.toBytes().buffer)], [15821, 16043]);
   });
 
   it("checks names against the shape", () => {

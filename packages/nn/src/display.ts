@@ -6,16 +6,6 @@ import * as nx from "@dendrite/tensor";
 import { compileGraph, type Inputs } from "./graph.js";
 import type { Model } from "./model.js";
 
-const BYTES: Readonly<Record<nx.DType, number>> = {
-  f32: 4,
-  f64: 8,
-  s32: 4,
-  u32: 4,
-  u8: 1,
-  c64: 8,
-  c128: 16,
-};
-
 /** A value as Elixir's `inspect` writes it (Axon prints options that way): `{nil, 7}`, `:same`, `nil`. */
 function inspectValue(v: unknown): string {
   if (v === null || v === undefined) return "nil";
@@ -74,7 +64,7 @@ export function asTable(
       const size = spec.shape.reduce((a, b) => a * b, 1);
       const t = spec.dtype ?? dtype;
       count += size;
-      bytes += size * BYTES[t];
+      bytes += size * nx.byteSize(t);
       return `${k}: ${t}${spec.shape.map((d) => `[${d}]`).join("")}`;
     });
     return [

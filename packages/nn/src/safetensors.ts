@@ -18,6 +18,9 @@ const TO_FILE: Readonly<Partial<Record<nx.DType, string>>> = {
   s32: "I32",
   u32: "U32",
   u8: "U8",
+  f16: "F16",
+  bf16: "BF16",
+  s64: "I64",
 };
 const FROM_FILE: ReadonlyMap<string, nx.DType> = new Map([
   ["F32", "f32"],
@@ -25,14 +28,10 @@ const FROM_FILE: ReadonlyMap<string, nx.DType> = new Map([
   ["I32", "s32"],
   ["U32", "u32"],
   ["U8", "u8"],
+  ["F16", "f16"],
+  ["BF16", "bf16"],
+  ["I64", "s64"],
 ]);
-const BYTES: Readonly<Partial<Record<nx.DType, number>>> = {
-  f32: 4,
-  f64: 8,
-  s32: 4,
-  u32: 4,
-  u8: 1,
-};
 
 /** The largest dimension accepted in a file (the largest JavaScript array length). */
 const MAX_DIM = 2 ** 32 - 1;
@@ -106,13 +105,12 @@ export function encodeSafetensors(
       throw new TypeError(
         `safetensors: "${name}" is ${nx.formatType(t.shape, t.dtype)}; the format has no complex types`,
       );
-    const data = t.data();
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = t.toBytes();
     stored.push({
       name,
       dtype,
       shape: [...t.shape],
-      bytes: littleEndian(bytes, BYTES[t.dtype]!),
+      bytes: littleEndian(bytes, nx.byteSize(t.dtype)),
     });
   }
   meta[CHECKSUM_KEY] = checksum(stored, meta);
@@ -218,7 +216,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string = IN_MEMORY): 
   const tensors = nullObject<nx.Tensor>();
   for (const s of stored) {
     const dtype = FROM_FILE.get(s.dtype)!;
-    const raw = HOST_LITTLE_ENDIAN ? s.bytes : littleEndian(s.bytes, BYTES[dtype]!);
+    const raw = HOST_LITTLE_ENDIAN ? s.bytes : littleEndian(s.bytes, nx.byteSize(dtype));
     tensors[s.name] = nx.fromBuffer(raw, dtype, s.shape);
   }
   return { tensors, metadata };
@@ -262,7 +260,7 @@ function describeEntry(
   const b = begin as number;
   const span = (end as number) - b;
   // The element count, stopping early once it exceeds what the span could hold.
-  const width = BYTES[dtype!]!;
+  const width = nx.byteSize(dtype!);
   let count = 1;
   for (const d of dims) {
     count *= d;

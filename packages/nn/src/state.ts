@@ -15,23 +15,13 @@ export type ParameterTree = { readonly [layer: string]: LayerTensors };
 export type TensorSelector =
   readonly string[] | ((layer: string, name: string, tensor: nx.Tensor) => boolean);
 
-const BYTES: Readonly<Record<nx.DType, number>> = {
-  f32: 4,
-  f64: 8,
-  s32: 4,
-  u32: 4,
-  u8: 1,
-  c64: 8,
-  c128: 16,
-};
-
 /** Number of elements and bytes of the tensors of a tree. */
 export function treeSize(tree: ParameterTree): { count: number; bytes: number } {
   let count = 0;
   let bytes = 0;
   for (const t of nx.treeLeaves(tree)) {
     count += t.size;
-    bytes += t.size * BYTES[t.dtype];
+    bytes += t.size * nx.byteSize(t.dtype);
   }
   return { count, bytes };
 }

@@ -215,3 +215,36 @@ test("importModel: names from the file never write to a prototype", () => {
   });
   assert.throws(() => nn.onnx.importModel(badInput), /input name "__proto__" cannot be used/);
 });
+
+test("importModel: float16 and bfloat16 initializers and inputs are f16 and bf16", () => {
+  const FLOAT16 = 10;
+  const BFLOAT16 = 16;
+  const bits = (values: number[]) => new Uint8Array(new Uint16Array(values).buffer);
+  const bytes = modelBytes({
+    node: [node("Add", ["x", "c"], ["y"]), node("Mul", ["xb", "cb"], ["yb"])],
+    initializer: [
+      // raw_data: np.float16 bits of 1.5 and 2048 (0x3e00, 0x6800)
+      P.TensorProto.create({
+        name: "c",
+        dims: [2],
+        dataType: FLOAT16,
+        rawData: bits([0x3e00, 0x6800]),
+      }),
+      // int32_data holds the bits when there is no raw_data: bfloat16 3 is 0x4040
+      P.TensorProto.create({ name: "cb", dims: [1], dataType: BFLOAT16, int32Data: [0x4040] }),
+    ],
+    input: [valueInfo("x", [2], FLOAT16), valueInfo("xb", [1], BFLOAT16)],
+    output: [valueInfo("y", [2], FLOAT16), valueInfo("yb", [1], BFLOAT16)],
+  });
+  const { model, modelState } = nn.onnx.importModel(bytes);
+  assert.equal(modelState.parameters.c!.value!.dtype, "f16");
+  const out = nn.predict(model, modelState, {
+    x: nx.tensor([0.25, 1], { dtype: "f16" }),
+    xb: nx.tensor([0.5], { dtype: "bf16" }),
+  }) as Record<string, nx.Tensor>;
+  assert.equal(out.y!.dtype, "f16");
+  // 2048 + 1 is not an f16: the sum rounds to even (2048), as np.float16(2048) + np.float16(1).
+  assert.deepEqual(out.y!.toArray(), [1.75, 2048]);
+  assert.equal(out.yb!.dtype, "bf16");
+  assert.deepEqual(out.yb!.toArray(), [1.5]);
+});

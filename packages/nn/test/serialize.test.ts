@@ -196,3 +196,33 @@ test("an atomic save never leaves a half-written file: the old one survives a fa
     [],
   );
 });
+
+test("safetensors F16 and BF16 store the 16-bit bits, little-endian, and load back", () => {
+  const h = nx.tensor([1, -2.5, 65504], { dtype: "f16" });
+  const g = nx.tensor([0.1], { dtype: "bf16" });
+  const bytes = nn.encodeSafetensors({ h, g });
+  // The data section ends the file, in name order: g, then h. The bits: torch's bfloat16 of
+  // 0.1 is 0x3dcd; np.float16 of 1, -2.5 and 65504 are 0x3c00, 0xc100, 0x7bff.
+  assert.deepEqual(
+    [...bytes.subarray(bytes.length - 8)],
+    [0xcd, 0x3d, 0, 0x3c, 0, 0xc1, 0xff, 0x7b],
+  );
+  const header = new TextDecoder().decode(bytes.subarray(8, bytes.length - 8));
+  assert.match(header, /"g":\{"dtype":"BF16","shape":\[1\],"data_offsets":\[0,2\]\}/);
+  assert.match(header, /"h":\{"dtype":"F16","shape":\[3\],"data_offsets":\[2,8\]\}/);
+  const back = nn.decodeSafetensors(bytes).tensors;
+  assert.equal(back.h!.dtype, "f16");
+  assert.equal(back.g!.dtype, "bf16");
+  assert.deepEqual(back.h!.toArray(), [1, -2.5, 65504]);
+  assert.deepEqual([...new Uint16Array(back.g!.toBytes().buffer)], [0x3dcd]);
+});
+
+test("safetensors I64 keeps s64 integers exactly, beyond 2^53", () => {
+  const values = new BigInt64Array([2n ** 53n + 1n, -(2n ** 63n)]);
+  const bytes = nn.encodeSafetensors({ n: nx.tensor(values) });
+  const header = new TextDecoder().decode(bytes.subarray(8, bytes.length - 16));
+  assert.match(header, /"n":\{"dtype":"I64","shape":\[2\],"data_offsets":\[0,16\]\}/);
+  const back = nn.decodeSafetensors(bytes).tensors.n!;
+  assert.equal(back.dtype, "s64");
+  assert.deepEqual(new BigInt64Array(back.toBytes().buffer), values);
+});

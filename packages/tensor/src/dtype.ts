@@ -1,11 +1,11 @@
 /**
  * Element types and the rules for combining them.
  *
- * Promotion (as in Nx, minus 64-bit integers):
+ * Promotion (as in Nx):
  * - same type → that type;
- * - any float with any integer → the float type (f32 or f64);
- * - f32 with f64 → f64;
- * - two integer types → the wider one (u8 < s32, u8 < u32); s32 with u32 → s32;
+ * - any float with any integer → the float type (f16, bf16, f32 or f64);
+ * - two floats → the wider one (f16, bf16 < f32 < f64); f16 with bf16 → f32 (neither holds the other);
+ * - two integer types → the wider one (u8 < s32, u8 < u32, everything < s64); s32 with u32 → s32;
  * - a JS number is "weak": it takes the tensor's type, except that a non-integer number with an
  *   integer tensor gives f32.
  *
@@ -15,9 +15,11 @@
  * is c128, otherwise c64.
  */
 import { describeValue } from "./describe.js";
+import { decodeHalves, encodeHalves, isHalf } from "./half.js";
+import { numbersOfS64, s64Array } from "./int64.js";
 
 /** The element types a tensor can hold. */
-export type DType = "f32" | "f64" | "s32" | "u32" | "u8" | ComplexDType;
+export type DType = "f32" | "f64" | "s32" | "u32" | "u8" | "f16" | "bf16" | "s64" | ComplexDType;
 
 /** The complex element types. */
 export type ComplexDType = "c64" | "c128";
@@ -29,10 +31,25 @@ export interface Complex {
 }
 
 /** The typed array that backs a tensor. */
-export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
+export type TypedArray =
+  Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array | BigInt64Array;
+
+/** The typed arrays that hold numbers (all but s64's): what kernel functions take. */
+export type NumberArray = Exclude<TypedArray, BigInt64Array>;
 
 /** Every dtype, in a stable order. */
-export const DTYPES: readonly DType[] = ["f32", "f64", "s32", "u32", "u8", "c64", "c128"];
+export const DTYPES: readonly DType[] = [
+  "f32",
+  "f64",
+  "s32",
+  "u32",
+  "u8",
+  "f16",
+  "bf16",
+  "s64",
+  "c64",
+  "c128",
+];
 
 const ARRAYS = {
   f32: Float32Array,
@@ -40,6 +57,11 @@ const ARRAYS = {
   s32: Int32Array,
   u32: Uint32Array,
   u8: Uint8Array,
+  // f16 and bf16 store their bits (half.ts converts them).
+  f16: Uint16Array,
+  bf16: Uint16Array,
+  // s64 holds bigints (int64.ts converts numbers to them).
+  s64: BigInt64Array,
   c64: Float32Array,
   c128: Float64Array,
 } as const;
@@ -49,7 +71,7 @@ const COMPLEX_PART = { c64: "f32", c128: "f64" } as const;
 
 /** Bytes per element of a dtype. */
 export function byteSize(dtype: DType): number {
-  return ARRAYS[dtype].BYTES_PER_ELEMENT * (isComplex(dtype) ? 2 : 1);
+  return ARRAYS[checkDType(dtype, "byteSize")].BYTES_PER_ELEMENT * (isComplex(dtype) ? 2 : 1);
 }
 
 /** True when the string names a dtype. */
@@ -72,27 +94,50 @@ export function allocate(dtype: DType, size: number): TypedArray {
   return new ARRAYS[dtype](isComplex(dtype) ? 2 * size : size);
 }
 
+/**
+ * A typed array of `dtype` holding `values`, each rounded as storing it rounds (f16 and bf16
+ * encoded to their bits).
+ */
+export function arrayOf(dtype: DType, values: ArrayLike<number>): TypedArray {
+  if (dtype === "s64") return s64Array(values);
+  return isHalf(dtype) ? encodeHalves(values, dtype) : ARRAYS[dtype].from(values);
+}
+
+/** The elements of `data`, an array of `dtype`, as numbers (f16 and bf16 decoded). */
+export function numbersOf(dtype: DType, data: TypedArray): NumberArray {
+  if (data instanceof BigInt64Array) return numbersOfS64(data);
+  return isHalf(dtype) ? decodeHalves(data, dtype) : data;
+}
+
 /** The constructor of the typed array for `dtype` (a complex type's holds two numbers an element). */
 export function arrayConstructor(dtype: DType) {
   return ARRAYS[dtype];
 }
 
-/** The dtype a typed array stores. */
+/**
+ * The dtype a typed array stores. A `Uint16Array` has none of its own (it holds the bits of f16
+ * or bf16, and which is not said).
+ */
 export function dtypeOfArray(a: TypedArray): DType {
   if (a instanceof Float32Array) return "f32";
   if (a instanceof Float64Array) return "f64";
   if (a instanceof Int32Array) return "s32";
   if (a instanceof Uint32Array) return "u32";
   if (a instanceof Uint8Array) return "u8";
+  if (a instanceof BigInt64Array) return "s64";
+  if (a instanceof Uint16Array)
+    throw new TypeError(
+      'a Uint16Array holds the bits of f16 or bf16: pass { dtype: "f16" } or { dtype: "bf16" }',
+    );
   throw new TypeError(`unsupported typed array ${(a as object).constructor.name}`);
 }
 
-/** True for f32 and f64. */
+/** True for the float dtypes: f32, f64, f16 and bf16 (Nx's `Nx.Type.float?`). */
 export function isFloat(dtype: DType): boolean {
-  return dtype === "f32" || dtype === "f64";
+  return dtype === "f32" || dtype === "f64" || dtype === "f16" || dtype === "bf16";
 }
 
-/** True for s32, u32 and u8. */
+/** True for s32, u32, u8 and s64. */
 export function isInteger(dtype: DType): boolean {
   return !isFloat(dtype) && !isComplex(dtype);
 }
@@ -112,7 +157,7 @@ export function complexType(dtype: DType): ComplexDType {
   return dtype === "f64" || dtype === "c128" ? "c128" : "c64";
 }
 
-const INT_RANK: Record<string, number> = { u8: 0, u32: 1, s32: 2 };
+const INT_RANK: Record<string, number> = { u8: 0, u32: 1, s32: 2, s64: 3 };
 
 /** The type two tensors combine to (see the module comment). */
 export function promoteTypes(a: DType, b: DType): DType {
@@ -121,6 +166,9 @@ export function promoteTypes(a: DType, b: DType): DType {
     return complexType(promoteTypes(complexPart(a), complexPart(b)));
   if (isFloat(a) || isFloat(b)) {
     if (a === "f64" || b === "f64") return "f64";
+    if (!isFloat(a)) return b;
+    if (!isFloat(b)) return a;
+    // Two different floats of which neither is f64: f32 holds either half type.
     return "f32";
   }
   return INT_RANK[a]! >= INT_RANK[b]! ? a : b;

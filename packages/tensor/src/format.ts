@@ -13,7 +13,11 @@
 
 import { describeValue } from "./describe.js";
 
-export type DType = "f32" | "f64" | "s32" | "u32" | "u8" | "c64" | "c128";
+import { toBFloat16Bits, toFloat16Bits } from "./half.js";
+
+import type { DType } from "./dtype.js";
+
+export type { DType };
 
 const DEFAULT_LIMIT = 50;
 
@@ -41,22 +45,29 @@ export function formatShape(shape: readonly (number | null)[]): string {
 }
 
 /** Shortest decimal text of a value that round-trips in its dtype (f32 values printed with the fewest digits that read back to the same float32, e.g. 0.1 not 0.10000000149011612; floats always show a decimal point: 1.0, -2.5, 1.0e-10 style for tiny/huge like Nx: use JS exponent form `1.0e-10`; NaN, Infinity, -Infinity printed as NaN, Inf, -Inf). Integers print plainly. */
-export function formatNumber(x: number, dtype: DType): string {
-  if (dtype !== "f32" && dtype !== "f64") return String(x);
+export function formatNumber(x: number | bigint, dtype: DType): string {
+  if (typeof x === "bigint") return String(x); // s64, exact
+  if (dtype !== "f32" && dtype !== "f64" && dtype !== "f16" && dtype !== "bf16") return String(x);
   if (Number.isNaN(x)) return "NaN";
   if (x === Infinity) return "Inf";
   if (x === -Infinity) return "-Inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  return withPoint(dtype === "f32" ? shortestF32(Math.fround(x)) : String(x));
+  if (dtype === "f64") return withPoint(String(x));
+  const round = dtype === "f32" ? Math.fround : dtype === "f16" ? toFloat16Bits : toBFloat16Bits;
+  return withPoint(shortest(dtype === "f32" ? Math.fround(x) : x, round));
 }
 
-/** Shortest JS number text that reads back (via Math.fround) to the float32 value `f`. */
-function shortestF32(f: number): string {
+/**
+ * Shortest JS number text that reads back to the value `f` of a float type, `round` being that
+ * type's rounding (Math.fround for f32, the bits for f16 and bf16).
+ */
+function shortest(f: number, round: (x: number) => number): string {
+  const target = round(f);
   for (let p = 1; p < 9; p++) {
     // The correctly rounded p-digit decimal is the closest one to f, so if any p-digit decimal
     // rounds back to f, this one does.
     const y = Number(f.toPrecision(p));
-    if (Math.fround(y) === f) return String(y);
+    if (round(y) === target) return String(y);
   }
   return String(Number(f.toPrecision(9))); // 9 significant digits always round-trip a float32
 }
@@ -75,7 +86,7 @@ function withPoint(s: string): string {
 export function formatTensor(
   shape: readonly number[],
   dtype: DType,
-  data: ArrayLike<number> | undefined,
+  data: ArrayLike<number | bigint> | undefined,
   opts?: { limit?: number; name?: string },
 ): string {
   for (const d of shape) {
@@ -107,17 +118,17 @@ export function formatTensor(
  * Element `i` of `data` as text: a number, or for a complex type (stored as interleaved pairs) its
  * parts as Nx writes them, `1.0+2.0i` or `1.0-2.0i`.
  */
-function formatElement(data: ArrayLike<number>, i: number, dtype: DType): string {
+function formatElement(data: ArrayLike<number | bigint>, i: number, dtype: DType): string {
   if (dtype !== "c64" && dtype !== "c128") return formatNumber(read(data, i), dtype);
   const part = dtype === "c64" ? "f32" : "f64";
-  const re = read(data, 2 * i);
-  const im = read(data, 2 * i + 1);
+  const re = Number(read(data, 2 * i));
+  const im = Number(read(data, 2 * i + 1));
   const minus = im < 0 || Object.is(im, -0);
   return `${formatNumber(re, part)}${minus ? "-" : "+"}${formatNumber(minus ? -im : im, part)}i`;
 }
 
 interface Walk {
-  readonly data: ArrayLike<number>;
+  readonly data: ArrayLike<number | bigint>;
   readonly dtype: DType;
   readonly shape: readonly number[];
   /** Flat row-major index of the next value to print. */
@@ -126,7 +137,7 @@ interface Walk {
   budget: number;
 }
 
-function read(data: ArrayLike<number>, i: number): number {
+function read(data: ArrayLike<number | bigint>, i: number): number | bigint {
   if (i >= data.length) {
     throw new RangeError(`formatTensor: data has ${data.length} values, needed index ${i}`);
   }

@@ -11,8 +11,15 @@
 import "./methods.js";
 
 export { Tensor, isTensor } from "./tensor.js";
-export type { DType, ComplexDType, Complex, TypedArray } from "./dtype.js";
-export { DTYPES, promoteTypes } from "./dtype.js";
+export type { DType, ComplexDType, Complex, NumberArray, TypedArray } from "./dtype.js";
+export { DTYPES, byteSize, isFloat, promoteTypes } from "./dtype.js";
+export {
+  toFloat16Bits,
+  fromFloat16Bits,
+  toBFloat16Bits,
+  fromBFloat16Bits,
+  type HalfDType,
+} from "./half.js";
 export type { Shape } from "./shape.js";
 export { formatType, formatShape } from "./format.js";
 export { describeValue, show } from "./describe.js";

@@ -130,13 +130,13 @@ declare module "./tensor.js" {
     log10(...args: Tail<Parameters<typeof elementwise.log10>>): Tensor;
     /** Real cube root (negative for negative x). */
     cbrt(...args: Tail<Parameters<typeof elementwise.cbrt>>): Tensor;
-    /** Bitwise and of integers (s32, u32, u8). */
+    /** Bitwise and of integers (s32, u32, u8, s64). */
     bitwiseAnd(...args: Tail<Parameters<typeof elementwise.bitwiseAnd>>): Tensor;
-    /** Bitwise or of integers (s32, u32, u8). */
+    /** Bitwise or of integers (s32, u32, u8, s64). */
     bitwiseOr(...args: Tail<Parameters<typeof elementwise.bitwiseOr>>): Tensor;
-    /** Bitwise exclusive or of integers (s32, u32, u8). */
+    /** Bitwise exclusive or of integers (s32, u32, u8, s64). */
     bitwiseXor(...args: Tail<Parameters<typeof elementwise.bitwiseXor>>): Tensor;
-    /** Bitwise complement of integers (s32, u32, u8), in the same dtype. */
+    /** Bitwise complement of integers (s32, u32, u8, s64), in the same dtype. */
     bitwiseNot(...args: Tail<Parameters<typeof elementwise.bitwiseNot>>): Tensor;
     /**
      * a shifted left by b bits (integers). Counts of the bit width or more, or negative ones, give
@@ -376,7 +376,8 @@ declare module "./tensor.js" {
     logicalXor(...args: Tail<Parameters<typeof elementwise.logicalXor>>): Tensor;
     /**
      * Integer division rounding toward zero (Nx's quotient) of integer tensors, in their promoted
-     * integer type; a zero divisor gives 0. Floats are an error: use `floor(divide(a, b))`.
+     * integer type; a zero divisor gives 0 (s64 values beyond ±2^53 lose their low bits). Floats are an
+     * error: use `floor(divide(a, b))`.
      */
     quotient(...args: Tail<Parameters<typeof elementwise.quotient>>): Tensor;
     /**

@@ -51,15 +51,17 @@ export function uniform(
   const o = checkOptions("random.uniform", options);
   const dtype = checkDType(o.dtype ?? "f32", "random.uniform");
   if (!isFloat(dtype))
-    throw new TypeError(`random.uniform: dtype must be f32 or f64, got ${dtype}`);
+    throw new TypeError(`random.uniform: dtype must be a float type, got ${dtype}`);
   const min = checkNumber("random.uniform", "min", o.min ?? 0);
   const max = checkNumber("random.uniform", "max", o.max ?? 1);
   let unit: Tensor;
-  if (dtype === "f32") {
-    // The top 23 bits as a multiple of 2⁻²³: exactly representable, in [0, 1).
+  if (dtype !== "f64") {
+    // The top m bits (m: the mantissa width of f32, f16 or bf16) as a multiple of 2⁻ᵐ: exactly
+    // representable, in [0, 1).
+    const m = { f32: 23, f16: 10, bf16: 7 }[dtype as "f32" | "f16" | "bf16"];
     unit = e.cast(
-      e.multiply(e.floor(e.divide(e.cast(bits(key, shape), "f64"), 512)), 2 ** -23),
-      "f32",
+      e.multiply(e.floor(e.divide(e.cast(bits(key, shape), "f64"), 2 ** (32 - m))), 2 ** -m),
+      dtype,
     );
   } else {
     // 52 bits from two words: 32 high bits and the top 20 of the second word.

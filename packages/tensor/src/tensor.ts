@@ -1,5 +1,12 @@
 /** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
-import { isComplex, type Complex, type DType, type TypedArray } from "./dtype.js";
+import {
+  isComplex,
+  numbersOf,
+  type Complex,
+  type DType,
+  type NumberArray,
+  type TypedArray,
+} from "./dtype.js";
 import { formatTensor, formatType, formatShape } from "./format.js";
 import { registerDescription } from "./describe.js";
 import type { Shape } from "./shape.js";
@@ -74,11 +81,25 @@ export class Tensor {
   }
 
   /**
-   * A copy of the elements as a typed array of the tensor's dtype, row-major; a complex tensor's
-   * holds its parts interleaved (re, im), two numbers an element.
+   * A copy of the elements as a typed array of numbers, row-major: of the tensor's dtype, except
+   * that f16 and bf16 give their values as a `Float32Array` and s64 as a `Float64Array` (exact up
+   * to 2^53 in magnitude); a complex tensor's holds its parts interleaved (re, im), two numbers an
+   * element. `toBytes` gives the stored bits.
    */
-  data(): TypedArray {
-    return this._concrete("data").slice();
+  data(): NumberArray {
+    const d = this._concrete("data");
+    const n = numbersOf(this.dtype, d);
+    return n === d ? n.slice() : n;
+  }
+
+  /**
+   * A copy of the stored elements as bytes in the host's order (little-endian on the platforms
+   * Node runs on), row-major: Nx's `to_binary`, which `fromBuffer` reads back. They are the bits
+   * of f16 and bf16, and the exact integers of s64 (`new BigInt64Array(t.toBytes().buffer)`).
+   */
+  toBytes(): Uint8Array {
+    const d = this._concrete("toBytes");
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice();
   }
 
   /**
@@ -86,7 +107,7 @@ export class Tensor {
    * `{ re, im }` objects, which `tensor` reads back.
    */
   toArray(): any {
-    const data = this._concrete("toArray");
+    const data = numbersOf(this.dtype, this._concrete("toArray"));
     const shape = this.shape;
     const d: ArrayLike<number | Complex> = isComplex(this.dtype) ? complexElements(data) : data;
     if (shape.length === 0) return d[0];
@@ -115,14 +136,21 @@ export class Tensor {
         `toNumber: expected a tensor with one element, got shape ${formatShape(this.shape)}`,
       );
     }
-    return d[0]!;
+    return numbersOf(this.dtype, d)[0]!;
   }
 
   /** Printed like Nx: the type, then the values (truncated for big tensors). */
   toString(): string {
     if (this._node)
       return `Tensor<\n  ${formatTensor(this.shape, this.dtype, undefined).split("\n")[1]!.trim()}\n  (traced)\n>`;
-    return formatTensor(this.shape, this.dtype, this._data);
+    return formatTensor(
+      this.shape,
+      this.dtype,
+      // s64 prints its bigints exactly.
+      this._data === undefined || this.dtype === "s64"
+        ? this._data
+        : numbersOf(this.dtype, this._data),
+    );
   }
 
   /** Used by `console.log` and `util.inspect` in Node.js. */
@@ -132,7 +160,7 @@ export class Tensor {
 }
 
 /** The `{ re, im }` elements of interleaved complex data. */
-function complexElements(data: TypedArray): Complex[] {
+function complexElements(data: ArrayLike<number>): Complex[] {
   const out = new Array<Complex>(data.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = { re: data[2 * i]!, im: data[2 * i + 1]! };
   return out;

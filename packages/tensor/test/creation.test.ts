@@ -73,12 +73,13 @@ describe("tensor()", () => {
       [new Int32Array([-1, 2]), "s32"],
       [new Uint32Array([4294967295, 2]), "u32"],
       [new Uint8Array([255, 2]), "u8"],
+      [new BigInt64Array([-(2n ** 62n), 2n]), "s64"],
     ];
     for (const [array, dtype] of cases) {
       const t = nx.tensor(array);
       assert.equal(t.dtype, dtype);
       assert.deepEqual(t.shape, [2]);
-      assert.deepEqual(Array.from(t.data()), Array.from(array));
+      assert.deepEqual(t.toBytes(), new Uint8Array(array.buffer));
     }
   });
 
@@ -552,8 +553,9 @@ describe("creation errors", () => {
   });
 
   it("unknown dtypes are refused by every creation function", () => {
-    const bad = { dtype: "f16" as nx.DType };
-    const message = 'unknown dtype "f16"; expected one of f32, f64, s32, u32, u8, c64, c128';
+    const bad = { dtype: "f8" as nx.DType };
+    const message =
+      'unknown dtype "f8"; expected one of f32, f64, s32, u32, u8, f16, bf16, s64, c64, c128';
     assert.throws(() => nx.tensor([1], bad), { name: "TypeError", message: `tensor: ${message}` });
     assert.throws(() => nx.zeros([1], bad), { name: "TypeError", message: `zeros: ${message}` });
     assert.throws(() => nx.iota([1], bad), { name: "TypeError", message: `iota: ${message}` });

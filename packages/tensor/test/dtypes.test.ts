@@ -6,15 +6,93 @@ import { describe, it } from "node:test";
 import * as nx from "../src/index.js";
 
 // The table the module comment of src/dtype.ts describes: same type → itself; float with integer →
-// the float; f32 with f64 → f64; integers → the wider (u8 < s32, u8 < u32), s32 with u32 → s32.
+// the float; two floats → the wider (f16, bf16 < f32 < f64), f16 with bf16 → f32; integers → the
+// wider (u8 < s32, u8 < u32), s32 with u32 → s32. The float rows are Nx.Type.merge's
+// ({:f, 16} with {:bf, 16} is {:f, 32}; {:s, 32} with {:f, 16} is {:f, 16}).
+// s64 is the widest integer ({:s, 64} with {:u, 32} is {:s, 64}) and gives way to any float.
 type Real = Exclude<nx.DType, nx.ComplexDType>;
-const ROWS: Real[] = ["f32", "f64", "s32", "u32", "u8"];
+const ROWS: Real[] = ["f32", "f64", "s32", "u32", "u8", "f16", "bf16", "s64"];
 const TABLE: Record<Real, Record<Real, nx.DType>> = {
-  f32: { f32: "f32", f64: "f64", s32: "f32", u32: "f32", u8: "f32" },
-  f64: { f32: "f64", f64: "f64", s32: "f64", u32: "f64", u8: "f64" },
-  s32: { f32: "f32", f64: "f64", s32: "s32", u32: "s32", u8: "s32" },
-  u32: { f32: "f32", f64: "f64", s32: "s32", u32: "u32", u8: "u32" },
-  u8: { f32: "f32", f64: "f64", s32: "s32", u32: "u32", u8: "u8" },
+  f32: {
+    f32: "f32",
+    f64: "f64",
+    s32: "f32",
+    u32: "f32",
+    u8: "f32",
+    f16: "f32",
+    bf16: "f32",
+    s64: "f32",
+  },
+  f64: {
+    f32: "f64",
+    f64: "f64",
+    s32: "f64",
+    u32: "f64",
+    u8: "f64",
+    f16: "f64",
+    bf16: "f64",
+    s64: "f64",
+  },
+  s32: {
+    f32: "f32",
+    f64: "f64",
+    s32: "s32",
+    u32: "s32",
+    u8: "s32",
+    f16: "f16",
+    bf16: "bf16",
+    s64: "s64",
+  },
+  u32: {
+    f32: "f32",
+    f64: "f64",
+    s32: "s32",
+    u32: "u32",
+    u8: "u32",
+    f16: "f16",
+    bf16: "bf16",
+    s64: "s64",
+  },
+  u8: {
+    f32: "f32",
+    f64: "f64",
+    s32: "s32",
+    u32: "u32",
+    u8: "u8",
+    f16: "f16",
+    bf16: "bf16",
+    s64: "s64",
+  },
+  f16: {
+    f32: "f32",
+    f64: "f64",
+    s32: "f16",
+    u32: "f16",
+    u8: "f16",
+    f16: "f16",
+    bf16: "f32",
+    s64: "f16",
+  },
+  bf16: {
+    f32: "f32",
+    f64: "f64",
+    s32: "bf16",
+    u32: "bf16",
+    u8: "bf16",
+    f16: "f32",
+    bf16: "bf16",
+    s64: "bf16",
+  },
+  s64: {
+    f32: "f32",
+    f64: "f64",
+    s32: "s64",
+    u32: "s64",
+    u8: "s64",
+    f16: "f16",
+    bf16: "bf16",
+    s64: "s64",
+  },
 };
 
 const t = (values: number[], dtype: nx.DType) => nx.tensor(values, { dtype });
@@ -254,7 +332,8 @@ describe("asType", () => {
   it("refuses unknown dtypes", () => {
     assert.throws(() => nx.asType(t([1], "f32"), "i64" as nx.DType), {
       name: "TypeError",
-      message: 'asType: unknown dtype "i64"; expected one of f32, f64, s32, u32, u8, c64, c128',
+      message:
+        'asType: unknown dtype "i64"; expected one of f32, f64, s32, u32, u8, f16, bf16, s64, c64, c128',
     });
   });
 });

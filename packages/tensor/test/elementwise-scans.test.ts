@@ -248,11 +248,11 @@ describe("bitwise operations and shifts", () => {
   it("floats are refused naming the op and the dtype", () => {
     assert.throws(
       () => nx.bitwiseAnd(nx.tensor([1, 2]), s32([1, 2])),
-      /^TypeError: bitwiseAnd: expected an integer tensor \(s32, u32 or u8\), got f32\[2\]$/,
+      /^TypeError: bitwiseAnd: expected an integer tensor \(s32, u32, u8 or s64\), got f32\[2\]$/,
     );
     assert.throws(
       () => nx.bitwiseNot(f64([1])),
-      /^TypeError: bitwiseNot: expected an integer tensor \(s32, u32 or u8\), got f64\[1\]$/,
+      /^TypeError: bitwiseNot: expected an integer tensor \(s32, u32, u8 or s64\), got f64\[1\]$/,
     );
     assert.throws(
       () => nx.leftShift(s32([1]), 1.5),

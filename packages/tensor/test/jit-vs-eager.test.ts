@@ -12,7 +12,9 @@ import { rand } from "./gradcheck.js";
 
 /** Tensors of a result tree as { dtype, shape, values }; other leaves unchanged. */
 function snapshot(x: unknown): unknown {
-  if (x instanceof nx.Tensor) return { dtype: x.dtype, shape: [...x.shape], values: x.toArray() };
+  if (x instanceof nx.Tensor)
+    // The bytes too: s64 values past 2^53 differ there only.
+    return { dtype: x.dtype, shape: [...x.shape], values: x.toArray(), bytes: x.toBytes() };
   if (Array.isArray(x)) return x.map(snapshot);
   if (x !== null && typeof x === "object")
     return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, snapshot(v)]));
@@ -56,6 +58,32 @@ const INPUTS: Record<(typeof DTYPES)[number], nx.Tensor> = {
     [4, 3],
   ),
   u8: nx.reshape(nx.tensor([0, 1, 200, 255, 7, 16, 3, 128, 12, 5, 99, 2], { dtype: "u8" }), [4, 3]),
+  // 16-bit floats: SPECIAL rounded (1e-30 to 0, 3e38 to Infinity in f16), plus their largest value.
+  f16: nx.reshape(
+    nx.tensor([...SPECIAL.slice(0, 8), 65504, 0.1, -0.7, 2.5], { dtype: "f16" }),
+    [4, 3],
+  ),
+  bf16: nx.reshape(nx.tensor(SPECIAL, { dtype: "bf16" }), [4, 3]),
+  // s64: beyond 2^53 (exact as bigints), the extremes, and values that overflow when combined.
+  s64: nx.reshape(
+    nx.tensor(
+      new BigInt64Array([
+        0n,
+        -1n,
+        7n,
+        -(2n ** 63n),
+        2n ** 63n - 1n,
+        2n ** 53n + 1n,
+        -5n,
+        3n,
+        100000n,
+        -100000n,
+        2n,
+        3037000500n,
+      ]),
+    ),
+    [4, 3],
+  ),
 };
 /** A [3] operand that broadcasts against the [4,3] inputs (no zeros, so integer division is defined). */
 const ROW: Record<(typeof DTYPES)[number], nx.Tensor> = {
@@ -64,8 +92,11 @@ const ROW: Record<(typeof DTYPES)[number], nx.Tensor> = {
   s32: nx.tensor([3, -7, 65536], { dtype: "s32" }),
   u32: nx.tensor([3, 4000000000, 65536], { dtype: "u32" }),
   u8: nx.tensor([3, 250, 16], { dtype: "u8" }),
+  f16: nx.tensor([0.3, -1.7, NaN], { dtype: "f16" }),
+  bf16: nx.tensor([0.3, -1.7, Infinity], { dtype: "bf16" }),
+  s64: nx.tensor(new BigInt64Array([3n, -7n, 2n ** 40n])),
 };
-const DTYPES = ["f32", "f64", "s32", "u32", "u8"] as const;
+const DTYPES = ["f32", "f64", "s32", "u32", "u8", "f16", "bf16", "s64"] as const;
 
 describe("jit vs eager: elementwise", () => {
   const unary: [string, (x: nx.Tensor) => nx.Tensor][] = [

@@ -54,8 +54,7 @@ export class GraphBuilder {
   /** Adds an initializer holding `t`; returns its name. */
   tensor(base: string, t: nx.Tensor): string {
     const name = this.fresh(base);
-    const data = t.data();
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    const bytes = t.toBytes();
     this.initializers.push(
       onnx.TensorProto.create({
         name,

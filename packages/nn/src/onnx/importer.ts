@@ -123,7 +123,7 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     const tensor = tensorFromProto(proto, `initializer ${JSON.stringify(name)}`);
     values.set(
       name,
-      tensor.dtype === "f32" || tensor.dtype === "f64"
+      nx.isFloat(tensor.dtype)
         ? { kind: "parameter", tensor, initializer: name }
         : { kind: "constant", tensor },
     );

@@ -3,7 +3,7 @@
  * types are carried as s32, bool as u8 (what Dendrite's comparisons return); an int64 value that
  * does not fit in 32 bits is an error naming the tensor, except ONNX's "to the end" sentinels
  * INT64_MAX and INT64_MIN (Slice's ends), which saturate to the s32 limits. float16 and bfloat16
- * values are widened to f32 and computed in f32 (results are not rounded back to 16 bits).
+ * are Dendrite's f16 and bf16 (stored as 16 bits, computed in f32).
  */
 import * as nx from "@dendrite/tensor";
 import { OnnxImportError } from "./errors.js";
@@ -52,8 +52,8 @@ const DTYPE_OF: ReadonlyMap<number, nx.DType> = new Map<number, nx.DType>([
   [11, "f64"],
   [12, "u32"],
   [13, "u32"],
-  [10, "f32"],
-  [16, "f32"],
+  [10, "f16"],
+  [16, "bf16"],
 ]);
 
 /** The ONNX element type written for each Dendrite dtype (export). */
@@ -63,6 +63,9 @@ export const ONNX_TYPES: Readonly<Record<nx.DType, number>> = {
   s32: 6,
   f64: 11,
   u32: 12,
+  f16: 10,
+  bf16: 16,
+  s64: 7,
   c64: 14,
   c128: 15,
 };
@@ -158,10 +161,10 @@ function readRaw(raw: Uint8Array, type: number, count: number, what: string): nu
         out[i] = Number(view.getBigUint64(o, true));
         break;
       case 10:
-        out[i] = halfToNumber(view.getUint16(o, true));
+        out[i] = nx.fromFloat16Bits(view.getUint16(o, true));
         break;
       case 16:
-        out[i] = bfloatToNumber(view.getUint16(o, true));
+        out[i] = nx.fromBFloat16Bits(view.getUint16(o, true));
         break;
     }
   }
@@ -207,26 +210,9 @@ export function tensorFromProto(t: TensorProto, what: string): nx.Tensor {
   if (type === 7 || type === 13) values = values.map((v) => toInt32(v, what, type));
   if (type === 9) values = values.map((v) => (v ? 1 : 0));
   // Without raw_data, 16-bit floats are their bit patterns in int32_data.
-  if (!(raw && raw.length > 0) && type === 10) values = values.map(halfToNumber);
-  if (!(raw && raw.length > 0) && type === 16) values = values.map(bfloatToNumber);
+  if (!(raw && raw.length > 0) && type === 10) values = values.map(nx.fromFloat16Bits);
+  if (!(raw && raw.length > 0) && type === 16) values = values.map(nx.fromBFloat16Bits);
   return nx.tensor(values, { dtype }).reshape(shape);
-}
-
-/** An IEEE 754 half-precision bit pattern as a number. */
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-/** A bfloat16 bit pattern (the high half of an f32) as a number. */
-function bfloatToNumber(bits: number): number {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setUint32(0, (bits & 0xffff) << 16);
-  return view.getFloat32(0);
 }
 
 /** The values of a concrete tensor as numbers (for static inputs: shapes, axes, pads). */

@@ -4,6 +4,7 @@ import type { Shape } from "../shape.js";
 import { stridesOf } from "../shape.js";
 import { describeValue } from "../describe.js";
 import { CodegenError, int } from "./literal.js";
+import { HALF_CODECS, isHalf } from "../half.js";
 
 export { CodegenError, bool, int, lit, literal } from "./literal.js";
 
@@ -13,6 +14,9 @@ const CTOR: Record<DType, string> = {
   s32: "Int32Array",
   u32: "Uint32Array",
   u8: "Uint8Array",
+  f16: "Uint16Array",
+  bf16: "Uint16Array",
+  s64: "BigInt64Array",
   // Complex buffers hold interleaved (re, im) pairs; programs only see them through views.
   c64: "Float32Array",
   c128: "Float64Array",
@@ -25,12 +29,33 @@ export function ctorName(dtype: DType): string {
   return CTOR[dtype];
 }
 
+/** Makes a function callable from generated code; returns its name there. */
+export type Helper = (fn: (...args: any[]) => any) => string;
+
+/**
+ * The value of `element` (an element read from a `dtype` array): f16 and bf16 elements are bits,
+ * decoded here; others are their value.
+ */
+export function load(element: string, dtype: DType, helper: Helper): string {
+  return isHalf(dtype) ? `${helper(HALF_CODECS[dtype].decode)}(${element})` : element;
+}
+
+/**
+ * What to write into a `dtype` array for the value `expr`: f16 and bf16 are encoded to their bits
+ * (rounded to nearest even); other arrays round a number themselves.
+ */
+export function store(expr: string, dtype: DType, helper: Helper): string {
+  return isHalf(dtype) ? `${helper(HALF_CODECS[dtype].encode)}(${expr})` : expr;
+}
+
 /** Wraps an expression so its value is exactly what storing into a `dtype` array would keep. */
-export function coerce(expr: string, dtype: DType): string {
+export function coerce(expr: string, dtype: DType, helper: Helper): string {
+  if (isHalf(dtype)) return load(store(expr, dtype, helper), dtype, helper);
   switch (dtype) {
     case "f32":
       return `Math.fround(${expr})`;
     case "f64":
+    case "s64": // s64 trees compute bigints already wrapped to 64 bits
       return expr;
     case "s32":
       return `((${expr}) | 0)`;

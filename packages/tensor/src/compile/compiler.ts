@@ -7,7 +7,8 @@
 import type { DType, TypedArray } from "../dtype.js";
 import { liveNodes, type Graph, type Node } from "../graph.js";
 import { shapesEqual, sizeOf, stridesOf } from "../shape.js";
-import { broadcastStrides, coerce, ctorName, indexExpr, loopNest } from "./codegen.js";
+import { broadcastStrides, coerce, ctorName, indexExpr, load, loopNest, store } from "./codegen.js";
+import { HALF_CODECS, isHalf } from "../half.js";
 import { leaf } from "./expr.js";
 import { printJs } from "./js-expr.js";
 import { printCall, printCopy, printReduce, type KernelContext } from "./js-kernels.js";
@@ -17,7 +18,8 @@ import { allocateF32, isHeapView, releaseF32 } from "../wasm/memory.js";
 import { outputF32 } from "../wasm/outputs.js";
 import { simdSupported } from "../wasm/features.js";
 import type { ControlPlan, Monoid } from "../primitive.js";
-import { CodegenError, int, lit } from "./literal.js";
+import { CodegenError, elementLit, int, lit } from "./literal.js";
+import { numbersIntoS64, s64IntoNumbers } from "../int64.js";
 import { compileLoop, type FusedLoop, type LoopRead } from "../wasm/elementwise.js";
 
 /** A compiled program: buffers in, buffers out. */
@@ -311,8 +313,14 @@ class Emitter {
       switch (lowering.kind) {
         case "call": {
           const c = lowering.call(n);
-          const kernel = kernelForEngine(c.kernel, this.options.engine ?? "auto");
-          return printCall({ kernel, args: c.args }, ctx);
+          const wide = [n, ...n.inputs].some((x) => widens(x.dtype));
+          // Kernels compute in numbers: f16, bf16 and s64 buffers are widened around them, in
+          // JavaScript.
+          const engine = wide ? "js" : (this.options.engine ?? "auto");
+          const kernel = kernelForEngine(c.kernel, engine);
+          return wide
+            ? this.widened(n, ctx, (wide) => printCall({ kernel, args: c.args }, wide))
+            : printCall({ kernel, args: c.args }, ctx);
         }
         case "copy":
           return printCopy(lowering.copy(n), ctx);
@@ -323,6 +331,43 @@ class Emitter {
       }
     });
     return `{ // ${comment(n.op)}\n${code}\n}`;
+  }
+
+  /**
+   * A kernel's code run on number copies of its f16, bf16 and s64 buffers (f32 for the 16-bit
+   * floats, f64 for s64): the inputs are converted into them before, the output converted from
+   * its copy after, and its scratch of those dtypes is a copy's type.
+   */
+  private widened(
+    n: Node,
+    ctx: KernelContext<unknown>,
+    print: (ctx: KernelContext<unknown>) => string,
+  ): string {
+    const before: string[] = [];
+    const after: string[] = [];
+    const wide = (dtype: DType, size: number): string => {
+      const name = `w${this.names++}`;
+      const array = dtype === "s64" ? "Float64Array" : "Float32Array";
+      this.prelude.push(`const ${name} = new ${array}(${int(size, "buffer size")});`);
+      return name;
+    };
+    const ins = n.inputs.map((x, k) => {
+      const name = ctx.ins[k]!;
+      if (!widens(x.dtype)) return name;
+      const w = wide(x.dtype, sizeOf(x.shape));
+      const into = isHalf(x.dtype) ? HALF_CODECS[x.dtype].decodeInto : s64IntoNumbers;
+      before.push(`${this.helper(into)}(${w}, ${name});`);
+      return w;
+    });
+    let out = ctx.out;
+    if (widens(n.dtype)) {
+      out = wide(n.dtype, sizeOf(n.shape));
+      const from = isHalf(n.dtype) ? HALF_CODECS[n.dtype].encodeInto : numbersIntoS64;
+      after.push(`${this.helper(from)}(${ctx.out}, ${out});`);
+    }
+    const scratch = (dtype: DType, size: number) =>
+      widens(dtype) ? wide(dtype, size) : ctx.scratch(dtype, size);
+    return [...before, print({ ...ctx, ins, out, scratch }), ...after].join("\n");
   }
 
   /**
@@ -342,6 +387,9 @@ class Emitter {
     const size = sizeOf(shape);
     if (engine === "js" || size === 0 || (engine === "auto" && size < WASM_LOOP_MIN))
       return undefined;
+    // f16, bf16 and s64 loops stay in JavaScript (the Wasm loops compute and store f32 and u8).
+    if ([...members, ...readNodes].some((m) => isHalf(m.dtype) || m.dtype === "s64"))
+      return undefined;
     const inner = shape.length > 0 ? shape[shape.length - 1]! : 1;
     const leading = stridesOf(shape.slice(0, -1));
     const loopReads: (LoopRead | undefined)[] = readNodes.map((i) => {
@@ -354,7 +402,7 @@ class Emitter {
       if (n === 1) {
         const b = base(i);
         return this.options.inlineScalars && b.op === "const"
-          ? { kind: "const", value: b.value![0]! }
+          ? { kind: "const", value: b.value![0] as number }
           : { kind: "scalar" };
       }
       const st = broadcastStrides(i.shape, shape);
@@ -439,19 +487,23 @@ class Emitter {
         if (inside.has(i) || reads.has(i)) continue;
         const b = `b${base(i).id}`;
         const n = sizeOf(i.shape);
+        const value = (element: string) => load(element, i.dtype, this.helper);
         if (n === 1 && this.options.inlineScalars && base(i).op === "const") {
-          const v = lit(base(i).value![0]!);
+          const stored = base(i).value![0]!;
+          const v = isHalf(i.dtype)
+            ? lit(HALF_CODECS[i.dtype].decode(stored as number))
+            : elementLit(stored);
           reads.set(i, () => v);
         } else if (n === 1) {
           const v = `s${this.names++}`;
-          hoisted.push(`const ${v} = ${b}[0];`);
+          hoisted.push(`const ${v} = ${value(`${b}[0]`)};`);
           reads.set(i, () => v);
         } else if (n === size) {
-          reads.set(i, (vars) => `${b}[${vars ? "o" : "j"}]`);
+          reads.set(i, (vars) => value(`${b}[${vars ? "o" : "j"}]`));
         } else {
           flat = false;
           const strides = broadcastStrides(i.shape, shape);
-          reads.set(i, (vars) => `${b}[${indexExpr(vars!, strides)}]`);
+          reads.set(i, (vars) => value(`${b}[${indexExpr(vars!, strides)}]`));
         }
       }
     }
@@ -473,11 +525,11 @@ class Emitter {
         );
         const expr = printJs(tree, (k) => args[k]!, this.helper);
         const at = `b${m.id}[${vars ? "o" : "j"}]`;
-        if (m === c.root) lines.push(`${at} = ${expr};`);
+        if (m === c.root) lines.push(`${at} = ${store(expr, m.dtype, this.helper)};`);
         else {
           // Rounded as storing would round it, so a fused value equals an unfused one.
-          lines.push(`const t${m.id} = ${coerce(expr, m.dtype)};`);
-          if (stored.has(m)) lines.push(`${at} = t${m.id};`);
+          lines.push(`const t${m.id} = ${coerce(expr, m.dtype, this.helper)};`);
+          if (stored.has(m)) lines.push(`${at} = ${store(`t${m.id}`, m.dtype, this.helper)};`);
         }
       }
       if (vars) lines.push("o++;");
@@ -550,6 +602,11 @@ function readsAny(
   const c = clusterOf.get(s);
   const members = c ? c.members : [s];
   return members.some((m) => m.inputs.some((i) => nodes.has(base(i))));
+}
+
+/** Whether kernels see a `dtype` buffer as a copy of numbers (f16, bf16 and s64 do). */
+function widens(dtype: DType): boolean {
+  return isHalf(dtype) || dtype === "s64";
 }
 
 /** Runs a step's emitter so that a refused value's error names the primitive it came from. */

@@ -5,9 +5,11 @@
 import type { DType } from "../dtype.js";
 import type { CopyPlan, KernelArg, KernelCall, LoweredNode, Monoid } from "../primitive.js";
 import { sizeOf, stridesOf } from "../shape.js";
-import { indexExpr, loopNest, stridedCopy } from "./codegen.js";
+import { indexExpr, load, loopNest, store, stridedCopy } from "./codegen.js";
+import { HALF_CODECS, isHalf } from "../half.js";
 import { describeValue } from "../describe.js";
-import { CodegenError, int, lit, literal } from "./literal.js";
+import { CodegenError, bigLit, int, lit, literal } from "./literal.js";
+import { toS64 } from "../int64.js";
 
 /** What the JavaScript code of one kernel step is written against: the names of its buffers. */
 export interface KernelContext<P> {
@@ -52,8 +54,15 @@ export function printCall(c: KernelCall, ctx: KernelContext<unknown>): string {
 /** Statements for an affine copy plan. */
 export function printCopy(plan: CopyPlan, ctx: KernelContext<unknown>): string {
   const lines: string[] = [];
-  if (plan.fill !== undefined)
-    lines.push(`${ctx.out}.fill(${lit(plan.fill, `${ctx.node.op} value`)});`);
+  if (plan.fill !== undefined) {
+    const dtype = ctx.node.dtype;
+    const where = `${ctx.node.op} value`;
+    if (dtype === "s64") lines.push(`${ctx.out}.fill(${bigLit(toS64(plan.fill), where)});`);
+    else {
+      const fill = isHalf(dtype) ? HALF_CODECS[dtype].encode(plan.fill) : plan.fill;
+      lines.push(`${ctx.out}.fill(${lit(fill, where)});`);
+    }
+  }
   for (const p of plan.parts) {
     const src = ctx.ins[p.input];
     if (src === undefined) throw new CodegenError(`codegen: no input ${String(p.input)}`);
@@ -93,6 +102,14 @@ const MONOIDS: Record<Monoid, MonoidCode> = {
   min: { init: "Infinity", step: (a, x) => `(${x} < ${a} || ${x} !== ${x} ? ${x} : ${a})` },
 };
 
+/** The monoids of s64: bigints wrapped to 64 bits, from the s64 extremes. */
+const S64_MONOIDS: Record<Monoid, MonoidCode> = {
+  sum: { init: "0n", step: (a, x) => `BigInt.asIntN(64, ${a} + ${x})` },
+  product: { init: "1n", step: (a, x) => `BigInt.asIntN(64, ${a} * ${x})` },
+  max: { init: "(-9223372036854775808n)", step: (a, x) => `(${x} > ${a} ? ${x} : ${a})` },
+  min: { init: "9223372036854775807n", step: (a, x) => `(${x} < ${a} ? ${x} : ${a})` },
+};
+
 /**
  * A reduction of the input over `ctx.node.params.axes`. When the last axis is reduced, the
  * reduced axes are the inner loops and the accumulator is a local double; otherwise the input is
@@ -105,8 +122,9 @@ export function printReduce(
 ): string {
   if (!Object.prototype.hasOwnProperty.call(MONOIDS, monoid))
     throw new CodegenError(`codegen: unknown reduction ${String(monoid)}`);
-  const m = MONOIDS[monoid];
   const [x] = ctx.node.inputs;
+  const s64 = x!.dtype === "s64";
+  const m = (s64 ? S64_MONOIDS : MONOIDS)[monoid];
   const shape = x!.shape;
   const axes = ctx.node.params.axes;
   const inStrides = stridesOf(shape);
@@ -115,7 +133,10 @@ export function printReduce(
   const outStridesFull = stridesOf(keep).map((s, d) => (axes.includes(d) ? 0 : s));
   const src = ctx.ins[0]!;
   const int32 = x!.dtype === "s32" || x!.dtype === "u32";
-  if (sizeOf(shape) === 0) return `${ctx.out}.fill(${m.init});`;
+  // f16 and bf16 elements are decoded as read and accumulate in a double, rounded once stored.
+  const read = (element: string) => load(element, x!.dtype, ctx.helper);
+  const put = (value: string) => store(value, ctx.node.dtype, ctx.helper);
+  if (sizeOf(shape) === 0) return `${ctx.out}.fill(${put(m.init)});`;
   if (axes.length === 0) return `${ctx.out}.set(${src});`;
   if (axes.includes(shape.length - 1)) {
     const kept = shape.map((_, d) => d).filter((d) => !axes.includes(d));
@@ -127,18 +148,19 @@ export function printReduce(
       const red = loopNest(
         loopShape.slice(inner),
         "r",
-        (rv) => `acc = ${m.step("acc", `${src}[${indexExpr([...kv, ...rv], strides)}]`, int32)};`,
+        (rv) =>
+          `acc = ${m.step("acc", read(`${src}[${indexExpr([...kv, ...rv], strides)}]`), int32)};`,
       );
-      return `let acc = ${m.init};\n${red}\n${ctx.out}[o++] = acc;`;
+      return `let acc = ${m.init};\n${red}\n${ctx.out}[o++] = ${put("acc")};`;
     })}`;
   }
-  const acc = ctx.scratch("f64", outSize);
+  const acc = ctx.scratch(s64 ? "s64" : "f64", outSize);
   return [
     `${acc}.fill(${m.init});`,
     loopNest(shape, "i", (v) => {
       const oi = indexExpr(v, outStridesFull);
-      return `${acc}[${oi}] = ${m.step(`${acc}[${oi}]`, `${src}[${indexExpr(v, inStrides)}]`, int32)};`;
+      return `${acc}[${oi}] = ${m.step(`${acc}[${oi}]`, read(`${src}[${indexExpr(v, inStrides)}]`), int32)};`;
     }),
-    `for (let j = 0; j < ${int(outSize, "reduce size")}; j++) ${ctx.out}[j] = ${acc}[j];`,
+    `for (let j = 0; j < ${int(outSize, "reduce size")}; j++) ${ctx.out}[j] = ${put(`${acc}[j]`)};`,
   ].join("\n");
 }

@@ -38,6 +38,17 @@ export function lit(x: number, where = "codegen"): string {
   return literal(x, where);
 }
 
+/** The JavaScript literal of a bigint (an s64 constant): `5n`, or `(-5n)`. */
+export function bigLit(x: bigint, where = "codegen"): string {
+  if (typeof x !== "bigint") refuse("a bigint", x, where);
+  return x < 0n ? `(${x}n)` : `${x}n`;
+}
+
+/** The literal of an element of a constant array: a bigint of s64, else a number. */
+export function elementLit(x: number | bigint, where = "codegen"): string {
+  return typeof x === "bigint" ? bigLit(x, where) : lit(x, where);
+}
+
 /** `literal` for an integer (a size, stride, offset, axis or index: finite and whole). */
 export function int(x: number, where = "codegen"): string {
   if (typeof x !== "number" || !Number.isInteger(x)) refuse("an integer", x, where);

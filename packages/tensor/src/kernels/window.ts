@@ -14,7 +14,7 @@
 // same windows as flat tables, bit-identical results) and keeps the rest here; `…Js` always runs
 // here, `…Wasm` runs in WebAssembly whatever the size, where the dtype allows.
 
-import type { TypedArray } from "../dtype.js";
+import type { NumberArray as TypedArray } from "../dtype.js";
 import { sizeOf } from "../shape.js";
 import { withForms } from "../compile/engines.js";
 import {

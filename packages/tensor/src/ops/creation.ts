@@ -1,21 +1,46 @@
 /** Creating tensors: from JS values, typed arrays and bytes, and the usual constant patterns. */
 import { formatShape } from "../format.js";
-import type { Complex, DType, TypedArray } from "../dtype.js";
+import type { Complex, DType, NumberArray, TypedArray } from "../dtype.js";
 import {
   allocate,
-  arrayConstructor,
+  arrayOf,
   byteSize,
   checkDType,
-  complexPart,
   dtypeOfArray,
   isComplex,
+  numbersOf,
   promoteWithNumber,
 } from "../dtype.js";
+import { isHalf } from "../half.js";
 import type { Shape } from "../shape.js";
 import { checkShape, normalizeAxis, sizeOf, stridesOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { describeValue } from "../describe.js";
 import { checkBoolean, checkNumber, checkOptions } from "./check.js";
+
+/**
+ * A zero-filled array to write the values of a new `dtype` tensor into as numbers: the tensor's
+ * own array, or for f16, bf16, s64 and the complex types (real parts) a Float64Array that
+ * `stored` then converts.
+ */
+function staging(dtype: DType, size: number): NumberArray {
+  return isHalf(dtype) || dtype === "s64" || isComplex(dtype)
+    ? new Float64Array(size)
+    : (allocate(dtype, size) as NumberArray);
+}
+
+/** The array of a `dtype` tensor whose values `staging` gave were written into. */
+function stored(dtype: DType, data: NumberArray): TypedArray {
+  return isHalf(dtype) || dtype === "s64" || isComplex(dtype) ? fromNumbers(dtype, data) : data;
+}
+
+/** A new array of a `dtype` tensor holding `values` (the real parts of a complex one). */
+function fromNumbers(dtype: DType, values: ArrayLike<number>): TypedArray {
+  if (!isComplex(dtype)) return arrayOf(dtype, values);
+  const out = allocate(dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[2 * i] = values[i]!;
+  return out;
+}
 
 /** Nested arrays of numbers (or booleans), any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -50,12 +75,24 @@ export function tensor(
       throw new TypeError(
         `tensor: cannot make ${dtype} values of a ${value.dtype} tensor; take nx.real(x) or nx.abs(x) first`,
       );
-    return new Tensor(value.shape, dtype, convertData(data, value.dtype, dtype));
+    // Between complex types the interleaved parts convert as they are.
+    if (isComplex(value.dtype))
+      return new Tensor(value.shape, dtype, arrayOf(dtype, data as NumberArray));
+    return new Tensor(value.shape, dtype, fromNumbers(dtype, numbersOf(value.dtype, data)));
   }
   if (ArrayBuffer.isView(value)) {
-    const own = dtypeOfArray(value as TypedArray);
-    const dt = dtype ?? own;
-    return new Tensor([value.length], dt, convertData(value as TypedArray, own, dt));
+    // A Uint16Array is taken as the bits of f16 or bf16 (its dtype must say which).
+    if (value instanceof Uint16Array && dtype !== undefined && isHalf(dtype))
+      return new Tensor([value.length], dtype, value.slice());
+    const dt = dtype ?? dtypeOfArray(value as TypedArray);
+    // A BigInt64Array is s64 values, kept exactly as s64 (converted through numbers otherwise).
+    if (value instanceof BigInt64Array)
+      return new Tensor(
+        [value.length],
+        dt,
+        dt === "s64" ? value.slice() : fromNumbers(dt, numbersOf("s64", value)),
+      );
+    return new Tensor([value.length], dt, fromNumbers(dt, value as NumberArray));
   }
   const shape = inferShape(value);
   const leaf = leafOf(value);
@@ -63,9 +100,12 @@ export function tensor(
   const dt = dtype ?? (givenComplex ? "c64" : "f32");
   if (givenComplex && !isComplex(dt))
     throw new TypeError(`tensor: complex values { re, im } need a complex dtype, not ${dt}`);
-  const data = allocate(dt, sizeOf(shape));
-  // A complex element takes two numbers; a real number given for one is its real part.
-  const width = isComplex(dt) ? 2 : 1;
+  // { re, im } values are written as pairs into the tensor's array; numbers into `staging`
+  // (real parts, for a complex dtype).
+  const data = givenComplex
+    ? (allocate(dt, sizeOf(shape)) as NumberArray)
+    : staging(dt, sizeOf(shape));
+  const width = givenComplex ? 2 : 1;
   let k = 0;
   const fill = (v: NestedArray | NestedComplex, depth: number, path: number[]): void => {
     if (depth === shape.length) {
@@ -89,7 +129,7 @@ export function tensor(
     for (let i = 0; i < v.length; i++) fill(v[i] as NestedArray, depth + 1, [...path, i]);
   };
   fill(value, 0, []);
-  return new Tensor(shape, dt, data);
+  return new Tensor(shape, dt, givenComplex ? data : stored(dt, data));
 }
 
 function isComplexValue(v: unknown): v is Complex {
@@ -120,26 +160,6 @@ function inferShape(value: NestedArray | NestedComplex): number[] {
   return shape;
 }
 
-/** `data` of `from` as an array of `to` (real values become real parts of a complex `to`). */
-function convertData(data: TypedArray, from: DType, to: DType): TypedArray {
-  if (isComplex(to) && !isComplex(from)) {
-    const out = allocate(to, data.length);
-    for (let i = 0; i < data.length; i++) out[2 * i] = data[i]!;
-    return out;
-  }
-  return arrayConstructor(to).from(data);
-}
-
-/**
- * A tensor of `dtype` whose values `make` writes into an array of the real type; a complex
- * `dtype` takes them as real parts.
- */
-function realValues(dtype: DType, shape: Shape, make: (data: TypedArray) => void): Tensor {
-  const data = allocate(complexPart(dtype), sizeOf(shape));
-  make(data);
-  return new Tensor(shape, dtype, convertData(data, complexPart(dtype), dtype));
-}
-
 /** A tensor of `shape` with every element equal to `value`. */
 export function full(shape: Shape, value: number, options: DTypeOptions = {}): Tensor {
   return filled("full", shape, value, options);
@@ -149,9 +169,9 @@ function filled(op: string, shape: Shape, value: number, options: DTypeOptions):
   const s = checkShape(shape, op);
   checkNumber(op, "value", value);
   const dtype = checkDType(checkOptions(op, options).dtype ?? "f32", op);
-  return realValues(dtype, s, (data) => {
-    if (value !== 0) data.fill(value);
-  });
+  const data = staging(dtype, sizeOf(s));
+  if (value !== 0) data.fill(value);
+  return new Tensor(s, dtype, stored(dtype, data));
 }
 
 /** A tensor of zeros. */
@@ -195,17 +215,16 @@ export function iota(shape: Shape, options: DTypeOptions & { axis?: number } = {
   const s = checkShape(shape, "iota");
   options = checkOptions("iota", options);
   const dtype = checkDType(options.dtype ?? "s32", "iota");
-  const axis =
-    options.axis === undefined ? undefined : normalizeAxis("iota", options.axis, s.length);
-  return realValues(dtype, s, (data) => {
-    if (axis === undefined) {
-      for (let i = 0; i < data.length; i++) data[i] = i;
-    } else {
-      const stride = stridesOf(s)[axis]!;
-      const n = s[axis]!;
-      for (let i = 0; i < data.length; i++) data[i] = Math.floor(i / stride) % n;
-    }
-  });
+  const data = staging(dtype, sizeOf(s));
+  if (options.axis === undefined) {
+    for (let i = 0; i < data.length; i++) data[i] = i;
+  } else {
+    const axis = normalizeAxis("iota", options.axis, s.length);
+    const stride = stridesOf(s)[axis]!;
+    const n = s[axis]!;
+    for (let i = 0; i < data.length; i++) data[i] = Math.floor(i / stride) % n;
+  }
+  return new Tensor(s, dtype, stored(dtype, data));
 }
 
 /** The identity matrix n×n (or n×m). */
@@ -213,9 +232,10 @@ export function eye(n: number, options: DTypeOptions & { m?: number } = {}): Ten
   options = checkOptions("eye", options);
   const m = options.m ?? n;
   const s = checkShape([n, m], "eye");
-  return realValues(checkDType(options.dtype ?? "f32", "eye"), s, (d) => {
-    for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
-  });
+  const dtype = checkDType(options.dtype ?? "f32", "eye");
+  const d = staging(dtype, sizeOf(s));
+  for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  return new Tensor(s, dtype, stored(dtype, d));
 }
 
 /** `n` evenly spaced values from `start` to `stop` (inclusive unless `endpoint: false`). */
@@ -231,12 +251,12 @@ export function linspace(
   checkShape([n], "linspace");
   const endpoint = checkBoolean("linspace", "endpoint", options.endpoint, true);
   const dtype = checkDType(options.dtype ?? "f32", "linspace");
+  const data = staging(dtype, n);
   const div = endpoint ? n - 1 : n;
   const step = div > 0 ? (stop - start) / div : 0;
-  return realValues(dtype, [n], (data) => {
-    for (let i = 0; i < n; i++) data[i] = start + i * step;
-    if (endpoint && n > 1) data[n - 1] = stop;
-  });
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  if (endpoint && n > 1) data[n - 1] = stop;
+  return new Tensor([n], dtype, stored(dtype, data));
 }
 
 /**
@@ -259,9 +279,9 @@ export function arange(start: number, stop?: number, step = 1, options: DTypeOpt
     "arange",
   );
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  return realValues(dtype, [n], (data) => {
-    for (let i = 0; i < n; i++) data[i] = start + i * step;
-  });
+  const data = staging(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return new Tensor([n], dtype, stored(dtype, data));
 }
 
 /** A tensor with only a shape and a dtype (no data): describes an input, as `Nx.template`. */
@@ -306,7 +326,5 @@ export function fromBuffer(
 
 /** @internal A scalar tensor. */
 export function scalar(x: number, dtype: DType): Tensor {
-  const data = allocate(dtype, 1);
-  data[0] = x;
-  return new Tensor([], dtype, data);
+  return new Tensor([], dtype, fromNumbers(dtype, [x]));
 }

@@ -178,7 +178,7 @@ export const atanh = (x: TensorLike): Tensor => floatUnary(p.atanh, x);
 /** atan2(y, x): the angle of the point (x, y) from the positive x axis, in [−π, π] (a float). */
 export const atan2 = (y: TensorLike, x: TensorLike): Tensor => arith(p.atan2, y, x, true);
 
-const INTEGER_DTYPES: readonly DType[] = ["s32", "u32", "u8"];
+const INTEGER_DTYPES: readonly DType[] = ["s32", "u32", "u8", "s64"];
 
 /** The common integer dtype of bitwise operands; floats are refused naming the op and dtype. */
 function integerType(op: string, xs: readonly TensorLike[]): DType {
@@ -190,7 +190,7 @@ function integerType(op: string, xs: readonly TensorLike[]): DType {
     );
     if (x instanceof Tensor && !INTEGER_DTYPES.includes(x.dtype))
       throw new TypeError(
-        `${op}: expected an integer tensor (s32, u32 or u8), got ${formatType(x.shape, x.dtype)}`,
+        `${op}: expected an integer tensor (s32, u32, u8 or s64), got ${formatType(x.shape, x.dtype)}`,
       );
     if (typeof x === "number" && !Number.isInteger(x))
       throw new TypeError(`${op}: expected an integer, got the number ${x}`);
@@ -210,13 +210,13 @@ function bitwise(prim: Primitive, a: TensorLike, b: TensorLike): Tensor {
     broadcastShapes(prim.name, a.shape, a.dtype, b.shape, b.dtype);
   return bind(prim, [cast(a, dtype), cast(b, dtype)]);
 }
-/** Bitwise and of integers (s32, u32, u8). */
+/** Bitwise and of integers (s32, u32, u8, s64). */
 export const bitwiseAnd = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.bitwiseAnd, a, b);
-/** Bitwise or of integers (s32, u32, u8). */
+/** Bitwise or of integers (s32, u32, u8, s64). */
 export const bitwiseOr = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.bitwiseOr, a, b);
-/** Bitwise exclusive or of integers (s32, u32, u8). */
+/** Bitwise exclusive or of integers (s32, u32, u8, s64). */
 export const bitwiseXor = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.bitwiseXor, a, b);
-/** Bitwise complement of integers (s32, u32, u8), in the same dtype. */
+/** Bitwise complement of integers (s32, u32, u8, s64), in the same dtype. */
 export function bitwiseNot(x: TensorLike): Tensor {
   const dtype = integerType("bitwiseNot", [x]);
   return bind(p.bitwiseNot, [cast(x, dtype)]);
@@ -291,7 +291,8 @@ export const logicalXor = (a: TensorLike, b: TensorLike): Tensor =>
 
 /**
  * Integer division rounding toward zero (Nx's quotient) of integer tensors, in their promoted
- * integer type; a zero divisor gives 0. Floats are an error: use `floor(divide(a, b))`.
+ * integer type; a zero divisor gives 0 (s64 values beyond ±2^53 lose their low bits). Floats are an
+ * error: use `floor(divide(a, b))`.
  */
 export function quotient(a: TensorLike, b: TensorLike): Tensor {
   checkOperand(a, "quotient");

@@ -1,6 +1,6 @@
 /** Linear algebra: dot products with contraction and batch axes, matmul, and matrix factorizations. */
 import { bind } from "../core.js";
-import { promoteTypes } from "../dtype.js";
+import { isFloat, promoteTypes } from "../dtype.js";
 import { formatType } from "../format.js";
 import * as p from "../primitives/linalg.js";
 import { normalizeAxis, sizeOf } from "../shape.js";
@@ -235,7 +235,7 @@ export function expandBatch(x: Tensor): Tensor {
 }
 
 function asFloat(x: Tensor): Tensor {
-  return x.dtype === "f32" || x.dtype === "f64" ? x : e.cast(x, "f32");
+  return isFloat(x.dtype) ? x : e.cast(x, "f32");
 }
 
 /** Lower Cholesky factor L of symmetric positive-definite matrices (A = L Lᵀ). */

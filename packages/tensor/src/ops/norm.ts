@@ -2,6 +2,7 @@
  * `norm`: vector and matrix norms (Nx's `Nx.LinAlg.norm`, NumPy's `linalg.norm`), as reductions
  * (and, for the spectral and nuclear matrix norms, the singular values).
  */
+import { isHalf } from "../half.js";
 import { show } from "../describe.js";
 import { formatShape } from "../format.js";
 import { normalizeAxis } from "../shape.js";
@@ -42,6 +43,8 @@ function safeSqrt(s: Tensor): Tensor {
  */
 export function norm(x: Tensor, options: NormOptions = {}): Tensor {
   checkTensorArg("norm", x, "x");
+  // f16 and bf16 are computed in f32 (their squares overflow early) and rounded once.
+  if (isHalf(x.dtype)) return e.cast(norm(e.cast(x, "f32"), options), x.dtype);
   const o = checkOptions("norm", options);
   const keepAxes = checkBoolean("norm", "keepAxes", o.keepAxes, false);
   const given = o.axes;

@@ -1,7 +1,7 @@
 /** Shape ops: reshaping, reordering, joining, slicing, gathering and padding. */
 import { pin } from "../wasm/outputs.js";
 import { bind, anyTracked } from "../core.js";
-import { isComplex, promoteTypes } from "../dtype.js";
+import { isComplex, isFloat, promoteTypes } from "../dtype.js";
 import { formatType, formatShape } from "../format.js";
 import * as p from "../primitives/shape.js";
 import * as gp from "../primitives/gather.js";
@@ -248,7 +248,7 @@ export function take(
   checkTensor(x, "take");
   const idx =
     indices instanceof Tensor ? indices : tensor(checkIndexList(indices), { dtype: "s32" });
-  if (idx.dtype === "f32" || idx.dtype === "f64")
+  if (isFloat(idx.dtype))
     throw new TypeError(`take: indices must be integers, got ${formatType(idx.shape, idx.dtype)}`);
   const axis = normalizeAxis("take", checkOptions("take", options).axis ?? 0, x.rank);
   return bind(gp.take, [x, idx], { axis });

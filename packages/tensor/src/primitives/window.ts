@@ -78,20 +78,20 @@ const KERNEL_OP: Record<Reduction, number> = {
   min: K.WINDOW_MIN,
 };
 
-type Bounds = Partial<Record<DType, number>>;
-
 /** The value of a window that lies entirely on padding: the reduction's identity in `dtype`. */
 function identityOf(reduction: Reduction, dtype: DType): number {
   if (reduction === "sum") return 0;
   if (reduction === "product") return 1;
-  // (Complex tensors never get here: window reductions have no complex rule.)
-  const lowest = ({ f32: -Infinity, f64: -Infinity, s32: -(2 ** 31), u32: 0, u8: 0 } as Bounds)[
-    dtype
-  ]!;
-  const highest = (
-    { f32: Infinity, f64: Infinity, s32: 2 ** 31 - 1, u32: 2 ** 32 - 1, u8: 255 } as Bounds
-  )[dtype]!;
-  return reduction === "max" ? lowest : highest;
+  if (isFloat(dtype)) return reduction === "max" ? -Infinity : Infinity;
+  // s64 windows run on f64 copies, whose nearest values to the s64 extremes are ±2^63.
+  const lowest: Record<string, number> = { s32: -(2 ** 31), u32: 0, u8: 0, s64: -(2 ** 63) };
+  const highest: Record<string, number> = {
+    s32: 2 ** 31 - 1,
+    u32: 2 ** 32 - 1,
+    u8: 255,
+    s64: 2 ** 63,
+  };
+  return (reduction === "max" ? lowest : highest)[dtype]!;
 }
 
 function windowReduction(
@@ -112,7 +112,8 @@ function windowReduction(
           geometryArg(name, windowGeometry(name, x!.shape, params)),
           KERNEL_OP[reduction],
           identityOf(reduction, x!.dtype),
-          reduction === "product" && !isFloat(x!.dtype),
+          // s32 and u32 products wrap at 32 bits (s64 runs on f64 copies: exact within 2^53).
+          reduction === "product" && !isFloat(x!.dtype) && x!.dtype !== "s64",
         ],
       }),
     },

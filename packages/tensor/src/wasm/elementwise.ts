@@ -3,12 +3,14 @@
  * backend prints (`compile/expr.ts`). A loop reads full-size f32 arrays and f32 scalars, computes
  * its members in order (four lanes at a time, then a scalar tail) and stores those needed outside.
  *
- * Only operations whose f32 result is the correctly rounded one are lowered here (add, subtract,
- * multiply, divide, square root, min, max, abs, negate, floor, ceil, trunc, comparisons, select),
- * so a Wasm loop gives bit for bit what the JavaScript loop gives (which computes in doubles and
- * rounds once per operation) — and `exp` and the sigmoid, computed in doubles to a few units in
- * the last place and rounded once (wasm/exp.ts), which match it but for about one input in 10⁸.
- * Anything else — other transcendental functions, integer dtypes, strided reads — returns
+ * Only operations whose f32 result is the JavaScript loop's are lowered here. The correctly rounded
+ * ones (add, subtract, multiply, divide, square root, min, max, abs, negate, floor, ceil, trunc,
+ * comparisons, select) give bit for bit what the JavaScript loop gives (which computes in doubles
+ * and rounds once per operation). The transcendental functions of math.ts (exp, expm1, log, log1p,
+ * log2, log10, sigmoid, tanh, sinh, cosh, asinh, acosh, atanh, atan, asin, acos, atan2, cbrt, sin,
+ * cos, tan) are computed in doubles to a few units in the last place and rounded once, as `Math.*`
+ * is, so they match it but for about one input in 10⁸ (and then by one f32 ulp). Anything else —
+ * pow, erf and the other operations math.ts explains, integer dtypes, strided reads — returns
  * `undefined` and stays in JavaScript.
  */
 import type { BinaryOp, Expr, UnaryOp } from "../compile/expr.js";
@@ -22,7 +24,7 @@ import {
   sharedModule,
 } from "./memory.js";
 import { simdSupported } from "./features.js";
-import { emitExp, expLocals, type ExpLocals } from "./exp.js";
+import { emitMath, isMathOp } from "./math.js";
 import { webAssembly } from "./webassembly.js";
 import { gemmKernel } from "./instance.js";
 import { getThreads, MAX_LOOP_ARGS, registerLoop, runLoopParts, type LoopRun } from "./threads.js";
@@ -136,10 +138,11 @@ function supported(e: Expr, predicateOk: boolean, reads: readonly LoopRead[]): b
     case "unary":
       if (e.op === "not") return predicateOk && mask(e.a);
       if (e.op === "isNan") return predicateOk && f32(e.a);
-      if (e.op === "exp" || e.op === "sigmoid") return e.dtype === "f32" && f32(e.a);
+      if (isMathOp(e.op)) return e.dtype === "f32" && f32(e.a);
       return e.dtype === "f32" && SIMD_OPS[e.op] !== undefined && f32(e.a);
     case "binary":
       if (e.op === "and" || e.op === "or") return predicateOk && mask(e.a) && mask(e.b);
+      if (isMathOp(e.op)) return e.dtype === "f32" && f32(e.a) && f32(e.b);
       if (e.dtype === "u8")
         return predicateOk && SIMD_OPS[e.op] !== undefined && f32(e.a) && f32(e.b);
       return e.dtype === "f32" && SIMD_OPS[e.op] !== undefined && f32(e.a) && f32(e.b);
@@ -167,7 +170,7 @@ function emitExpr(
   e: Expr,
   vector: boolean,
   leaf: (ref: number) => void,
-  locals: { readonly one: Local; readonly exp: ExpLocals },
+  locals: { readonly one: Local },
 ): void {
   const go = (x: Expr) => emitExpr(f, x, vector, leaf, locals);
   const one = locals.one;
@@ -181,14 +184,7 @@ function emitExpr(
         else f.i32Eqz();
         return;
       }
-      if (e.op === "exp" || e.op === "sigmoid") {
-        go(e.a);
-        // The scalar tail runs the vector code on a splat and keeps lane 0.
-        if (!vector) f.f32x4Splat();
-        emitExp(f, locals.exp, e.op === "sigmoid");
-        if (!vector) f.f32x4ExtractLane(0);
-        return;
-      }
+      if (isMathOp(e.op)) return math(f, e.op, [e.a], vector, go);
       if (e.op === "isNan") {
         go(e.a);
         go(e.a);
@@ -202,6 +198,7 @@ function emitExpr(
       return;
     }
     case "binary":
+      if (isMathOp(e.op)) return math(f, e.op, [e.a, e.b], vector, go);
       go(e.a);
       go(e.b);
       if (e.op === "and" || e.op === "or") {
@@ -231,6 +228,28 @@ function emitExpr(
 }
 
 /**
+ * The Wasm math function `op` (math.ts) of `args`, emitted inline; the scalar tail computes it on
+ * splats and keeps lane 0.
+ */
+function math(
+  f: FunctionBuilder,
+  op: UnaryOp | BinaryOp,
+  args: readonly Expr[],
+  vector: boolean,
+  go: (x: Expr) => void,
+): void {
+  const operands = args.map((a) => {
+    const l = f.local(ValType.v128);
+    go(a);
+    if (!vector) f.f32x4Splat();
+    f.localSet(l);
+    return l;
+  });
+  emitMath(f, op, operands);
+  if (!vector) f.f32x4ExtractLane(0);
+}
+
+/**
  * The module of one loop: `run(first, last, inner, the reads' addresses or scalar values, the
  * outputs' addresses)` computes outer indices `first … last - 1`. For each outer index, column
  * reads are splat once, then the inner axis runs four lanes at a time and ends with a scalar tail.
@@ -252,7 +271,6 @@ function loopModule(loop: FusedLoop): Uint8Array {
   const end = f.local(ValType.i32);
   const one = f.local(ValType.v128);
   f.localSet(one, () => f.f32x4Const([1, 1, 1, 1]));
-  const exp = expLocals(f);
   // Lane-splat values of scalars, constants and (per outer index) columns; columns' f32 values.
   const splat = loop.reads.map((r) =>
     r.kind === "array" || r.kind === "row" ? undefined : f.local(ValType.v128),
@@ -300,7 +318,7 @@ function loopModule(loop: FusedLoop): Uint8Array {
         else if (r.kind === "column") f.localGet(colValue[ref]!);
         else if (r.kind === "const") f.f32Const(r.value);
       };
-      emitExpr(f, m.expr, vector, leaf, { one, exp });
+      emitExpr(f, m.expr, vector, leaf, { one });
       const temp = vector ? vTemps[j]! : sTemps[j]!;
       f.localSet(temp);
       if (m.stored && m.expr.dtype === "u8") {

@@ -3,7 +3,7 @@ import * as nx from "@dendrite/tensor";
 import { defineOp, type OpContext } from "../context.js";
 import { requireDType } from "../tensors.js";
 
-const isFloat = (t: nx.Tensor) => t.dtype === "f32" || t.dtype === "f64";
+const isFloat = (t: nx.Tensor) => nx.isFloat(t.dtype);
 const unary = (f: (x: nx.Tensor, ctx: OpContext) => nx.Tensor) => (ctx: OpContext) => {
   return ([x]: readonly (nx.Tensor | undefined)[]) => f(x!, ctx);
 };
@@ -239,8 +239,7 @@ defineOp(
 function castTo(x: nx.Tensor, to: number, dtype: nx.DType): nx.Tensor {
   if (to === 9) return nx.notEqual(x, 0);
   if (dtype === x.dtype) return x;
-  if (dtype === "u8" && x.dtype !== "u8" && (x.dtype === "f32" || x.dtype === "f64"))
-    return nx.asType(nx.trunc(x), dtype);
+  if (dtype === "u8" && nx.isFloat(x.dtype)) return nx.asType(nx.trunc(x), dtype);
   return nx.asType(x, dtype);
 }
 defineOp("Cast", (ctx) => {

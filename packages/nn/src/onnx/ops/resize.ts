@@ -165,7 +165,8 @@ function resize(ctx: OpContext, opsetUpsample: boolean) {
         y = nx.select(mask, nx.asType(nx.tensor(extrapolation), y.dtype), y);
       }
     });
-    return y;
+    // f16 and bf16 are interpolated in f32 and rounded back once.
+    return nx.isFloat(x!.dtype) && y.dtype !== x!.dtype ? nx.asType(y, x!.dtype) : y;
   };
 }
 
