@@ -26,8 +26,12 @@ export interface ToTensorOptions {
   categories?: Record<string, readonly string[]>;
 }
 
-/** f16 and bf16 go through f32 (Polars has no 16-bit floats): see `toTensor` and `fromTensor`. */
-const ARRAY: Record<Exclude<nx.DType, nx.HalfDType>, new (n: number) => nx.TypedArray> = {
+// f16 and bf16 go through f32 (Polars has no 16-bit floats): see `toTensor` and `fromTensor`.
+// Complex tensors have no Polars type (polarsType refuses them before these tables are read).
+const ARRAY: Record<
+  Exclude<nx.DType, nx.HalfDType | nx.ComplexDType>,
+  new (n: number) => nx.TypedArray
+> = {
   f32: Float32Array,
   f64: Float64Array,
   s32: Int32Array,
@@ -36,7 +40,7 @@ const ARRAY: Record<Exclude<nx.DType, nx.HalfDType>, new (n: number) => nx.Typed
   s64: BigInt64Array,
 };
 
-const POLARS_TYPE: Record<nx.DType, pl.DataType> = {
+const POLARS_TYPE: Partial<Record<nx.DType, pl.DataType>> = {
   f32: pl.Float32,
   f64: pl.Float64,
   s32: pl.Int32,
@@ -64,6 +68,10 @@ const NUMERIC = new Set([
 /** The Polars type a tensor of `dtype` is read from and written to. */
 export function polarsType(dtype: nx.DType): pl.DataType {
   const t = POLARS_TYPE[dtype];
+  if (dtype === "c64" || dtype === "c128")
+    throw new TypeError(
+      `${dtype} tensors have no Polars type; convert nx.real(x) and nx.imag(x) instead`,
+    );
   if (!t) {
     throw new TypeError(
       `unknown dtype ${JSON.stringify(dtype)}; expected one of ${nx.DTYPES.join(", ")}`,
@@ -229,6 +237,7 @@ export function fromTensor(t: nx.Tensor, names?: string | readonly string[]): pl
       `fromTensor: expected a rank-1 or rank-2 tensor, got ${nx.formatType(t.shape, t.dtype)}`,
     );
   }
+  polarsType(t.dtype);
   const [n, k] = t.rank === 1 ? [t.shape[0]!, 1] : [t.shape[0]!, t.shape[1]!];
   const given = names === undefined ? undefined : typeof names === "string" ? [names] : [...names];
   const cols = given ?? Array.from({ length: k }, (_, j) => `column_${j}`);

@@ -12,7 +12,7 @@ import { crc32, crc32Hex } from "./crc32.js";
 import { isJsonObject } from "./safe-json.js";
 import { nullObject } from "./tree.js";
 
-const TO_FILE: Readonly<Record<nx.DType, string>> = {
+const TO_FILE: Readonly<Partial<Record<nx.DType, string>>> = {
   f32: "F32",
   f64: "F64",
   s32: "I32",
@@ -100,10 +100,15 @@ export function encodeSafetensors(
       throw new Error(`safetensors: "__metadata__" cannot name a tensor`);
     const t = tensors[name];
     if (!(t instanceof nx.Tensor)) throw new TypeError(`safetensors: "${name}" is not a tensor`);
+    const dtype = TO_FILE[t.dtype];
+    if (dtype === undefined)
+      throw new TypeError(
+        `safetensors: "${name}" is ${nx.formatType(t.shape, t.dtype)}; the format has no complex types`,
+      );
     const bytes = t.toBytes();
     stored.push({
       name,
-      dtype: TO_FILE[t.dtype],
+      dtype,
       shape: [...t.shape],
       bytes: littleEndian(bytes, nx.byteSize(t.dtype)),
     });

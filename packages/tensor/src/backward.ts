@@ -5,7 +5,7 @@
  * are a parameter here rather than an import.
  */
 import { Tape, bind, withTape, withoutTape } from "./core.js";
-import { isFloat } from "./dtype.js";
+import { isComplex, isFloat } from "./dtype.js";
 import { derivativeOf, type DerivativeOps } from "./primitive.js";
 import { full, zeros } from "./ops/creation.js";
 import { add, cast } from "./ops/elementwise.js";
@@ -43,7 +43,8 @@ function backward(tape: Tape, out: Tensor, inputs: readonly Tensor[], nx: Deriva
     const gs = derivativeOf(r.prim)!(g, r.inputs, r.out, r.params, nx);
     r.inputs.forEach((x, k) => {
       const gk = gs[k];
-      if (!gk || !tape.tracked.has(x) || !isFloat(x.dtype)) return;
+      // Complex intermediates carry cotangents too (∂L/∂re + i·∂L/∂im, see primitives/fft.ts).
+      if (!gk || !tape.tracked.has(x) || !(isFloat(x.dtype) || isComplex(x.dtype))) return;
       const fitted = cast(shapesEqual(gk.shape, x.shape) ? gk : unbroadcast(gk, x.shape), x.dtype);
       const prev = cotangents.get(x);
       cotangents.set(x, prev ? add(prev, fitted) : fitted);

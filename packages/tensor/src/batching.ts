@@ -98,6 +98,10 @@ const RULES: Readonly<Record<string, Rule>> = {
   reshape: withLeading((size) => ({ shape: size })),
   identity: (node, [x]) => bindWith(node, [x!.t], node.params),
   stopGradient: (node, [x]) => bindWith(node, [x!.t], node.params),
+  // The complex views and the transform act on trailing axes (the pairs, the transformed axis).
+  viewAsReal: (node, [x]) => bindWith(node, [x!.t], node.params),
+  viewAsComplex: (node, [x]) => bindWith(node, [x!.t], node.params),
+  fftPairs: (node, [x]) => bindWith(node, [x!.t], node.params),
   transpose: (node, [x], size) =>
     bindWith(node, [materialize(x!, size)], {
       perm: [0, ...shifted((node.params as { perm: number[] }).perm)],

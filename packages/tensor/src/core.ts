@@ -15,6 +15,9 @@ import { Graph, type Node } from "./graph.js";
 import type { Program } from "./compile/compiler.js";
 import { getDefaultBackend } from "./compile/backend.js";
 import { LruCache } from "./lru.js";
+import { isComplex } from "./dtype.js";
+import { describeValue } from "./describe.js";
+import { viewAsComplex, viewAsReal } from "./primitives/complex.js";
 
 /** A record of one primitive application, kept by a tape for the backward pass. */
 export interface TapeRecord {
@@ -129,6 +132,8 @@ export function bind<P>(
   ...rest: NoParams extends P ? [params?: P] : [params: P]
 ): Tensor {
   const params = (rest[0] ?? {}) as P;
+  if (prim.complex !== "native" && inputs.some((x) => isComplex(x.dtype)))
+    return bindComplex(prim, inputs, params);
   const aval = prim.infer(inputs, params);
   const { graph, template } = placement(prim.name, inputs);
   let out: Tensor;
@@ -151,6 +156,30 @@ export function bind<P>(
 }
 
 /**
+ * A primitive applied to complex tensors: by its complex rule, as itself on the complex inputs'
+ * pair views (c64[...] as f32[..., 2]; real inputs such as indices unchanged) with the params the
+ * rule gives, the result seen as complex again. Each
+ * of the three steps is an ordinary application (traced, recorded, differentiated).
+ */
+function bindComplex<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
+  const z = inputs.find((x) => isComplex(x.dtype))!;
+  const rule = prim.complex;
+  if (typeof rule !== "function")
+    throw new TypeError(
+      `${prim.name}: got ${describeValue(z)}; ${prim.name} does not take complex tensors`,
+    );
+  const other = inputs.find((x) => isComplex(x.dtype) && x.dtype !== z.dtype);
+  if (other)
+    throw new TypeError(
+      `internal: ${prim.name} got ${describeValue(z)} with ${describeValue(other)}; the op converts them to one type first`,
+    );
+  // Real inputs (a take's indices) pass as they are; the rule's primitive expects them so.
+  const pairs = inputs.map((x) => (isComplex(x.dtype) ? bind(viewAsReal, [x]) : x));
+  const bindPairs = bind as (p: Primitive<P>, xs: readonly Tensor[], params: P) => Tensor;
+  return bind(viewAsComplex, [bindPairs(prim, pairs, rule(params, inputs))]);
+}
+
+/**
  * Applies a primitive with several results (a control-flow primitive bound once per result, see
  * `ControlPlan`): as `bind` for each params, except that eagerly the results come from one run.
  */
@@ -159,6 +188,9 @@ export function bindResults<P>(
   inputs: readonly Tensor[],
   paramsList: readonly P[],
 ): Tensor[] {
+  // Complex inputs go through bind, which applies a complex rule or refuses them.
+  if (inputs.some((x) => isComplex(x.dtype)))
+    return paramsList.map((p) => bind(prim, inputs, ...([p] as [P])));
   const { graph, template } = placement(prim.name, inputs);
   if (graph || template || paramsList.length < 2)
     return paramsList.map((p) => bind(prim, inputs, ...([p] as [P])));

@@ -8,13 +8,27 @@
  * - two integer types → the wider one (u8 < s32, u8 < u32, everything < s64); s32 with u32 → s32;
  * - a JS number is "weak": it takes the tensor's type, except that a non-integer number with an
  *   integer tensor gives f32.
+ *
+ * Complex types (c64: pairs of f32, c128: pairs of f64, as Nx's {:c, 64} and {:c, 128}) are
+ * stored interleaved (re, im) in a typed array of their part type, twice as long as the element
+ * count. Anything with a complex type is complex, of the wider part: c64 with f64 (or with c128)
+ * is c128, otherwise c64.
  */
 import { describeValue } from "./describe.js";
 import { decodeHalves, encodeHalves, isHalf } from "./half.js";
 import { numbersOfS64, s64Array } from "./int64.js";
 
 /** The element types a tensor can hold. */
-export type DType = "f32" | "f64" | "s32" | "u32" | "u8" | "f16" | "bf16" | "s64";
+export type DType = "f32" | "f64" | "s32" | "u32" | "u8" | "f16" | "bf16" | "s64" | ComplexDType;
+
+/** The complex element types. */
+export type ComplexDType = "c64" | "c128";
+
+/** One complex value, as `toArray` returns the elements of a complex tensor. */
+export interface Complex {
+  readonly re: number;
+  readonly im: number;
+}
 
 /** The typed array that backs a tensor. */
 export type TypedArray =
@@ -24,7 +38,18 @@ export type TypedArray =
 export type NumberArray = Exclude<TypedArray, BigInt64Array>;
 
 /** Every dtype, in a stable order. */
-export const DTYPES: readonly DType[] = ["f32", "f64", "s32", "u32", "u8", "f16", "bf16", "s64"];
+export const DTYPES: readonly DType[] = [
+  "f32",
+  "f64",
+  "s32",
+  "u32",
+  "u8",
+  "f16",
+  "bf16",
+  "s64",
+  "c64",
+  "c128",
+];
 
 const ARRAYS = {
   f32: Float32Array,
@@ -37,11 +62,16 @@ const ARRAYS = {
   bf16: Uint16Array,
   // s64 holds bigints (int64.ts converts numbers to them).
   s64: BigInt64Array,
+  c64: Float32Array,
+  c128: Float64Array,
 } as const;
+
+/** Each complex type's part type. */
+const COMPLEX_PART = { c64: "f32", c128: "f64" } as const;
 
 /** Bytes per element of a dtype. */
 export function byteSize(dtype: DType): number {
-  return ARRAYS[checkDType(dtype, "byteSize")].BYTES_PER_ELEMENT;
+  return ARRAYS[checkDType(dtype, "byteSize")].BYTES_PER_ELEMENT * (isComplex(dtype) ? 2 : 1);
 }
 
 /** True when the string names a dtype. */
@@ -61,7 +91,7 @@ export function checkDType(x: unknown, where: string): DType {
 
 /** A new zero-filled typed array of `dtype` with `size` elements. */
 export function allocate(dtype: DType, size: number): TypedArray {
-  return new ARRAYS[dtype](size);
+  return new ARRAYS[dtype](isComplex(dtype) ? 2 * size : size);
 }
 
 /**
@@ -79,7 +109,7 @@ export function numbersOf(dtype: DType, data: TypedArray): NumberArray {
   return isHalf(dtype) ? decodeHalves(data, dtype) : data;
 }
 
-/** The constructor of the typed array for `dtype`. */
+/** The constructor of the typed array for `dtype` (a complex type's holds two numbers an element). */
 export function arrayConstructor(dtype: DType) {
   return ARRAYS[dtype];
 }
@@ -109,7 +139,22 @@ export function isFloat(dtype: DType): boolean {
 
 /** True for s32, u32, u8 and s64. */
 export function isInteger(dtype: DType): boolean {
-  return !isFloat(dtype);
+  return !isFloat(dtype) && !isComplex(dtype);
+}
+
+/** True for c64 and c128. */
+export function isComplex(dtype: DType): dtype is ComplexDType {
+  return dtype === "c64" || dtype === "c128";
+}
+
+/** The type of a complex type's real and imaginary parts (f32 for c64); other types themselves. */
+export function complexPart(dtype: DType): DType {
+  return isComplex(dtype) ? COMPLEX_PART[dtype] : dtype;
+}
+
+/** The complex type a value of `dtype` converts to: c128 for f64 and c128, c64 otherwise. */
+export function complexType(dtype: DType): ComplexDType {
+  return dtype === "f64" || dtype === "c128" ? "c128" : "c64";
 }
 
 const INT_RANK: Record<string, number> = { u8: 0, u32: 1, s32: 2, s64: 3 };
@@ -117,6 +162,8 @@ const INT_RANK: Record<string, number> = { u8: 0, u32: 1, s32: 2, s64: 3 };
 /** The type two tensors combine to (see the module comment). */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
+  if (isComplex(a) || isComplex(b))
+    return complexType(promoteTypes(complexPart(a), complexPart(b)));
   if (isFloat(a) || isFloat(b)) {
     if (a === "f64" || b === "f64") return "f64";
     if (!isFloat(a)) return b;
@@ -135,5 +182,5 @@ export function promoteWithNumber(dtype: DType, x: number): DType {
 
 /** The float type an op like `exp` returns for an input of `dtype` (integers become f32). */
 export function floatType(dtype: DType): DType {
-  return isFloat(dtype) ? dtype : "f32";
+  return isFloat(dtype) || isComplex(dtype) ? dtype : "f32";
 }

@@ -102,7 +102,7 @@ export function formatTensor(
   if (data === undefined) {
     body = ["(template: no data)"];
   } else if (shape.length === 0) {
-    body = [formatNumber(read(data, 0), dtype)];
+    body = [formatElement(data, 0, dtype)];
   } else {
     const state: Walk = { data, dtype, shape, index: 0, budget: limit };
     body = renderDim(state, 0);
@@ -112,6 +112,19 @@ export function formatTensor(
   for (const line of body) lines.push(`  ${line}`);
   lines.push(">");
   return lines.join("\n");
+}
+
+/**
+ * Element `i` of `data` as text: a number, or for a complex type (stored as interleaved pairs) its
+ * parts as Nx writes them, `1.0+2.0i` or `1.0-2.0i`.
+ */
+function formatElement(data: ArrayLike<number | bigint>, i: number, dtype: DType): string {
+  if (dtype !== "c64" && dtype !== "c128") return formatNumber(read(data, i), dtype);
+  const part = dtype === "c64" ? "f32" : "f64";
+  const re = Number(read(data, 2 * i));
+  const im = Number(read(data, 2 * i + 1));
+  const minus = im < 0 || Object.is(im, -0);
+  return `${formatNumber(re, part)}${minus ? "-" : "+"}${formatNumber(minus ? -im : im, part)}i`;
 }
 
 interface Walk {
@@ -143,7 +156,7 @@ function renderDim(state: Walk, axis: number): string[] {
         items.push("...");
         break;
       }
-      items.push(formatNumber(read(state.data, state.index), state.dtype));
+      items.push(formatElement(state.data, state.index, state.dtype));
       state.index++;
       state.budget--;
     }

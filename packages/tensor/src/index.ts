@@ -11,7 +11,7 @@
 import "./methods.js";
 
 export { Tensor, isTensor } from "./tensor.js";
-export type { DType, NumberArray, TypedArray } from "./dtype.js";
+export type { DType, ComplexDType, Complex, NumberArray, TypedArray } from "./dtype.js";
 export { DTYPES, byteSize, isFloat, promoteTypes } from "./dtype.js";
 export {
   toFloat16Bits,
@@ -38,6 +38,7 @@ export {
   template,
   fromBuffer,
   type NestedArray,
+  type NestedComplex,
   type DTypeOptions,
 } from "./ops/creation.js";
 export {
@@ -168,6 +169,16 @@ export {
   pinv,
   type PinvOptions,
 } from "./ops/linalg.js";
+export {
+  complex,
+  real,
+  imag,
+  conjugate,
+  viewAsReal,
+  viewAsComplex,
+  type PartLike,
+} from "./ops/complex.js";
+export { fft, ifft, type FftOptions } from "./ops/fft.js";
 export { type SortOptions, argsort, takeAlongAxis, sort, topK, oneHot } from "./ops/sort.js";
 export { type IndexedOptions, gather, indexedAdd, indexedPut } from "./ops/indexed.js";
 export { type NormOptions, norm } from "./ops/norm.js";

@@ -19,6 +19,8 @@ import * as alongAxis from "./ops/along-axis.js";
 import * as creation from "./ops/creation.js";
 import * as convolution from "./ops/conv.js";
 import * as windows from "./ops/window.js";
+import * as complexOps from "./ops/complex.js";
+import * as fourier from "./ops/fft.js";
 
 const METHODS = {
   add: elementwise.add,
@@ -31,6 +33,13 @@ const METHODS = {
   minimum: elementwise.minimum,
   negate: elementwise.negate,
   abs: elementwise.abs,
+  real: complexOps.real,
+  imag: complexOps.imag,
+  conjugate: complexOps.conjugate,
+  viewAsReal: complexOps.viewAsReal,
+  viewAsComplex: complexOps.viewAsComplex,
+  fft: fourier.fft,
+  ifft: fourier.ifft,
   sign: elementwise.sign,
   exp: elementwise.exp,
   expm1: elementwise.expm1,

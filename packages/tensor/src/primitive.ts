@@ -200,6 +200,15 @@ export function isDerivativeNotImplemented(rule: unknown): boolean {
   return typeof (rule as { notImplemented?: unknown })?.notImplemented === "string";
 }
 
+/**
+ * How a primitive takes complex inputs (see `bind`): `"native"` for the two views between a
+ * complex tensor and its pairs of parts, or a function giving the params with which the primitive
+ * applied to the complex inputs' pair views ([..., 2] of the part type; real inputs such as
+ * indices as they are) computes the pair view of the result (a transpose keeps the pair axis last, a sum reduces the same axes). The function throws
+ * an error naming the op where the params have no complex meaning (a pad value other than 0).
+ */
+export type ComplexRule<P> = "native" | ((params: P, inputs: readonly Aval[]) => P);
+
 /** A primitive operation. */
 export interface Primitive<P = NoParams> {
   readonly name: string;
@@ -211,6 +220,8 @@ export interface Primitive<P = NoParams> {
    * forgotten derivative is a type error rather than a silent zero.
    */
   readonly vjp: Vjp<P> | NoDerivative;
+  /** How it takes complex tensors; without one it refuses them. */
+  readonly complex?: ComplexRule<P>;
 }
 
 /**

@@ -1,5 +1,12 @@
 /** The Tensor value: an immutable n-dimensional array with a shape and a dtype. */
-import { numbersOf, type DType, type NumberArray, type TypedArray } from "./dtype.js";
+import {
+  isComplex,
+  numbersOf,
+  type Complex,
+  type DType,
+  type NumberArray,
+  type TypedArray,
+} from "./dtype.js";
 import { formatTensor, formatType, formatShape } from "./format.js";
 import { registerDescription } from "./describe.js";
 import type { Shape } from "./shape.js";
@@ -76,7 +83,8 @@ export class Tensor {
   /**
    * A copy of the elements as a typed array of numbers, row-major: of the tensor's dtype, except
    * that f16 and bf16 give their values as a `Float32Array` and s64 as a `Float64Array` (exact up
-   * to 2^53 in magnitude). `toBytes` gives the stored bits.
+   * to 2^53 in magnitude); a complex tensor's holds its parts interleaved (re, im), two numbers an
+   * element. `toBytes` gives the stored bits.
    */
   data(): NumberArray {
     const d = this._concrete("data");
@@ -94,10 +102,14 @@ export class Tensor {
     return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice();
   }
 
-  /** The elements as nested JS arrays (a number for a scalar). */
+  /**
+   * The elements as nested JS arrays (a number for a scalar); a complex tensor's elements are
+   * `{ re, im }` objects, which `tensor` reads back.
+   */
   toArray(): any {
-    const d = numbersOf(this.dtype, this._concrete("toArray"));
+    const data = numbersOf(this.dtype, this._concrete("toArray"));
     const shape = this.shape;
+    const d: ArrayLike<number | Complex> = isComplex(this.dtype) ? complexElements(data) : data;
     if (shape.length === 0) return d[0];
     const build = (axis: number, offset: number, stride: number): any[] => {
       const n = shape[axis]!;
@@ -115,6 +127,10 @@ export class Tensor {
   /** The value of a tensor with exactly one element. */
   toNumber(): number {
     const d = this._concrete("toNumber");
+    if (isComplex(this.dtype))
+      throw new TypeError(
+        `toNumber: a ${formatType(this.shape, this.dtype)} tensor has complex values; take nx.real or nx.imag first, or use toArray`,
+      );
     if (d.length !== 1) {
       throw new RangeError(
         `toNumber: expected a tensor with one element, got shape ${formatShape(this.shape)}`,
@@ -141,6 +157,13 @@ export class Tensor {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** The `{ re, im }` elements of interleaved complex data. */
+function complexElements(data: ArrayLike<number>): Complex[] {
+  const out = new Array<Complex>(data.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = { re: data[2 * i]!, im: data[2 * i + 1]! };
+  return out;
 }
 
 registerDescription(Tensor, (t) => `a tensor ${formatType(t.shape, t.dtype)}`);

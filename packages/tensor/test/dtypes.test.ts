@@ -10,8 +10,9 @@ import * as nx from "../src/index.js";
 // wider (u8 < s32, u8 < u32), s32 with u32 → s32. The float rows are Nx.Type.merge's
 // ({:f, 16} with {:bf, 16} is {:f, 32}; {:s, 32} with {:f, 16} is {:f, 16}).
 // s64 is the widest integer ({:s, 64} with {:u, 32} is {:s, 64}) and gives way to any float.
-const ROWS: nx.DType[] = ["f32", "f64", "s32", "u32", "u8", "f16", "bf16", "s64"];
-const TABLE: Record<nx.DType, Record<nx.DType, nx.DType>> = {
+type Real = Exclude<nx.DType, nx.ComplexDType>;
+const ROWS: Real[] = ["f32", "f64", "s32", "u32", "u8", "f16", "bf16", "s64"];
+const TABLE: Record<Real, Record<Real, nx.DType>> = {
   f32: {
     f32: "f32",
     f64: "f64",
@@ -98,7 +99,16 @@ const t = (values: number[], dtype: nx.DType) => nx.tensor(values, { dtype });
 
 describe("promotion table", () => {
   it("DTYPES lists every dtype", () => {
-    assert.deepEqual([...nx.DTYPES].sort(), [...ROWS].sort());
+    assert.deepEqual([...nx.DTYPES].sort(), [...ROWS, "c64", "c128"].sort());
+  });
+
+  it("complex with anything is complex, c128 where f64 or c128 takes part (as Nx)", () => {
+    for (const a of ROWS) {
+      assert.equal(nx.promoteTypes("c64", a), a === "f64" ? "c128" : "c64");
+      assert.equal(nx.promoteTypes(a, "c128"), "c128");
+    }
+    assert.equal(nx.promoteTypes("c64", "c128"), "c128");
+    assert.equal(nx.add(nx.complex([1], [2]), t([1], "f64")).dtype, "c128");
   });
 
   for (const a of ROWS) {
@@ -323,7 +333,7 @@ describe("asType", () => {
     assert.throws(() => nx.asType(t([1], "f32"), "i64" as nx.DType), {
       name: "TypeError",
       message:
-        'asType: unknown dtype "i64"; expected one of f32, f64, s32, u32, u8, f16, bf16, s64',
+        'asType: unknown dtype "i64"; expected one of f32, f64, s32, u32, u8, f16, bf16, s64, c64, c128',
     });
   });
 });

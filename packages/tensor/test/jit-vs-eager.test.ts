@@ -39,7 +39,7 @@ const f32 = (t: nx.Tensor) => nx.asType(t, "f32");
 
 // Inputs with the awkward values: signed zeros, NaN, infinities, tiny and huge magnitudes.
 const SPECIAL = [0, -0, 1.5, -2.25, NaN, Infinity, -Infinity, 1e-30, 3e38, 0.1, -0.7, 2.5];
-const INPUTS: Record<nx.DType, nx.Tensor> = {
+const INPUTS: Record<(typeof DTYPES)[number], nx.Tensor> = {
   f32: nx.reshape(nx.tensor(SPECIAL, { dtype: "f32" }), [4, 3]),
   f64: nx.reshape(
     nx.tensor([...SPECIAL.slice(0, 8), 1e300, 0.1, -0.7, 2.5], { dtype: "f64" }),
@@ -86,7 +86,7 @@ const INPUTS: Record<nx.DType, nx.Tensor> = {
   ),
 };
 /** A [3] operand that broadcasts against the [4,3] inputs (no zeros, so integer division is defined). */
-const ROW: Record<nx.DType, nx.Tensor> = {
+const ROW: Record<(typeof DTYPES)[number], nx.Tensor> = {
   f32: nx.tensor([0.3, -1.7, NaN], { dtype: "f32" }),
   f64: nx.tensor([0.3, -1.7, Infinity], { dtype: "f64" }),
   s32: nx.tensor([3, -7, 65536], { dtype: "s32" }),
@@ -751,6 +751,33 @@ describe("jit errors", () => {
 
   it("jit of a non-function", () => {
     assert.throws(() => nx.jit(3 as any), /jit: expected a function/);
+  });
+});
+
+describe("jit vs eager: complex", () => {
+  const re = nx.tensor([
+    [0.5, -1.25, 2, 3.5],
+    [1, 0.75, -0.5, 2.25],
+  ]);
+  const im = nx.tensor([
+    [1, 0.5, -2, 0.25],
+    [-1.5, 2, 0.125, -0.75],
+  ]);
+  it("complex arithmetic, parts, shape ops and sum (c64 and c128)", () => {
+    const f = (a: nx.Tensor, b: nx.Tensor) => {
+      const z = nx.complex(a, b);
+      const w = nx.divide(nx.multiply(nx.exp(z), nx.conjugate(z)), nx.add(z, 3));
+      const t = nx.concatenate([nx.transpose(w), nx.slice(nx.reshape(w, [4, 2]), [0, 0], [4, 1])], {
+        axis: 1,
+      });
+      return [nx.sum(t, { axes: [1] }), nx.abs(t), nx.real(t), nx.imag(nx.negate(t))];
+    };
+    same(f, re, im);
+    same(f, nx.asType(re, "f64"), nx.asType(im, "f64"));
+  });
+  it("fft and ifft with padding and truncation", () => {
+    same((a: nx.Tensor) => nx.fft(a, { length: 7 }), re);
+    same((a: nx.Tensor, b: nx.Tensor) => nx.ifft(nx.complex(a, b), { length: 3 }), re, im);
   });
 });
 

@@ -167,6 +167,20 @@ const CASES: Record<string, Case> = {
   reverse: unary((t) => nx.reverse(t, { axes: [1] })),
   concatenate: binary((a, b) => nx.concatenate([a, nx.reshape(b, [1, 3])], { axis: 0 })),
   updateSlice: binary((a, b) => nx.putSlice(a, [1, 0], nx.reshape(b, [1, 3]))),
+  // The complex views and the transform, through real losses of real f64 inputs (c128 inside).
+  viewAsReal: unary((t) => nx.viewAsReal(nx.complex(t, nx.multiply(t, t)))),
+  viewAsComplex: unary(
+    (t) => nx.viewAsReal(nx.multiply(nx.viewAsComplex(t), nx.complex(0.5, -2))),
+    () => rand(5, [3, 2]),
+  ),
+  fftPairs: unary(
+    (t) =>
+      nx.concatenate(
+        [nx.viewAsReal(nx.fft(t, { length: 5 })), nx.viewAsReal(nx.ifft(t, { length: 2 }))],
+        { axis: 1 },
+      ),
+    () => rand(6, [2, 4]),
+  ),
   take: unary((t) => nx.take(t, ints([2, 0, 2]), { axis: 1 })),
   scatterAdd: unary(
     (t) => scatterAdd(t, ints([1, 0, 1]), [2, 4], 1),

@@ -148,6 +148,11 @@ const CASES: Record<string, Case> = {
     inAxes: [0],
   },
   reshape: unary((t) => nx.reshape(t, [3, 2])),
+  viewAsReal: unary((t) => nx.viewAsReal(nx.complex(t, nx.multiply(t, 2)))),
+  viewAsComplex: unary((t) =>
+    nx.real(nx.multiply(nx.viewAsComplex(nx.reshape(t, [3, 2])), nx.complex(0.5, -2))),
+  ),
+  fftPairs: unary((t) => nx.viewAsReal(nx.ifft(nx.fft(t, { length: 5 }), { length: 2 }))),
   identity: unary((t) => nx.grad((u: nx.Tensor) => nx.sum(nx.sin(u)))(t)),
   stopGradient: unary((t) => nx.add(nx.stopGradient(t), t)),
   transpose: unary((t) => nx.transpose(t)),

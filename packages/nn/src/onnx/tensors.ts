@@ -66,6 +66,8 @@ export const ONNX_TYPES: Readonly<Record<nx.DType, number>> = {
   f16: 10,
   bf16: 16,
   s64: 7,
+  c64: 14,
+  c128: 15,
 };
 
 /** The name of an ONNX element type. */

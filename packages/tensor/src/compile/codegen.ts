@@ -17,6 +17,9 @@ const CTOR: Record<DType, string> = {
   f16: "Uint16Array",
   bf16: "Uint16Array",
   s64: "BigInt64Array",
+  // Complex buffers hold interleaved (re, im) pairs; programs only see them through views.
+  c64: "Float32Array",
+  c128: "Float64Array",
 };
 
 /** The typed-array constructor name for a dtype (an unknown dtype is refused, not written). */

@@ -1,12 +1,13 @@
 /** Creating tensors: from JS values, typed arrays and bytes, and the usual constant patterns. */
 import { formatShape } from "../format.js";
-import type { DType, NumberArray, TypedArray } from "../dtype.js";
+import type { Complex, DType, NumberArray, TypedArray } from "../dtype.js";
 import {
   allocate,
   arrayOf,
   byteSize,
   checkDType,
   dtypeOfArray,
+  isComplex,
   numbersOf,
   promoteWithNumber,
 } from "../dtype.js";
@@ -19,21 +20,33 @@ import { checkBoolean, checkNumber, checkOptions } from "./check.js";
 
 /**
  * A zero-filled array to write the values of a new `dtype` tensor into as numbers: the tensor's
- * own array, or for f16, bf16 and s64 a Float64Array that `stored` then converts.
+ * own array, or for f16, bf16, s64 and the complex types (real parts) a Float64Array that
+ * `stored` then converts.
  */
 function staging(dtype: DType, size: number): NumberArray {
-  return isHalf(dtype) || dtype === "s64"
+  return isHalf(dtype) || dtype === "s64" || isComplex(dtype)
     ? new Float64Array(size)
     : (allocate(dtype, size) as NumberArray);
 }
 
 /** The array of a `dtype` tensor whose values `staging` gave were written into. */
 function stored(dtype: DType, data: NumberArray): TypedArray {
-  return isHalf(dtype) || dtype === "s64" ? arrayOf(dtype, data) : data;
+  return isHalf(dtype) || dtype === "s64" || isComplex(dtype) ? fromNumbers(dtype, data) : data;
+}
+
+/** A new array of a `dtype` tensor holding `values` (the real parts of a complex one). */
+function fromNumbers(dtype: DType, values: ArrayLike<number>): TypedArray {
+  if (!isComplex(dtype)) return arrayOf(dtype, values);
+  const out = allocate(dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[2 * i] = values[i]!;
+  return out;
 }
 
 /** Nested arrays of numbers (or booleans), any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
+
+/** Nested arrays of complex values `{ re, im }` (what `toArray` gives for a complex tensor). */
+export type NestedComplex = Complex | readonly NestedComplex[];
 
 /** Options for creating a tensor. */
 export interface DTypeOptions {
@@ -42,11 +55,15 @@ export interface DTypeOptions {
 }
 
 /**
- * A tensor from a number, nested arrays, a typed array (1-D) or another tensor.
+ * A tensor from a number, nested arrays, a typed array (1-D) or another tensor. Nested arrays of
+ * `{ re, im }` objects make a complex tensor (c64 unless `dtype` says c128); numbers given a
+ * complex `dtype` are real parts. A typed array or tensor converts to a complex `dtype` as real
+ * parts; a complex tensor converts only to complex types (`nx.real` gives its real part).
  * @example tensor([[1, 2], [3, 4]]) // f32[2][2]
+ * @example tensor([{ re: 1, im: 2 }]) // c64[1] [1.0+2.0i]
  */
 export function tensor(
-  value: NestedArray | TypedArray | Tensor,
+  value: NestedArray | NestedComplex | TypedArray | Tensor,
   options: DTypeOptions = {},
 ): Tensor {
   const o = checkOptions("tensor", options);
@@ -54,7 +71,14 @@ export function tensor(
   if (value instanceof Tensor) {
     const data = value._concrete("tensor");
     if (!dtype || dtype === value.dtype) return value;
-    return new Tensor(value.shape, dtype, arrayOf(dtype, numbersOf(value.dtype, data)));
+    if (isComplex(value.dtype) && !isComplex(dtype))
+      throw new TypeError(
+        `tensor: cannot make ${dtype} values of a ${value.dtype} tensor; take nx.real(x) or nx.abs(x) first`,
+      );
+    // Between complex types the interleaved parts convert as they are.
+    if (isComplex(value.dtype))
+      return new Tensor(value.shape, dtype, arrayOf(dtype, data as NumberArray));
+    return new Tensor(value.shape, dtype, fromNumbers(dtype, numbersOf(value.dtype, data)));
   }
   if (ArrayBuffer.isView(value)) {
     // A Uint16Array is taken as the bits of f16 or bf16 (its dtype must say which).
@@ -66,22 +90,35 @@ export function tensor(
       return new Tensor(
         [value.length],
         dt,
-        dt === "s64" ? value.slice() : arrayOf(dt, numbersOf("s64", value)),
+        dt === "s64" ? value.slice() : fromNumbers(dt, numbersOf("s64", value)),
       );
-    return new Tensor([value.length], dt, arrayOf(dt, value as NumberArray));
+    return new Tensor([value.length], dt, fromNumbers(dt, value as NumberArray));
   }
   const shape = inferShape(value);
-  const dt = dtype ?? "f32";
-  const data = staging(dt, sizeOf(shape));
+  const leaf = leafOf(value);
+  const givenComplex = typeof leaf === "object" && leaf !== null;
+  const dt = dtype ?? (givenComplex ? "c64" : "f32");
+  if (givenComplex && !isComplex(dt))
+    throw new TypeError(`tensor: complex values { re, im } need a complex dtype, not ${dt}`);
+  // { re, im } values are written as pairs into the tensor's array; numbers into `staging`
+  // (real parts, for a complex dtype).
+  const data = givenComplex
+    ? (allocate(dt, sizeOf(shape)) as NumberArray)
+    : staging(dt, sizeOf(shape));
+  const width = givenComplex ? 2 : 1;
   let k = 0;
-  const fill = (v: NestedArray, depth: number, path: number[]): void => {
+  const fill = (v: NestedArray | NestedComplex, depth: number, path: number[]): void => {
     if (depth === shape.length) {
-      if (typeof v === "boolean") data[k++] = v ? 1 : 0;
-      else if (typeof v === "number") data[k++] = v;
+      if (givenComplex && isComplexValue(v)) {
+        data[k] = v.re;
+        data[k + 1] = v.im;
+      } else if (!givenComplex && typeof v === "boolean") data[k] = v ? 1 : 0;
+      else if (!givenComplex && typeof v === "number") data[k] = v;
       else
         throw new TypeError(
-          `tensor: expected a number at [${path.join("][")}], got ${describeValue(v)}`,
+          `tensor: expected ${givenComplex ? "a complex value { re, im }" : "a number"} at [${path.join("][")}], got ${describeValue(v)}`,
         );
+      k += width;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
@@ -92,19 +129,32 @@ export function tensor(
     for (let i = 0; i < v.length; i++) fill(v[i] as NestedArray, depth + 1, [...path, i]);
   };
   fill(value, 0, []);
-  return new Tensor(shape, dt, stored(dt, data));
+  return new Tensor(shape, dt, givenComplex ? data : stored(dt, data));
 }
 
-function inferShape(value: NestedArray): number[] {
+function isComplexValue(v: unknown): v is Complex {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const { re, im } = v as { re?: unknown; im?: unknown };
+  return typeof re === "number" && typeof im === "number";
+}
+
+/** The first leaf of nested arrays (undefined when one of them is empty). */
+function leafOf(value: unknown): unknown {
+  let v = value;
+  while (Array.isArray(v)) v = v[0];
+  return v;
+}
+
+function inferShape(value: NestedArray | NestedComplex): number[] {
   const shape: number[] = [];
   let v: unknown = value;
   while (Array.isArray(v)) {
     shape.push(v.length);
     v = v[0];
   }
-  if (v !== undefined && typeof v !== "number" && typeof v !== "boolean") {
+  if (v !== undefined && typeof v !== "number" && typeof v !== "boolean" && !isComplexValue(v)) {
     throw new TypeError(
-      `tensor: expected numbers, booleans or nested arrays of them, got ${describeValue(v)}`,
+      `tensor: expected numbers, booleans, complex values { re, im } or nested arrays of them, got ${describeValue(v)}`,
     );
   }
   return shape;
@@ -276,5 +326,5 @@ export function fromBuffer(
 
 /** @internal A scalar tensor. */
 export function scalar(x: number, dtype: DType): Tensor {
-  return new Tensor([], dtype, arrayOf(dtype, [x]));
+  return new Tensor([], dtype, fromNumbers(dtype, [x]));
 }

@@ -11,4 +11,6 @@ export * from "./gather.js";
 export * from "./linalg.js";
 export * from "./conv.js";
 export * from "./window.js";
+export * from "./complex.js";
+export * from "./fft.js";
 export * from "./control.js";

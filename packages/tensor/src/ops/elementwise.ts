@@ -3,7 +3,14 @@
  * (see dtype.ts) and JS numbers accepted wherever a scalar is.
  */
 import type { DType } from "../dtype.js";
-import { checkDType, floatType, isFloat, promoteTypes, promoteWithNumber } from "../dtype.js";
+import {
+  checkDType,
+  floatType,
+  isComplex,
+  isFloat,
+  promoteTypes,
+  promoteWithNumber,
+} from "../dtype.js";
 import { bind } from "../core.js";
 import { broadcastShapes } from "../shape.js";
 import type { Primitive } from "../primitive.js";
@@ -12,6 +19,7 @@ import { Tensor } from "../tensor.js";
 import { scalar } from "./creation.js";
 import { describeValue } from "../describe.js";
 import { formatType } from "../format.js";
+import { castComplex, complexAbs, complexDivide, complexExp, complexMultiply } from "./complex.js";
 
 /** A tensor or a JS number (a scalar whose type adapts to the other operand). */
 export type TensorLike = Tensor | number;
@@ -36,8 +44,16 @@ export function resultType(xs: readonly TensorLike[]): DType {
 /** @internal `x` as a tensor of `dtype`. */
 export function cast(x: TensorLike, dtype: DType): Tensor {
   if (typeof x === "number") return scalar(x, dtype);
-  return x.dtype === dtype ? x : bind(p.convert, [x], { dtype });
+  if (x.dtype === dtype) return x;
+  if (isComplex(dtype) || isComplex(x.dtype)) return castComplex(x, dtype);
+  return bind(p.convert, [x], { dtype });
 }
+
+/** Complex forms of the binary primitives that are not pairwise (see primitives/elementwise.ts). */
+const COMPLEX_ARITH = new Map<Primitive, (a: Tensor, b: Tensor) => Tensor>([
+  [p.multiply, complexMultiply],
+  [p.divide, complexDivide],
+]);
 
 function arith(prim: Primitive, a: TensorLike, b: TensorLike, float = false): Tensor {
   checkOperand(a, prim.name, "first argument");
@@ -47,6 +63,8 @@ function arith(prim: Primitive, a: TensorLike, b: TensorLike, float = false): Te
     broadcastShapes(prim.name, a.shape, a.dtype, b.shape, b.dtype);
   let dtype = resultType([a, b]);
   if (float) dtype = floatType(dtype);
+  const complexForm = isComplex(dtype) ? COMPLEX_ARITH.get(prim) : undefined;
+  if (complexForm) return complexForm(cast(a, dtype), cast(b, dtype));
   return bind(prim, [cast(a, dtype), cast(b, dtype)]);
 }
 
@@ -61,7 +79,11 @@ function sameUnary(prim: Primitive, x: TensorLike): Tensor {
   return bind(prim, [typeof x === "number" ? scalar(x, "f32") : x]);
 }
 
-/** Converts to `dtype` (floats to integers truncate toward zero). Returns `x` when already that type. */
+/**
+ * Converts to `dtype` (floats to integers truncate toward zero). Returns `x` when already that
+ * type. A real tensor becomes complex with imaginary part 0; a complex one becomes real by keeping
+ * its real part (as NumPy does).
+ */
 export function asType(x: TensorLike, dtype: DType): Tensor {
   checkOperand(x, "asType");
   return cast(x, checkDType(dtype, "asType"));
@@ -71,9 +93,9 @@ export function asType(x: TensorLike, dtype: DType): Tensor {
 export const add = (a: TensorLike, b: TensorLike): Tensor => arith(p.add, a, b);
 /** a − b */
 export const subtract = (a: TensorLike, b: TensorLike): Tensor => arith(p.subtract, a, b);
-/** a · b */
+/** a · b (complex: (ac − bd) + i(ad + bc)) */
 export const multiply = (a: TensorLike, b: TensorLike): Tensor => arith(p.multiply, a, b);
-/** a / b, always a float (integers divide as f32, as in Nx). */
+/** a / b, always a float (integers divide as f32, as in Nx); complex operands divide as complex. */
 export const divide = (a: TensorLike, b: TensorLike): Tensor => arith(p.divide, a, b, true);
 /** a raised to b. */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => arith(p.pow, a, b);
@@ -86,12 +108,14 @@ export const minimum = (a: TensorLike, b: TensorLike): Tensor => arith(p.minimum
 
 /** −x */
 export const negate = (x: TensorLike): Tensor => sameUnary(p.negate, x);
-/** |x| */
-export const abs = (x: TensorLike): Tensor => sameUnary(p.abs, x);
+/** |x|; of a complex tensor, the modulus √(re² + im²) in its part type (f32 for c64). */
+export const abs = (x: TensorLike): Tensor =>
+  x instanceof Tensor && isComplex(x.dtype) ? complexAbs(x) : sameUnary(p.abs, x);
 /** −1, 0 or 1 (NaN for NaN). */
 export const sign = (x: TensorLike): Tensor => sameUnary(p.sign, x);
-/** eˣ */
-export const exp = (x: TensorLike): Tensor => floatUnary(p.exp, x);
+/** eˣ; of a complex tensor, e^re · (cos im + i sin im). */
+export const exp = (x: TensorLike): Tensor =>
+  x instanceof Tensor && isComplex(x.dtype) ? complexExp(x) : floatUnary(p.exp, x);
 /** eˣ − 1, accurate near 0. */
 export const expm1 = (x: TensorLike): Tensor => floatUnary(p.expm1, x);
 /**
@@ -211,7 +235,8 @@ export const rightShift = (a: TensorLike, b: TensorLike): Tensor => bitwise(p.ri
 
 function integral(prim: Primitive, x: TensorLike): Tensor {
   checkOperand(x, prim.name);
-  if (x instanceof Tensor && !isFloat(x.dtype)) return x;
+  // Integers are whole already; complex tensors go on to the primitive, which refuses them.
+  if (x instanceof Tensor && !isFloat(x.dtype) && !isComplex(x.dtype)) return x;
   return sameUnary(prim, x);
 }
 /** Largest integer ≤ x. */

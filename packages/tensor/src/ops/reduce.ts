@@ -1,12 +1,13 @@
 /** Reductions: sums, products, extremes, their indices, moments, logsumexp and scans. */
 import { bind } from "../core.js";
-import { floatType } from "../dtype.js";
+import { floatType, isComplex } from "../dtype.js";
 import * as p from "../primitives/reduce.js";
 import { normalizeAxes, normalizeAxis, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import * as e from "./elementwise.js";
 import { checkBoolean, checkNumber, checkOptions } from "./check.js";
 import { reshape, stopGradient } from "./shape.js";
+import { imag, real } from "./complex.js";
 
 /** Which axes to reduce (all by default) and whether to keep them as size 1. */
 export interface ReduceOptions {
@@ -91,7 +92,10 @@ export function mean(x: Tensor | number, options: ReduceOptions = {}): Tensor {
   return e.divide(sum(f, options), n);
 }
 
-/** Variance with `ddof` delta degrees of freedom (0: population, 1: sample). */
+/**
+ * Variance with `ddof` delta degrees of freedom (0: population, 1: sample); of a complex tensor,
+ * the mean of |x − mean|², real (as NumPy).
+ */
 export function variance(
   x: Tensor | number,
   options: ReduceOptions & { ddof?: number } = {},
@@ -110,7 +114,11 @@ function varianceOf(
   const n = count(t, options, op);
   const f = e.cast(t, floatType(t.dtype));
   const centered = e.subtract(f, mean(f, { axes: options.axes, keepAxes: true }));
-  return e.divide(sum(e.multiply(centered, centered), options), n - ddof);
+  // Of complex values, the mean of |x − mean|² (as NumPy), a real number.
+  const squared = isComplex(f.dtype)
+    ? e.add(e.multiply(real(centered), real(centered)), e.multiply(imag(centered), imag(centered)))
+    : e.multiply(centered, centered);
+  return e.divide(sum(squared, options), n - ddof);
 }
 
 /** Standard deviation: the square root of `variance`. */

@@ -1,7 +1,7 @@
 /** Shape ops: reshaping, reordering, joining, slicing, gathering and padding. */
 import { pin } from "../wasm/outputs.js";
 import { bind, anyTracked } from "../core.js";
-import { isFloat, promoteTypes } from "../dtype.js";
+import { isComplex, isFloat, promoteTypes } from "../dtype.js";
 import { formatType, formatShape } from "../format.js";
 import * as p from "../primitives/shape.js";
 import * as gp from "../primitives/gather.js";
@@ -387,7 +387,8 @@ export function* toBatched(
     ["repeat", "discard"],
   );
   const n = x.shape[0]!;
-  const row = stridesOf(x.shape)[0]!;
+  // Numbers a row takes in the data (a complex element is two).
+  const row = stridesOf(x.shape)[0]! * (isComplex(x.dtype) ? 2 : 1);
   const direct = x._data !== undefined && !anyTracked([x]);
   // Batches are views of the data: a result in the Wasm memory is pinned, so that `dispose` can
   // never give it back under them.

@@ -4,10 +4,18 @@
  * shapes as NumPy does.
  */
 import type { DType } from "../dtype.js";
-import { isFloat } from "../dtype.js";
+import { complexPart, isComplex, isFloat } from "../dtype.js";
 import * as ir from "../compile/expr.js";
 import type { BinaryOp, UnaryOp } from "../compile/expr.js";
-import type { Aval, DerivativeOps, NoDerivative, Primitive, Vjp } from "../primitive.js";
+import type {
+  Aval,
+  ComplexRule,
+  DerivativeOps,
+  NoDerivative,
+  NoParams,
+  Primitive,
+  Vjp,
+} from "../primitive.js";
 import { definePrimitive, noDerivative } from "../primitive.js";
 import { broadcastShapes, checkShape, shapesEqual } from "../shape.js";
 import { formatType } from "../format.js";
@@ -24,12 +32,24 @@ function sameDtype(op: string, xs: readonly Aval[]): DType {
   return xs[0]!.dtype;
 }
 
-function unary(name: string, op: UnaryOp, vjp: Vjp<unknown> | NoDerivative): Primitive {
+/**
+ * The complex rule of the elementwise primitives that act on a complex number as on its two parts
+ * apart (add, subtract, negate, broadcast): the same params on the pair views.
+ */
+const PAIRWISE: { readonly complex: ComplexRule<NoParams> } = { complex: (params) => params };
+
+function unary(
+  name: string,
+  op: UnaryOp,
+  vjp: Vjp<unknown> | NoDerivative,
+  pairwise = false,
+): Primitive {
   return definePrimitive({
     name,
     infer: ([x]) => ({ shape: x!.shape, dtype: x!.dtype }),
     lowering: { kind: "elementwise", expr: ([a]) => ir.unary(op, a!) },
     vjp,
+    ...(pairwise ? PAIRWISE : {}),
   });
 }
 
@@ -38,6 +58,7 @@ function binary(
   op: BinaryOp,
   vjp: Vjp<unknown> | NoDerivative,
   outDtype?: DType,
+  pairwise = false,
 ): Primitive {
   return definePrimitive({
     name,
@@ -50,14 +71,18 @@ function binary(
     },
     lowering: { kind: "elementwise", expr: ([a, b]) => ir.binary(op, a!, b!) },
     vjp,
+    ...(pairwise ? PAIRWISE : {}),
   });
 }
 
-export const add = binary("add", "add", (g) => [g, g]);
-export const subtract = binary("subtract", "sub", (g, _inputs, _out, _params, nx) => [
-  g,
-  nx.negate(g),
-]);
+export const add = binary("add", "add", (g) => [g, g], undefined, true);
+export const subtract = binary(
+  "subtract",
+  "sub",
+  (g, _inputs, _out, _params, nx) => [g, nx.negate(g)],
+  undefined,
+  true,
+);
 export const multiply = binary("multiply", "mul", (g, [a, b], _out, _params, nx) => [
   nx.multiply(g, b!),
   nx.multiply(g, a!),
@@ -89,7 +114,12 @@ export const minimum = binary("minimum", "min", (g, [a, b], _out, _params, nx) =
   return [nx.select(takeA, g, 0), nx.select(takeA, 0, g)];
 });
 
-export const negate = unary("negate", "neg", (g, _inputs, _out, _params, nx) => [nx.negate(g)]);
+export const negate = unary(
+  "negate",
+  "neg",
+  (g, _inputs, _out, _params, nx) => [nx.negate(g)],
+  true,
+);
 export const abs = unary("abs", "abs", (g, [x], _out, _params, nx) => [
   nx.multiply(g, nx.sign(x!)),
 ]);
@@ -234,6 +264,12 @@ export const convert = definePrimitive<{ dtype: DType }>({
   infer: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
   lowering: { kind: "elementwise", expr: ([a], { params }) => ir.convert(a!, params.dtype) },
   vjp: (g, [x], _out, _params, nx) => (isFloat(x!.dtype) ? [nx.asType(g, x!.dtype)] : [null]),
+  // Between complex types it converts the parts (the ops layer converts to and from real types).
+  complex: ({ dtype }) => {
+    if (!isComplex(dtype))
+      throw new TypeError(`internal: convert of a complex tensor to ${dtype}; take its real part`);
+    return { dtype: complexPart(dtype) };
+  },
 });
 
 /** Broadcasts to `shape` (right-aligned, NumPy rules). Its derivative sums back down. */
@@ -251,4 +287,5 @@ export const broadcast = definePrimitive<{ shape: readonly number[] }>({
   },
   lowering: { kind: "elementwise", expr: ([a]) => a! },
   vjp: (g) => [g],
+  complex: ({ shape }) => ({ shape: [...shape, 2] }),
 });

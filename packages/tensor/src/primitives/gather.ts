@@ -41,6 +41,8 @@ export const take = definePrimitive<AxisParams>({
       along(axis, K.takeKernel, x!.shape, sizeOf(idx!.shape)),
   },
   vjp: (grad, [x, idx], _o, { axis }, nx) => [nx.scatterAdd(grad, idx!, x!.shape, axis), null],
+  // On pair views the same axis is taken, the pairs riding along as part of each row.
+  complex: (params) => params,
 });
 
 /** The transpose of `take`: adds `updates` into zeros of `shape` at `indices` along `axis`. */

@@ -36,6 +36,8 @@ function reducePrim(name: string, vjp: Vjp<ReduceParams>): Primitive<ReduceParam
     infer: ([x], { axes }) => ({ shape: keptShape(x!.shape, axes), dtype: x!.dtype }),
     lowering: { kind: "reduce", monoid },
     vjp,
+    // A complex sum is the sum of the pairs over the same (leading) axes.
+    ...(monoid === "sum" ? { complex: (params: ReduceParams) => params } : {}),
   });
 }
 

@@ -19,12 +19,19 @@ const part = (input: number, shape: readonly number[], src: StridedView, dst: St
 /** A plan of the single copy `part(...)`. */
 const single = (...args: Parameters<typeof part>): CopyPlan => ({ parts: [part(...args)] });
 
+/**
+ * The complex rule of a primitive whose params mean the same on pair views (c64[...] as
+ * f32[..., 2], see core.ts's bind): the axes it names are the leading ones.
+ */
+const same = <P>(params: P): P => params;
+
 /** Same data, new shape (sizes must match). */
 export const reshape = definePrimitive<{ shape: readonly number[] }>({
   name: "reshape",
   infer: ([x], { shape }) => ({ shape, dtype: x!.dtype }),
   lowering: { kind: "alias" },
   vjp: (g, [x], _out, _params, nx) => [nx.reshape(g, x!.shape)],
+  complex: ({ shape }) => ({ shape: [...shape, 2] }),
 });
 
 /** The same value as a new tensor (how `grad` marks its inputs). */
@@ -33,6 +40,7 @@ export const identity = definePrimitive({
   infer: ([x]) => x!,
   lowering: { kind: "alias" },
   vjp: (g) => [g],
+  complex: same,
 });
 
 /** The same value, with no derivative flowing through it. */
@@ -41,6 +49,7 @@ export const stopGradient = definePrimitive({
   infer: ([x]) => x!,
   lowering: { kind: "alias" },
   vjp: noDerivative("it exists to stop gradients"),
+  complex: same,
 });
 
 /** Permutes axes: output axis d is input axis perm[d]. */
@@ -67,6 +76,7 @@ export const transpose = definePrimitive<{ perm: readonly number[] }>({
     perm.forEach((p, d) => (inv[p] = d));
     return [nx.transpose(g, inv)];
   },
+  complex: ({ perm }) => ({ perm: [...perm, perm.length] }),
 });
 
 /** Static slice: starts, sizes and steps per axis (steps ≥ 1). */
@@ -103,6 +113,11 @@ export const slice = definePrimitive<{
       }),
     ),
   ],
+  complex: ({ starts, sizes, steps }) => ({
+    starts: [...starts, 0],
+    sizes: [...sizes, 2],
+    steps: [...steps, 1],
+  }),
 });
 
 /** Pads with a constant: per axis [low, high, interior] (all ≥ 0). */
@@ -139,6 +154,11 @@ export const pad = definePrimitive<{
       config.map(([, , mid]) => mid + 1),
     ),
   ],
+  complex: ({ value, config }) => {
+    if (value !== 0)
+      throw new RangeError(`pad: a complex tensor pads with 0 only, got the value ${value}`);
+    return { value, config: [...config, [0, 0, 0] as const] };
+  },
 });
 
 /** Reverses the order of elements along `axes`. */
@@ -158,6 +178,7 @@ export const reverse = definePrimitive<{ axes: readonly number[] }>({
     },
   },
   vjp: (g, _x, _o, { axes }, nx) => [nx.reverse(g, { axes })],
+  complex: same,
 });
 
 /** Joins tensors along an axis (same dtype; other axes equal). */
@@ -201,6 +222,7 @@ export const concatenate = definePrimitive<{ axis: number }>({
       return part;
     });
   },
+  complex: same,
 });
 
 /** x with the block `update` written at `starts`. */
@@ -221,4 +243,5 @@ export const updateSlice = definePrimitive<{ starts: readonly number[] }>({
     nx.putSlice(g, starts, nx.zeros(u!.shape, { dtype: g.dtype })),
     nx.slice(g, starts, u!.shape),
   ],
+  complex: ({ starts }) => ({ starts: [...starts, 0] }),
 });
