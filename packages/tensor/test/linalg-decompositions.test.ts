@@ -6,22 +6,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import * as nx from "../src/index.js";
+import { DTYPES, assertClose } from "./linalg-helpers.js";
 import { bind } from "../src/core.js";
 import * as pl from "../src/primitives/linalg.js";
 import { assertGradient, rand, weightedSum } from "./gradcheck.js";
-
-const DTYPES: ["f32" | "f64", number][] = [
-  ["f64", 1e-12],
-  ["f32", 2e-5],
-];
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
-  assert.equal(actual.length, expected.length, "length");
-  for (let i = 0; i < expected.length; i++) {
-    const ok = Math.abs(actual[i]! - expected[i]!) <= tol * Math.max(1, Math.abs(expected[i]!));
-    assert.ok(ok, `index ${i}: got ${actual[i]}, expected ${expected[i]}`);
-  }
-}
 
 const flat = (t: nx.Tensor) => Array.from(t.data() as ArrayLike<number>);
 

@@ -6,19 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import * as nx from "../src/index.js";
-
-const DTYPES: ["f32" | "f64", number][] = [
-  ["f64", 1e-12],
-  ["f32", 2e-5],
-];
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
-  assert.equal(actual.length, expected.length, "length");
-  for (let i = 0; i < expected.length; i++) {
-    const ok = Math.abs(actual[i]! - expected[i]!) <= tol * Math.max(1, Math.abs(expected[i]!));
-    assert.ok(ok, `index ${i}: got ${actual[i]}, expected ${expected[i]}`);
-  }
-}
+import { DTYPES, assertClose } from "./linalg-helpers.js";
 
 const A = [
   [2, -1, 0.5],

@@ -82,6 +82,18 @@ test("mode: Nx's examples (the smallest of equally frequent values)", () => {
   assert.deepEqual(nx.mode(t, { axis: 1, keepAxis: true }).toArray(), [[2], [1]]);
   assert.deepEqual(nx.mode(nx.tensor([[[1]]], s32), { axis: 1 }).toArray(), [[1]]);
   assert.equal(nx.mode(t).dtype, "s32");
+  // Against counting by hand: 5 rows of 200 values in [0, 10).
+  const rows = Array.from({ length: 5 }, (_, r) =>
+    Array.from({ length: 200 }, (_, i) => (i * 7 + r * 13 + ((i * i) % 11)) % 10),
+  );
+  const countMode = (values: number[]) => {
+    const counts = new Map<number, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const best = Math.max(...counts.values());
+    return Math.min(...[...counts].filter(([, c]) => c === best).map(([v]) => v));
+  };
+  assert.deepEqual(nx.mode(nx.tensor(rows, s32), { axis: 1 }).toArray(), rows.map(countMode));
+  assert.equal(nx.mode(nx.tensor(rows, s32)).toNumber(), countMode(rows.flat()));
 });
 
 test("weightedMean and covariance: Nx's examples and NumPy's", () => {

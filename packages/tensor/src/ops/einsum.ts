@@ -109,8 +109,9 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
       ...[...counts].flatMap(([l, c]) => (c === 1 && l[0] !== "…" ? [l] : [])).sort(),
     ];
   } else {
+    // Without operand ranks an ellipsis stands for no axes: these are the output's letters.
     const [pre, post] = rhs.split("...");
-    output = termLabels(equation, rhs, undefined).filter((l) => l[0] !== "…");
+    output = termLabels(equation, rhs, undefined);
     if (post !== undefined) output = [...pre!, ...ellipsisLabels, ...post];
     else if (labels.some((ls) => ls.some((l) => l[0] === "…")))
       fail(equation, `the inputs have ellipsis axes but the output has no "..."`);
