@@ -66,12 +66,15 @@ test("matrix norms, over axes, keeping axes", () => {
   close(nuc, [24.364638499284705, 27.159447881001306], "nuc (1, 2)");
 });
 
-test("gradients: 2-norm, Frobenius, p-norm and max norms in f64; 2-norm's is 0 at zero", () => {
+test("gradients: 2-norm, Frobenius, p-norm, max, spectral and nuclear norms in f64; 2-norm's is 0 at zero", () => {
   const x = rand(1, [3, 4]);
   assertGradient((a: nx.Tensor) => nx.norm(a), x);
   assertGradient((a: nx.Tensor) => nx.sum(nx.norm(a, { axes: [1] })), x);
   assertGradient((a: nx.Tensor) => nx.sum(nx.norm(a, { ord: 3, axes: [1] })), x);
   assertGradient((a: nx.Tensor) => nx.norm(a, { ord: 1 }), x);
+  // Through the SVD's derivative (distinct singular values): the spectral and nuclear norms.
+  assertGradient((a: nx.Tensor) => nx.norm(a, { ord: 2 }), x);
+  assertGradient((a: nx.Tensor) => nx.norm(a, { ord: "nuc" }), x);
   assert.deepEqual(
     Array.from(
       nx

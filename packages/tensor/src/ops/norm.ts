@@ -35,7 +35,8 @@ function safeSqrt(s: Tensor): Tensor {
 
 /**
  * The norm of `x` over `axes` (Nx's `LinAlg.norm`). The 2-norm and the Frobenius norm have a zero
- * gradient at zero; the spectral and nuclear norms (through the SVD) are not differentiable yet.
+ * gradient at zero; the spectral and nuclear norms are differentiable through the SVD where the
+ * singular values are distinct and non-zero.
  *
  * @example
  * nx.norm(nx.tensor([3, 4])) // 5
