@@ -312,7 +312,8 @@ declare module "./tensor.js" {
     indexedPut(...args: Tail<Parameters<typeof indexed.indexedPut>>): Tensor;
     /**
      * The norm of `x` over `axes` (Nx's `LinAlg.norm`). The 2-norm and the Frobenius norm have a zero
-     * gradient at zero; the spectral and nuclear norms (through the SVD) are not differentiable yet.
+     * gradient at zero; the spectral and nuclear norms are differentiable through the SVD where the
+     * singular values are distinct and non-zero.
      *
      * @example
      * nx.norm(nx.tensor([3, 4])) // 5
@@ -328,7 +329,7 @@ declare module "./tensor.js" {
     median(...args: Tail<Parameters<typeof statistics.median>>): Tensor;
     /**
      * The most frequent value along `axis` (of all elements by default), as Nx.mode; of values equally
-     * frequent, the smallest. Compares every pair of values along the axis (n² work per lane).
+     * frequent, the smallest. Sorts, then measures each run of equal values (O(n log n)).
      */
     mode(...args: Tail<Parameters<typeof statistics.mode>>): Tensor;
     /**
