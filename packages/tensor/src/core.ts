@@ -11,6 +11,7 @@ import {
   type Primitive,
 } from "./primitive.js";
 import { Tensor } from "./tensor.js";
+import { programInputs } from "./placement.js";
 import { Graph, type Node } from "./graph.js";
 import type { Program } from "./compile/compiler.js";
 import { getDefaultBackend } from "./compile/backend.js";
@@ -274,6 +275,6 @@ function runEager<P>(
     program = backend.compile(graph, nodes, { inlineScalars: false });
     cache.set(key, program);
   }
-  const results = program.run(data);
+  const results = program.run(programInputs(program, inputs));
   return avals.map((aval, k) => new Tensor(aval.shape, aval.dtype, results[k]));
 }

@@ -9,6 +9,7 @@ import type { Program } from "./compile/compiler.js";
 import { getDefaultBackend, resolveBackend, type Backend } from "./compile/backend.js";
 import { Graph, printGraph, type Node } from "./graph.js";
 import { Tensor } from "./tensor.js";
+import { programInputs } from "./placement.js";
 import { flattenTree, treeKey, unflattenTree, type TreeSpec } from "./tree.js";
 import { LruCache } from "./lru.js";
 import { show } from "./describe.js";
@@ -96,7 +97,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
     // tracked tensors): both run f directly.
     if (isTaping() || leaves.some((t) => t._data === undefined)) return f(...args);
     const c = compiled(args, key);
-    const buffers = c.program.run(leaves.map((t) => t._data!));
+    const buffers = c.program.run(programInputs(c.program, leaves));
     return unflattenTree(
       c.outSpec,
       c.outputs.map((n, i) => new Tensor(n.shape, n.dtype, buffers[i])),

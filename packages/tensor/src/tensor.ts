@@ -25,7 +25,10 @@ export class Tensor {
   readonly shape: Shape;
   /** The element type. */
   readonly dtype: DType;
-  /** @internal Row-major data, when concrete. Never written after construction (`dispose` drops it). */
+  /**
+   * @internal Row-major data, when concrete. Its values never change; the array may move into the
+   * Wasm memory once programs keep reading it (placement.ts), and `dispose` drops it.
+   */
   _data: TypedArray | undefined;
   /** @internal The graph node, when symbolic. */
   readonly _node: Node | undefined;

@@ -28,6 +28,11 @@ export interface Program {
   run(inputs: readonly TypedArray[]): TypedArray[];
   /** The generated JavaScript, for debugging. */
   readonly source: string;
+  /**
+   * Indices of the inputs whose kernels may read them in the Wasm memory (large enough f32
+   * arrays under an engine that uses it); see placement.ts.
+   */
+  readonly heapInputs: readonly number[];
 }
 
 /**
@@ -165,7 +170,10 @@ export function compile(graph: Graph, outputs: readonly Node[], options: Compile
   const run = factory(emitter.helpers, emitter.constants);
   // The blocks go back to the Wasm memory when nothing can call this program any more.
   if (emitter.heapBlocks.length > 0) heapOwners.register(run, emitter.heapBlocks);
-  return { run, source };
+  const heapInputs = graph.inputs
+    .filter((n) => emitter.inHeap(n.dtype, sizeOf(n.shape)))
+    .map((n) => n.index!);
+  return { run, source, heapInputs };
 }
 
 /**
@@ -248,7 +256,8 @@ class Emitter {
     return `new ${ctorName(dtype)}(${n})`;
   }
 
-  private inHeap(dtype: DType, size: number): boolean {
+  /** Whether a buffer of `size` elements of `dtype` belongs in the Wasm memory. */
+  inHeap(dtype: DType, size: number): boolean {
     return (
       dtype === "f32" && size >= WASM_LOOP_MIN && this.options.engine !== "js" && simdSupported()
     );

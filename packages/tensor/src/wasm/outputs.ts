@@ -29,21 +29,38 @@ const collected = new FinalizationRegistry<[address: number, length: number]>(([
 );
 
 /**
+ * A result block of `length` floats: one given back earlier, else a new one where the memory's
+ * used bytes stay within `limit`; `undefined` otherwise (or without SIMD, or when too large).
+ */
+function resultBlock(length: number, limit: number): Float32Array | undefined {
+  const reuse = spare.get(length)?.pop();
+  if (reuse !== undefined) return reuse;
+  if (4 * length > LARGEST_OUTPUT_BYTES || !simdSupported()) return undefined;
+  const block = allocateF32Within(length, limit) as Float32Array | undefined;
+  if (block !== undefined) {
+    refs.set(block, 0);
+    collected.register(block, [block.byteOffset, length], block);
+  }
+  return block;
+}
+
+/**
  * An array for a program's f32 result of `length` elements: a block of the Wasm memory where
  * there is room, else an ordinary array. Its contents are undefined (the program writes them all).
  */
 export function outputF32(length: number): Float32Array {
-  const reuse = spare.get(length)?.pop();
-  if (reuse !== undefined) return reuse;
-  if (4 * length <= LARGEST_OUTPUT_BYTES && simdSupported()) {
-    const block = allocateF32Within(length, OUTPUT_LIMIT_BYTES) as Float32Array | undefined;
-    if (block !== undefined) {
-      refs.set(block, 0);
-      collected.register(block, [block.byteOffset, length], block);
-      return block;
-    }
-  }
-  return new Float32Array(length);
+  return resultBlock(length, OUTPUT_LIMIT_BYTES) ?? new Float32Array(length);
+}
+
+/**
+ * A result block holding a copy of `data`, for an input that programs keep reading; `undefined`
+ * once the memory's used bytes would pass half of {@link OUTPUT_LIMIT_BYTES} (the rest stays for
+ * results).
+ */
+export function heapCopy(data: Float32Array): Float32Array | undefined {
+  const block = resultBlock(data.length, OUTPUT_LIMIT_BYTES / 2);
+  block?.set(data);
+  return block;
 }
 
 /** Whether `data` is a result block (whose memory {@link release} may give back). */
