@@ -158,10 +158,22 @@ const add = (a: Tensor, b: Tensor) => bind(e.add, [a, b]);
 const sub = (a: Tensor, b: Tensor) => bind(e.subtract, [a, b]);
 const div = (a: Tensor, b: Tensor) => bind(e.divide, [a, b]);
 
-/** @internal a · b of two complex tensors of one type (they broadcast): (ac − bd) + i(ad + bc). */
-export function complexMultiply(a: Tensor, b: Tensor): Tensor {
+/**
+ * @internal The complex form of a real bilinear `product` (elementwise or matrix) of two complex
+ * tensors of one type: (ac − bd) + i(ad + bc) for a = a + ib, b = c + id.
+ */
+export function complexProduct(
+  a: Tensor,
+  b: Tensor,
+  product: (x: Tensor, y: Tensor) => Tensor,
+): Tensor {
   const [ar, ai, br, bi] = [part(a, 0), part(a, 1), part(b, 0), part(b, 1)];
-  return fromParts(sub(mul(ar, br), mul(ai, bi)), add(mul(ar, bi), mul(ai, br)));
+  return fromParts(sub(product(ar, br), product(ai, bi)), add(product(ar, bi), product(ai, br)));
+}
+
+/** @internal a · b of two complex tensors of one type (they broadcast). */
+export function complexMultiply(a: Tensor, b: Tensor): Tensor {
+  return complexProduct(a, b, mul);
 }
 
 /**

@@ -1,10 +1,11 @@
 /** Linear algebra: dot products with contraction and batch axes, matmul, and matrix factorizations. */
 import { bind } from "../core.js";
-import { isFloat, promoteTypes } from "../dtype.js";
+import { isComplex, isFloat, promoteTypes } from "../dtype.js";
 import { formatType } from "../format.js";
 import * as p from "../primitives/linalg.js";
 import { normalizeAxis, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { complexProduct } from "./complex.js";
 import { eye, iota } from "./creation.js";
 import * as e from "./elementwise.js";
 import { checkBoolean, checkChoice, checkInteger, checkNumber, checkOptions } from "./check.js";
@@ -17,10 +18,15 @@ function checkMatrixOperand(x: unknown, op: string): asserts x is Tensor {
     throw new TypeError(`${op}: expected a Tensor, got ${describeValue(x)}`);
 }
 
-/** @internal Binds the matmul primitive (promoting dtypes). */
+/**
+ * @internal Binds the matmul primitive (promoting dtypes); a complex product is four real ones
+ * on the parts (no conjugation, as Nx.dot and NumPy's matmul).
+ */
 export function matmulPrim(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   const dtype = promoteTypes(a.dtype, b.dtype);
-  return bind(p.matmul, [e.cast(a, dtype), e.cast(b, dtype)], { transA, transB });
+  const product = (x: Tensor, y: Tensor) => bind(p.matmul, [x, y], { transA, transB });
+  const [x, y] = [e.cast(a, dtype), e.cast(b, dtype)];
+  return isComplex(dtype) ? complexProduct(x, y, product) : product(x, y);
 }
 
 /** Swaps the last two axes. */
