@@ -256,9 +256,8 @@ function runEager<P>(
   paramsList: readonly P[],
   avals: readonly Aval[],
 ): Tensor[] {
-  const data = inputs.map((x) => x._data!);
   if (prim.lowering.kind === "alias")
-    return avals.map((aval) => new Tensor(aval.shape, aval.dtype, data[0]));
+    return avals.map((aval) => new Tensor(aval.shape, aval.dtype, inputs[0]!._data));
   let cache = eagerPrograms.get(prim);
   if (!cache) eagerPrograms.set(prim, (cache = new LruCache(EAGER_CACHE_LIMIT)));
   const backend = getDefaultBackend();
